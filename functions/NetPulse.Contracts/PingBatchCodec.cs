@@ -1,0 +1,105 @@
+using System.Text.Json;
+
+namespace NetPulse.Contracts;
+
+/// <summary>
+/// Turns a <see cref="PingBatch"/> into the queue message body (UTF-8 JSON) and back, refusing
+/// anything a reader could not store faithfully. The queue itself Base64-encodes the body.
+/// </summary>
+public static class PingBatchCodec
+{
+    /// <summary>
+    /// The largest body that still fits a 64 KiB queue message after Base64 (4 bytes per 3).
+    /// </summary>
+    public const int MaxBodyBytes = 64 * 1024 / 4 * 3;
+
+    /// <summary>Encodes a batch after checking it, so a probe can never send what a reader would reject.</summary>
+    public static byte[] Encode(PingBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        PingBatchRules.Check(batch);
+        var body = JsonSerializer.SerializeToUtf8Bytes(batch, PingBatchJsonContext.Default.PingBatch);
+        if (body.Length > MaxBodyBytes)
+        {
+            throw new InvalidPingBatchException(
+                $"batch {batch.Sequence} from probe '{batch.ProbeId}' is {body.Length} bytes; a message body holds at most {MaxBodyBytes}");
+        }
+
+        return body;
+    }
+
+    /// <summary>Size of the encoded body without the checks, for a batcher deciding when a batch is full.</summary>
+    public static int MeasureBytes(PingBatch batch) =>
+        JsonSerializer.SerializeToUtf8Bytes(batch, PingBatchJsonContext.Default.PingBatch).Length;
+
+    /// <summary>Decodes and checks a message body.</summary>
+    /// <exception cref="InvalidPingBatchException">The body is oversized, not JSON of this contract, of an unknown version, or inconsistent.</exception>
+    public static PingBatch Decode(ReadOnlySpan<byte> body)
+    {
+        if (body.Length > MaxBodyBytes)
+        {
+            throw new InvalidPingBatchException($"message body is {body.Length} bytes; at most {MaxBodyBytes} are accepted");
+        }
+
+        if (body.IsEmpty)
+        {
+            throw new InvalidPingBatchException("message body is empty");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.ToArray());
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidPingBatchException($"message body is not valid JSON: {ex.Message}", ex);
+        }
+
+        using (document)
+        {
+            CheckVersion(document.RootElement);
+            PingBatch? batch;
+            try
+            {
+                batch = document.RootElement.Deserialize(PingBatchJsonContext.Default.PingBatch);
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidPingBatchException($"message is not a version {PingBatch.CurrentVersion} ping batch: {ex.Message}", ex);
+            }
+
+            if (batch is null)
+            {
+                throw new InvalidPingBatchException("message body is JSON null");
+            }
+
+            PingBatchRules.Check(batch);
+            return batch;
+        }
+    }
+
+    private static void CheckVersion(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidPingBatchException($"message body must be a JSON object, not {root.ValueKind}");
+        }
+
+        if (!root.TryGetProperty("version", out var version))
+        {
+            throw new InvalidPingBatchException("message has no 'version' property");
+        }
+
+        if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var number))
+        {
+            throw new InvalidPingBatchException("'version' must be a whole number");
+        }
+
+        if (number != PingBatch.CurrentVersion)
+        {
+            throw new InvalidPingBatchException(
+                $"unsupported ping-batch version {number}; this reader understands version {PingBatch.CurrentVersion}");
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace NetPulse.Contracts;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(WireSampleJsonConverter)])]
+[JsonSerializable(typeof(PingBatch))]
+internal sealed partial class PingBatchJsonContext : JsonSerializerContext;

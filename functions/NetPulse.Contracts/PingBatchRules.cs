@@ -1,0 +1,177 @@
+using System.Text.RegularExpressions;
+
+namespace NetPulse.Contracts;
+
+/// <summary>The consistency rules every ping batch obeys, shared by the writer and the reader.</summary>
+public static partial class PingBatchRules
+{
+    public const int MaxProbeIdLength = 64;
+    public const int MaxTargetNameLength = 64;
+    public const int MaxHostLength = 253;
+    public const int MaxCategoryLength = 64;
+    public const int MaxDescriptionLength = 256;
+    public const int MaxTargetsPerBatch = 1000;
+
+    /// <summary>A batch window never spans more than an hour: offsets stay well inside an int and one UTC day or two.</summary>
+    public const int MaxOffsetMs = 3_600_000;
+
+    /// <summary>Targets ping at most once a second, which keeps every sample in a slot of its own second.</summary>
+    public const int MinIntervalMs = 1000;
+
+    public const int MaxIntervalMs = 3_600_000;
+
+    private static readonly DateTimeOffset EarliestWindow = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset LatestWindow = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ProbeIdPattern();
+
+    /// <summary>True when <paramref name="probeId"/> is a valid probe id.</summary>
+    public static bool IsValidProbeId(string? probeId) => probeId is not null && ProbeIdPattern().IsMatch(probeId);
+
+    /// <summary>Null when <paramref name="name"/> is a valid target name, else what is wrong with it.</summary>
+    public static string? DescribeInvalidTargetName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return "must not be empty";
+        }
+
+        if (name.Length > MaxTargetNameLength)
+        {
+            return $"is {name.Length} characters; at most {MaxTargetNameLength} are allowed";
+        }
+
+        if (name.Any(char.IsControl))
+        {
+            return "must not contain control characters";
+        }
+
+        if (name.Trim().Length != name.Length)
+        {
+            return "must not start or end with white space";
+        }
+
+        return null;
+    }
+
+    /// <exception cref="InvalidPingBatchException">The batch breaks a rule; the message names it.</exception>
+    public static void Check(PingBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Version != PingBatch.CurrentVersion)
+        {
+            throw Invalid($"unsupported ping-batch version {batch.Version}; this code understands version {PingBatch.CurrentVersion}");
+        }
+
+        if (!IsValidProbeId(batch.ProbeId))
+        {
+            throw Invalid("'probeId' must be 1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit");
+        }
+
+        if (batch.Sequence < 0)
+        {
+            throw Invalid($"'sequence' is {batch.Sequence}; it must not be negative");
+        }
+
+        if (batch.WindowStart < EarliestWindow || batch.WindowStart >= LatestWindow)
+        {
+            throw Invalid($"'windowStart' {batch.WindowStart:O} is outside 2000-2099");
+        }
+
+        if (batch.Targets is null || batch.Targets.Count == 0)
+        {
+            throw Invalid("'targets' must hold at least one target");
+        }
+
+        if (batch.Targets.Count > MaxTargetsPerBatch)
+        {
+            throw Invalid($"'targets' holds {batch.Targets.Count} targets; at most {MaxTargetsPerBatch} are allowed");
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < batch.Targets.Count; i++)
+        {
+            var target = batch.Targets[i] ?? throw Invalid($"targets[{i}] is null");
+            CheckTarget(target, i);
+            if (!names.Add(target.Name))
+            {
+                throw Invalid($"targets[{i}]: the name '{target.Name}' appears twice");
+            }
+        }
+    }
+
+    private static void CheckTarget(TargetSamples target, int index)
+    {
+        var where = $"targets[{index}]";
+        if (DescribeInvalidTargetName(target.Name) is { } problem)
+        {
+            throw Invalid($"{where}.name {problem}");
+        }
+
+        where = $"{where} ('{target.Name}')";
+        if (string.IsNullOrWhiteSpace(target.Host) || target.Host.Length > MaxHostLength || target.Host.Any(char.IsControl))
+        {
+            throw Invalid($"{where}.host must be 1-{MaxHostLength} characters without control characters");
+        }
+
+        if (target.Category is { Length: > MaxCategoryLength })
+        {
+            throw Invalid($"{where}.category is longer than {MaxCategoryLength} characters");
+        }
+
+        if (target.Description is { Length: > MaxDescriptionLength })
+        {
+            throw Invalid($"{where}.description is longer than {MaxDescriptionLength} characters");
+        }
+
+        if (target.IntervalMs is < MinIntervalMs or > MaxIntervalMs)
+        {
+            throw Invalid($"{where}.intervalMs is {target.IntervalMs}; it must be {MinIntervalMs}-{MaxIntervalMs}");
+        }
+
+        if (target.LatencyThresholdMs is <= 0 or > 60_000)
+        {
+            throw Invalid($"{where}.latencyThresholdMs is {target.LatencyThresholdMs}; it must be 1-60000");
+        }
+
+        if (target.LossThresholdPercent is { } loss && (double.IsNaN(loss) || loss <= 0 || loss > 100))
+        {
+            throw Invalid($"{where}.lossThresholdPercent is {loss}; it must be above 0 and at most 100");
+        }
+
+        if (target.Samples is null || target.Samples.Count == 0)
+        {
+            throw Invalid($"{where}.samples must hold at least one sample");
+        }
+
+        var previous = int.MinValue;
+        for (var s = 0; s < target.Samples.Count; s++)
+        {
+            var sample = target.Samples[s];
+            if (sample.OffsetMs is < 0 or > MaxOffsetMs)
+            {
+                throw Invalid($"{where}.samples[{s}] offset {sample.OffsetMs} ms is outside 0-{MaxOffsetMs}");
+            }
+
+            if (previous != int.MinValue && sample.OffsetMs - previous < MinIntervalMs)
+            {
+                throw Invalid($"{where}.samples[{s}] offset {sample.OffsetMs} ms is less than {MinIntervalMs} ms after the previous one ({previous} ms)");
+            }
+
+            if (sample.Value > WireSample.MaxRttMicroseconds)
+            {
+                throw Invalid($"{where}.samples[{s}] RTT {sample.Value} µs is above {WireSample.MaxRttMicroseconds}");
+            }
+
+            if (sample.Value < 0 && !Enum.IsDefined((PingStatus)(-(long)sample.Value)))
+            {
+                throw Invalid($"{where}.samples[{s}] value {sample.Value} is no known failure status");
+            }
+
+            previous = sample.OffsetMs;
+        }
+    }
+
+    private static InvalidPingBatchException Invalid(string reason) => new(reason);
+}

@@ -1,0 +1,86 @@
+namespace NetPulse.Probe.Configuration;
+
+/// <summary>The probe's settings, bound from the "Probe" section (appsettings.json, environment, the targets file).</summary>
+public sealed class ProbeOptions
+{
+    public const string Section = "Probe";
+
+    /// <summary>Names this probe in every batch; defaults to the machine name. 1-64 of A-Z a-z 0-9 . _ -.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>Seconds between a target's rounds unless the target says otherwise. At least 1.</summary>
+    public double IntervalSeconds { get; set; } = 2;
+
+    /// <summary>How long to wait for a reply, in milliseconds. Must be shorter than every target's interval.</summary>
+    public int TimeoutMs { get; set; } = 1000;
+
+    /// <summary>Seconds of samples per batch; a batch also closes early when its message would be too big.</summary>
+    public double BatchWindowSeconds { get; set; } = 10;
+
+    /// <summary>How often DNS names are resolved again, in minutes.</summary>
+    public double DnsRefreshMinutes { get; set; } = 5;
+
+    /// <summary>An optional JSON file with a "Targets" array (or a "Probe" section), relative to the working directory.</summary>
+    public string? TargetsFile { get; set; }
+
+    public QueueOptions Queue { get; set; } = new();
+
+    public SpoolOptions Spool { get; set; } = new();
+
+    public List<TargetOptions> Targets { get; set; } = [];
+}
+
+/// <summary>Where batches go. Exactly one of a connection string or a service URI.</summary>
+public sealed class QueueOptions
+{
+    /// <summary>A storage connection string ("UseDevelopmentStorage=true" for Azurite).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The queue's URI, either with a SAS token (add permission is enough) or without one, in which
+    /// case <c>DefaultAzureCredential</c> signs in (managed identity, environment, Azure CLI).
+    /// </summary>
+    public Uri? ServiceUri { get; set; }
+
+    public string QueueName { get; set; } = "ping-batches";
+}
+
+/// <summary>The local store-and-forward spool.</summary>
+public sealed class SpoolOptions
+{
+    /// <summary>Folder for spooled batches, relative to the working directory unless absolute.</summary>
+    public string Path { get; set; } = "spool";
+
+    /// <summary>When the spool grows past this, the oldest batches are dropped (and counted in the log).</summary>
+    public int MaxMegabytes { get; set; } = 256;
+}
+
+/// <summary>One target as configured.</summary>
+public sealed class TargetOptions
+{
+    public string? Name { get; set; }
+
+    /// <summary>An IPv4 or IPv6 address or a DNS name.</summary>
+    public string? Host { get; set; }
+
+    public string? Category { get; set; }
+
+    public string? Description { get; set; }
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>This target is the probe's uplink (gateway or ISP hop).</summary>
+    public bool Uplink { get; set; }
+
+    /// <summary>Overrides the probe's interval for this target.</summary>
+    public double? IntervalSeconds { get; set; }
+
+    /// <summary>Overrides the probe's timeout for this target.</summary>
+    public int? TimeoutMs { get; set; }
+
+    /// <summary>Above this median RTT the target counts as slow (Functions default applies when unset).</summary>
+    public int? LatencyThresholdMs { get; set; }
+
+    /// <summary>Above this loss the target counts as lossy (Functions default applies when unset).</summary>
+    public double? LossThresholdPercent { get; set; }
+}

@@ -1,0 +1,19 @@
+using NetPulse.Contracts;
+
+namespace NetPulse.Probe.Icmp;
+
+/// <summary>
+/// The outcome of one round of one target. <see cref="ScheduledAt"/> is the round's due time on the
+/// probe's schedule (UTC, exactly one interval after the previous round), not the moment the request left,
+/// so a target's samples are evenly spaced whatever the machine's load; <see cref="Lateness"/> says how
+/// late the request actually left.
+/// </summary>
+public readonly record struct PingSample(
+    int TargetIndex,
+    DateTimeOffset ScheduledAt,
+    PingStatus Status,
+    TimeSpan? Rtt,
+    TimeSpan Lateness)
+{
+    public bool IsSuccess => Status == PingStatus.Ok;
+}

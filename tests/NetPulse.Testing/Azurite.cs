@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace NetPulse.Testing;
+
+/// <summary>
+/// A real Azurite (the npm package pinned in tools/azurite) on free loopback ports. Each instance is
+/// fresh: one long-lived in-memory Azurite slows down as it ages. A persistent instance keeps its data
+/// in a folder so it can be stopped and started again, for outage tests.
+/// </summary>
+public sealed class Azurite : IAsyncDisposable
+{
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly string? _location;
+    private Process? _process;
+
+    private Azurite(string? location)
+    {
+        _location = location;
+        BlobPort = FreePort();
+        QueuePort = FreePort();
+        TablePort = FreePort();
+    }
+
+    public int BlobPort { get; }
+
+    public int QueuePort { get; }
+
+    public int TablePort { get; }
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public string ConnectionString =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        $"AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+
+    /// <summary>Starts a fresh in-memory Azurite.</summary>
+    public static async Task<Azurite> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var azurite = new Azurite(location: null);
+        await azurite.StartAgainAsync(cancellationToken);
+        return azurite;
+    }
+
+    /// <summary>Starts an Azurite that keeps its data in a temporary folder across <see cref="StopAsync"/> and <see cref="StartAgainAsync"/>.</summary>
+    public static async Task<Azurite> StartPersistentAsync(CancellationToken cancellationToken = default)
+    {
+        var location = Directory.CreateTempSubdirectory("netpulse-azurite-").FullName;
+        var azurite = new Azurite(location);
+        await azurite.StartAgainAsync(cancellationToken);
+        return azurite;
+    }
+
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        var entry = RepositoryPaths.Combine("tools", "azurite", "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (!File.Exists(entry))
+        {
+            throw new InvalidOperationException(
+                $"Azurite is not installed at {entry}. Run ./run-tests.sh (it installs it), or 'npm ci' in tools/azurite.");
+        }
+
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     entry, "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--silent",
+                     "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                 })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (_location is null)
+        {
+            start.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(_location);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start node for Azurite");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            while (!await IsListeningAsync(port, cancellationToken))
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} while starting");
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"Azurite did not listen on 127.0.0.1:{port} within 30 s");
+                }
+
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Kills Azurite, as an outage would; a persistent instance keeps its data.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_location is not null)
+        {
+            try
+            {
+                Directory.Delete(_location, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> IsListeningAsync(int port, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
