@@ -1,0 +1,46 @@
+using NetPulse.Monitoring.Incidents;
+
+namespace NetPulse.Monitoring.Alerts;
+
+public enum AlertKind
+{
+    /// <summary>An incident opened and is still open.</summary>
+    Opened,
+    /// <summary>An open incident resolved.</summary>
+    Resolved,
+    /// <summary>A late backlog revealed incidents that are already over: one email for all of them.</summary>
+    Summary,
+}
+
+/// <summary>
+/// One message on the "alerts" queue (JSON, camelCase). Ingestion writes it after the incident is in the
+/// tables; SendAlert turns it into email. Carries what the email needs so the sender reads nothing.
+/// </summary>
+public sealed record AlertMessage
+{
+    public required AlertKind Kind { get; init; }
+
+    /// <summary>One incident for Opened and Resolved; all the already-over incidents for Summary.</summary>
+    public required IReadOnlyList<AlertIncident> Incidents { get; init; }
+
+    /// <summary>When ingestion raised the alert (UTC).</summary>
+    public required DateTimeOffset RaisedAt { get; init; }
+}
+
+/// <summary>An incident with the context an email shows about its target.</summary>
+public sealed record AlertIncident
+{
+    public required Incident Incident { get; init; }
+
+    public string? TargetHost { get; init; }
+
+    public string? TargetCategory { get; init; }
+
+    public string? TargetDescription { get; init; }
+
+    /// <summary>The target's uptime over the 24 h before the alert, in percent, when known.</summary>
+    public double? Uptime24hPercent { get; init; }
+
+    /// <summary>Other targets' incidents grouped under this one (an uplink outage), by target name.</summary>
+    public IReadOnlyList<string> GroupedTargets { get; init; } = [];
+}
