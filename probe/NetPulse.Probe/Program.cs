@@ -1,2 +1,3 @@
-// Placeholder until the CLI lands; replaced in this session.
-return 0;
+using NetPulse.Probe.Cli;
+
+return await ProbeCommandLine.Build(Console.Out, Console.Error).Parse(args).InvokeAsync();

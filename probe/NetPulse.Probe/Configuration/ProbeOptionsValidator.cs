@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using NetPulse.Contracts;
+
+namespace NetPulse.Probe.Configuration;
+
+/// <summary>
+/// Checks the whole probe configuration and reports every problem at once, each naming the file (or
+/// environment variable), the field and what is wrong, so the probe refuses to start on bad input.
+/// </summary>
+public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValidateOptions<ProbeOptions>
+{
+    public const double MinIntervalSeconds = 1;
+    public const double MaxIntervalSeconds = 3600;
+    public const int MaxTargets = 10_000;
+
+    private readonly ConfigurationLocator _locator = new(configuration);
+
+    public ValidateOptionsResult Validate(string? name, ProbeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        void Fail(string key, string problem) => errors.Add($"{_locator.Describe(key)}: {key}: {problem}");
+
+        const string p = ProbeOptions.Section;
+        if (!PingBatchRules.IsValidProbeId(ProbeIdentity.Resolve(options.Id)))
+        {
+            Fail($"{p}:Id", $"'{options.Id}' is not a valid probe id: use 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit");
+        }
+
+        if (!InRange(options.IntervalSeconds, MinIntervalSeconds, MaxIntervalSeconds))
+        {
+            Fail($"{p}:IntervalSeconds", $"{Show(options.IntervalSeconds)} is out of range: it must be between {MinIntervalSeconds} and {MaxIntervalSeconds} seconds");
+        }
+
+        if (options.TimeoutMs is < 1 or > 60_000)
+        {
+            Fail($"{p}:TimeoutMs", $"{options.TimeoutMs} is out of range: it must be between 1 and 60000 ms");
+        }
+        else if (options.TimeoutMs > options.IntervalSeconds * 1000)
+        {
+            Fail($"{p}:TimeoutMs", $"timeout {options.TimeoutMs} ms is longer than the interval ({Show(options.IntervalSeconds)} s): a round must end before the next begins");
+        }
+
+        if (!InRange(options.BatchWindowSeconds, 1, PingBatchRules.MaxOffsetMs / 1000.0 / 2))
+        {
+            Fail($"{p}:BatchWindowSeconds", $"{Show(options.BatchWindowSeconds)} is out of range: it must be between 1 and {PingBatchRules.MaxOffsetMs / 1000 / 2} seconds");
+        }
+
+        if (!InRange(options.DnsRefreshMinutes, 0.1, 24 * 60))
+        {
+            Fail($"{p}:DnsRefreshMinutes", $"{Show(options.DnsRefreshMinutes)} is out of range: it must be between 0.1 and 1440 minutes");
+        }
+
+        ValidateQueue(options.Queue, Fail);
+
+        if (string.IsNullOrWhiteSpace(options.Spool.Path))
+        {
+            Fail($"{p}:Spool:Path", "must name a folder for spooled batches");
+        }
+
+        if (options.Spool.MaxMegabytes < 1)
+        {
+            Fail($"{p}:Spool:MaxMegabytes", $"{options.Spool.MaxMegabytes} is too small: it must be at least 1");
+        }
+
+        ValidateTargets(options, Fail);
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>The configuration key of target <paramref name="index"/>: targets from a targets file sit at its top level.</summary>
+    public static string TargetKey(ProbeOptions options, int index) =>
+        string.IsNullOrWhiteSpace(options?.TargetsFile)
+            ? $"{ProbeOptions.Section}:Targets:{index}"
+            : $"Targets:{index}";
+
+    private static void ValidateQueue(QueueOptions queue, Action<string, string> fail)
+    {
+        const string q = $"{ProbeOptions.Section}:Queue";
+        var hasConnectionString = !string.IsNullOrWhiteSpace(queue.ConnectionString);
+        if (hasConnectionString == (queue.ServiceUri is not null))
+        {
+            fail($"{q}:ConnectionString", "set exactly one of Probe:Queue:ConnectionString (e.g. \"UseDevelopmentStorage=true\" for Azurite) or Probe:Queue:ServiceUri (a queue URI with a SAS token, or without one to sign in with DefaultAzureCredential)");
+        }
+
+        if (queue.ServiceUri is { } uri && (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+        {
+            fail($"{q}:ServiceUri", $"'{uri}' must be an absolute http(s) URI");
+        }
+
+        if (string.IsNullOrWhiteSpace(queue.QueueName) || queue.QueueName.Length is < 3 or > 63
+            || !queue.QueueName.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+        {
+            fail($"{q}:QueueName", $"'{queue.QueueName}' is not a valid queue name: 3-63 lower-case letters, digits and hyphens");
+        }
+    }
+
+    private static void ValidateTargets(ProbeOptions options, Action<string, string> fail)
+    {
+        var list = TargetKey(options, 0)[..^2];
+        if (options.Targets.Count == 0)
+        {
+            fail(list, "no targets are configured: add at least one with a Name and a Host");
+            return;
+        }
+
+        if (options.Targets.Count > MaxTargets)
+        {
+            fail(list, $"{options.Targets.Count} targets are more than the {MaxTargets} one probe handles");
+        }
+
+        if (!options.Targets.Any(t => t.Enabled))
+        {
+            fail(list, "every target is disabled: enable at least one");
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var uplinks = 0;
+        for (var i = 0; i < options.Targets.Count; i++)
+        {
+            var target = options.Targets[i];
+            var key = TargetKey(options, i);
+            if (PingBatchRules.DescribeInvalidTargetName(target.Name) is { } nameProblem)
+            {
+                fail($"{key}:Name", $"target name {nameProblem}");
+            }
+            else if (seen.TryGetValue(target.Name!, out var first))
+            {
+                fail($"{key}:Name", $"duplicate target name '{target.Name}' (also target {first}); names must be unique, ignoring case");
+            }
+            else
+            {
+                seen.Add(target.Name!, i);
+            }
+
+            if (!IsValidHost(target.Host))
+            {
+                fail($"{key}:Host", $"'{target.Host}' is not an IPv4 or IPv6 address or a DNS name");
+            }
+
+            if (target.Category is { Length: > PingBatchRules.MaxCategoryLength })
+            {
+                fail($"{key}:Category", $"is longer than {PingBatchRules.MaxCategoryLength} characters");
+            }
+
+            if (target.Description is { Length: > PingBatchRules.MaxDescriptionLength })
+            {
+                fail($"{key}:Description", $"is longer than {PingBatchRules.MaxDescriptionLength} characters");
+            }
+
+            var interval = target.IntervalSeconds ?? options.IntervalSeconds;
+            if (target.IntervalSeconds is { } own && !InRange(own, MinIntervalSeconds, MaxIntervalSeconds))
+            {
+                fail($"{key}:IntervalSeconds", $"{Show(own)} is out of range: it must be between {MinIntervalSeconds} and {MaxIntervalSeconds} seconds");
+            }
+
+            var timeout = target.TimeoutMs ?? options.TimeoutMs;
+            if (target.TimeoutMs is < 1 or > 60_000)
+            {
+                fail($"{key}:TimeoutMs", $"{target.TimeoutMs} is out of range: it must be between 1 and 60000 ms");
+            }
+            else if ((target.TimeoutMs is not null || target.IntervalSeconds is not null) && timeout > interval * 1000)
+            {
+                var field = target.TimeoutMs is null ? $"{key}:IntervalSeconds" : $"{key}:TimeoutMs";
+                fail(field, $"target '{target.Name}' has a timeout of {timeout} ms, longer than its interval ({Show(interval)} s): a round must end before the next begins");
+            }
+
+            if (target.LatencyThresholdMs is < 1 or > 60_000)
+            {
+                fail($"{key}:LatencyThresholdMs", $"{target.LatencyThresholdMs} is out of range: it must be between 1 and 60000 ms");
+            }
+
+            if (target.LossThresholdPercent is { } loss && !(loss > 0 && loss <= 100))
+            {
+                fail($"{key}:LossThresholdPercent", $"{Show(loss)} is out of range: it must be above 0 and at most 100");
+            }
+
+            if (target.Uplink && target.Enabled && ++uplinks == 2)
+            {
+                fail($"{key}:Uplink", "a second enabled target is marked as the uplink; a probe has one uplink");
+            }
+        }
+    }
+
+    private static bool IsValidHost(string? host)
+    {
+        if (string.IsNullOrWhiteSpace(host) || host.Length > PingBatchRules.MaxHostLength)
+        {
+            return false;
+        }
+
+        if (IPAddress.TryParse(host, out _))
+        {
+            // TryParse accepts "1" or "1.2" as IPv4 shorthand; accept only what a person means.
+            return host.Contains(':', StringComparison.Ordinal) || host.Count(c => c == '.') == 3;
+        }
+
+        return Uri.CheckHostName(host) == UriHostNameType.Dns && !host.All(c => char.IsDigit(c) || c == '.');
+    }
+
+    private static bool InRange(double value, double min, double max) => !double.IsNaN(value) && value >= min && value <= max;
+
+    private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

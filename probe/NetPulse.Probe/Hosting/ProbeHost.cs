@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NetPulse.Probe.Configuration;
+using NetPulse.Probe.Targets;
+
+namespace NetPulse.Probe.Hosting;
+
+/// <summary>Builds the probe's Generic Host: configuration sources, validated options, the pipeline services.</summary>
+public static class ProbeHost
+{
+    /// <summary>Creates the host builder with configuration loaded and options validated at start.</summary>
+    /// <exception cref="ProbeConfigurationException">A settings or targets file is missing or not valid JSON.</exception>
+    public static HostApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            // Settings ship beside the binary; a service's working directory is often "/" or System32.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        AddTargetsFile(builder);
+        var locator = new ConfigurationLocator(builder.Configuration);
+        locator.CheckBinds<ProbeOptions>(ProbeOptions.Section);
+        locator.CheckBinds<List<TargetOptions>>("Targets");
+
+        builder.Services.AddSingleton<IValidateOptions<ProbeOptions>, ProbeOptionsValidator>();
+        builder.Services.AddOptions<ProbeOptions>()
+            .Bind(builder.Configuration.GetSection(ProbeOptions.Section))
+            .PostConfigure(options => UseTargetsFile(options, builder.Configuration))
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => TargetList.From(sp.GetRequiredService<IOptions<ProbeOptions>>().Value));
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Services.AddSystemd();
+        builder.Services.AddWindowsService(options => options.ServiceName = "NetPulse Probe");
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+        return builder;
+    }
+
+    /// <summary>The probe's options, validated; throws <see cref="OptionsValidationException"/> listing every problem.</summary>
+    public static ProbeOptions ValidatedOptions(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<ProbeOptions>>().Value;
+
+    /// <summary>Resolves a path from configuration against the content root (the binary's folder) unless absolute.</summary>
+    public static string ResolvePath(string path) => Path.GetFullPath(path, AppContext.BaseDirectory);
+
+    private static void AddTargetsFile(HostApplicationBuilder builder)
+    {
+        var file = builder.Configuration[$"{ProbeOptions.Section}:{nameof(ProbeOptions.TargetsFile)}"];
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            return;
+        }
+
+        var path = ResolvePath(file);
+        if (!File.Exists(path))
+        {
+            throw new ProbeConfigurationException($"{path}: the targets file named by Probe:TargetsFile does not exist");
+        }
+
+        try
+        {
+            builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ProbeConfigurationException($"{path}: not valid JSON: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Targets from a targets file replace any in the Probe section, so the two never merge index by index.</summary>
+    private static void UseTargetsFile(ProbeOptions options, IConfiguration configuration)
+    {
+        if (!string.IsNullOrWhiteSpace(options.TargetsFile))
+        {
+            options.Targets = configuration.GetSection("Targets").Get<List<TargetOptions>>() ?? [];
+        }
+    }
+}
