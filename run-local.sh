@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs NetPulse end to end on this machine: Azurite, the Functions (dev host), the dashboard, and a
+# probe pinging a loopback target list. Installs what it needs first. Ctrl+C stops everything.
+# Data lives in .netpulse/ (delete it to start over); mail that would have been sent lands in .netpulse/mail.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/prerequisites.sh
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+data="$PWD/.netpulse"
+mkdir -p "$data/azurite" "$data/spool" "$data/mail" "$data/logs"
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  echo; echo "==> stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_port() {
+  for _ in $(seq 1 300); do port_open "$1" && return 0; sleep 0.2; done
+  echo "!! nothing listens on 127.0.0.1:$1 after 60 s ($2); see $data/logs" >&2; exit 1
+}
+
+echo "==> building"
+dotnet build NetPulse.sln -c Release -nologo -v q
+
+if port_open 10001; then
+  echo "==> Azurite already listens on 127.0.0.1:10000-10002; using it"
+else
+  echo "==> starting Azurite (data in .netpulse/azurite, log in .netpulse/logs/azurite.log)"
+  node tools/azurite/node_modules/azurite/dist/src/azurite.js \
+    --location "$data/azurite" --disableTelemetry --skipApiVersionCheck --loose \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    >"$data/logs/azurite.log" 2>&1 &
+  pids+=($!)
+  wait_port 10001 Azurite
+fi
+
+export AzureWebJobsStorage="UseDevelopmentStorage=true"
+
+if [ -d functions/NetPulse.DevHost ]; then
+  echo "==> starting the Functions dev host on http://127.0.0.1:7071 (log in .netpulse/logs/functions.log)"
+  NetPulse__Mail__OutboxFolder="$data/mail" ASPNETCORE_URLS="http://127.0.0.1:7071" \
+    dotnet run --project functions/NetPulse.DevHost -c Release --no-build \
+    >"$data/logs/functions.log" 2>&1 &
+  pids+=($!)
+  wait_port 7071 "Functions dev host"
+fi
+
+echo "==> starting the probe (loopback targets from probe/NetPulse.Probe/targets.json); Ctrl+C stops everything"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "    (not root: the probe falls back to System.Net.NetworkInformation.Ping; see README 'ICMP permissions')"
+fi
+dotnet run --project probe/NetPulse.Probe -c Release --no-build -- run \
+  --Probe:Spool:Path="$data/spool" --Probe:Id=local-probe &
+pids+=($!)
+wait "${pids[-1]}"
