@@ -31,24 +31,77 @@ public sealed partial class ConfigurationLocator(IConfiguration configuration)
             }
         }
 
+        // A whole section (say, the target list) is named after where its first value came from.
+        if (configuration is IConfigurationRoot sections)
+        {
+            foreach (var provider in sections.Providers.Reverse())
+            {
+                var child = provider.GetChildKeys([], key).FirstOrDefault();
+                if (child is not null)
+                {
+                    return Describe($"{key}:{child}") is var found && found != "configuration" ? found : Describe($"{key}:{child}:{nameof(TargetOptions.Name)}");
+                }
+            }
+        }
+
         return "configuration";
     }
 
     /// <summary>
-    /// Binds <typeparamref name="T"/> from <paramref name="section"/> to surface a value of the wrong type as
-    /// a <see cref="ProbeConfigurationException"/> naming where it came from (the binder names only the key).
+    /// Binds <typeparamref name="T"/> from <paramref name="section"/> strictly, to surface what the binder would
+    /// otherwise let slip: a value of the wrong type (named with where it came from; the binder names only the
+    /// key) and a misspelt key (which would silently leave a default in place).
     /// </summary>
     public void CheckBinds<T>(string section)
     {
+        var configurationSection = configuration.GetSection(section);
+        if (!configurationSection.Exists())
+        {
+            return;
+        }
+
+        // List elements that fail to bind are dropped without a word, so bind each target on its own first:
+        // an error then names the target's own key.
+        var isTargetList = typeof(T) == typeof(List<TargetOptions>);
+        var targets = isTargetList ? configurationSection : configurationSection.GetSection(nameof(ProbeOptions.Targets));
+        foreach (var target in targets.GetChildren())
+        {
+            Bind<TargetOptions>(target);
+        }
+
+        if (!isTargetList)
+        {
+            Bind<T>(configurationSection);
+        }
+    }
+
+    private void Bind<T>(IConfigurationSection section)
+    {
         try
         {
-            _ = configuration.GetSection(section).Get<T>();
+            _ = section.Get<T>(o => o.ErrorOnUnknownConfiguration = true);
         }
-        catch (InvalidOperationException ex) when (BinderKey().Match(ex.Message) is { Success: true } match)
+        catch (InvalidOperationException ex)
         {
-            var key = match.Groups["key"].Value;
-            throw new ProbeConfigurationException(
-                $"{Describe(key)}: {key}: '{configuration[key]}' is not a valid {FriendlyType(match.Groups["type"].Value)}", ex);
+            // With ErrorOnUnknownConfiguration the binder wraps the useful message one or two levels down.
+            for (Exception? e = ex; e is not null; e = e.InnerException)
+            {
+                if (BinderKey().Match(e.Message) is { Success: true } badValue)
+                {
+                    var key = badValue.Groups["key"].Value;
+                    throw new ProbeConfigurationException(
+                        $"{Describe(key)}: {key}: '{configuration[key]}' is not a valid {FriendlyType(badValue.Groups["type"].Value)}", ex);
+                }
+
+                if (UnknownKeys().Match(e.Message) is { Success: true } unknown)
+                {
+                    var key = $"{section.Path}:{unknown.Groups["keys"].Value.Split(',')[0].Trim(' ', '\'')}";
+                    throw new ProbeConfigurationException(
+                        $"{Describe(key)}: {section.Path}: unknown setting(s) {unknown.Groups["keys"].Value}; check the spelling against the README's configuration reference", ex);
+                }
+            }
+
+            throw;
         }
     }
 
@@ -62,6 +115,9 @@ public sealed partial class ConfigurationLocator(IConfiguration configuration)
         _ when type.Contains("Double", StringComparison.Ordinal) => "number",
         _ => type,
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex("properties were not found on the instance of [^:]+: (?<keys>.+)$")]
+    private static partial System.Text.RegularExpressions.Regex UnknownKeys();
 
     [System.Text.RegularExpressions.GeneratedRegex("at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
     private static partial System.Text.RegularExpressions.Regex BinderKey();

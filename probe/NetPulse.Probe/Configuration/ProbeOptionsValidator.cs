@@ -162,7 +162,7 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
             {
                 fail($"{key}:TimeoutMs", $"{target.TimeoutMs} is out of range: it must be between 1 and 60000 ms");
             }
-            else if ((target.TimeoutMs is not null || target.IntervalSeconds is not null) && timeout > interval * 1000)
+            else if ((target.TimeoutMs is not null || target.IntervalSeconds is not null) && InRange(interval, MinIntervalSeconds, MaxIntervalSeconds) && timeout > interval * 1000)
             {
                 var field = target.TimeoutMs is null ? $"{key}:IntervalSeconds" : $"{key}:TimeoutMs";
                 fail(field, $"target '{target.Name}' has a timeout of {timeout} ms, longer than its interval ({Show(interval)} s): a round must end before the next begins");

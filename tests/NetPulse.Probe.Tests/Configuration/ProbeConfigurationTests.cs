@@ -1,0 +1,152 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NetPulse.Probe.Configuration;
+using NetPulse.Probe.Hosting;
+using NetPulse.Probe.Targets;
+
+namespace NetPulse.Probe.Tests.Configuration;
+
+/// <summary>Loads configuration the way <c>run</c> and <c>check-config</c> do: shipped appsettings.json, then overrides.</summary>
+public sealed class ProbeConfigurationTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("netpulse-config-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    [Fact]
+    public void The_shipped_configuration_is_valid_and_pings_only_loopback_by_default()
+    {
+        var targets = Load();
+
+        Assert.NotEmpty(targets);
+        Assert.All(targets, t => Assert.True(t.Host is "localhost" or "::1" || t.Host.StartsWith("127.", StringComparison.Ordinal), $"{t.Name} pings {t.Host}"));
+    }
+
+    [Fact]
+    public void Targets_get_the_probe_defaults_unless_they_override_them()
+    {
+        var targets = Load(TargetsFile("""
+            { "Targets": [
+              { "Name": "a", "Host": "127.0.0.1" },
+              { "Name": "b", "Host": "::1", "IntervalSeconds": 5, "TimeoutMs": 300, "Uplink": true },
+              { "Name": "c", "Host": "127.0.0.3", "Enabled": false }
+            ] }
+            """), "--Probe:IntervalSeconds=3");
+
+        Assert.Equal(["a", "b"], targets.Select(t => t.Name));
+        Assert.Equal(TimeSpan.FromSeconds(3), targets[0].Interval);
+        Assert.Equal(TimeSpan.FromSeconds(1), targets[0].Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), targets[1].Interval);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), targets[1].Timeout);
+        Assert.True(targets[1].Uplink);
+        Assert.Equal([0, 1], targets.Select(t => t.Index));
+    }
+
+    [Fact]
+    public void Duplicate_names_are_reported_with_file_and_field()
+    {
+        var file = TargetsFile("""{ "Targets": [ { "Name": "gw", "Host": "127.0.0.1" }, { "Name": "GW", "Host": "127.0.0.2" } ] }""");
+
+        var problem = Assert.Single(Failures(file));
+
+        Assert.Equal($"{file}: Targets:1:Name: duplicate target name 'GW' (also target 0); names must be unique, ignoring case", problem);
+    }
+
+    [Theory]
+    [InlineData("""{ "Name": "x", "Host": "not a host!" }""", "Targets:0:Host: 'not a host!' is not an IPv4 or IPv6 address or a DNS name")]
+    [InlineData("""{ "Name": "x", "Host": "10.1" }""", "Targets:0:Host: '10.1' is not an IPv4 or IPv6 address or a DNS name")]
+    [InlineData("""{ "Name": "x", "Host": "" }""", "Targets:0:Host: '' is not an IPv4 or IPv6 address or a DNS name")]
+    [InlineData("""{ "Name": "", "Host": "127.0.0.1" }""", "Targets:0:Name: target name must not be empty")]
+    [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "IntervalSeconds": 0.5 }""", "Targets:0:IntervalSeconds: 0.5 is out of range: it must be between 1 and 3600 seconds")]
+    [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "IntervalSeconds": 1, "TimeoutMs": 1500 }""", "Targets:0:TimeoutMs: target 'x' has a timeout of 1500 ms, longer than its interval (1 s)")]
+    [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "LossThresholdPercent": 150 }""", "Targets:0:LossThresholdPercent: 150 is out of range")]
+    [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "Enabled": false }""", "Targets: every target is disabled: enable at least one")]
+    public void A_bad_target_is_named_with_its_file_field_and_problem(string target, string expected)
+    {
+        var file = TargetsFile($$"""{ "Targets": [ {{target}} ] }""");
+
+        var problem = Assert.Single(Failures(file));
+
+        Assert.StartsWith(file, problem, StringComparison.Ordinal);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Probe_settings_out_of_range_are_each_reported()
+    {
+        var failures = Failures(TargetsFile("""{ "Targets": [ { "Name": "x", "Host": "127.0.0.1" } ] }"""),
+            "--Probe:IntervalSeconds=7200", "--Probe:Id=bad id", "--Probe:Queue:ServiceUri=https://acct.queue.core.windows.net/q");
+
+        Assert.Contains(failures, f => f == "command line: Probe:IntervalSeconds: 7200 is out of range: it must be between 1 and 3600 seconds");
+        Assert.Contains(failures, f => f.StartsWith("command line: Probe:Id: 'bad id' is not a valid probe id", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Probe:Queue:ConnectionString: set exactly one of", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_global_timeout_longer_than_the_interval_is_reported_once()
+    {
+        var failures = Failures(TargetsFile("""{ "Targets": [ { "Name": "x", "Host": "127.0.0.1" }, { "Name": "y", "Host": "127.0.0.2" } ] }"""),
+            "--Probe:TimeoutMs=2500");
+
+        Assert.Equal(["command line: Probe:TimeoutMs: timeout 2500 ms is longer than the interval (2 s): a round must end before the next begins"], failures);
+    }
+
+    [Fact]
+    public void A_targets_file_that_is_not_json_names_the_file()
+    {
+        var file = TargetsFile("""{ "Targets": [ { "Name": "x", """);
+
+        var ex = Assert.Throws<ProbeConfigurationException>(() => Load(file));
+
+        Assert.StartsWith($"{file}: not valid JSON", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_targets_file_is_named()
+    {
+        var file = Path.Combine(_folder.FullName, "nope.json");
+
+        var ex = Assert.Throws<ProbeConfigurationException>(() => Load(file));
+
+        Assert.Equal($"{file}: the targets file named by Probe:TargetsFile does not exist", ex.Message);
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_type_names_its_source()
+    {
+        var ex = Assert.Throws<ProbeConfigurationException>(() => Load(TargetsFile("""{ "Targets": [ { "Name": "x", "Host": "127.0.0.1", "TimeoutMs": "soon" } ] }""")));
+
+        Assert.EndsWith("targets.json: Targets:0:TimeoutMs: 'soon' is not a valid whole number", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_misspelt_setting_is_named_rather_than_ignored()
+    {
+        var ex = Assert.Throws<ProbeConfigurationException>(() => Load(TargetsFile("""{ "Targets": [ { "Name": "x", "Hots": "127.0.0.1" } ] }""")));
+
+        Assert.Contains("targets.json: Targets:0: unknown setting(s) 'Hots'", ex.Message, StringComparison.Ordinal);
+    }
+
+    private string TargetsFile(string json)
+    {
+        var path = Path.Combine(_folder.FullName, "targets.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static IReadOnlyList<ProbeTarget> Load(string? targetsFile = null, params string[] args)
+    {
+        using var host = ProbeHost.CreateBuilder(Args(targetsFile, args)).Build();
+        return host.Services.GetRequiredService<IReadOnlyList<ProbeTarget>>();
+    }
+
+    private static IReadOnlyList<string> Failures(string targetsFile, params string[] args)
+    {
+        using var host = ProbeHost.CreateBuilder(Args(targetsFile, args)).Build();
+        var ex = Assert.Throws<OptionsValidationException>(() => ProbeHost.ValidatedOptions(host.Services));
+        return [.. ex.Failures];
+    }
+
+    private static string[] Args(string? targetsFile, string[] args) =>
+        targetsFile is null ? args : [$"--Probe:TargetsFile={targetsFile}", .. args];
+}
