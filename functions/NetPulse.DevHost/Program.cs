@@ -1,0 +1,4 @@
+using NetPulse.DevHost;
+
+var app = DevHostApplication.Build(args);
+await app.RunAsync();

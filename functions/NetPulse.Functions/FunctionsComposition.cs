@@ -1,0 +1,20 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Logging;
+using NetPulse.Monitoring;
+
+namespace NetPulse.Functions;
+
+/// <summary>Everything Program.cs configures, in one method the composition test calls too.</summary>
+public static class FunctionsComposition
+{
+    public static FunctionsApplicationBuilder AddNetPulseFunctions(this FunctionsApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.ConfigureFunctionsWebApplication();
+        builder.Services.AddNetPulseMonitoring(builder.Configuration);
+
+        // The Azure SDK warns about every slow storage response under load; errors are what matter.
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Error);
+        return builder;
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Azure.Functions.Worker;
+using NetPulse.Monitoring.Ingestion;
+
+namespace NetPulse.Functions.Triggers;
+
+/// <summary>A probe's batch from the ping-batch queue. Exceptions escape: the runtime retries, then poison-queues.</summary>
+/// <remarks>Bound as the message text (the host has already undone the Base64): the body is UTF-8 JSON.</remarks>
+public sealed class IngestBatch(IngestBatchHandler handler)
+{
+    [Function(nameof(IngestBatch))]
+    public Task Run(
+        [QueueTrigger("%PingBatchQueue%")] string message,
+        FunctionContext context,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (id, dequeueCount) = QueueTriggerMetadata.Read(context);
+        return handler.HandleAsync(message, id, dequeueCount, cancellationToken);
+    }
+}

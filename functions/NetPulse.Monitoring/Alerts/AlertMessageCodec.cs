@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NetPulse.Monitoring.Alerts;
+
+/// <summary>
+/// The "alerts" queue body: UTF-8 JSON, camelCase, enums as names. Ingestion encodes with this, SendAlert
+/// decodes with it, so both sides agree on one shape. The queue client Base64-encodes the text, as the
+/// queue trigger expects by default.
+/// </summary>
+public static class AlertMessageCodec
+{
+    public static string Encode(AlertMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return JsonSerializer.Serialize(message, AlertMessageJsonContext.Default.AlertMessage);
+    }
+
+    /// <exception cref="InvalidAlertMessageException">The text is not an alert message with at least one incident.</exception>
+    public static AlertMessage Decode(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            throw new InvalidAlertMessageException("alert message is empty");
+        }
+
+        AlertMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize(json, AlertMessageJsonContext.Default.AlertMessage);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidAlertMessageException($"alert message is not valid: {ex.Message}", ex);
+        }
+
+        if (message is null)
+        {
+            throw new InvalidAlertMessageException("alert message is JSON null");
+        }
+
+        if (message.Incidents is null || message.Incidents.Count == 0)
+        {
+            throw new InvalidAlertMessageException($"a {message.Kind} alert message must carry at least one incident");
+        }
+
+        if (message.Kind is AlertKind.Opened or AlertKind.Resolved && message.Incidents.Count != 1)
+        {
+            throw new InvalidAlertMessageException(
+                $"a {message.Kind} alert message carries exactly one incident, not {message.Incidents.Count}");
+        }
+
+        foreach (var item in message.Incidents)
+        {
+            if (item?.Incident is null)
+            {
+                throw new InvalidAlertMessageException("an alert message holds an entry without its incident");
+            }
+        }
+
+        return message;
+    }
+
+    public static AlertMessage Decode(ReadOnlySpan<byte> utf8Json) => Decode(Encoding.UTF8.GetString(utf8Json));
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(AlertMessage))]
+[JsonSerializable(typeof(AlertIncident))]
+internal sealed partial class AlertMessageJsonContext : JsonSerializerContext;

@@ -1,0 +1,28 @@
+using NetPulse.Monitoring.Incidents;
+
+namespace NetPulse.Monitoring.Alerts;
+
+/// <summary>Alerts are rate-limited per target and incident type: a flapping link must not flood a mailbox.</summary>
+public sealed record AlertKey(string ProbeId, string TargetName, IncidentType Type)
+{
+    public static AlertKey Of(Incident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        return new AlertKey(incident.ProbeId, incident.TargetName, incident.Type);
+    }
+}
+
+/// <summary>What the sender remembers about one target and incident type.</summary>
+public sealed record AlertState
+{
+    public required AlertKey Key { get; init; }
+
+    /// <summary>The incident last announced as opened (mailed, or held back by the cooldown) and not yet resolved.</summary>
+    public AlertIncident? OpenIncident { get; init; }
+
+    /// <summary>When SMTP last accepted an "opened" mail or a reminder for this key: the cooldown and reminders count from it.</summary>
+    public DateTimeOffset? LastOpenedMailAt { get; init; }
+
+    /// <summary>The incident whose recovery mail was sent last, so a redelivered message is not sent twice.</summary>
+    public string? LastResolvedIncidentId { get; init; }
+}

@@ -1,0 +1,47 @@
+namespace NetPulse.Monitoring.Hosting;
+
+/// <summary>
+/// The app settings that trigger attributes name as <c>%Setting%</c>, shared by the Functions app and the
+/// dev host. The Functions host resolves them from app settings before the worker starts, so they must be
+/// present there (local.settings.json, the Bicep); the dev host falls back to <see cref="Defaults"/>.
+/// </summary>
+public static class TriggerSettings
+{
+    /// <summary>The probe's batches arrive here.</summary>
+    public const string PingBatchQueue = nameof(PingBatchQueue);
+
+    /// <summary>Incident opened/resolved/summary messages from ingestion to SendAlert.</summary>
+    public const string AlertQueue = nameof(AlertQueue);
+
+    /// <summary>NCRONTAB (six fields, seconds first) of the compaction of finished hours.</summary>
+    public const string CompactionSchedule = nameof(CompactionSchedule);
+
+    /// <summary>NCRONTAB of the probe-silent watchdog.</summary>
+    public const string WatchdogSchedule = nameof(WatchdogSchedule);
+
+    /// <summary>NCRONTAB of the scan for open incidents that are due a reminder email.</summary>
+    public const string ReminderSchedule = nameof(ReminderSchedule);
+
+    /// <summary>The storage account the triggers poll (a connection string, or identity-based settings under this prefix).</summary>
+    public const string Storage = "AzureWebJobsStorage";
+
+    public static IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
+    {
+        [PingBatchQueue] = "ping-batches",
+        [AlertQueue] = "alerts",
+        // Minute 5 of every hour: the hour before is complete, with a few minutes' grace for late batches.
+        [CompactionSchedule] = "0 5 * * * *",
+        // Every 2 minutes: a silent probe is noticed within the silence limit plus 2 minutes, and each run
+        // costs a few storage requests (the timer's singleton lease), so not more often.
+        [WatchdogSchedule] = "0 */2 * * * *",
+        // Every 15 minutes: reminders come hours apart, a quarter of an hour late is fine.
+        [ReminderSchedule] = "0 */15 * * * *",
+    };
+
+    /// <summary>The setting's value, or its default.</summary>
+    public static string Resolve(Microsoft.Extensions.Configuration.IConfiguration configuration, string setting)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration[setting] is { Length: > 0 } value ? value : Defaults[setting];
+    }
+}

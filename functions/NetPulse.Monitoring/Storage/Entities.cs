@@ -1,0 +1,173 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace NetPulse.Monitoring.Storage;
+
+/// <summary>Base of the entity types: keys and the service's bookkeeping.</summary>
+internal abstract class MonitoringEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+}
+
+/// <summary>A probe batch in the batches table: one entity, one write request, whatever its target count.</summary>
+internal sealed class BatchEntity : MonitoringEntity
+{
+    public string ProbeId { get; set; } = "";
+
+    public long Sequence { get; set; }
+
+    public DateTimeOffset WindowStart { get; set; }
+
+    public DateTimeOffset FirstSampleAt { get; set; }
+
+    public DateTimeOffset LastSampleAt { get; set; }
+
+    public int TargetCount { get; set; }
+
+    public int SampleCount { get; set; }
+
+    /// <summary>The packed targets and samples (see <c>StoredBatch.PackTargets</c>).</summary>
+    public byte[] Targets { get; set; } = [];
+}
+
+/// <summary>One target's UTC hour of rounds in the samples table.</summary>
+internal sealed class HourSamplesEntity : MonitoringEntity
+{
+    public string ProbeId { get; set; } = "";
+
+    public string TargetName { get; set; } = "";
+
+    public DateTimeOffset Hour { get; set; }
+
+    /// <summary>Every batch with rounds before this time had been stored when the hour was compacted.</summary>
+    public DateTimeOffset CoveredUntil { get; set; }
+
+    public int SampleCount { get; set; }
+
+    /// <summary>3,600 little-endian 32-bit slots (see <c>HourSlots</c>).</summary>
+    public byte[] Slots { get; set; } = [];
+}
+
+/// <summary>One target's UTC hour of statistics in the rollups table, with its 60 minutes packed.</summary>
+internal sealed class HourRollupEntity : MonitoringEntity
+{
+    public string ProbeId { get; set; } = "";
+
+    public string TargetName { get; set; } = "";
+
+    public DateTimeOffset Hour { get; set; }
+
+    public DateTimeOffset CoveredUntil { get; set; }
+
+    public int Count { get; set; }
+
+    public int Successes { get; set; }
+
+    public double LossPercent { get; set; }
+
+    public double? MinMs { get; set; }
+
+    public double? AvgMs { get; set; }
+
+    public double? MaxMs { get; set; }
+
+    public double? P50Ms { get; set; }
+
+    public double? P95Ms { get; set; }
+
+    public double? P99Ms { get; set; }
+
+    public double? JitterMs { get; set; }
+
+    /// <summary>60 minute rollups (see <c>MinuteRollups</c>).</summary>
+    public byte[] Minutes { get; set; } = [];
+}
+
+/// <summary>A probe's own row in the targets table.</summary>
+internal sealed class ProbeEntity : MonitoringEntity
+{
+    public string ProbeId { get; set; } = "";
+
+    /// <summary>Compaction has folded every batch with rounds before this time into hour entities.</summary>
+    public DateTimeOffset? CompactedThrough { get; set; }
+
+    /// <summary>The watchdog's latest probe-silent incident (JSON), open or not.</summary>
+    public string? SilentIncident { get; set; }
+
+    /// <summary>Finished incidents wait for one summary alert.</summary>
+    public bool? SummaryPending { get; set; }
+
+    /// <summary>The earliest start among them: where the search for them begins.</summary>
+    public DateTimeOffset? SummaryPendingFrom { get; set; }
+
+    /// <summary>When the first of them began to wait (clock time).</summary>
+    public DateTimeOffset? SummaryPendingSince { get; set; }
+}
+
+/// <summary>A target in a probe's catalogue, with its latest incident of each type.</summary>
+internal sealed class TargetEntity : MonitoringEntity
+{
+    public string ProbeId { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public string Host { get; set; } = "";
+
+    public string? Category { get; set; }
+
+    public string? Description { get; set; }
+
+    public bool Uplink { get; set; }
+
+    public int IntervalMs { get; set; }
+
+    public int? LatencyThresholdMs { get; set; }
+
+    public double? LossThresholdPercent { get; set; }
+
+    /// <summary>The earliest round stored for the target.</summary>
+    public DateTimeOffset FirstSampleAt { get; set; }
+
+    /// <summary>The latest incident of each type (JSON array), open or not: detection's state, the dashboard's status.</summary>
+    public string? Incidents { get; set; }
+}
+
+/// <summary>"This hour got batches after it was compacted": compaction builds it again and deletes the marker.</summary>
+internal sealed class DirtyHourEntity : MonitoringEntity
+{
+    public DateTimeOffset Hour { get; set; }
+}
+
+/// <summary>An incident in the incidents table.</summary>
+internal sealed class IncidentEntity : MonitoringEntity
+{
+    public string Id { get; set; } = "";
+
+    public string ProbeId { get; set; } = "";
+
+    public string TargetName { get; set; } = "";
+
+    public string Type { get; set; } = "";
+
+    public DateTimeOffset Start { get; set; }
+
+    public DateTimeOffset OpenedAt { get; set; }
+
+    public DateTimeOffset? End { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    public double? PeakValue { get; set; }
+
+    public double? Threshold { get; set; }
+
+    public string? GroupedUnderIncidentId { get; set; }
+
+    public string Announcement { get; set; } = "";
+}

@@ -1,0 +1,71 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace NetPulse.Monitoring.Storage;
+
+/// <summary>
+/// The five monitoring tables, named with <see cref="StorageOptions.TablePrefix"/>, created on first use by
+/// each process (one request each, once).
+/// </summary>
+public sealed class MonitoringTables : IDisposable
+{
+    private readonly SemaphoreSlim _creating = new(1, 1);
+    private volatile bool _created;
+
+    public MonitoringTables(TableServiceClient service, IOptions<StorageOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(options);
+        var prefix = options.Value.TablePrefix;
+        Batches = service.GetTableClient(prefix + "batches");
+        Samples = service.GetTableClient(prefix + "samples");
+        Rollups = service.GetTableClient(prefix + "rollups");
+        Targets = service.GetTableClient(prefix + "targets");
+        Incidents = service.GetTableClient(prefix + "incidents");
+    }
+
+    /// <summary>One entity per probe batch (PK probe|UTC day of its last sample, RK inverted last-sample ticks-sequence).</summary>
+    public TableClient Batches { get; }
+
+    /// <summary>One entity per target and UTC hour with 3,600 one-second slots (PK probe|day, RK target-key|hour).</summary>
+    public TableClient Samples { get; }
+
+    /// <summary>One entity per target and UTC hour with hour and minute statistics (PK probe|month, RK target-key|yyyyMMddHH).</summary>
+    public TableClient Rollups { get; }
+
+    /// <summary>Per probe: its row, its targets' catalogue and incident state, and compaction markers (PK probe).</summary>
+    public TableClient Targets { get; }
+
+    /// <summary>Incidents by UTC month of their start, newest first (PK yyyyMM, RK inverted start|id).</summary>
+    public TableClient Incidents { get; }
+
+    public IEnumerable<TableClient> All => [Batches, Samples, Rollups, Targets, Incidents];
+
+    public void Dispose() => _creating.Dispose();
+
+    public async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await _creating.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_created)
+            {
+                foreach (var table in All)
+                {
+                    await table.CreateIfNotExistsAsync(cancellationToken);
+                }
+
+                _created = true;
+            }
+        }
+        finally
+        {
+            _creating.Release();
+        }
+    }
+}

@@ -1,0 +1,246 @@
+using Azure.Data.Tables;
+using NetPulse.Monitoring.Rollups;
+
+namespace NetPulse.Monitoring.Storage;
+
+/// <summary>
+/// Reads one target's rounds and rollups over a time range: compacted hours (one row per target and hour)
+/// up to the probe's compaction point, the batches after it, merged in time order. A 24-hour series is
+/// about 24 hour rows plus the few minutes of batches compaction has not reached yet.
+/// </summary>
+/// <remarks>
+/// A batch that arrives late for an hour already compacted shows up here once compaction has folded it in
+/// again (its next run). Rollups cover whole UTC hours or minutes that overlap the range.
+/// </remarks>
+public sealed class SampleReader
+{
+    /// <summary>The longest span a batch may cover (the contract's limit): batches ending this long after a range may still hold rounds in it.</summary>
+    private static readonly TimeSpan MaxBatchSpan = TimeSpan.FromHours(1);
+
+    private static readonly string[] HourRollupColumns =
+    [
+        nameof(HourRollupEntity.PartitionKey), nameof(HourRollupEntity.RowKey), nameof(HourRollupEntity.ProbeId), nameof(HourRollupEntity.TargetName),
+        nameof(HourRollupEntity.Hour), nameof(HourRollupEntity.CoveredUntil), nameof(HourRollupEntity.Count), nameof(HourRollupEntity.Successes),
+        nameof(HourRollupEntity.LossPercent), nameof(HourRollupEntity.MinMs), nameof(HourRollupEntity.AvgMs), nameof(HourRollupEntity.MaxMs),
+        nameof(HourRollupEntity.P50Ms), nameof(HourRollupEntity.P95Ms), nameof(HourRollupEntity.P99Ms), nameof(HourRollupEntity.JitterMs),
+    ];
+
+    private readonly MonitoringTables _tables;
+    private readonly BatchStore _batches;
+
+    public SampleReader(MonitoringTables tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        _tables = tables;
+        _batches = new BatchStore(tables);
+    }
+
+    /// <summary>The target's rounds with <paramref name="from"/> ≤ time ≤ <paramref name="to"/>, in time order, one per second at most.</summary>
+    /// <param name="probeId">The probe; null when only one probe has a target of that name.</param>
+    /// <exception cref="UnknownTargetException">No probe has the target, or several do and <paramref name="probeId"/> is null.</exception>
+    public async Task<IReadOnlyList<Sample>> GetSamplesAsync(
+        string? probeId, string targetName, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var probe = await ResolveProbeAsync(probeId, targetName, cancellationToken);
+        var compactedThrough = await CompactedThroughAsync(probe, cancellationToken);
+        return await ReadSamplesAsync(probe, targetName, from.ToUniversalTime(), to.ToUniversalTime(), compactedThrough, cancellationToken);
+    }
+
+    /// <summary>The target's statistics per UTC hour for the hours overlapping the range, oldest first; hours without rounds are left out.</summary>
+    /// <exception cref="UnknownTargetException">As for <see cref="GetSamplesAsync"/>.</exception>
+    public async Task<IReadOnlyList<Rollup>> GetHourRollupsAsync(
+        string? probeId, string targetName, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var probe = await ResolveProbeAsync(probeId, targetName, cancellationToken);
+        var (stored, tail) = await ReadRollupsAsync(probe, targetName, from.ToUniversalTime(), to.ToUniversalTime(), HourRollupColumns, cancellationToken);
+        var rollups = stored.Select(e => new Rollup
+        {
+            ProbeId = probe,
+            TargetName = targetName,
+            Start = e.Hour.ToUniversalTime(),
+            Length = TimeSpan.FromHours(1),
+            Statistics = new SampleStatistics
+            {
+                Count = e.Count, Successes = e.Successes, MinMs = e.MinMs, AvgMs = e.AvgMs, MaxMs = e.MaxMs,
+                P50Ms = e.P50Ms, P95Ms = e.P95Ms, P99Ms = e.P99Ms, JitterMs = e.JitterMs,
+            },
+        }).ToList();
+        rollups.AddRange(Summarize(probe, targetName, tail, TimeSpan.FromHours(1)));
+        return rollups;
+    }
+
+    /// <summary>The target's statistics per UTC minute for the minutes overlapping the range, oldest first; minutes without rounds are left out.</summary>
+    /// <exception cref="UnknownTargetException">As for <see cref="GetSamplesAsync"/>.</exception>
+    public async Task<IReadOnlyList<Rollup>> GetMinuteRollupsAsync(
+        string? probeId, string targetName, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var probe = await ResolveProbeAsync(probeId, targetName, cancellationToken);
+        from = from.ToUniversalTime();
+        to = to.ToUniversalTime();
+        var (stored, tail) = await ReadRollupsAsync(probe, targetName, from, to, select: null, cancellationToken);
+        var firstMinute = Minute(from);
+        var rollups = new List<Rollup>();
+        foreach (var entity in stored)
+        {
+            var minutes = MinuteRollups.Unpack(entity.Minutes);
+            for (var m = 0; m < minutes.Length; m++)
+            {
+                var start = entity.Hour.ToUniversalTime().AddMinutes(m);
+                if (minutes[m].Count > 0 && start >= firstMinute && start <= to)
+                {
+                    rollups.Add(new Rollup { ProbeId = probe, TargetName = targetName, Start = start, Length = TimeSpan.FromMinutes(1), Statistics = minutes[m] });
+                }
+            }
+        }
+
+        rollups.AddRange(Summarize(probe, targetName, tail.Where(s => s.Time >= firstMinute), TimeSpan.FromMinutes(1)));
+        return rollups;
+    }
+
+    /// <summary>Rounds with a reply in percent of all rounds in the range; null when there were none.</summary>
+    public async Task<double?> GetUptimePercentAsync(
+        string? probeId, string targetName, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var probe = await ResolveProbeAsync(probeId, targetName, cancellationToken);
+        from = from.ToUniversalTime();
+        to = to.ToUniversalTime();
+
+        // Whole hours from rollups, the partial first hour from its rounds.
+        var firstWholeHour = TableKeys.HourOf(from) == from ? from : TableKeys.HourOf(from).AddHours(1);
+        var compactedThrough = await CompactedThroughAsync(probe, cancellationToken);
+        var edge = await ReadSamplesAsync(probe, targetName, from, Min(to, firstWholeHour.AddTicks(-1)), compactedThrough, cancellationToken);
+        long count = edge.Count, successes = edge.Count(s => s.IsSuccess);
+        if (firstWholeHour <= to)
+        {
+            foreach (var hour in await GetHourRollupsAsync(probe, targetName, firstWholeHour, to, cancellationToken))
+            {
+                count += hour.Statistics.Count;
+                successes += hour.Statistics.Successes;
+            }
+        }
+
+        return count == 0 ? null : 100.0 * successes / count;
+    }
+
+    /// <summary>The probe that has <paramref name="targetName"/>, checking a given probe id as well.</summary>
+    /// <exception cref="UnknownTargetException">No such probe or target, or the name is ambiguous.</exception>
+    public async Task<string> ResolveProbeAsync(string? probeId, string targetName, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetName);
+        var row = TableKeys.TargetRow(TableKeys.TargetKey(targetName));
+        if (probeId is not null)
+        {
+            var found = await _tables.Targets.GetEntityIfExistsAsync<TableEntity>(
+                TableKeys.TargetsPartition(probeId), row, select: [nameof(TargetEntity.Name)], cancellationToken);
+            return found.HasValue
+                ? probeId
+                : throw new UnknownTargetException($"probe '{probeId}' has no target named '{targetName}'");
+        }
+
+        var probes = new List<string>();
+        await foreach (var entity in _tables.Targets.QueryAsync<TableEntity>(
+                           TableClient.CreateQueryFilter($"RowKey eq {row}"), select: [nameof(TargetEntity.Name)], cancellationToken: cancellationToken))
+        {
+            probes.Add(entity.PartitionKey);
+        }
+
+        return probes.Count switch
+        {
+            1 => probes[0],
+            0 => throw new UnknownTargetException($"no probe has a target named '{targetName}'"),
+            _ => throw new UnknownTargetException($"probes {string.Join(", ", probes)} all have a target named '{targetName}': name the probe"),
+        };
+    }
+
+    internal async Task<DateTimeOffset?> CompactedThroughAsync(string probeId, CancellationToken cancellationToken)
+    {
+        var probe = await _tables.Targets.GetEntityIfExistsAsync<TableEntity>(
+            TableKeys.TargetsPartition(probeId), TableKeys.ProbeRow, select: [nameof(ProbeEntity.CompactedThrough)], cancellationToken);
+        return probe.HasValue ? probe.Value!.GetDateTimeOffset(nameof(ProbeEntity.CompactedThrough))?.ToUniversalTime() : null;
+    }
+
+    private async Task<List<Sample>> ReadSamplesAsync(
+        string probeId, string targetName, DateTimeOffset from, DateTimeOffset to, DateTimeOffset? compactedThrough, CancellationToken cancellationToken)
+    {
+        var samples = new List<Sample>();
+        if (to < from)
+        {
+            return samples;
+        }
+
+        var key = TableKeys.TargetKey(targetName);
+        var batchesFrom = from;
+        if (compactedThrough is { } compacted && compacted > from)
+        {
+            var hoursTo = Min(to, compacted.AddTicks(-1));
+            for (var day = TableKeys.DayOf(from); day <= hoursTo; day = day.AddDays(1))
+            {
+                var firstHour = Max(TableKeys.HourOf(from), day);
+                var lastHour = Min(TableKeys.HourOf(hoursTo), day.AddHours(23));
+                var filter = TableClient.CreateQueryFilter(
+                    $"PartitionKey eq {TableKeys.SamplePartition(probeId, day)} and RowKey ge {TableKeys.SampleRow(key, firstHour)} and RowKey le {TableKeys.SampleRow(key, lastHour)}");
+                await foreach (var entity in _tables.Samples.QueryAsync<HourSamplesEntity>(filter, cancellationToken: cancellationToken))
+                {
+                    samples.AddRange(HourSlots.Unpack(entity.Hour.ToUniversalTime(), entity.Slots).Samples(from, hoursTo));
+                }
+            }
+
+            batchesFrom = compacted;
+        }
+
+        if (batchesFrom <= to)
+        {
+            var batches = await _batches.ReadAsync(probeId, batchesFrom, to + MaxBatchSpan, cancellationToken);
+            samples.AddRange(BatchRounds.Of(batches, targetName).Where(s => s.Time >= batchesFrom && s.Time <= to));
+        }
+
+        return samples;
+    }
+
+    /// <summary>Stored rollup rows of complete hours, and the rounds of the hours compaction has not completed.</summary>
+    private async Task<(List<HourRollupEntity> Stored, List<Sample> Tail)> ReadRollupsAsync(
+        string probeId, string targetName, DateTimeOffset from, DateTimeOffset to, IEnumerable<string>? select, CancellationToken cancellationToken)
+    {
+        var key = TableKeys.TargetKey(targetName);
+        var firstHour = TableKeys.HourOf(from);
+        var lastHour = TableKeys.HourOf(to);
+        var compactedThrough = await CompactedThroughAsync(probeId, cancellationToken);
+        var stored = new List<HourRollupEntity>();
+        var firstIncomplete = firstHour;
+        if (compactedThrough is { } compacted)
+        {
+            for (var month = new DateTimeOffset(firstHour.Year, firstHour.Month, 1, 0, 0, 0, TimeSpan.Zero); month <= lastHour; month = month.AddMonths(1))
+            {
+                var filter = TableClient.CreateQueryFilter(
+                    $"PartitionKey eq {TableKeys.RollupPartition(probeId, month)} and RowKey ge {TableKeys.RollupRow(key, Max(firstHour, month))} and RowKey le {TableKeys.RollupRow(key, Min(lastHour, month.AddMonths(1).AddHours(-1)))}");
+                await foreach (var entity in _tables.Rollups.QueryAsync<HourRollupEntity>(filter, select: select, cancellationToken: cancellationToken))
+                {
+                    if (entity.CoveredUntil >= entity.Hour.AddHours(1))
+                    {
+                        stored.Add(entity);
+                    }
+                }
+            }
+
+            firstIncomplete = Max(firstHour, TableKeys.HourOf(compacted));
+        }
+
+        var tail = firstIncomplete <= to
+            ? await ReadSamplesAsync(probeId, targetName, firstIncomplete, Max(to, lastHour.AddHours(1).AddTicks(-1)), compactedThrough, cancellationToken)
+            : [];
+        var storedHours = stored.Select(e => e.Hour.ToUniversalTime()).ToHashSet();
+        return (stored, tail.Where(s => !storedHours.Contains(TableKeys.HourOf(s.Time))).ToList());
+    }
+
+    private static IEnumerable<Rollup> Summarize(string probeId, string targetName, IEnumerable<Sample> samples, TimeSpan length) =>
+        samples
+            .GroupBy(s => new DateTimeOffset(s.Time.UtcTicks - s.Time.UtcTicks % length.Ticks, TimeSpan.Zero))
+            .OrderBy(g => g.Key)
+            .Select(g => new Rollup { ProbeId = probeId, TargetName = targetName, Start = g.Key, Length = length, Statistics = SampleStatistics.Of(g) });
+
+    private static DateTimeOffset Minute(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

@@ -1,0 +1,166 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using NetPulse.Monitoring.Incidents;
+
+namespace NetPulse.Monitoring.Storage;
+
+/// <summary>
+/// Every partition and row key NetPulse writes, built here and nowhere else. Times are UTC; numbers are
+/// fixed-width so that string order is time order; "newest first" keys use inverted ticks.
+/// </summary>
+/// <remarks>
+/// Target names are text from config and may hold characters that keys forbid (/ \ # ?), so keys carry
+/// the URL-safe Base64 of the name's UTF-8 and entities keep the real name in a property. Probe ids are
+/// restricted by the wire contract to A-Z a-z 0-9 . _ - and go into keys as they are. The separator "|"
+/// can appear in neither, so a key splits back unambiguously.
+/// </remarks>
+public static class TableKeys
+{
+    public const char Separator = '|';
+
+    /// <summary>Digits of a tick count: <see cref="DateTime.MaxValue"/> has 19.</summary>
+    public const int TickDigits = 19;
+
+    /// <summary>Row key of a probe's own row in the targets table.</summary>
+    public const string ProbeRow = "probe";
+
+    /// <summary>Prefix of target rows in the targets table.</summary>
+    public const string TargetRowPrefix = "target|";
+
+    /// <summary>Prefix of the "hour needs compacting again" markers in the targets table.</summary>
+    public const string DirtyHourRowPrefix = "dirty|";
+
+    private const string TickFormat = "D19";
+
+    /// <summary>The key form of a target name: URL-safe Base64 of its UTF-8, without padding.</summary>
+    public static string TargetKey(string targetName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetName);
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(targetName));
+    }
+
+    /// <summary>The target name a <see cref="TargetKey"/> was made from.</summary>
+    public static string TargetName(string targetKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetKey);
+        return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(targetKey));
+    }
+
+    /// <summary>Ticks counted down from <see cref="DateTime.MaxValue"/>, 19 digits: later times sort first.</summary>
+    public static string InvertedTicks(DateTimeOffset time) =>
+        (DateTime.MaxValue.Ticks - time.UtcTicks).ToString(TickFormat, CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset FromInvertedTicks(ReadOnlySpan<char> inverted) =>
+        new(DateTime.MaxValue.Ticks - long.Parse(inverted, NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
+
+    public static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    public static string Month(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture);
+
+    /// <summary>The start of the UTC hour holding <paramref name="time"/>.</summary>
+    public static DateTimeOffset HourOf(DateTimeOffset time) =>
+        new(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
+
+    /// <summary>The start of the UTC day holding <paramref name="time"/>.</summary>
+    public static DateTimeOffset DayOf(DateTimeOffset time) =>
+        new(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerDay, TimeSpan.Zero);
+
+    // ---- batches: one entity per probe batch; a probe's day is one partition, newest batch first.
+
+    /// <summary>The probe's UTC day in which a batch's last sample falls.</summary>
+    public static string BatchPartition(string probeId, DateTimeOffset lastSampleAt) =>
+        string.Concat(probeId, "|", Day(lastSampleAt));
+
+    /// <summary>Inverted time of the batch's last sample, then its sequence: newest first, unique per probe.</summary>
+    public static string BatchRow(DateTimeOffset lastSampleAt, long sequence) =>
+        string.Concat(InvertedTicks(lastSampleAt), "-", sequence.ToString(TickFormat, CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Inclusive upper row-key bound for "batches whose last sample is at or after <paramref name="time"/>":
+    /// batch rows sort newest first, so they form a prefix of the partition ending here.
+    /// </summary>
+    public static string BatchRowsEndingAtOrAfter(DateTimeOffset time) => InvertedTicks(time) + "~";
+
+    /// <summary>Inclusive lower row-key bound for "batches whose last sample is at or before <paramref name="time"/>".</summary>
+    public static string BatchRowsEndingAtOrBefore(DateTimeOffset time) => InvertedTicks(time);
+
+    // ---- samples: per target and UTC hour one packed entity, a probe's day in one partition.
+
+    public static string SamplePartition(string probeId, DateTimeOffset hour) => string.Concat(probeId, "|", Day(hour));
+
+    public static string SampleRow(string targetKey, DateTimeOffset hour) =>
+        string.Concat(targetKey, "|", hour.UtcDateTime.ToString("HH", CultureInfo.InvariantCulture));
+
+    // ---- rollups: per target and UTC hour, a probe's month in one partition, so 30 days are one or two scans.
+
+    public static string RollupPartition(string probeId, DateTimeOffset hour) => string.Concat(probeId, "|", Month(hour));
+
+    public static string RollupRow(string targetKey, DateTimeOffset hour) =>
+        string.Concat(targetKey, "|", hour.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture));
+
+    // ---- targets: a probe's catalogue, its own row and its compaction markers in one partition.
+
+    public static string TargetsPartition(string probeId) => probeId;
+
+    public static string TargetRow(string targetKey) => TargetRowPrefix + targetKey;
+
+    public static string DirtyHourRow(DateTimeOffset hour) =>
+        DirtyHourRowPrefix + hour.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset HourFromDirtyRow(string rowKey) =>
+        new(DateTime.ParseExact(rowKey.AsSpan(DirtyHourRowPrefix.Length), "yyyyMMddHH", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
+
+    // ---- incidents: by UTC month of their start, newest first.
+
+    public static string IncidentPartition(DateTimeOffset start) => Month(start);
+
+    public static string IncidentRow(DateTimeOffset start, string incidentId) => string.Concat(InvertedTicks(start), "|", incidentId);
+
+    /// <summary>
+    /// A stable incident id: the start second in UTC (so the id alone finds its partition and row), the type,
+    /// and a hash of probe, target, type and start. Replays and shuffled deliveries give the same id.
+    /// </summary>
+    public static string IncidentId(string probeId, string targetName, IncidentType type, DateTimeOffset start)
+    {
+        ArgumentNullException.ThrowIfNull(probeId);
+        ArgumentNullException.ThrowIfNull(targetName);
+        var identity = string.Join('\n', probeId, targetName, type.ToString(), start.UtcTicks.ToString(CultureInfo.InvariantCulture));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(identity));
+        return string.Concat(
+            start.UtcDateTime.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture),
+            "-",
+            TypeCode(type),
+            "-",
+            Convert.ToHexStringLower(hash, 0, 8));
+    }
+
+    /// <summary>The start second encoded in an <see cref="IncidentId"/>; false for a string that is not one.</summary>
+    public static bool TryParseIncidentStart(string incidentId, out DateTimeOffset start)
+    {
+        start = default;
+        if (incidentId is not { Length: 34 } || incidentId[15] != '-' || incidentId[17] != '-')
+        {
+            return false;
+        }
+
+        if (!DateTime.TryParseExact(incidentId.AsSpan(0, 15), "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return false;
+        }
+
+        start = new DateTimeOffset(parsed, TimeSpan.Zero);
+        return true;
+    }
+
+    private static char TypeCode(IncidentType type) => type switch
+    {
+        IncidentType.Down => 'd',
+        IncidentType.Latency => 'l',
+        IncidentType.Loss => 'p',
+        IncidentType.ProbeSilent => 's',
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown incident type"),
+    };
+}

@@ -1,0 +1,150 @@
+using NetPulse.Monitoring.Incidents;
+
+namespace NetPulse.Monitoring.Storage;
+
+/// <summary>A target's health as its open incidents say.</summary>
+public enum TargetHealth
+{
+    /// <summary>No round stored yet.</summary>
+    Unknown,
+    Up,
+    /// <summary>A latency or loss incident is open.</summary>
+    Degraded,
+    /// <summary>A down incident is open.</summary>
+    Down,
+}
+
+/// <summary>A probe: when it was last heard from and where compaction stands.</summary>
+public sealed record ProbeStatus
+{
+    public required string ProbeId { get; init; }
+
+    /// <summary>The time of the newest round stored (null when none within the watchdog's lookback).</summary>
+    public DateTimeOffset? LastSampleAt { get; init; }
+
+    public DateTimeOffset? CompactedThrough { get; init; }
+
+    /// <summary>The open probe-silent incident, if any.</summary>
+    public Incident? SilentIncident { get; init; }
+
+    public int TargetCount { get; init; }
+}
+
+/// <summary>A target from a probe's catalogue with its current state.</summary>
+public sealed record TargetStatus
+{
+    public required string ProbeId { get; init; }
+
+    /// <summary>Text from config: escape it.</summary>
+    public required string Name { get; init; }
+
+    public required string Host { get; init; }
+
+    public string? Category { get; init; }
+
+    public string? Description { get; init; }
+
+    public bool Uplink { get; init; }
+
+    public int IntervalMs { get; init; }
+
+    public int? LatencyThresholdMs { get; init; }
+
+    public double? LossThresholdPercent { get; init; }
+
+    public DateTimeOffset FirstSampleAt { get; init; }
+
+    public TargetHealth Health { get; init; }
+
+    public IReadOnlyList<Incident> OpenIncidents { get; init; } = [];
+
+    /// <summary>The target's newest stored round, from the probe's newest batch (null when that batch did not name it).</summary>
+    public Sample? LastSample { get; init; }
+}
+
+/// <summary>
+/// The probes and their targets' catalogue and health. A target's live figures (its last round) come from the
+/// probe's newest batch rather than a row written per batch: one read here saves a write per batch.
+/// </summary>
+public sealed class TargetReader
+{
+    private const int NewestBatchLookbackDays = 2;
+
+    private readonly ProbeStateStore _states;
+    private readonly BatchStore _batches;
+    private readonly TimeProvider _time;
+
+    internal TargetReader(ProbeStateStore states, BatchStore batches, TimeProvider time)
+    {
+        _states = states;
+        _batches = batches;
+        _time = time;
+    }
+
+    public async Task<IReadOnlyList<ProbeStatus>> GetProbesAsync(CancellationToken cancellationToken = default)
+    {
+        var probes = new List<ProbeStatus>();
+        foreach (var probe in await _states.ReadAllAsync(cancellationToken))
+        {
+            var newest = await _batches.NewestAsync(probe.ProbeId, _time.GetUtcNow(), NewestBatchLookbackDays, cancellationToken);
+            probes.Add(new ProbeStatus
+            {
+                ProbeId = probe.ProbeId,
+                LastSampleAt = newest?.LastSampleAt,
+                CompactedThrough = probe.CompactedThrough,
+                SilentIncident = StoredIncident.FromJsonSingle(probe.SilentIncident) is { IsOpen: true } silent ? silent.ToIncident() : null,
+                TargetCount = probe.Targets.Count,
+            });
+        }
+
+        return probes;
+    }
+
+    /// <summary>The targets of one probe or all, ordered by probe and name.</summary>
+    /// <exception cref="UnknownTargetException">A probe id was given and no batch ever came from it.</exception>
+    public async Task<IReadOnlyList<TargetStatus>> GetTargetsAsync(string? probeId = null, CancellationToken cancellationToken = default)
+    {
+        List<ProbeState> probes;
+        if (probeId is null)
+        {
+            probes = await _states.ReadAllAsync(cancellationToken);
+        }
+        else
+        {
+            var probe = await _states.ReadAsync(probeId, cancellationToken);
+            probes = probe.ProbeRowExists ? [probe] : throw new UnknownTargetException($"no batch ever came from probe '{probeId}'");
+        }
+
+        var targets = new List<TargetStatus>();
+        foreach (var probe in probes)
+        {
+            var newest = await _batches.NewestAsync(probe.ProbeId, _time.GetUtcNow(), NewestBatchLookbackDays, cancellationToken);
+            foreach (var target in probe.Targets.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+            {
+                var open = StoredIncident.FromJson(target.Incidents).Where(i => i.IsOpen).ToList();
+                var last = newest?.Targets.FirstOrDefault(t => t.Name == target.Name)?.Samples is { Count: > 0 } samples ? samples[^1] : (Sample?)null;
+                targets.Add(new TargetStatus
+                {
+                    ProbeId = probe.ProbeId,
+                    Name = target.Name,
+                    Host = target.Host,
+                    Category = target.Category,
+                    Description = target.Description,
+                    Uplink = target.Uplink,
+                    IntervalMs = target.IntervalMs,
+                    LatencyThresholdMs = target.LatencyThresholdMs,
+                    LossThresholdPercent = target.LossThresholdPercent,
+                    FirstSampleAt = target.FirstSampleAt,
+                    Health = open.Any(i => i.Type == IncidentType.Down) ? TargetHealth.Down
+                        : open.Count > 0 ? TargetHealth.Degraded
+                        : target.FirstSampleAt == default ? TargetHealth.Unknown
+                        : TargetHealth.Up,
+                    OpenIncidents = [.. open.Select(i => i.ToIncident())],
+                    LastSample = last,
+                });
+            }
+        }
+
+        return targets;
+    }
+}

@@ -1,0 +1,128 @@
+// The Function App's app settings. Deployed after rbac.bicep so the managed identity already holds
+// its storage roles and "Key Vault Secrets User" when the host starts and resolves the Key Vault
+// reference. The names are the ones NetPulse.Monitoring binds (see local.settings.sample.json):
+// "__" in an app setting name is ":" in .NET configuration. Flex Consumption sets the runtime and
+// the package location itself (functionAppConfig): FUNCTIONS_WORKER_RUNTIME,
+// FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE must not be set here.
+
+@description('Name of the Function App the settings belong to.')
+param functionAppName string
+
+@description('Service endpoints of the storage account (https://<account>.<service>.core.windows.net/).')
+param storageEndpoints {
+  blob: string
+  queue: string
+  table: string
+}
+
+@description('Application Insights connection string.')
+param applicationInsightsConnectionString string
+
+@description('Queue the probe sends its batches to.')
+param pingBatchQueueName string
+
+@description('Queue ingestion announces incidents on.')
+param alertQueueName string
+
+@description('Prefix of the monitoring table names (empty for none).')
+param tablePrefix string
+
+@description('Table of per-target alert state.')
+param alertStateTableName string
+
+@description('NCRONTAB schedules (six fields, seconds first, UTC) of the timer functions.')
+param schedules {
+  compaction: string
+  watchdog: string
+  reminder: string
+  report: string
+}
+
+@description('IANA time zone of the times in emails and of report days.')
+param timeZone string
+
+@description('Alert email settings. passwordSecretUri: Key Vault secret URI of the password, or empty for none.')
+param smtp {
+  host: string
+  port: int
+  security: ('None' | 'StartTls' | 'SslOnConnect')
+  user: string
+  from: string
+  to: string
+  passwordSecretUri: string
+}
+
+@description('When alerts repeat: cooldown and reminder interval as hh:mm:ss (or d.hh:mm:ss).')
+param alerts {
+  cooldown: string
+  reminderInterval: string
+}
+
+@description('Incident detection: default thresholds (a target\'s own thresholds from the probe config win); spans as hh:mm:ss.')
+param detection {
+  latencyThresholdMs: int
+  latencyOpenAfter: string
+  lossThresholdPercent: int
+  downAfterFailedRounds: int
+  upAfterGoodRounds: int
+  alertFreshness: string
+}
+
+@description('A probe whose newest batch is older than this is silent (hh:mm:ss).')
+param probeSilentAfter string
+
+resource functionApp 'Microsoft.Web/sites@2024-11-01' existing = {
+  name: functionAppName
+}
+
+resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: functionApp
+  name: 'appsettings'
+  properties: {
+    // Identity-based connection of the host and of NetPulse's own storage clients (StorageClients):
+    // no account key anywhere. No clientId: the system-assigned identity signs in.
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__blobServiceUri: storageEndpoints.blob
+    AzureWebJobsStorage__queueServiceUri: storageEndpoints.queue
+    AzureWebJobsStorage__tableServiceUri: storageEndpoints.table
+
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+    // The host sends telemetry with its managed identity (Monitoring Metrics Publisher, rbac.bicep).
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+
+    // Trigger bindings (%Setting% in the trigger attributes): the host resolves these before the worker starts.
+    PingBatchQueue: pingBatchQueueName
+    AlertQueue: alertQueueName
+    CompactionSchedule: schedules.compaction
+    WatchdogSchedule: schedules.watchdog
+    ReminderSchedule: schedules.reminder
+    ReportSchedule: schedules.report
+
+    NetPulse__TimeZone: timeZone
+    NetPulse__Storage__TablePrefix: tablePrefix
+    // Ingestion writes alerts to this queue and SendAlert listens on AlertQueue: one value for both.
+    NetPulse__Storage__AlertQueueName: alertQueueName
+
+    NetPulse__Smtp__Host: smtp.host
+    NetPulse__Smtp__Port: string(smtp.port)
+    NetPulse__Smtp__Security: smtp.security
+    NetPulse__Smtp__User: smtp.user
+    // A Key Vault reference: the platform resolves it with the app's identity; the value never lands here.
+    NetPulse__Smtp__Password: empty(smtp.passwordSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${smtp.passwordSecretUri})'
+    NetPulse__Smtp__From: smtp.from
+    NetPulse__Smtp__To: smtp.to
+
+    NetPulse__Alerts__Cooldown: alerts.cooldown
+    NetPulse__Alerts__ReminderInterval: alerts.reminderInterval
+    NetPulse__Alerts__StateTable: alertStateTableName
+
+    NetPulse__Detection__LatencyThresholdMs: string(detection.latencyThresholdMs)
+    NetPulse__Detection__LatencyOpenAfter: detection.latencyOpenAfter
+    NetPulse__Detection__LossThresholdPercent: string(detection.lossThresholdPercent)
+    NetPulse__Detection__DownAfterFailedRounds: string(detection.downAfterFailedRounds)
+    NetPulse__Detection__UpAfterGoodRounds: string(detection.upAfterGoodRounds)
+    NetPulse__Detection__AlertFreshness: detection.alertFreshness
+
+    NetPulse__Watchdog__SilentAfter: probeSilentAfter
+  }
+}

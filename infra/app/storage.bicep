@@ -1,0 +1,144 @@
+// The storage account that is both NetPulse's data store and the Functions host's own storage:
+// the probe's queue and the alerts queue (with the poison queues the runtime fills after
+// maxDequeueCount failures), the monitoring tables, and the blob container that Flex Consumption
+// deploys the app package from.
+
+@description('Name of the storage account (3-24 lowercase letters and digits, globally unique).')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource.')
+param tags object
+
+@description('Replication of the account.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+])
+param skuName string
+
+@description('Queue the probe sends its batches to (the Functions setting PingBatchQueue).')
+param pingBatchQueueName string
+
+@description('Queue ingestion announces incidents on (the Functions setting AlertQueue).')
+param alertQueueName string
+
+@description('Tables to create up front; the app also creates them on first use.')
+param tableNames string[]
+
+@description('Blob container Flex Consumption deploys the app package from.')
+param deploymentContainerName string
+
+@description('Allow shared-key signing so an add-only SAS for the ping-batch queue can be issued to the probe. false: the account accepts Entra ID only.')
+param allowProbeQueueSas bool
+
+@description('Expiry (UTC, ISO 8601) of the probe\'s add-only queue SAS.')
+param probeQueueSasExpiry string
+
+resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: skuName
+  }
+  properties: {
+    accessTier: 'Hot'
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    allowCrossTenantReplication: false
+    // The Functions app, the deploying user and the probe's identity all use Entra ID. Shared keys stay
+    // on only when the probe gets a SAS (a SAS is signed with the account key).
+    allowSharedKeyAccess: allowProbeQueueSas
+    defaultToOAuthAuthentication: true
+    // The probe sends from a LAN anywhere on the internet, so the endpoints stay public.
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Allow'
+    }
+    encryption: {
+      keySource: 'Microsoft.Storage'
+      services: {
+        blob: { enabled: true }
+        queue: { enabled: true, keyType: 'Account' }
+        table: { enabled: true, keyType: 'Account' }
+      }
+    }
+  }
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+// The runtime moves a message to "<queue>-poison" after maxDequeueCount failures (host.json); creating
+// them up front makes them visible (and alertable) before the first failure.
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [
+  for queueName in [pingBatchQueueName, '${pingBatchQueueName}-poison', alertQueueName, '${alertQueueName}-poison']: {
+    parent: queueService
+    name: queueName
+  }
+]
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = [
+  for tableName in tableNames: {
+    parent: tableService
+    name: tableName
+  }
+]
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    deleteRetentionPolicy: {
+      enabled: true
+      days: 7
+    }
+  }
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+output id string = storage.id
+output name string = storage.name
+output blobEndpoint string = storage.properties.primaryEndpoints.blob
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
+output tableEndpoint string = storage.properties.primaryEndpoints.table
+output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'
+output pingBatchQueueUrl string = '${storage.properties.primaryEndpoints.queue}${pingBatchQueueName}'
+
+// Add ('a') only: whoever holds the probe's SAS can put messages on this one queue until the expiry, and
+// can neither read, peek, delete nor create anything.
+var probeQueueSasParameters = {
+  canonicalizedResource: '/queue/${storage.name}/${pingBatchQueueName}'
+  signedPermission: 'a'
+  signedProtocol: 'https'
+  signedExpiry: probeQueueSasExpiry
+}
+
+@description('The ping-batch queue URL with an add-only SAS (Probe:Queue:ServiceUri). Empty when allowProbeQueueSas is false.')
+@secure()
+output probeQueueSasUrl string = allowProbeQueueSas
+  ? '${storage.properties.primaryEndpoints.queue}${pingBatchQueueName}?${storage.listServiceSAS('2024-01-01', probeQueueSasParameters).serviceSasToken}'
+  : ''

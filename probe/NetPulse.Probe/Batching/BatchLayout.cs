@@ -1,0 +1,138 @@
+using NetPulse.Contracts;
+using NetPulse.Probe.Targets;
+
+namespace NetPulse.Probe.Batching;
+
+/// <summary>
+/// What every batch of this probe carries besides samples: the probe id and each target's metadata,
+/// with the encoded size of each measured once by the real codec, so the batcher can keep a running
+/// byte count that never underestimates (JSON escaping of hostile names included).
+/// </summary>
+internal sealed class BatchLayout
+{
+    /// <summary>The widest window start the JSON writer can produce: seven fractional digits.</summary>
+    private static readonly DateTimeOffset WidestWindowStart = new DateTimeOffset(2099, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999);
+
+    private readonly TargetSamples?[] _templates;
+    private readonly int[] _targetBytes;
+
+    public BatchLayout(string probeId, IReadOnlyList<ProbeTarget> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (!PingBatchRules.IsValidProbeId(probeId))
+        {
+            throw new ArgumentException(
+                $"The probe id '{probeId}' cannot go into a batch: use 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit.",
+                nameof(probeId));
+        }
+
+        ProbeId = probeId;
+        var empty = Envelope([]);
+
+        // The envelope is measured as wide as it can get: the longest sequence and window start, and a
+        // sample count of ten digits where the measurement had one.
+        EnvelopeBytes = PingBatchCodec.MeasureBytes(empty with { Sequence = long.MaxValue, WindowStart = WidestWindowStart }) + 9;
+
+        var size = targets.Count == 0 ? 0 : targets.Max(t => t.Index) + 1;
+        _templates = new TargetSamples?[size];
+        _targetBytes = new int[size];
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var emptyBytes = PingBatchCodec.MeasureBytes(empty);
+        foreach (var target in targets)
+        {
+            if (target.Index < 0 || _templates[target.Index] is not null)
+            {
+                throw new ArgumentException($"Target '{target.Name}' has index {target.Index}, which is negative or taken.", nameof(targets));
+            }
+
+            if (!names.TryAdd(target.Name, target.Name))
+            {
+                throw new ArgumentException($"Targets '{names[target.Name]}' and '{target.Name}' differ only in case; a batch needs unique names.", nameof(targets));
+            }
+
+            var template = Template(target);
+            CheckSendable(template);
+            _templates[target.Index] = template;
+
+            // One more byte for the comma that separates it from the target before it.
+            _targetBytes[target.Index] = PingBatchCodec.MeasureBytes(empty with { Targets = [template] }) - emptyBytes + 1;
+        }
+    }
+
+    public string ProbeId { get; }
+
+    /// <summary>Upper bound of the encoded batch without targets.</summary>
+    public int EnvelopeBytes { get; }
+
+    public bool TryGetTarget(int index, out TargetSamples template, out int encodedBytes)
+    {
+        if (index >= 0 && index < _templates.Length && _templates[index] is { } found)
+        {
+            template = found;
+            encodedBytes = _targetBytes[index];
+            return true;
+        }
+
+        template = null!;
+        encodedBytes = 0;
+        return false;
+    }
+
+    /// <summary>Exact encoded size of one sample <c>[offset,value]</c> plus the comma before it.</summary>
+    public static int SampleBytes(int offsetMs, int value) => 4 + Digits(offsetMs) + Digits(value);
+
+    private static int Digits(long value)
+    {
+        if (value < 0)
+        {
+            return 1 + Digits(-value);
+        }
+
+        var digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+
+        return digits;
+    }
+
+    private static TargetSamples Template(ProbeTarget target) => new()
+    {
+        Name = target.Name,
+        Host = target.Host,
+        Category = target.Category,
+        Description = target.Description,
+        Uplink = target.Uplink,
+        IntervalMs = (int)Math.Round(target.Interval.TotalMilliseconds),
+        LatencyThresholdMs = target.LatencyThresholdMs,
+        LossThresholdPercent = target.LossThresholdPercent,
+        Samples = [],
+    };
+
+    private PingBatch Envelope(IReadOnlyList<TargetSamples> targets) => new()
+    {
+        Version = PingBatch.CurrentVersion,
+        ProbeId = ProbeId,
+        Sequence = 0,
+        WindowStart = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        Targets = targets,
+    };
+
+    /// <summary>
+    /// A target whose metadata breaks the contract would make every batch it is in unsendable: refuse
+    /// it at start-up, naming it, rather than discover it at the first batch.
+    /// </summary>
+    private void CheckSendable(TargetSamples template)
+    {
+        try
+        {
+            PingBatchCodec.Encode(Envelope([template with { Samples = [WireSample.Success(0, 0)] }]));
+        }
+        catch (InvalidPingBatchException ex)
+        {
+            throw new ArgumentException($"Target '{template.Name}' cannot be sent in a ping batch: {ex.Message}", nameof(template), ex);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NetPulse.Contracts;
+using NetPulse.Probe.Configuration;
+using NetPulse.Probe.Icmp;
+using NetPulse.Probe.Spool;
+using NetPulse.Probe.Targets;
+
+namespace NetPulse.Probe.Batching;
+
+/// <summary>
+/// Reads the engine's samples from the <see cref="SampleChannel"/> and closes a batch every batch
+/// window (<see cref="ProbeOptions.BatchWindowSeconds"/>), or earlier when the next sample would make
+/// the message too big or break a contract rule, and hands each closed batch to the
+/// <see cref="BatchSpool"/>, which numbers it. Never waits on the network. On stop it completes the
+/// channel, drains it and spools the open batch.
+/// </summary>
+public sealed partial class Batcher : BackgroundService
+{
+    private readonly SampleChannel _samples;
+    private readonly BatchSpool _spool;
+    private readonly BatchLayout _layout;
+    private readonly TimeSpan _window;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private int _unusableSamples;
+    private string? _lastUnusableReason;
+
+    public Batcher(
+        SampleChannel samples,
+        BatchSpool spool,
+        IReadOnlyList<ProbeTarget> targets,
+        IOptions<ProbeOptions> options,
+        TimeProvider time,
+        ILogger<Batcher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _samples = samples ?? throw new ArgumentNullException(nameof(samples));
+        _spool = spool ?? throw new ArgumentNullException(nameof(spool));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+
+        var seconds = options.Value.BatchWindowSeconds;
+        if (!(seconds > 0 && seconds * 1000 <= PingBatchRules.MaxOffsetMs))
+        {
+            throw new ArgumentException($"Probe:BatchWindowSeconds is {seconds}; it must be above 0 and at most {PingBatchRules.MaxOffsetMs / 1000}.", nameof(options));
+        }
+
+        _window = TimeSpan.FromSeconds(seconds);
+        _layout = new BatchLayout(options.Value.Id ?? Environment.MachineName, targets);
+    }
+
+    /// <summary>The probe id every batch carries.</summary>
+    public string ProbeId => _layout.ProbeId;
+
+    /// <summary>
+    /// Batches until <paramref name="cancellationToken"/> fires or the engine completes the channel,
+    /// then flushes. The hosted service runs this; a test or another host may call it directly.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var reader = _samples.Reader;
+        var open = new OpenBatch(_layout);
+        using var timer = new PeriodicTimer(_window, _time);
+        Task<bool>? tick = null;
+        Task<bool>? readable = null;
+        try
+        {
+            while (true)
+            {
+                tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
+                readable ??= reader.WaitToReadAsync(cancellationToken).AsTask();
+
+                // The tick comes first when both are ready, so a busy channel cannot starve the window.
+                var ready = await Task.WhenAny(tick, readable);
+                if (ready == tick)
+                {
+                    tick = null;
+                    await ready;
+
+                    // What the engine wrote up to the tick belongs to this window.
+                    await DrainAsync(open, int.MaxValue);
+                    await CloseAllAsync(open);
+                    continue;
+                }
+
+                readable = null;
+                if (!await ready)
+                {
+                    break; // the engine completed the channel: nothing more will come
+                }
+
+                // Bounded, so that a window tick is seen even while samples pour in.
+                await DrainAsync(open, 4096);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: flush below.
+        }
+
+        _samples.Writer.TryComplete();
+        await DrainAsync(open, int.MaxValue);
+        await CloseAllAsync(open);
+        LogStopped(_spool.NextSequence);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    private async Task DrainAsync(OpenBatch open, int limit)
+    {
+        for (var taken = 0; taken < limit && _samples.Reader.TryRead(out var sample); taken++)
+        {
+            await AddAsync(open, sample);
+        }
+    }
+
+    private async Task AddAsync(OpenBatch open, PingSample sample)
+    {
+        if (PendingSample.TryCreate(sample, out var pending) is { } problem)
+        {
+            CountUnusable(problem);
+            return;
+        }
+
+        while (true)
+        {
+            switch (open.TryAdd(pending))
+            {
+                case AddOutcome.Added:
+                    return;
+                case AddOutcome.UnknownTarget:
+                    CountUnusable($"target index {sample.TargetIndex} is not a configured target");
+                    return;
+                default:
+                    await CloseOneAsync(open);
+                    break;
+            }
+        }
+    }
+
+    private async Task CloseAllAsync(OpenBatch open)
+    {
+        while (!open.IsEmpty)
+        {
+            await CloseOneAsync(open);
+        }
+
+        ReportUnusable();
+    }
+
+    /// <summary>Closes the open batch (or, should it not fit after all, its largest prefix that does) into the spool.</summary>
+    private async Task CloseOneAsync(OpenBatch open)
+    {
+        var sequence = _spool.NextSequence;
+        ClosedBatch closed;
+        try
+        {
+            closed = open.Close(sequence);
+        }
+        catch (InvalidPingBatchException ex)
+        {
+            // A bug, not an input: the open batch refuses what the contract forbids. Say it loudly and go on.
+            LogUnsendable(ex, open.Count, ex.Message);
+            open.RemoveFirst(open.Count);
+            return;
+        }
+
+        try
+        {
+            // Not cancellable: a stop must still get the batch onto the disk.
+            await _spool.AddAsync(closed.Spooled, CancellationToken.None);
+            LogClosed(sequence, closed.TargetCount, closed.Taken, closed.Spooled.Body.Length);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A full or failing disk: keeping the samples in memory would only grow until it ends the probe.
+            LogSpoolFailed(ex, sequence, closed.Taken, _spool.Path);
+        }
+
+        open.RemoveFirst(closed.Taken);
+    }
+
+    private void CountUnusable(string reason)
+    {
+        _unusableSamples++;
+        _lastUnusableReason = reason;
+    }
+
+    private void ReportUnusable()
+    {
+        if (_unusableSamples > 0)
+        {
+            LogUnusable(_unusableSamples, _lastUnusableReason);
+            _unusableSamples = 0;
+            _lastUnusableReason = null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {Sequence} spooled: {Targets} targets, {Samples} samples, {Bytes} bytes")]
+    private partial void LogClosed(long sequence, int targets, int samples, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} samples from the engine that no batch can carry; the last because {Reason}")]
+    private partial void LogUnusable(int count, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dropped {Count} samples: their batch breaks the wire contract ({Reason})")]
+    private partial void LogUnsendable(Exception exception, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write batch {Sequence} ({Samples} samples) to the spool in {Path}; those samples are lost")]
+    private partial void LogSpoolFailed(Exception exception, long sequence, int samples, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batcher stopped; the next batch will be {Sequence}")]
+    private partial void LogStopped(long sequence);
+}

@@ -1,0 +1,233 @@
+using NetPulse.Contracts;
+using NetPulse.Probe.Spool;
+
+namespace NetPulse.Probe.Batching;
+
+/// <summary>
+/// The batch being filled. It refuses a sample that would break a rule of the contract or push the
+/// message past <see cref="PingBatchCodec.MaxBodyBytes"/>, so the batcher closes it first; whatever it
+/// accepted always encodes.
+/// </summary>
+internal sealed class OpenBatch
+{
+    private readonly BatchLayout _layout;
+
+    // Arrival order: the prefix that fits is what a split keeps, the rest opens the next batch.
+    private readonly List<PendingSample> _samples = [];
+    private readonly Dictionary<int, List<long>> _timesByTarget = [];
+    private long _earliestMs = long.MaxValue;
+    private long _latestMs = long.MinValue;
+    private int _estimatedBytes;
+
+    public OpenBatch(BatchLayout layout)
+    {
+        _layout = layout;
+        _estimatedBytes = layout.EnvelopeBytes;
+    }
+
+    public int Count => _samples.Count;
+
+    public bool IsEmpty => _samples.Count == 0;
+
+    /// <summary>An upper bound of the encoded size, exact but for a few bytes of envelope and commas.</summary>
+    public int EstimatedBytes => _estimatedBytes;
+
+    public AddOutcome TryAdd(PendingSample sample)
+    {
+        if (!_layout.TryGetTarget(sample.TargetIndex, out _, out var targetBytes))
+        {
+            return AddOutcome.UnknownTarget;
+        }
+
+        if (IsEmpty)
+        {
+            // A lone sample always fits: the layout checked every target's metadata at start-up.
+            Append(sample);
+            _estimatedBytes = Estimate(_earliestMs);
+            return AddOutcome.Added;
+        }
+
+        var times = _timesByTarget.GetValueOrDefault(sample.TargetIndex);
+        if (times is null && _timesByTarget.Count >= PingBatchRules.MaxTargetsPerBatch)
+        {
+            return AddOutcome.Full;
+        }
+
+        if (times is not null && IsTooCloseToAnother(times, sample.ScheduledMs))
+        {
+            // Two rounds of one target less than a second apart (a rescheduled or repeated round)
+            // cannot share a batch; the next batch takes it.
+            return AddOutcome.Full;
+        }
+
+        var earliest = Math.Min(_earliestMs, sample.ScheduledMs);
+        var latest = Math.Max(_latestMs, sample.ScheduledMs);
+        if (latest - earliest > PingBatchRules.MaxOffsetMs)
+        {
+            return AddOutcome.Full;
+        }
+
+        // A sample from before the window start moves every offset; count them again (rare: a
+        // timed-out round finishing after later rounds of faster targets).
+        var estimate = earliest < _earliestMs ? Estimate(earliest) : _estimatedBytes;
+        estimate += (times is null ? targetBytes : 0) + BatchLayout.SampleBytes((int)(sample.ScheduledMs - earliest), sample.Value);
+        if (estimate > PingBatchCodec.MaxBodyBytes)
+        {
+            return AddOutcome.Full;
+        }
+
+        Append(sample);
+        _estimatedBytes = estimate;
+        return AddOutcome.Added;
+    }
+
+    /// <summary>
+    /// Encodes the batch as <paramref name="sequence"/>. The running estimate keeps it under the size
+    /// limit; should the codec still find it too big, the largest prefix that fits goes and the rest stays.
+    /// Call <see cref="RemoveFirst"/> with <see cref="ClosedBatch.Taken"/> once the batch is stored.
+    /// </summary>
+    /// <exception cref="InvalidPingBatchException">The samples break a contract rule the batch should have prevented.</exception>
+    public ClosedBatch Close(long sequence)
+    {
+        if (IsEmpty)
+        {
+            throw new InvalidOperationException("An empty batch cannot be closed.");
+        }
+
+        var taken = _samples.Count;
+        var batch = Build(taken, sequence);
+        try
+        {
+            return new ClosedBatch(SpooledBatch.Encode(batch), taken, batch.Targets.Count);
+        }
+        catch (InvalidPingBatchException) when (PingBatchCodec.MeasureBytes(batch) > PingBatchCodec.MaxBodyBytes)
+        {
+            taken = LargestPrefixThatFits(sequence);
+            batch = Build(taken, sequence);
+            return new ClosedBatch(SpooledBatch.Encode(batch), taken, batch.Targets.Count);
+        }
+    }
+
+    /// <summary>Forgets the first <paramref name="count"/> samples (a closed batch); the rest stay open.</summary>
+    public void RemoveFirst(int count)
+    {
+        var rest = _samples.GetRange(count, _samples.Count - count);
+        _samples.Clear();
+        _timesByTarget.Clear();
+        _earliestMs = long.MaxValue;
+        _latestMs = long.MinValue;
+        foreach (var sample in rest)
+        {
+            Append(sample);
+        }
+
+        _estimatedBytes = IsEmpty ? _layout.EnvelopeBytes : Estimate(_earliestMs);
+    }
+
+    private static bool IsTooCloseToAnother(List<long> times, long scheduledMs)
+    {
+        var last = times[^1];
+        if (scheduledMs >= last)
+        {
+            return scheduledMs - last < PingBatchRules.MinIntervalMs;
+        }
+
+        // Out of order for this target: compare with all of them (a handful per window).
+        return times.Exists(t => Math.Abs(scheduledMs - t) < PingBatchRules.MinIntervalMs);
+    }
+
+    private void Append(PendingSample sample)
+    {
+        _samples.Add(sample);
+        if (!_timesByTarget.TryGetValue(sample.TargetIndex, out var times))
+        {
+            times = [];
+            _timesByTarget.Add(sample.TargetIndex, times);
+        }
+
+        times.Add(sample.ScheduledMs);
+        _earliestMs = Math.Min(_earliestMs, sample.ScheduledMs);
+        _latestMs = Math.Max(_latestMs, sample.ScheduledMs);
+    }
+
+    private int Estimate(long earliestMs)
+    {
+        var bytes = _layout.EnvelopeBytes;
+        foreach (var index in _timesByTarget.Keys)
+        {
+            _layout.TryGetTarget(index, out _, out var targetBytes);
+            bytes += targetBytes;
+        }
+
+        foreach (var sample in _samples)
+        {
+            bytes += BatchLayout.SampleBytes((int)(sample.ScheduledMs - earliestMs), sample.Value);
+        }
+
+        return bytes;
+    }
+
+    private int LargestPrefixThatFits(long sequence)
+    {
+        // A single sample always fits, so the search starts from a known good answer.
+        var fits = 1;
+        var tooBig = _samples.Count;
+        while (tooBig - fits > 1)
+        {
+            var middle = fits + ((tooBig - fits) / 2);
+            if (PingBatchCodec.MeasureBytes(Build(middle, sequence)) <= PingBatchCodec.MaxBodyBytes)
+            {
+                fits = middle;
+            }
+            else
+            {
+                tooBig = middle;
+            }
+        }
+
+        return fits;
+    }
+
+    private PingBatch Build(int count, long sequence)
+    {
+        var samples = _samples.GetRange(0, count);
+        var windowStartMs = samples.Min(s => s.ScheduledMs);
+        var targets = samples
+            .GroupBy(s => s.TargetIndex)
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                _layout.TryGetTarget(g.Key, out var template, out _);
+                return template with
+                {
+                    Samples = g
+                        .OrderBy(s => s.ScheduledMs)
+                        .Select(s => new WireSample((int)(s.ScheduledMs - windowStartMs), s.Value))
+                        .ToArray(),
+                };
+            })
+            .ToArray();
+
+        return new PingBatch
+        {
+            Version = PingBatch.CurrentVersion,
+            ProbeId = _layout.ProbeId,
+            Sequence = sequence,
+            WindowStart = DateTimeOffset.FromUnixTimeMilliseconds(windowStartMs),
+            Targets = targets,
+        };
+    }
+}
+
+internal enum AddOutcome
+{
+    Added,
+
+    /// <summary>The sample does not fit this batch: close it, then add the sample to the next.</summary>
+    Full,
+
+    UnknownTarget,
+}
+
+/// <summary>A closed batch, encoded, and how many of the open batch's samples (in arrival order) it took.</summary>
+internal sealed record ClosedBatch(SpooledBatch Spooled, int Taken, int TargetCount);

@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using System.Net.NetworkInformation;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using NetPulse.Contracts;
+using NetPulse.Probe.Targets;
+
+namespace NetPulse.Probe.Icmp;
+
+/// <summary>
+/// The fallback: <see cref="Ping.SendPingAsync(System.Net.IPAddress, TimeSpan, byte[], PingOptions, CancellationToken)"/>
+/// with one reusable <see cref="Ping"/> per target, on the same schedule as the raw-socket engine (same due
+/// times, phase offsets, rate cap, statuses and DNS handling). Works without privileges, at a price: as
+/// non-root, .NET runs <c>/usr/bin/ping</c> for every request.
+/// </summary>
+/// <remarks>
+/// The due-time loop runs on a thread of its own, like the raw engine's (see <see cref="SchedulerThread"/>),
+/// and starts each request there; only the replies come back on the thread pool. A loop awaiting timers on
+/// the pool was measured skipping rounds whenever the pool was starved.
+/// </remarks>
+public sealed class PingClassPingEngine : IPingEngine
+{
+    public const string EngineName = "ping-class";
+
+    /// <summary>The same 56 bytes of payload the raw engine, ping and fping send. Only ever read.</summary>
+    private static readonly byte[] Payload = CreatePayload();
+
+    private readonly TargetResolver _resolver;
+    private readonly TimeSpan _dnsRefreshInterval;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<PingClassPingEngine> _logger;
+    private int _running;
+
+    /// <param name="timeProvider">Anchors the schedule in UTC (<see cref="PingSample.ScheduledAt"/>) and paces DNS
+    /// refreshes; the loop itself measures with <see cref="Stopwatch"/>, since it waits in real time.</param>
+    public PingClassPingEngine(
+        TargetResolver resolver,
+        TimeSpan dnsRefreshInterval,
+        TimeProvider timeProvider,
+        ILogger<PingClassPingEngine> logger)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _resolver = resolver;
+        _dnsRefreshInterval = dnsRefreshInterval;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        Stats = new PingEngineStats(Stopwatch.GetTimestamp, Stopwatch.Frequency);
+    }
+
+    public string Name => EngineName;
+
+    public PingEngineStats Stats { get; }
+
+    /// <summary>What an <see cref="IPStatus"/> means in the probe's terms.</summary>
+    internal static PingStatus ToPingStatus(IPStatus status) => status switch
+    {
+        IPStatus.Success => PingStatus.Ok,
+        IPStatus.TimedOut => PingStatus.Timeout,
+        IPStatus.DestinationHostUnreachable
+            or IPStatus.DestinationNetworkUnreachable
+            or IPStatus.DestinationUnreachable
+            or IPStatus.DestinationProtocolUnreachable
+            or IPStatus.DestinationPortUnreachable
+            or IPStatus.DestinationScopeMismatch
+            or IPStatus.BadRoute => PingStatus.Unreachable,
+        IPStatus.TtlExpired or IPStatus.TimeExceeded or IPStatus.TtlReassemblyTimeExceeded => PingStatus.TtlExpired,
+        _ => PingStatus.SendFailed,
+    };
+
+    /// <summary>
+    /// The RTT of a reply: <see cref="PingReply.RoundtripTime"/> has whole milliseconds (rounded), the engine's
+    /// own stopwatch is finer but also counts the async hand-offs (and, without privileges, starting
+    /// <c>/usr/bin/ping</c>). The stopwatch figure is kept unless it is more than the coarse one allows.
+    /// </summary>
+    internal static TimeSpan EstimateRtt(long roundtripMilliseconds, TimeSpan measured)
+    {
+        var upperBound = TimeSpan.FromMilliseconds(roundtripMilliseconds + 1);
+        return measured < upperBound ? measured : upperBound;
+    }
+
+    /// <exception cref="OperationCanceledException">Always, once <paramref name="cancellationToken"/> fires; rounds still in flight then produce no sample.</exception>
+    public async Task RunAsync(IReadOnlyList<ProbeTarget> targets, ChannelWriter<PingSample> samples, CancellationToken cancellationToken)
+    {
+        EngineRules.CheckTargets(targets);
+        ArgumentNullException.ThrowIfNull(samples);
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            throw new InvalidOperationException("This ping engine is already running.");
+        }
+
+        try
+        {
+            if (targets.Count == 0)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return;
+            }
+
+            var addresses = new TargetAddressBook(targets, _resolver, _dnsRefreshInterval, _timeProvider, _logger);
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var refresh = addresses.RunAsync(stopping.Token);
+            try
+            {
+                await addresses.WaitForFirstPassAsync(EngineRules.InitialResolveWait, cancellationToken);
+                var run = new Run(this, targets, addresses, samples);
+                try
+                {
+                    await SchedulerThread.RunAsync("netpulse-ping", run.Loop, cancellationToken);
+                }
+                finally
+                {
+                    await run.DrainAsync();
+                }
+            }
+            finally
+            {
+                await stopping.CancelAsync();
+                await refresh;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private static byte[] CreatePayload()
+    {
+        var payload = new byte[IcmpPacket.DefaultPayloadLength];
+        for (var i = 0; i < payload.Length; i++)
+        {
+            payload[i] = (byte)(i + IcmpPacket.HeaderLength);
+        }
+
+        return payload;
+    }
+
+    /// <summary>One run: the due-time loop and the rounds it starts.</summary>
+    private sealed class Run
+    {
+        /// <summary>The longest sleep, so cancellation is noticed within this even with nothing due.</summary>
+        private static readonly TimeSpan MaximumWait = TimeSpan.FromMilliseconds(100);
+
+        private static readonly TimeSpan MissedLogInterval = TimeSpan.FromSeconds(10);
+
+        private readonly PingClassPingEngine _engine;
+        private readonly TargetAddressBook _addresses;
+        private readonly PingSchedule _schedule;
+        private readonly SampleSink _sink;
+        private readonly SendFailureLog _sendFailures;
+        private readonly TimeSpan[] _timeouts;
+        private readonly Ping?[] _pings;
+        private readonly Task?[] _inFlight;
+        private readonly int _count;
+        private long _lastMissedLog = long.MinValue;
+        private long _missedSinceLog;
+
+        public Run(PingClassPingEngine engine, IReadOnlyList<ProbeTarget> targets, TargetAddressBook addresses, ChannelWriter<PingSample> samples)
+        {
+            _engine = engine;
+            _addresses = addresses;
+            _count = targets.Count;
+            var intervals = new TimeSpan[_count];
+            for (var slot = 0; slot < _count; slot++)
+            {
+                intervals[slot] = targets[slot].Interval;
+            }
+
+            var anchorUtc = engine._timeProvider.GetUtcNow();
+            _schedule = new PingSchedule(intervals, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+            _sink = new SampleSink(targets, samples, engine.Stats, engine._logger, anchorUtc, Stopwatch.GetTimestamp, Stopwatch.Frequency);
+            _sendFailures = new SendFailureLog(targets, engine._logger);
+            _timeouts = new TimeSpan[_count];
+            for (var slot = 0; slot < _count; slot++)
+            {
+                _timeouts[slot] = EngineRules.EffectiveTimeout(targets[slot].Timeout, _schedule.Interval(slot));
+                EngineRules.WarnIfIntervalCapped(targets[slot], _schedule.Interval(slot), engine._logger);
+            }
+
+            _pings = new Ping?[_count];
+            _inFlight = new Task?[_count];
+        }
+
+        /// <summary>The scheduling thread's body: start the rounds that fell due, sleep until the next one.</summary>
+        public void Loop(CancellationToken cancellationToken)
+        {
+            _engine._logger.LogInformation("Ping-class ping engine started: {Targets} targets", _count);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var now = Stopwatch.GetTimestamp();
+                while (_schedule.TryTakeDue(now, out var due))
+                {
+                    StartRound(due, now, cancellationToken);
+                    now = Stopwatch.GetTimestamp();
+                }
+
+                var wait = _schedule.ToTimeSpan(_schedule.NextDueTimestamp - now);
+                if (wait > TimeSpan.Zero)
+                {
+                    // Whole milliseconds, rounded up: waking early would only loop back here.
+                    var milliseconds = Math.Ceiling((wait < MaximumWait ? wait : MaximumWait).TotalMilliseconds);
+                    cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(milliseconds));
+                }
+            }
+        }
+
+        /// <summary>After the loop: waits for the rounds in flight (they see the cancellation) and frees the Pings.</summary>
+        public async Task DrainAsync()
+        {
+            foreach (var round in _inFlight)
+            {
+                if (round is not null)
+                {
+                    await round.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            }
+
+            foreach (var ping in _pings)
+            {
+                ping?.Dispose();
+            }
+        }
+
+        private void StartRound(in DueRound due, long now, CancellationToken cancellationToken)
+        {
+            var slot = due.Slot;
+
+            // A Ping serves one request at a time; one still busy a whole interval later (the ping utility
+            // stalled) means this round cannot be sent.
+            if (_inFlight[slot] is { IsCompleted: false }
+                || _schedule.IsMissed(due, now)
+                || !_schedule.TryAdmitRequest(slot, now))
+            {
+                RecordMissed(now);
+                return;
+            }
+
+            var lateness = _schedule.ToTimeSpan(now - due.DueTimestamp);
+            if (_addresses[slot] is not { } address)
+            {
+                _sink.Write(slot, due.DueOffset, PingStatus.ResolveFailed, null, lateness);
+                return;
+            }
+
+            _inFlight[slot] = PingAsync(due, address, cancellationToken);
+        }
+
+        /// <summary>Runs on the scheduling thread up to its first await (the request leaves), then on the pool.</summary>
+        private async Task PingAsync(DueRound due, TargetAddress address, CancellationToken cancellationToken)
+        {
+            var slot = due.Slot;
+            var ping = _pings[slot] ??= new Ping();
+            var started = Stopwatch.GetTimestamp();
+            var lateness = _schedule.ToTimeSpan(started - due.DueTimestamp);
+
+            // Counted when handed to Ping: unlike a raw socket, it does not say whether anything left.
+            _engine.Stats.RecordSent(lateness, started);
+            PingStatus status;
+            TimeSpan? rtt = null;
+            try
+            {
+                var reply = await ping.SendPingAsync(address.Address, _timeouts[slot], Payload, null, cancellationToken);
+                var measured = _schedule.ToTimeSpan(Stopwatch.GetTimestamp() - started);
+                status = ToPingStatus(reply.Status);
+                if (status == PingStatus.Ok)
+                {
+                    rtt = EstimateRtt(reply.RoundtripTime, measured);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (PingException e)
+            {
+                _sendFailures.Failed(slot, address.Address, e.InnerException?.Message ?? e.Message);
+                _sink.Write(slot, due.DueOffset, PingStatus.SendFailed, null, lateness);
+                return;
+            }
+
+            _sendFailures.Succeeded(slot);
+            _sink.Write(slot, due.DueOffset, status, rtt, lateness);
+        }
+
+        private void RecordMissed(long now)
+        {
+            _engine.Stats.RecordMissedRound();
+            _missedSinceLog++;
+            if (_lastMissedLog == long.MinValue || _schedule.ToTimeSpan(now - _lastMissedLog) >= MissedLogInterval)
+            {
+                _engine._logger.LogWarning(
+                    "The ping scheduler fell behind: {Missed} rounds skipped rather than sent more than half an interval late",
+                    _missedSinceLog);
+                _lastMissedLog = now;
+                _missedSinceLog = 0;
+            }
+        }
+    }
+}

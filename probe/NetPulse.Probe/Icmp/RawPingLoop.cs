@@ -1,0 +1,325 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using NetPulse.Contracts;
+using NetPulse.Probe.Targets;
+
+namespace NetPulse.Probe.Icmp;
+
+/// <summary>
+/// One run of the raw-socket engine: a single dedicated thread that sends every target's echo requests
+/// when they fall due and reads every reply, on one ICMP socket (plus one ICMPv6 socket).
+/// </summary>
+/// <remarks>
+/// The loop: read every reply waiting in the sockets, close rounds whose deadline passed, send the rounds
+/// that fell due, then sleep in <see cref="Socket.Poll"/> until the next due time or a reply. No tasks,
+/// timers or thread-pool work per ping, and no allocation in the steady state: buffers, socket addresses,
+/// the pending-round table and both queues are sized once. Clock readings are
+/// <see cref="Stopwatch.GetTimestamp"/> (monotonic, high resolution); the <see cref="TimeProvider"/> only
+/// anchors the schedule in UTC.
+/// </remarks>
+internal sealed class RawPingLoop
+{
+    /// <summary>Poll converts to whole milliseconds: under 1,000 µs it waits 0 ms and the loop spins.</summary>
+    private const int MinimumPollMicroseconds = 1_000;
+
+    /// <summary>The longest sleep, so cancellation is noticed within this even with nothing due.</summary>
+    private const int MaximumPollMicroseconds = 100_000;
+
+    private static readonly TimeSpan MissedLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly IReadOnlyList<ProbeTarget> _targets;
+    private readonly IcmpSockets _sockets;
+    private readonly TargetAddressBook _addresses;
+    private readonly PingEngineStats _stats;
+    private readonly ILogger _logger;
+    private readonly PingSchedule _schedule;
+    private readonly PendingRounds _pending;
+    private readonly PriorityQueue<(int Slot, long Round), long> _deadlines;
+    private readonly long[] _timeouts;
+    private readonly ushort[] _sequences;
+    private readonly SampleSink _sink;
+    private readonly SendFailureLog _sendFailures;
+    private readonly byte[] _request = new byte[IcmpPacket.EchoRequestLength];
+    private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(ushort.MaxValue + 1);
+    private readonly SocketAddress _receiveAddressV6 = new(AddressFamily.InterNetworkV6);
+    private readonly List<Socket> _readable = new(2);
+    private readonly bool _waitOnBoth;
+    private long _lastMissedLog = long.MinValue;
+    private long _missedSinceLog;
+
+    public RawPingLoop(
+        IReadOnlyList<ProbeTarget> targets,
+        IcmpSockets sockets,
+        TargetAddressBook addresses,
+        ChannelWriter<PingSample> samples,
+        PingEngineStats stats,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        _targets = targets;
+        _sockets = sockets;
+        _addresses = addresses;
+        _stats = stats;
+        _logger = logger;
+        _waitOnBoth = sockets.V6 is not null;
+
+        var count = targets.Count;
+        var intervals = new TimeSpan[count];
+        for (var slot = 0; slot < count; slot++)
+        {
+            intervals[slot] = targets[slot].Interval;
+        }
+
+        var anchorUtc = timeProvider.GetUtcNow();
+        _schedule = new PingSchedule(intervals, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+        _pending = new PendingRounds(count, EchoIdentifier.Next());
+
+        // One deadline per round in flight, plus at most one stale entry per target for a round that was answered.
+        _deadlines = new PriorityQueue<(int, long), long>(2 * count);
+        _timeouts = new long[count];
+        _sequences = new ushort[count];
+        for (var slot = 0; slot < count; slot++)
+        {
+            _timeouts[slot] = _schedule.ToTimestampDelta(EngineRules.EffectiveTimeout(targets[slot].Timeout, _schedule.Interval(slot)));
+            _sequences[slot] = 1;
+            EngineRules.WarnIfIntervalCapped(targets[slot], _schedule.Interval(slot), logger);
+        }
+
+        _sink = new SampleSink(targets, samples, stats, logger, anchorUtc, Stopwatch.GetTimestamp, Stopwatch.Frequency);
+        _sendFailures = new SendFailureLog(targets, logger);
+        for (var i = IcmpPacket.HeaderLength; i < _request.Length; i++)
+        {
+            _request[i] = (byte)i;
+        }
+    }
+
+    public ushort Identifier => _pending.Identifier;
+
+    /// <summary>Runs the loop on a thread of its own until <paramref name="cancellationToken"/> fires.</summary>
+    public Task RunOnDedicatedThreadAsync(CancellationToken cancellationToken) =>
+        SchedulerThread.RunAsync("netpulse-icmp", Run, cancellationToken);
+
+    private void Run(CancellationToken cancellationToken)
+    {
+        _logger.LogInformation(
+            "Raw-socket ping engine started: {Targets} targets, echo identifier {Identifier}, IPv6 {IPv6}",
+            _targets.Count,
+            _pending.Identifier,
+            _sockets.V6 is null ? "off" : "on");
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // Replies first: a reply already here must not lose to its own deadline below.
+            DrainReplies();
+            var now = Stopwatch.GetTimestamp();
+            ExpireDeadlines(now);
+            while (_schedule.TryTakeDue(now, out var due))
+            {
+                StartRound(due, now);
+                now = Stopwatch.GetTimestamp();
+            }
+
+            WaitForReplyOrDueTime(now);
+        }
+    }
+
+    private void StartRound(in DueRound due, long now)
+    {
+        var slot = due.Slot;
+        if (_pending.TryTake(slot, out var stillOpen))
+        {
+            Finish(stillOpen, PingStatus.Timeout, rtt: null);
+        }
+
+        if (_schedule.IsMissed(due, now) || !_schedule.TryAdmitRequest(slot, now))
+        {
+            RecordMissed(now);
+            return;
+        }
+
+        var lateness = _schedule.ToTimeSpan(now - due.DueTimestamp);
+        if (_addresses[slot] is not { } address)
+        {
+            _sink.Write(slot, due.DueOffset, PingStatus.ResolveFailed, null, lateness);
+            return;
+        }
+
+        var socket = address.IsIPv6 ? _sockets.V6 : _sockets.V4;
+        if (socket is null)
+        {
+            _sendFailures.Failed(slot, address.Address, "no raw ICMPv6 socket");
+            _sink.Write(slot, due.DueOffset, PingStatus.SendFailed, null, lateness);
+            return;
+        }
+
+        var sequence = _pending.FreeSequence(address.Key, _sequences[slot]);
+        _sequences[slot] = (ushort)(sequence + 1);
+        IcmpPacket.WriteEchoRequest(_request, address.IsIPv6, _pending.Identifier, sequence);
+
+        // Stamped before the system call, as ping and fping do: the RTT includes the send itself.
+        var sent = Stopwatch.GetTimestamp();
+        try
+        {
+            socket.SendTo(_request, SocketFlags.None, address.SocketAddress);
+        }
+        catch (SocketException e)
+        {
+            // No route, network or host unreachable, or a local firewall: nothing left.
+            _sendFailures.Failed(slot, address.Address, e.SocketErrorCode.ToString());
+            _sink.Write(slot, due.DueOffset, PingStatus.SendFailed, null, _schedule.ToTimeSpan(sent - due.DueTimestamp));
+            return;
+        }
+
+        _sendFailures.Succeeded(slot);
+        _stats.RecordSent(_schedule.ToTimeSpan(sent - due.DueTimestamp), sent);
+        _pending.Begin(new PendingRound(slot, due.Round, sequence, address.Key, due.DueTimestamp, sent));
+        _deadlines.Enqueue((slot, due.Round), sent + _timeouts[slot]);
+    }
+
+    private void ExpireDeadlines(long now)
+    {
+        while (_deadlines.TryPeek(out var key, out var deadline) && deadline <= now)
+        {
+            _deadlines.Dequeue();
+            if (_pending.TryExpire(key.Slot, key.Round, out var round))
+            {
+                Finish(round, PingStatus.Timeout, rtt: null);
+            }
+        }
+    }
+
+    private void DrainReplies()
+    {
+        DrainV4(_sockets.V4);
+        if (_sockets.V6 is { } v6)
+        {
+            DrainV6(v6);
+        }
+    }
+
+    private void DrainV4(Socket socket)
+    {
+        while (socket.Available > 0)
+        {
+            int length;
+            try
+            {
+                // The IPv4 header carries the source address, so plain Receive is enough.
+                length = socket.Receive(_receiveBuffer, SocketFlags.None);
+            }
+            catch (SocketException e)
+            {
+                _logger.LogDebug(e, "ICMP receive failed");
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            if (IcmpPacket.TryParseIPv4(_receiveBuffer.AsSpan(0, length), out var message))
+            {
+                Match(message, now);
+            }
+        }
+    }
+
+    private void DrainV6(Socket socket)
+    {
+        while (socket.Available > 0)
+        {
+            int length;
+            try
+            {
+                length = socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, _receiveAddressV6);
+            }
+            catch (SocketException e)
+            {
+                _logger.LogDebug(e, "ICMPv6 receive failed");
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+
+            // A raw ICMPv6 socket delivers no IPv6 header: the source is in the sockaddr_in6, bytes 8-23
+            // (family, port and flow label come first on every platform .NET runs on).
+            var source = IcmpAddress.FromIPv6(_receiveAddressV6.Buffer.Span.Slice(8, 16));
+            if (IcmpPacket.TryParseIPv6(_receiveBuffer.AsSpan(0, length), source, out var message))
+            {
+                Match(message, now);
+            }
+        }
+    }
+
+    private void Match(in IcmpMessage message, long now)
+    {
+        switch (_pending.TryComplete(message, out var round))
+        {
+            case ReplyMatch.Matched:
+                var status = message.Kind switch
+                {
+                    IcmpMessageKind.EchoReply => PingStatus.Ok,
+                    IcmpMessageKind.TimeExceeded => PingStatus.TtlExpired,
+                    _ => PingStatus.Unreachable,
+                };
+                Finish(round, status, status == PingStatus.Ok ? _schedule.ToTimeSpan(now - round.SentTimestamp) : null);
+                break;
+            case ReplyMatch.Foreign:
+                _stats.RecordForeignMessage();
+                break;
+            default:
+                _stats.RecordUnexpectedReply();
+                break;
+        }
+    }
+
+    private void Finish(in PendingRound round, PingStatus status, TimeSpan? rtt) =>
+        _sink.Write(
+            round.Slot,
+            _schedule.DueOffset(round.Slot, round.Round),
+            status,
+            rtt,
+            _schedule.ToTimeSpan(round.SentTimestamp - round.DueTimestamp));
+
+    private void WaitForReplyOrDueTime(long now)
+    {
+        var next = _schedule.NextDueTimestamp;
+        if (_deadlines.TryPeek(out _, out var deadline) && deadline < next)
+        {
+            next = deadline;
+        }
+
+        if (next <= now)
+        {
+            return;
+        }
+
+        // Rounded up to whole milliseconds (what poll() takes), never below one.
+        var microseconds = (long)Math.Ceiling(_schedule.ToTimeSpan(next - now).TotalMilliseconds) * 1_000;
+        var wait = (int)Math.Clamp(microseconds, MinimumPollMicroseconds, MaximumPollMicroseconds);
+        if (_waitOnBoth)
+        {
+            _readable.Clear();
+            _readable.Add(_sockets.V4);
+            _readable.Add(_sockets.V6!);
+            Socket.Select(_readable, null, null, wait);
+        }
+        else
+        {
+            _sockets.V4.Poll(wait, SelectMode.SelectRead);
+        }
+    }
+
+    private void RecordMissed(long now)
+    {
+        _stats.RecordMissedRound();
+        _missedSinceLog++;
+        if (_lastMissedLog == long.MinValue || _schedule.ToTimeSpan(now - _lastMissedLog) >= MissedLogInterval)
+        {
+            _logger.LogWarning(
+                "The ping scheduler fell behind: {Missed} rounds skipped rather than sent more than half an interval late",
+                _missedSinceLog);
+            _lastMissedLog = now;
+            _missedSinceLog = 0;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Azure.Identity;
+using Azure.Storage.Queues;
+using NetPulse.Probe.Configuration;
+
+namespace NetPulse.Probe.Sending;
+
+/// <summary>Makes the ping-batch <see cref="QueueClient"/> from <see cref="QueueOptions"/>.</summary>
+public static class QueueClientFactory
+{
+    /// <summary>
+    /// A connection string wins; otherwise <see cref="QueueOptions.ServiceUri"/>, which may name the
+    /// account or the queue itself, with a SAS token in its query or none, in which case
+    /// <c>DefaultAzureCredential</c> signs in (managed identity, environment, Azure CLI).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Neither a connection string nor a service URI is set.</exception>
+    public static QueueClient Create(QueueOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clientOptions = ClientOptions();
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return new QueueClient(options.ConnectionString, options.QueueName, clientOptions);
+        }
+
+        if (options.ServiceUri is not { } serviceUri)
+        {
+            throw new InvalidOperationException("Probe:Queue needs a ConnectionString or a ServiceUri to send batches to.");
+        }
+
+        var uri = new QueueUriBuilder(serviceUri);
+        if (string.IsNullOrEmpty(uri.QueueName))
+        {
+            uri.QueueName = options.QueueName;
+        }
+
+        return uri.Sas is not null
+            ? new QueueClient(uri.ToUri(), clientOptions)
+            : new QueueClient(uri.ToUri(), new DefaultAzureCredential(), clientOptions);
+    }
+
+    internal static QueueClientOptions ClientOptions()
+    {
+        var options = new QueueClientOptions
+        {
+            // The Functions queue trigger reads Base64 bodies by default.
+            MessageEncoding = QueueMessageEncoding.Base64,
+        };
+
+        // The sender retries with its own back-off and logs an outage once; SDK retries underneath it
+        // would only hide how long an attempt takes. A dead link should fail an attempt in seconds.
+        options.Retry.MaxRetries = 0;
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        return options;
+    }
+}

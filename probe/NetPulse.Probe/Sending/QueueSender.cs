@@ -1,0 +1,230 @@
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NetPulse.Contracts;
+using NetPulse.Probe.Configuration;
+using NetPulse.Probe.Spool;
+
+namespace NetPulse.Probe.Sending;
+
+/// <summary>
+/// Uploads the spool to the ping-batch queue, one batch at a time, oldest first, deleting each only
+/// after the queue accepted it. While the queue is unreachable it backs off (<see cref="SendBackoff"/>)
+/// and logs the outage once and the recovery once; the batcher and the engine never wait for it.
+/// A batch the queue can never take is set aside in the spool's <c>rejected/</c> folder.
+/// </summary>
+/// <remarks>
+/// Delivery is at least once: when the queue stored a message but the answer was lost (the link died
+/// mid-request), the batch is sent again. The reader is idempotent by design; see DESIGN.md.
+/// </remarks>
+public sealed partial class QueueSender : BackgroundService
+{
+    /// <summary>A backlog from a long outage must not expire before the Functions app reads it.</summary>
+    private static readonly TimeSpan NeverExpire = TimeSpan.FromSeconds(-1);
+
+    private readonly BatchSpool _spool;
+    private readonly QueueClient _queue;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SendBackoff _backoff;
+    private readonly Func<double> _jitter;
+
+    public QueueSender(BatchSpool spool, IOptions<ProbeOptions> options, TimeProvider time, ILogger<QueueSender> logger)
+        : this(
+            spool,
+            QueueClientFactory.Create((options ?? throw new ArgumentNullException(nameof(options))).Value.Queue),
+            time,
+            logger,
+            SendBackoff.Default,
+            Random.Shared.NextDouble)
+    {
+    }
+
+    internal QueueSender(BatchSpool spool, QueueClient queue, TimeProvider time, ILogger logger, SendBackoff backoff, Func<double> jitter)
+    {
+        _spool = spool ?? throw new ArgumentNullException(nameof(spool));
+        _queue = queue ?? throw new ArgumentNullException(nameof(queue));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _backoff = backoff ?? throw new ArgumentNullException(nameof(backoff));
+        _jitter = jitter ?? throw new ArgumentNullException(nameof(jitter));
+    }
+
+    /// <summary>Sends until <paramref name="cancellationToken"/> fires. The hosted service runs this.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        LogStarting(_queue.AccountName, _queue.Name, _spool.Path);
+        var queueReady = false;
+        var failures = 0;
+        DateTimeOffset? outageSince = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            SpooledBatch? batch = null;
+            try
+            {
+                if (!queueReady)
+                {
+                    await EnsureQueueAsync(cancellationToken);
+                    queueReady = true;
+                }
+
+                batch = await _spool.ReadOldestAsync(cancellationToken);
+                if (batch is null)
+                {
+                    await _spool.WaitForBatchAsync(cancellationToken);
+                    continue;
+                }
+
+                if (DescribeUnsendable(batch) is { } problem)
+                {
+                    await _spool.RejectAsync(batch.Sequence, problem, CancellationToken.None);
+                    continue;
+                }
+
+                await _queue.SendMessageAsync(new BinaryData(batch.Body), visibilityTimeout: null, timeToLive: NeverExpire, cancellationToken);
+
+                // Not cancellable: the queue has the batch, so the spool must learn it even when stopping.
+                await _spool.MarkSentAsync(batch.Sequence, CancellationToken.None);
+                if (outageSince is { } since)
+                {
+                    LogRecovered(_queue.Name, _time.GetUtcNow() - since, failures, _spool.Status.BatchCount);
+                    outageSince = null;
+                }
+
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                if (batch is not null)
+                {
+                    _spool.Release(batch.Sequence);
+                }
+
+                break;
+            }
+            catch (RequestFailedException ex) when (batch is not null && IsPermanent(ex))
+            {
+                await _spool.RejectAsync(
+                    batch.Sequence,
+                    $"the queue refused it for good: {ex.Status} {ex.ErrorCode}: {FirstLine(ex.Message)}",
+                    CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException or TimeoutException
+                                           or OperationCanceledException or Azure.Identity.AuthenticationFailedException)
+            {
+                // Network, service and sign-in errors are transient: the batch stays in the spool until
+                // the queue takes it. Anything else is a bug or a broken disk and ends the host loudly.
+                if (batch is not null)
+                {
+                    _spool.Release(batch.Sequence);
+                }
+
+                if (ex is RequestFailedException { Status: 404 })
+                {
+                    queueReady = false; // deleted under us: create it again if we may
+                }
+
+                failures++;
+                if (outageSince is null)
+                {
+                    outageSince = _time.GetUtcNow();
+                    LogOutage(_queue.Name, FirstLine(ex.Message), _spool.Status.BatchCount);
+                }
+                else
+                {
+                    LogStillDown(failures, FirstLine(ex.Message));
+                }
+
+                if (!await BackOffAsync(failures, cancellationToken))
+                {
+                    break;
+                }
+            }
+        }
+
+        LogStopped(_spool.Status.BatchCount);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    /// <summary>
+    /// Only errors that name this message are permanent. Any other 400 (a bad API version, a bad SAS)
+    /// would reject every batch in turn, so those wait for a fix like an outage does.
+    /// </summary>
+    internal static bool IsPermanent(RequestFailedException exception) =>
+        exception.Status == 413
+        || exception.ErrorCode == QueueErrorCode.MessageTooLarge.ToString()
+        || exception.ErrorCode == QueueErrorCode.RequestBodyTooLarge.ToString();
+
+    /// <summary>
+    /// Checks a batch read back from the spool as a reader would, so that nothing the Functions app
+    /// would poison-queue is sent. Null when it may go.
+    /// </summary>
+    internal static string? DescribeUnsendable(SpooledBatch batch)
+    {
+        try
+        {
+            var decoded = PingBatchCodec.Decode(batch.Body.Span);
+            return decoded.Sequence == batch.Sequence
+                ? null
+                : $"its body says batch {decoded.Sequence}, its spool file says {batch.Sequence}";
+        }
+        catch (InvalidPingBatchException ex)
+        {
+            return "it is not a valid ping batch: " + ex.Message;
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.AsSpan().IndexOfAny('\r', '\n');
+        return end < 0 ? message : message[..end];
+    }
+
+    private async Task EnsureQueueAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 403)
+        {
+            // An add-only SAS or a sender-only role may not create queues; the queue should exist already.
+            LogMayNotCreate(_queue.Name);
+        }
+    }
+
+    private async Task<bool> BackOffAsync(int failures, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(_backoff.Delay(failures, _jitter()), _time, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sending batches from spool {Spool} to queue {Queue} of account {Account}")]
+    private partial void LogStarting(string account, string queue, string spool);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Not allowed to create queue {Queue}; assuming it exists")]
+    private partial void LogMayNotCreate(string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} is unreachable ({Reason}); probing goes on, {Backlog} batches wait in the spool and sending retries with back-off")]
+    private partial void LogOutage(string queue, string reason, int backlog);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Send attempt {Attempt} failed: {Reason}")]
+    private partial void LogStillDown(int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} is reachable again after {Duration} and {Attempts} failed attempts; {Backlog} spooled batches go out oldest first")]
+    private partial void LogRecovered(string queue, TimeSpan duration, int attempts, int backlog);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sender stopped; {Backlog} batches stay in the spool for the next start")]
+    private partial void LogStopped(int backlog);
+}

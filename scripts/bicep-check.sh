@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Compiles and lints the Azure infrastructure (infra/) with the Bicep CLI, offline. Fails on any error
+# or warning, so the Bicep stays lint-clean; infra/bicepconfig.json raises the linter rules to errors.
+#   1. bicep lint every .bicep file, and bicep build infra/main.bicep (modules compile with it)
+#   2. infra/main.parameters.json against main.bicep: unknown or mistyped parameters fail
+#   3. a local evaluation (bicep snapshot) of the whole deployment with placeholder ids, then a check
+#      that every setting in local.settings.sample.json reaches the Function App's app settings
+# The Bicep CLI comes from NuGet (Azure.Bicep.CommandLine.linux-x64, a self-contained executable),
+# restored by the restore-only project tools/bicep/BicepCli.proj, which also pins its version.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
+  echo "!! bicep-check needs Linux x86_64 (the NuGet package it uses is Azure.Bicep.CommandLine.linux-x64)" >&2
+  exit 1
+fi
+
+tool_project=tools/bicep/BicepCli.proj
+dotnet restore "$tool_project" -nologo -v q >/dev/null
+package_root="$(dotnet msbuild "$tool_project" -nologo -getProperty:NuGetPackageRoot)"
+bicep_version="$(dotnet msbuild "$tool_project" -nologo -getProperty:BicepVersion)"
+bicep="${package_root%/}/azure.bicep.commandline.linux-x64/${bicep_version}/tools/bicep"
+if [ ! -f "$bicep" ]; then
+  echo "!! restore of $tool_project did not produce $bicep" >&2
+  exit 1
+fi
+# NuGet does not keep the executable bit on every platform.
+[ -x "$bicep" ] || chmod +x "$bicep"
+echo "==> Bicep CLI $("$bicep" --version | sed 's/^Bicep CLI version //')"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+failed=0
+
+# Runs one bicep command; prints its diagnostics; counts a non-zero exit or any warning as a failure.
+check() {
+  local what="$1"
+  shift
+  local output status=0
+  output="$("$bicep" "$@" 2>&1 >/dev/null)" || status=$?
+  # The decompiler always prints a banner that is no diagnostic.
+  output="$(printf '%s\n' "$output" | grep -v -e '^WARNING: Decompilation is a best-effort process' \
+    -e '^You may need to fix warnings and errors' -e '^If you would like to report any issues' -e '^$' || true)"
+  if [ "$status" -ne 0 ] || [ -n "$output" ]; then
+    echo "!! $what"
+    [ -z "$output" ] || printf '%s\n' "$output" | sed 's/^/   /'
+    failed=1
+    return 1
+  fi
+  echo "ok $what"
+}
+
+echo "==> lint and build"
+check "lint infra/**/*.bicep" lint --no-restore --pattern 'infra/**/*.bicep' || true
+check "build infra/main.bicep" build --no-restore --stdout infra/main.bicep || true
+
+echo "==> parameters file"
+# decompile-params writes a .bicepparam bound to main.bicep; build-params then type-checks every value.
+if check "decompile infra/main.parameters.json" decompile-params infra/main.parameters.json \
+  --bicep-file "$repo_root/infra/main.bicep" --outfile "$work/main.bicepparam"; then
+  check "infra/main.parameters.json matches main.bicep" build-params --no-restore --stdout "$work/main.bicepparam" || true
+fi
+
+echo "==> evaluation"
+[ "$failed" -eq 0 ] || echo "-- skipped until the errors above are fixed"
+# Placeholder subscription, tenant and group: the template functions, names, loops and conditions are
+# evaluated here as Azure Resource Manager would, without Azure.
+if [ "$failed" -eq 0 ] && check "snapshot of the deployment (placeholder ids)" snapshot "$work/main.bicepparam" --mode overwrite \
+  --subscription-id 00000000-0000-0000-0000-000000000001 --tenant-id 00000000-0000-0000-0000-000000000002 \
+  --resource-group rg-netpulse-check --location westeurope --deployment-name bicep-check; then
+  snapshot="$work/main.snapshot.json"
+  # Settings that Azure provides in another way, or that only a local run uses:
+  #   AzureWebJobsStorage       identity-based in Azure: AzureWebJobsStorage__credential and __*ServiceUri
+  #   FUNCTIONS_WORKER_RUNTIME  Flex Consumption takes the runtime from functionAppConfig (and refuses this setting)
+  #   NetPulse__Smtp__PickupFolder  only used without an SMTP host; in Azure the host is required
+  #   NetPulse__Smtp__Timeout   the default (30 s) applies
+  not_in_azure=" AzureWebJobsStorage FUNCTIONS_WORKER_RUNTIME NetPulse__Smtp__PickupFolder NetPulse__Smtp__Timeout "
+  missing=()
+  while IFS= read -r setting; do
+    [[ "$not_in_azure" == *" $setting "* ]] && continue
+    grep -q "\"$setting\":" "$snapshot" || missing+=("$setting")
+  done < <(sed -n '/"Values"/,/}/p' local.settings.sample.json | sed 1d | grep -oE '^[[:space:]]*"[A-Za-z0-9_]+"[[:space:]]*:' | tr -d ' \t":')
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "!! settings in local.settings.sample.json that the Function App would not get in Azure: ${missing[*]}"
+    echo "   add them to infra/app/functions-settings.bicep (or, if Azure needs none, to not_in_azure in scripts/bicep-check.sh)"
+    failed=1
+  else
+    echo "ok every setting of local.settings.sample.json is in the Function App's app settings"
+  fi
+fi
+
+if [ "$failed" -ne 0 ]; then
+  echo "!! Bicep check failed" >&2
+  exit 1
+fi
+echo "==> Bicep check passed"

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Microsoft.Azure.WebJobs.Host;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NetPulse.Contracts;
+using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Incidents;
+using NetPulse.Testing;
+
+namespace NetPulse.DevHost.Tests;
+
+/// <summary>The dev host against a real Azurite: HTTP routes, queue triggers, the poison path.</summary>
+public sealed class DevHostTests(DevHostFixture host) : IClassFixture<DevHostFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Health_answers_200_on_the_functions_route()
+    {
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+
+        using var response = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("ok", body.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void The_queue_trigger_polls_and_retries_as_host_json_says()
+    {
+        var options = host.App.Services.GetRequiredService<IOptions<QueuesOptions>>().Value;
+        using var hostJson = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Combine("functions", "NetPulse.Functions", "host.json")));
+        var queues = hostJson.RootElement.GetProperty("extensions").GetProperty("queues");
+
+        Assert.Equal(TimeSpan.Parse(queues.GetProperty("maxPollingInterval").GetString()!, System.Globalization.CultureInfo.InvariantCulture), options.MaxPollingInterval);
+        Assert.Equal(queues.GetProperty("batchSize").GetInt32(), options.BatchSize);
+        Assert.Equal(queues.GetProperty("newBatchThreshold").GetInt32(), options.NewBatchThreshold);
+        Assert.Equal(queues.GetProperty("maxDequeueCount").GetInt32(), options.MaxDequeueCount);
+        Assert.Equal(DevHostFixture.MaxDequeueCount, options.MaxDequeueCount);
+        Assert.Equal(QueueMessageEncoding.Base64, options.MessageEncoding);
+
+        // The fixture overrides this one, as a user can with AzureWebJobs__extensions__queues__visibilityTimeout.
+        Assert.Equal(TimeSpan.Zero, options.VisibilityTimeout);
+    }
+
+    [Fact]
+    public async Task A_message_that_is_not_base64_lands_in_the_poison_queue()
+    {
+        var body = $"this is not base64 {{]}} {Guid.NewGuid():N}";
+        await host.RawQueue("ping-batches").SendMessageAsync(body);
+
+        await WaitForPoisonAsync("ping-batches-poison", body);
+    }
+
+    [Fact]
+    public async Task A_base64_message_that_is_no_ping_batch_is_retried_then_poisoned()
+    {
+        var body = $"not a batch {Guid.NewGuid():N}";
+        var sent = await host.Queue("ping-batches").SendMessageAsync(body);
+
+        await WaitForPoisonAsync("ping-batches-poison", body);
+
+        Assert.Equal(Enumerable.Range(1, DevHostFixture.MaxDequeueCount).Select(n => (long)n), host.Triggers.Deliveries(sent.Value.MessageId).Order());
+    }
+
+    [Fact]
+    public async Task A_good_batch_is_stored_while_a_broken_one_goes_to_the_poison_queue()
+    {
+        var broken = $"not a batch {Guid.NewGuid():N}";
+        var brokenReceipt = await host.Queue("ping-batches").SendMessageAsync(broken);
+        var goodReceipt = await host.Queue("ping-batches").SendMessageAsync(BinaryData.FromBytes(PingBatchCodec.Encode(GoodBatch())));
+
+        await WaitForPoisonAsync("ping-batches-poison", broken);
+
+        // The good batch was handled on its first delivery and is gone from both queues.
+        Assert.Equal([1L], host.Triggers.Deliveries(goodReceipt.Value.MessageId));
+        Assert.Equal(DevHostFixture.MaxDequeueCount, host.Triggers.Deliveries(brokenReceipt.Value.MessageId).Count);
+        var left = (await host.RawQueue("ping-batches").PeekMessagesAsync(maxMessages: 32)).Value;
+        Assert.DoesNotContain(left, m => m.MessageId == goodReceipt.Value.MessageId);
+    }
+
+    [Fact]
+    public async Task An_alert_on_the_alerts_queue_becomes_a_mail_in_the_pickup_folder()
+    {
+        var target = $"gateway-{Guid.NewGuid():N}";
+        var alert = new AlertMessage
+        {
+            Kind = AlertKind.Opened,
+            RaisedAt = DateTimeOffset.UtcNow,
+            Incidents =
+            [
+                new AlertIncident
+                {
+                    Incident = new Incident
+                    {
+                        Id = Guid.NewGuid().ToString("N"),
+                        ProbeId = "home",
+                        TargetName = target,
+                        Type = IncidentType.Down,
+                        Start = DateTimeOffset.UtcNow.AddMinutes(-1),
+                    },
+                },
+            ],
+        };
+
+        await host.Queue("alerts").SendMessageAsync(AlertMessageCodec.Encode(alert));
+
+        var deadline = DateTime.UtcNow + Patience;
+        while (!Directory.EnumerateFiles(host.MailFolder, "*.eml").Any(f => File.ReadAllText(f).Contains(target, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no mail about {target} in {host.MailFolder} after {Patience}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Waits for a poison message whose text is <paramref name="text"/> (stored as given or in Base64).</summary>
+    private async Task WaitForPoisonAsync(string queue, string text)
+    {
+        // Peek, not receive: the poison queue is shared by the tests of this class.
+        var client = host.RawQueue(queue);
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var peeked in (await client.PeekMessagesAsync(maxMessages: 32)).Value)
+            {
+                var stored = peeked.Body.ToString();
+                if (stored == text || TryDecodeBase64(stored) == text)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"'{text}' did not arrive in {queue} within {Patience}");
+    }
+
+    private static string? TryDecodeBase64(string text)
+    {
+        var bytes = new byte[text.Length];
+        return Convert.TryFromBase64String(text, bytes, out var length) ? System.Text.Encoding.UTF8.GetString(bytes, 0, length) : null;
+    }
+
+    private static PingBatch GoodBatch()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new PingBatch
+        {
+            Version = PingBatch.CurrentVersion,
+            ProbeId = "devhost-test",
+            Sequence = 0,
+            WindowStart = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero),
+            Targets =
+            [
+                new TargetSamples
+                {
+                    Name = "loopback",
+                    Host = "127.0.0.1",
+                    IntervalMs = 1000,
+                    Samples = [.. Enumerable.Range(0, 10).Select(i => WireSample.Success(i * 1000, 150 + i))],
+                },
+            ],
+        };
+    }
+}

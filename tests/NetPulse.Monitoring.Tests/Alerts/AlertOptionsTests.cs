@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NetPulse.Monitoring.Alerts;
+
+namespace NetPulse.Monitoring.Tests.Alerts;
+
+/// <summary>Bad settings fail at start with a message that names the setting.</summary>
+public sealed class AlertOptionsTests
+{
+    [Fact]
+    public void The_defaults_need_only_a_sender_and_recipients()
+    {
+        var (smtp, alerts) = Bind(new() { ["NetPulse:Smtp:From"] = "netpulse@example.org", ["NetPulse:Smtp:To"] = "ops@example.org" });
+
+        Assert.False(smtp.UsesServer);
+        Assert.Equal("mail-outbox", smtp.PickupFolder);
+        Assert.Equal(587, smtp.Port);
+        Assert.Equal(SmtpSecurity.StartTls, smtp.Security);
+        Assert.Equal(TimeSpan.FromMinutes(15), alerts.Cooldown);
+        Assert.Equal(TimeSpan.FromHours(4), alerts.ReminderInterval);
+        Assert.Equal("alertstate", alerts.StateTable);
+        Assert.Equal("UTC", alerts.TimeZone);
+    }
+
+    [Fact]
+    public void The_time_zone_comes_from_the_shared_setting()
+    {
+        var (_, alerts) = Bind(new()
+        {
+            ["NetPulse:Smtp:From"] = "netpulse@example.org",
+            ["NetPulse:Smtp:To"] = "ops@example.org",
+            ["NetPulse:TimeZone"] = "America/New_York",
+        });
+
+        Assert.Equal("America/New_York", alerts.TimeZone);
+    }
+
+    [Theory]
+    [InlineData("NetPulse:Smtp:From", "", "NetPulse:Smtp:From is required")]
+    [InlineData("NetPulse:Smtp:From", "not an address", "NetPulse:Smtp:From 'not an address' is not a mail address")]
+    [InlineData("NetPulse:Smtp:To", " ; ", "NetPulse:Smtp:To needs at least one recipient")]
+    [InlineData("NetPulse:Smtp:To", "ops@example.org, nobody", "NetPulse:Smtp:To: 'nobody' is not a mail address")]
+    [InlineData("NetPulse:Smtp:Port", "70000", "NetPulse:Smtp:Port must be between 1 and 65535, not 70000")]
+    [InlineData("NetPulse:Smtp:User", "netpulse", "NetPulse:Smtp:User and NetPulse:Smtp:Password go together")]
+    [InlineData("NetPulse:Smtp:Timeout", "00:00:00", "NetPulse:Smtp:Timeout must be between")]
+    public void A_bad_smtp_setting_is_named(string key, string value, string message)
+    {
+        var settings = Valid();
+        settings["NetPulse:Smtp:Host"] = "smtp.example.org";
+        settings[key] = value;
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Bind(settings));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_security_mode_is_refused_by_the_binder()
+    {
+        var settings = Valid();
+        settings["NetPulse:Smtp:Host"] = "smtp.example.org";
+        settings["NetPulse:Smtp:Security"] = "Sometimes";
+
+        var ex = Assert.Throws<InvalidOperationException>(() => Bind(settings));
+
+        Assert.Contains("NetPulse:Smtp:Security", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("NetPulse:TimeZone", "Mars/Olympus_Mons", "NetPulse:TimeZone 'Mars/Olympus_Mons' is not a known time zone")]
+    [InlineData("NetPulse:Alerts:Cooldown", "-00:01:00", "NetPulse:Alerts:Cooldown must not be negative")]
+    [InlineData("NetPulse:Alerts:ReminderInterval", "00:00:30", "NetPulse:Alerts:ReminderInterval must be at least 00:01:00")]
+    [InlineData("NetPulse:Alerts:StateTable", "alert-state", "NetPulse:Alerts:StateTable 'alert-state' is not a table name")]
+    public void A_bad_alert_setting_is_named(string key, string value, string message)
+    {
+        var settings = Valid();
+        settings[key] = value;
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Bind(settings));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string?> Valid() => new()
+    {
+        ["NetPulse:Smtp:From"] = "netpulse@example.org",
+        ["NetPulse:Smtp:To"] = "ops@example.org",
+    };
+
+    private static (SmtpOptions Smtp, AlertOptions Alerts) Bind(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = new ServiceCollection().AddNetPulseAlerts(configuration).BuildServiceProvider();
+        return (services.GetRequiredService<IOptions<SmtpOptions>>().Value, services.GetRequiredService<IOptions<AlertOptions>>().Value);
+    }
+}

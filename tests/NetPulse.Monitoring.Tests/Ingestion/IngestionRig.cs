@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NetPulse.Contracts;
+using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Ingestion;
+using NetPulse.Monitoring.Rollups;
+using NetPulse.Monitoring.Storage;
+
+namespace NetPulse.Monitoring.Tests.Ingestion;
+
+/// <summary>
+/// The ingestion services as <see cref="IngestionServiceCollectionExtensions.AddNetPulseIngestion"/> wires them,
+/// over a real Azurite with tables and an alert queue of its own (so rigs run side by side), a fake clock and a
+/// request counter on both clients' pipelines.
+/// </summary>
+internal sealed class IngestionRig : IDisposable
+{
+    private readonly ServiceProvider _services;
+    private long _messages;
+
+    private IngestionRig(ServiceProvider services, FakeTimeProvider time, RequestCounter counter, string prefix, string alertQueue)
+    {
+        _services = services;
+        Time = time;
+        Counter = counter;
+        Prefix = prefix;
+        AlertQueue = services.GetRequiredService<QueueServiceClient>().GetQueueClient(alertQueue);
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public RequestCounter Counter { get; }
+
+    public string Prefix { get; }
+
+    public QueueClient AlertQueue { get; }
+
+    public IngestBatchHandler Handler => _services.GetRequiredService<IngestBatchHandler>();
+
+    public CompactionHandler Compaction => _services.GetRequiredService<CompactionHandler>();
+
+    public WatchdogHandler Watchdog => _services.GetRequiredService<WatchdogHandler>();
+
+    public SampleReader Samples => _services.GetRequiredService<SampleReader>();
+
+    public TargetReader Targets => _services.GetRequiredService<TargetReader>();
+
+    public IncidentReader Incidents => _services.GetRequiredService<IncidentReader>();
+
+    public MonitoringTables Tables => _services.GetRequiredService<MonitoringTables>();
+
+    public static IngestionRig Create(string connectionString, DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var alertQueue = "alerts-" + prefix;
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = connectionString,
+                ["NetPulse:Storage:TablePrefix"] = prefix,
+                ["NetPulse:Storage:AlertQueueName"] = alertQueue,
+            })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
+            .Build();
+        var counter = new RequestCounter();
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        queueOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
+        var time = new FakeTimeProvider(now);
+        var services = new ServiceCollection()
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<TimeProvider>(time)
+            .AddSingleton(new TableServiceClient(connectionString, tableOptions))
+            .AddSingleton(new QueueServiceClient(connectionString, queueOptions))
+            .AddNetPulseIngestion(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        // What ValidateOnStart does in a host.
+        _ = services.GetRequiredService<IOptions<DetectionOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        return new IngestionRig(services, time, counter, prefix, alertQueue);
+    }
+
+    public Task IngestAsync(PingBatch batch) =>
+        Handler.HandleAsync(BinaryData.FromBytes(PingBatchCodec.Encode(batch)), "message-" + Interlocked.Increment(ref _messages), 1, CancellationToken.None);
+
+    /// <summary>Every entity of the monitoring tables, one line each, Timestamp and ETag left out: tables compare entity by entity.</summary>
+    public async Task<SortedDictionary<string, List<string>>> DumpAsync(params string[] tableNames)
+    {
+        var dump = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var table in Tables.All.Where(t => tableNames.Length == 0 || tableNames.Contains(t.Name[Prefix.Length..])))
+        {
+            var lines = new List<string>();
+            await foreach (var entity in table.QueryAsync<TableEntity>())
+            {
+                var text = new StringBuilder().Append(entity.PartitionKey).Append(" / ").Append(entity.RowKey);
+                foreach (var (key, value) in entity.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    if (key is "odata.etag" or "Timestamp" or "PartitionKey" or "RowKey")
+                    {
+                        continue;
+                    }
+
+                    text.Append(" | ").Append(key).Append('=').Append(value switch
+                    {
+                        byte[] bytes => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))[..16],
+                        BinaryData data => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data.ToArray()))[..16],
+                        DateTimeOffset time => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+                        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+                        _ => value?.ToString(),
+                    });
+                }
+
+                lines.Add(text.ToString());
+            }
+
+            dump[table.Name[Prefix.Length..]] = lines;
+        }
+
+        return dump;
+    }
+
+    /// <summary>The alert messages waiting on the queue, oldest first (read, not removed).</summary>
+    public async Task<List<AlertMessage>> AlertsAsync()
+    {
+        if (!await AlertQueue.ExistsAsync())
+        {
+            return [];
+        }
+
+        var messages = new List<AlertMessage>();
+        while (true)
+        {
+            var received = (await AlertQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value;
+            if (received.Length == 0)
+            {
+                break;
+            }
+
+            messages.AddRange(received.Select(m => AlertMessageCodec.Decode(m.Body.ToString())));
+        }
+
+        return messages;
+    }
+
+    public void Dispose() => _services.Dispose();
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using NetPulse.Contracts;
+using NetPulse.Probe.Configuration;
+using NetPulse.Probe.Icmp;
+using NetPulse.Testing;
+using NetPulse.Testing.Network;
+using Xunit.Abstractions;
+
+namespace NetPulse.Probe.Tests.Icmp;
+
+/// <summary>
+/// Both engines against what a network sends back besides clean replies, made for real in a network
+/// namespace (10.200.N.0/24, nothing leaves the machine): ICMP errors quoting the request, duplicates,
+/// replies from the wrong address, replies that come after their round's timeout.
+/// </summary>
+public abstract class EngineOnTheWireTests(ITestOutputHelper output)
+{
+    private const int Rounds = 3;
+
+    protected ITestOutputHelper Output { get; } = output;
+
+    public virtual async Task Errors_duplicates_and_strangers_each_get_their_own_status()
+    {
+        await using var host = await NetworkNamespaceHost.CreateAsync(targetCount: 5);
+        var unreachable = host.TargetAddresses[1];
+        var timeExceeded = host.TargetAddresses[2];
+        var duplicate = host.TargetAddresses[3];
+        var wrongSource = host.TargetAddresses[4];
+        await using var peer = await ScriptedIcmpPeer.StartAsync(host, new Dictionary<IPAddress, PeerScript>
+        {
+            [unreachable] = PeerScript.Unreachable,
+            [timeExceeded] = PeerScript.TimeExceeded,
+            [duplicate] = PeerScript.Duplicate,
+            [wrongSource] = PeerScript.WrongSource,
+        });
+
+        var engine = CreateEngine();
+        IReadOnlyList<IReadOnlyList<PingSample>> byTarget;
+        await using (var run = EngineHarness.Start(engine, TimeSpan.FromMilliseconds(300), unreachable, timeExceeded, duplicate, wrongSource))
+        {
+            byTarget = await run.WaitForSamplesAsync(4, Rounds);
+        }
+
+        var stats = engine.Stats.Snapshot();
+        Output.WriteLine(string.Join("\n", byTarget.Select((samples, i) => $"target {i}: {string.Join(", ", samples.Select(s => s.Status))}")));
+        Output.WriteLine(stats.ToString());
+        Assert.All(byTarget[0], s => Assert.Contains(s.Status, StatusesFor(PingStatus.Unreachable)));
+        Assert.All(byTarget[1], s => Assert.Equal(PingStatus.TtlExpired, s.Status));
+        Assert.All(byTarget[2], s => Assert.Equal(PingStatus.Ok, s.Status));
+        Assert.All(byTarget[3], s => Assert.Equal(PingStatus.Timeout, s.Status));
+        Assert.All(byTarget, samples => Assert.All(samples.Zip(samples.Skip(1)), pair => Assert.Equal(EngineHarness.Interval, pair.Second.ScheduledAt - pair.First.ScheduledAt)));
+        AssertUnexpectedReplies(stats, atLeast: 2 * Rounds);
+    }
+
+    public virtual async Task A_reply_after_its_rounds_timeout_counts_for_no_round()
+    {
+        await using var host = await NetworkNamespaceHost.CreateAsync();
+
+        // Each reply comes 1.3 s after its request: after its own round's 300 ms timeout, and in the middle of the next round.
+        await using var responder = await IcmpResponder.StartAsync(host, EchoBehavior.After(TimeSpan.FromMilliseconds(1300)));
+        var engine = CreateEngine();
+        IReadOnlyList<IReadOnlyList<PingSample>> byTarget;
+        await using (var run = EngineHarness.Start(engine, TimeSpan.FromMilliseconds(300), host.TargetAddress))
+        {
+            byTarget = await run.WaitForSamplesAsync(1, Rounds + 2);
+        }
+
+        var stats = engine.Stats.Snapshot();
+        Output.WriteLine(stats.ToString());
+        Assert.All(byTarget[0], s => Assert.Equal(PingStatus.Timeout, s.Status));
+        Assert.True(responder.CountsFor(host.TargetAddress).Replies >= Rounds, "the responder should have answered");
+        AssertUnexpectedReplies(stats, atLeast: Rounds - 1);
+    }
+
+    protected abstract IPingEngine CreateEngine();
+
+    /// <summary>The statuses the engine may report for a round whose true outcome is <paramref name="truth"/>.</summary>
+    protected abstract PingStatus[] StatusesFor(PingStatus truth);
+
+    /// <summary>Only the raw engine sees the replies that match no round; <c>Ping</c> discards them unseen.</summary>
+    protected abstract void AssertUnexpectedReplies(PingEngineStatsSnapshot stats, int atLeast);
+
+    protected PingEngineFactory CreateFactory() =>
+        new(new TargetResolver(), Options.Create(new ProbeOptions()), TimeProvider.System, new TestOutputLoggerFactory(Output));
+}
+
+public sealed class RawSocketEngineOnTheWireTests(ITestOutputHelper output) : EngineOnTheWireTests(output)
+{
+    [RootFact]
+    public override Task Errors_duplicates_and_strangers_each_get_their_own_status() =>
+        base.Errors_duplicates_and_strangers_each_get_their_own_status();
+
+    [RootFact]
+    public override Task A_reply_after_its_rounds_timeout_counts_for_no_round() =>
+        base.A_reply_after_its_rounds_timeout_counts_for_no_round();
+
+    protected override IPingEngine CreateEngine() => CreateFactory().Create(PingEngineChoice.RawSocket);
+
+    protected override PingStatus[] StatusesFor(PingStatus truth) => [truth];
+
+    protected override void AssertUnexpectedReplies(PingEngineStatsSnapshot stats, int atLeast) =>
+        Assert.True(stats.UnexpectedReplies >= atLeast, $"{stats.UnexpectedReplies} unexpected replies, expected at least {atLeast}");
+}
+
+public sealed class PingClassEngineOnTheWireTests(ITestOutputHelper output) : EngineOnTheWireTests(output)
+{
+    [RootFact]
+    public override Task Errors_duplicates_and_strangers_each_get_their_own_status() =>
+        base.Errors_duplicates_and_strangers_each_get_their_own_status();
+
+    [RootFact]
+    public override Task A_reply_after_its_rounds_timeout_counts_for_no_round() =>
+        base.A_reply_after_its_rounds_timeout_counts_for_no_round();
+
+    protected override IPingEngine CreateEngine() => CreateFactory().Create(PingEngineChoice.PingClass);
+
+    /// <summary>
+    /// .NET 10's Ping on Linux (raw socket, as root) reports a destination-unreachable from a router as
+    /// TtlExpired (measured: ICMP 3/1 from 10.200.N.2 came back as IPStatus.TtlExpired); still a failure, never
+    /// a reply or a timeout. The raw engine tells the two apart.
+    /// </summary>
+    protected override PingStatus[] StatusesFor(PingStatus truth) =>
+        truth == PingStatus.Unreachable ? [PingStatus.Unreachable, PingStatus.TtlExpired] : [truth];
+
+    protected override void AssertUnexpectedReplies(PingEngineStatsSnapshot stats, int atLeast) =>
+        Assert.Equal(0, stats.UnexpectedReplies);
+}
