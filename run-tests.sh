@@ -13,6 +13,9 @@ dotnet build NetPulse.sln -c Release -nologo -v q
 echo "==> formatting (dotnet format --verify-no-changes)"
 dotnet format NetPulse.sln --verify-no-changes --no-restore -v q
 
+echo "==> Bicep build and lint (infra/)"
+scripts/bicep-check.sh
+
 echo "==> tests"
 mkdir -p artifacts/test-results
 dotnet test NetPulse.sln -c Release --no-build -nologo \

@@ -141,6 +141,9 @@ param probeSilentAfter string = '00:05:00'
 @description('Compaction of finished hours into packed entities and rollups.')
 param compactionSchedule string = '0 5 * * * *'
 
+@description('Compaction folds rounds older than this; a later batch reaching further back has its hours compacted again (hh:mm:ss).')
+param compactionSettleDelay string = '00:02:00'
+
 @description('The probe-silent watchdog.')
 param watchdogSchedule string = '0 */2 * * * *'
 
@@ -353,6 +356,7 @@ module functionSettings 'app/functions-settings.bicep' = {
       alertFreshness: alertFreshness
     }
     probeSilentAfter: probeSilentAfter
+    compactionSettleDelay: compactionSettleDelay
   }
 }
 

@@ -71,6 +71,9 @@ param detection {
 @description('A probe whose newest batch is older than this is silent (hh:mm:ss).')
 param probeSilentAfter string
 
+@description('Compaction folds rounds older than this (hh:mm:ss).')
+param compactionSettleDelay string
+
 resource functionApp 'Microsoft.Web/sites@2024-11-01' existing = {
   name: functionAppName
 }
@@ -124,5 +127,6 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     NetPulse__Detection__AlertFreshness: detection.alertFreshness
 
     NetPulse__Watchdog__SilentAfter: probeSilentAfter
+    NetPulse__Compaction__SettleDelay: compactionSettleDelay
   }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Azure.WebJobs.Host;
 using Microsoft.Extensions.DependencyInjection;
@@ -80,6 +81,11 @@ public sealed class DevHostTests(DevHostFixture host) : IClassFixture<DevHostFix
         Assert.Equal(DevHostFixture.MaxDequeueCount, host.Triggers.Deliveries(brokenReceipt.Value.MessageId).Count);
         var left = (await host.RawQueue("ping-batches").PeekMessagesAsync(maxMessages: 32)).Value;
         Assert.DoesNotContain(left, m => m.MessageId == goodReceipt.Value.MessageId);
+
+        // Ingestion keeps each batch in the "batches" table, partitioned by probe and day.
+        var batches = new TableClient(host.Azurite.ConnectionString, "batches");
+        var stored = await batches.QueryAsync<TableEntity>(select: ["PartitionKey"]).ToListAsync();
+        Assert.Contains(stored, e => e.PartitionKey.StartsWith("devhost-test", StringComparison.Ordinal));
     }
 
     [Fact]

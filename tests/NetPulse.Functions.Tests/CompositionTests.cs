@@ -77,6 +77,18 @@ public sealed partial class CompositionTests : IDisposable
     }
 
     [Fact]
+    public void Ingestion_writes_alerts_to_the_queue_that_SendAlert_listens_on()
+    {
+        var settings = SampleSettings.Load();
+        settings[TriggerSettings.AlertQueue] = "netpulse-alerts";
+        using var host = BuildHost(settings).Host;
+
+        var storage = host.Services.GetRequiredService<IOptions<NetPulse.Monitoring.Storage.StorageOptions>>().Value;
+
+        Assert.Equal("netpulse-alerts", storage.AlertQueueName);
+    }
+
+    [Fact]
     public void Every_percent_setting_of_a_trigger_has_a_sample_value_and_a_dev_host_default()
     {
         var sample = SampleSettings.Load();

@@ -25,6 +25,8 @@ public sealed class SampleReader
         nameof(HourRollupEntity.P50Ms), nameof(HourRollupEntity.P95Ms), nameof(HourRollupEntity.P99Ms), nameof(HourRollupEntity.JitterMs),
     ];
 
+    private static readonly string[] KeysOnly = [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)];
+
     private readonly MonitoringTables _tables;
     private readonly BatchStore _batches;
 
@@ -131,7 +133,7 @@ public sealed class SampleReader
         if (probeId is not null)
         {
             var found = await _tables.Targets.GetEntityIfExistsAsync<TableEntity>(
-                TableKeys.TargetsPartition(probeId), row, select: [nameof(TargetEntity.Name)], cancellationToken);
+                TableKeys.TargetsPartition(probeId), row, select: KeysOnly, cancellationToken);
             return found.HasValue
                 ? probeId
                 : throw new UnknownTargetException($"probe '{probeId}' has no target named '{targetName}'");
@@ -139,7 +141,7 @@ public sealed class SampleReader
 
         var probes = new List<string>();
         await foreach (var entity in _tables.Targets.QueryAsync<TableEntity>(
-                           TableClient.CreateQueryFilter($"RowKey eq {row}"), select: [nameof(TargetEntity.Name)], cancellationToken: cancellationToken))
+                           TableClient.CreateQueryFilter($"RowKey eq {row}"), select: KeysOnly, cancellationToken: cancellationToken))
         {
             probes.Add(entity.PartitionKey);
         }
@@ -154,8 +156,9 @@ public sealed class SampleReader
 
     internal async Task<DateTimeOffset?> CompactedThroughAsync(string probeId, CancellationToken cancellationToken)
     {
+        // The whole (small) row: selecting a property a row lacks trips the SDK up.
         var probe = await _tables.Targets.GetEntityIfExistsAsync<TableEntity>(
-            TableKeys.TargetsPartition(probeId), TableKeys.ProbeRow, select: [nameof(ProbeEntity.CompactedThrough)], cancellationToken);
+            TableKeys.TargetsPartition(probeId), TableKeys.ProbeRow, cancellationToken: cancellationToken);
         return probe.HasValue ? probe.Value!.GetDateTimeOffset(nameof(ProbeEntity.CompactedThrough))?.ToUniversalTime() : null;
     }
 

@@ -46,6 +46,8 @@ public static class ProbeCommandLine
             var builder = ProbeHost.CreateBuilder(hostArgs);
             builder.Services.AddProbePipeline();
             using var host = builder.Build();
+            // Validate before the hosted services are built: their constructors assume valid options.
+            _ = ProbeHost.ValidatedOptions(host.Services);
             await host.RunAsync(cancellationToken);
             return 0;
         });

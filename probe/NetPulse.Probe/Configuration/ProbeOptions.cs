@@ -30,7 +30,7 @@ public sealed class ProbeOptions
     public List<TargetOptions> Targets { get; set; } = [];
 }
 
-/// <summary>Where batches go. Exactly one of a connection string or a service URI.</summary>
+/// <summary>Where batches go: a service URI when one is set (it wins over the shipped Azurite connection string), else a connection string.</summary>
 public sealed class QueueOptions
 {
     /// <summary>A storage connection string ("UseDevelopmentStorage=true" for Azurite).</summary>

@@ -80,10 +80,9 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
     private static void ValidateQueue(QueueOptions queue, Action<string, string> fail)
     {
         const string q = $"{ProbeOptions.Section}:Queue";
-        var hasConnectionString = !string.IsNullOrWhiteSpace(queue.ConnectionString);
-        if (hasConnectionString == (queue.ServiceUri is not null))
+        if (string.IsNullOrWhiteSpace(queue.ConnectionString) && queue.ServiceUri is null)
         {
-            fail($"{q}:ConnectionString", "set exactly one of Probe:Queue:ConnectionString (e.g. \"UseDevelopmentStorage=true\" for Azurite) or Probe:Queue:ServiceUri (a queue URI with a SAS token, or without one to sign in with DefaultAzureCredential)");
+            fail($"{q}:ServiceUri", "set Probe:Queue:ServiceUri (a queue URI with a SAS token, or without one to sign in with DefaultAzureCredential) or Probe:Queue:ConnectionString (e.g. \"UseDevelopmentStorage=true\" for Azurite)");
         }
 
         if (queue.ServiceUri is { } uri && (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))

@@ -29,7 +29,15 @@ public static class ProbeHost
         builder.Services.AddSingleton<IValidateOptions<ProbeOptions>, ProbeOptionsValidator>();
         builder.Services.AddOptions<ProbeOptions>()
             .Bind(builder.Configuration.GetSection(ProbeOptions.Section))
-            .PostConfigure(options => UseTargetsFile(options, builder.Configuration))
+            .PostConfigure(options =>
+            {
+                UseTargetsFile(options, builder.Configuration);
+                options.Id = ProbeIdentity.Resolve(options.Id);
+                if (!string.IsNullOrWhiteSpace(options.Spool.Path))
+                {
+                    options.Spool.Path = ResolvePath(options.Spool.Path);
+                }
+            })
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => TargetList.From(sp.GetRequiredService<IOptions<ProbeOptions>>().Value));
         builder.Services.AddSingleton(TimeProvider.System);

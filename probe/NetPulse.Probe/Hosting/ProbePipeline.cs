@@ -1,13 +1,24 @@
 using Microsoft.Extensions.DependencyInjection;
+using NetPulse.Probe.Batching;
+using NetPulse.Probe.Icmp;
+using NetPulse.Probe.Sending;
+using NetPulse.Probe.Spool;
 
 namespace NetPulse.Probe.Hosting;
 
 /// <summary>Registers the probe's pipeline: ICMP engine → sample channel → batcher → spool → queue sender.</summary>
 public static class ProbePipeline
 {
-    public static IServiceCollection AddProbePipeline(this IServiceCollection services)
+    public static IServiceCollection AddProbePipeline(this IServiceCollection services, PingEngineChoice engine = PingEngineChoice.Auto)
     {
-        // Wired in once the engine, batcher, spool and sender land.
+        services.AddPingEngine(engine);
+        services.AddSingleton<SampleChannel>();
+        services.AddSingleton<BatchSpool>();
+        // The host stops services in reverse order: the engine stops first, then the batcher drains the
+        // channel and spools the open batch, then the sender gets its last chance to send.
+        services.AddHostedService<QueueSender>();
+        services.AddHostedService<Batcher>();
+        services.AddHostedService<PingWorker>();
         return services;
     }
 }

@@ -96,8 +96,6 @@ internal sealed class RawPingLoop
         }
     }
 
-    public ushort Identifier => _pending.Identifier;
-
     /// <summary>Runs the loop on a thread of its own until <paramref name="cancellationToken"/> fires.</summary>
     public Task RunOnDedicatedThreadAsync(CancellationToken cancellationToken) =>
         SchedulerThread.RunAsync("netpulse-icmp", Run, cancellationToken);

@@ -8,7 +8,8 @@ namespace NetPulse.Probe.Sending;
 public static class QueueClientFactory
 {
     /// <summary>
-    /// A connection string wins; otherwise <see cref="QueueOptions.ServiceUri"/>, which may name the
+    /// A service URI wins (so setting one overrides the shipped Azurite connection string); otherwise the
+    /// connection string. <see cref="QueueOptions.ServiceUri"/> may name the
     /// account or the queue itself, with a SAS token in its query or none, in which case
     /// <c>DefaultAzureCredential</c> signs in (managed identity, environment, Azure CLI).
     /// </summary>
@@ -17,14 +18,11 @@ public static class QueueClientFactory
     {
         ArgumentNullException.ThrowIfNull(options);
         var clientOptions = ClientOptions();
-        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            return new QueueClient(options.ConnectionString, options.QueueName, clientOptions);
-        }
-
         if (options.ServiceUri is not { } serviceUri)
         {
-            throw new InvalidOperationException("Probe:Queue needs a ConnectionString or a ServiceUri to send batches to.");
+            return string.IsNullOrWhiteSpace(options.ConnectionString)
+                ? throw new InvalidOperationException("Probe:Queue needs a ServiceUri or a ConnectionString to send batches to.")
+                : new QueueClient(options.ConnectionString, options.QueueName, clientOptions);
         }
 
         var uri = new QueueUriBuilder(serviceUri);

@@ -33,9 +33,11 @@ public abstract class EngineLoopbackTests(ITestOutputHelper output)
         {
             var samples = byTarget[target];
             Output.WriteLine($"{hosts[target]}: {string.Join(", ", samples.Select(s => $"{s.Status} {s.Rtt?.TotalMilliseconds:0.000} ms late {s.Lateness.TotalMilliseconds:0.000} ms"))}");
+            // Generous bounds: loopback answers in well under a millisecond, but these tests share two cores with
+            // whatever else runs; the exact-schedule checks below are the strict ones.
             Assert.All(samples, s => Assert.Equal(PingStatus.Ok, s.Status));
-            Assert.All(samples, s => Assert.InRange(s.Rtt!.Value, TimeSpan.Zero, TimeSpan.FromMilliseconds(100)));
-            Assert.All(samples, s => Assert.InRange(s.Lateness, TimeSpan.Zero, TimeSpan.FromMilliseconds(100)));
+            Assert.All(samples, s => Assert.InRange(s.Rtt!.Value, TimeSpan.Zero, TimeSpan.FromMilliseconds(250)));
+            Assert.All(samples, s => Assert.InRange(s.Lateness, TimeSpan.Zero, TimeSpan.FromMilliseconds(250)));
             Assert.All(samples.Zip(samples.Skip(1)), pair => Assert.Equal(EngineHarness.Interval, pair.Second.ScheduledAt - pair.First.ScheduledAt));
             Assert.Equal(samples.Count, samples.Select(s => s.ScheduledAt.ToUnixTimeSeconds()).Distinct().Count());
         }
@@ -49,7 +51,7 @@ public abstract class EngineLoopbackTests(ITestOutputHelper output)
         Assert.True(stats.Received >= hosts.Length * Rounds, $"received {stats.Received}");
         Assert.True(stats.Sent >= stats.Received, $"sent {stats.Sent}, received {stats.Received}");
         Assert.Equal(0, stats.Timeouts + stats.SendFailed + stats.ResolveFailed + stats.DroppedSamples);
-        Assert.InRange(stats.LatenessP99, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
+        Assert.InRange(stats.LatenessP99, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
     }
 
     public virtual async Task A_name_that_does_not_resolve_gives_resolve_failed_rounds_beside_working_ones()

@@ -7,7 +7,7 @@ namespace NetPulse.Probe.Tests.Sending;
 public sealed class QueueClientFactoryTests
 {
     [Fact]
-    public void A_connection_string_names_the_account_and_the_queue_option_the_queue()
+    public void Without_a_service_uri_the_connection_string_names_the_account_and_the_queue_option_the_queue()
     {
         var client = QueueClientFactory.Create(new QueueOptions { ConnectionString = "UseDevelopmentStorage=true", QueueName = "batches-a" });
 
@@ -48,6 +48,19 @@ public sealed class QueueClientFactoryTests
     {
         var error = Assert.Throws<InvalidOperationException>(() => QueueClientFactory.Create(new QueueOptions()));
 
-        Assert.Contains("ConnectionString or a ServiceUri", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ServiceUri", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_service_uri_overrides_the_shipped_connection_string()
+    {
+        var client = QueueClientFactory.Create(new QueueOptions
+        {
+            ConnectionString = "UseDevelopmentStorage=true",
+            ServiceUri = new Uri("https://acct.queue.core.windows.net/?sv=2024-08-04&sp=a&sig=c2ln"),
+        });
+
+        Assert.Equal("acct", client.AccountName);
     }
 }

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NetPulse.Probe.Icmp;
+
+namespace NetPulse.Probe.Tests.Icmp;
+
+public sealed class PingEngineRegistrationTests
+{
+    [Theory]
+    [InlineData(PingEngineChoice.PingClass, PingClassPingEngine.EngineName)]
+    [InlineData(PingEngineChoice.Auto, null)]
+    public void The_engine_its_stats_and_the_one_shot_pinger_resolve_from_the_container(PingEngineChoice choice, string? expectedName)
+    {
+        var services = new ServiceCollection().AddLogging().AddPingEngine(choice);
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var engine = provider.GetRequiredService<IPingEngine>();
+
+        Assert.Same(engine, provider.GetRequiredService<IPingEngine>());
+        Assert.Same(engine.Stats, provider.GetRequiredService<PingEngineStats>());
+        Assert.NotNull(provider.GetRequiredService<OneShotPinger>());
+        var expected = expectedName ?? (RawSocketPingEngine.CanOpenRawSocket(out _) ? RawSocketPingEngine.EngineName : PingClassPingEngine.EngineName);
+        Assert.Equal(expected, engine.Name);
+    }
+}

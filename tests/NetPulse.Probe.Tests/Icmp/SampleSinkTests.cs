@@ -1,0 +1,60 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NetPulse.Contracts;
+using NetPulse.Probe.Icmp;
+using NetPulse.Probe.Targets;
+
+namespace NetPulse.Probe.Tests.Icmp;
+
+public sealed class SampleSinkTests
+{
+    private static readonly DateTimeOffset Anchor = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _time = new(Anchor);
+
+    [Fact]
+    public void A_sample_is_scheduled_at_the_anchor_plus_its_due_offset_and_names_the_targets_index()
+    {
+        var channel = Channel.CreateUnbounded<PingSample>();
+        var stats = NewStats();
+        var sink = NewSink(channel.Writer, stats);
+
+        sink.Write(1, TimeSpan.FromMilliseconds(2500), PingStatus.Ok, TimeSpan.FromMicroseconds(80), TimeSpan.FromMicroseconds(300));
+
+        Assert.True(channel.Reader.TryRead(out var sample));
+        Assert.Equal(new PingSample(17, Anchor.AddMilliseconds(2500), PingStatus.Ok, TimeSpan.FromMicroseconds(80), TimeSpan.FromMicroseconds(300)), sample);
+        Assert.Equal(1, stats.Snapshot().Received);
+    }
+
+    [Fact]
+    public void A_full_channel_drops_and_counts_samples_instead_of_blocking()
+    {
+        var channel = Channel.CreateBounded<PingSample>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait });
+        var stats = NewStats();
+        var sink = NewSink(channel.Writer, stats);
+
+        sink.Write(0, TimeSpan.Zero, PingStatus.Ok, TimeSpan.FromMilliseconds(1), TimeSpan.Zero);
+        sink.Write(0, TimeSpan.FromSeconds(1), PingStatus.Timeout, null, TimeSpan.Zero);
+        sink.Write(0, TimeSpan.FromSeconds(2), PingStatus.Ok, TimeSpan.FromMilliseconds(1), TimeSpan.Zero);
+
+        var snapshot = stats.Snapshot();
+        Assert.Equal(2, snapshot.DroppedSamples);
+        Assert.Equal(2, snapshot.Received);
+        Assert.Equal(1, snapshot.Timeouts);
+        Assert.True(channel.Reader.TryRead(out var kept));
+        Assert.Equal(Anchor, kept.ScheduledAt);
+    }
+
+    private PingEngineStats NewStats() => new(_time.GetTimestamp, _time.TimestampFrequency);
+
+    private SampleSink NewSink(ChannelWriter<PingSample> writer, PingEngineStats stats)
+    {
+        ProbeTarget[] targets =
+        [
+            new() { Index = 16, Name = "a", Host = "127.0.0.1", Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(500) },
+            new() { Index = 17, Name = "b", Host = "127.0.0.2", Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(500) },
+        ];
+        return new SampleSink(targets, writer, stats, NullLogger.Instance, Anchor, _time.GetTimestamp, _time.TimestampFrequency);
+    }
+}
