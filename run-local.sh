@@ -44,7 +44,10 @@ export AzureWebJobsStorage="UseDevelopmentStorage=true"
 
 if [ -d functions/NetPulse.DevHost ]; then
   echo "==> starting the Functions dev host on http://127.0.0.1:7071 (log in .netpulse/logs/functions.log)"
-  NetPulse__Mail__OutboxFolder="$data/mail" ASPNETCORE_URLS="http://127.0.0.1:7071" \
+  # No SMTP host: every alert is written to .netpulse/mail as an .eml file you can open.
+  NetPulse__Smtp__Host="" NetPulse__Smtp__PickupFolder="$data/mail" \
+  NetPulse__Smtp__From="NetPulse <netpulse@localhost>" NetPulse__Smtp__To="you@localhost" \
+  ASPNETCORE_URLS="http://127.0.0.1:7071" \
     dotnet run --project functions/NetPulse.DevHost -c Release --no-build \
     >"$data/logs/functions.log" 2>&1 &
   pids+=($!)

@@ -118,7 +118,9 @@ public sealed class WatchdogHandler
         await _tables.Targets.UpsertEntityAsync(
             new ProbeEntity
             {
-                PartitionKey = TableKeys.TargetsPartition(probeId), RowKey = TableKeys.ProbeRow, ProbeId = probeId,
+                PartitionKey = TableKeys.TargetsPartition(probeId),
+                RowKey = TableKeys.ProbeRow,
+                ProbeId = probeId,
                 SilentIncident = StoredIncident.ToJson(incident),
             },
             TableUpdateMode.Merge,

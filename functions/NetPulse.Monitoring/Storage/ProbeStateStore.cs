@@ -68,8 +68,12 @@ internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageO
         var response = await tables.Targets.UpsertEntityAsync(
             new ProbeEntity
             {
-                PartitionKey = TableKeys.TargetsPartition(state.ProbeId), RowKey = TableKeys.ProbeRow, ProbeId = state.ProbeId,
-                SummaryPending = true, SummaryPendingFrom = from, SummaryPendingSince = since,
+                PartitionKey = TableKeys.TargetsPartition(state.ProbeId),
+                RowKey = TableKeys.ProbeRow,
+                ProbeId = state.ProbeId,
+                SummaryPending = true,
+                SummaryPendingFrom = from,
+                SummaryPendingSince = since,
             },
             TableUpdateMode.Merge,
             cancellationToken);

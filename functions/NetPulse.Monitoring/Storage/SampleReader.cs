@@ -63,8 +63,15 @@ public sealed class SampleReader
             Length = TimeSpan.FromHours(1),
             Statistics = new SampleStatistics
             {
-                Count = e.Count, Successes = e.Successes, MinMs = e.MinMs, AvgMs = e.AvgMs, MaxMs = e.MaxMs,
-                P50Ms = e.P50Ms, P95Ms = e.P95Ms, P99Ms = e.P99Ms, JitterMs = e.JitterMs,
+                Count = e.Count,
+                Successes = e.Successes,
+                MinMs = e.MinMs,
+                AvgMs = e.AvgMs,
+                MaxMs = e.MaxMs,
+                P50Ms = e.P50Ms,
+                P95Ms = e.P95Ms,
+                P99Ms = e.P99Ms,
+                JitterMs = e.JitterMs,
             },
         }).ToList();
         rollups.AddRange(Summarize(probe, targetName, tail, TimeSpan.FromHours(1)));
@@ -95,7 +102,8 @@ public sealed class SampleReader
             }
         }
 
-        rollups.AddRange(Summarize(probe, targetName, tail.Where(s => s.Time >= firstMinute), TimeSpan.FromMinutes(1)));
+        var afterLastMinute = Minute(to).AddMinutes(1);
+        rollups.AddRange(Summarize(probe, targetName, tail.Where(s => s.Time >= firstMinute && s.Time < afterLastMinute), TimeSpan.FromMinutes(1)));
         return rollups;
     }
 

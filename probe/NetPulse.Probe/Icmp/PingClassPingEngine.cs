@@ -25,6 +25,12 @@ public sealed class PingClassPingEngine : IPingEngine
     /// <summary>The same 56 bytes of payload the raw engine, ping and fping send. Only ever read.</summary>
     private static readonly byte[] Payload = CreatePayload();
 
+    /// <summary>
+    /// Without raw-socket rights .NET runs the ping utility, which refuses a custom payload
+    /// (PlatformNotSupportedException): null then asks for Ping's default one.
+    /// </summary>
+    private static readonly Lazy<byte[]?> UsablePayload = new(() => IcmpSockets.CanOpen(out _) ? Payload : null);
+
     private readonly TargetResolver _resolver;
     private readonly TimeSpan _dnsRefreshInterval;
     private readonly TimeProvider _timeProvider;
@@ -261,7 +267,7 @@ public sealed class PingClassPingEngine : IPingEngine
             TimeSpan? rtt = null;
             try
             {
-                var reply = await ping.SendPingAsync(address.Address, _timeouts[slot], Payload, null, cancellationToken);
+                var reply = await ping.SendPingAsync(address.Address, _timeouts[slot], UsablePayload.Value, null, cancellationToken);
                 var measured = _schedule.ToTimeSpan(Stopwatch.GetTimestamp() - started);
                 status = ToPingStatus(reply.Status);
                 if (status == PingStatus.Ok)
@@ -273,8 +279,10 @@ public sealed class PingClassPingEngine : IPingEngine
             {
                 return;
             }
-            catch (PingException e)
+            catch (Exception e) when (e is PingException or PlatformNotSupportedException or InvalidOperationException)
             {
+                // Nothing awaits this task for its outcome: a failure becomes the round's SendFailed sample
+                // (and one warning per target), never an exception lost in a faulted task.
                 _sendFailures.Failed(slot, address.Address, e.InnerException?.Message ?? e.Message);
                 _sink.Write(slot, due.DueOffset, PingStatus.SendFailed, null, lateness);
                 return;

@@ -61,8 +61,12 @@ public sealed class TargetDetectorTests
     {
         var options = new DetectionOptions
         {
-            LatencyWindowRounds = 3, LatencyMinReplies = 2, LatencyOpenAfter = TimeSpan.FromSeconds(2), LatencyResolveAfter = TimeSpan.FromSeconds(1),
-            LossMinRounds = 30, LossWindowRounds = 30,
+            LatencyWindowRounds = 3,
+            LatencyMinReplies = 2,
+            LatencyOpenAfter = TimeSpan.FromSeconds(2),
+            LatencyResolveAfter = TimeSpan.FromSeconds(1),
+            LossMinRounds = 30,
+            LossWindowRounds = 30,
         };
         Assert.Equal(Split(expected), Run(script, options, latencyThresholdMs: 150).Where(i => i.StartsWith("Latency", StringComparison.Ordinal)), StringComparer.Ordinal);
         _ = because;
@@ -75,7 +79,10 @@ public sealed class TargetDetectorTests
     {
         var options = new DetectionOptions
         {
-            LatencyWindowRounds = 3, LatencyMinReplies = 2, LatencyOpenAfter = TimeSpan.FromSeconds(2), LatencyResolveAfter = TimeSpan.FromSeconds(1),
+            LatencyWindowRounds = 3,
+            LatencyMinReplies = 2,
+            LatencyOpenAfter = TimeSpan.FromSeconds(2),
+            LatencyResolveAfter = TimeSpan.FromSeconds(1),
         };
         Assert.Equal(Split(expected), Run(script, options, latencyThresholdMs: thresholdMs).Where(i => i.StartsWith("Latency", StringComparison.Ordinal)), StringComparer.Ordinal);
     }
@@ -144,8 +151,13 @@ public sealed class TargetDetectorTests
     {
         var options = new DetectionOptions
         {
-            LatencyWindowRounds = 7, LatencyMinReplies = 3, LatencyOpenAfter = TimeSpan.FromSeconds(5), LatencyResolveAfter = TimeSpan.FromSeconds(4),
-            LossWindowRounds = 12, LossMinRounds = 6, LossResolveAfter = TimeSpan.FromSeconds(6),
+            LatencyWindowRounds = 7,
+            LatencyMinReplies = 3,
+            LatencyOpenAfter = TimeSpan.FromSeconds(5),
+            LatencyResolveAfter = TimeSpan.FromSeconds(4),
+            LossWindowRounds = 12,
+            LossMinRounds = 6,
+            LossResolveAfter = TimeSpan.FromSeconds(6),
         };
         var random = new Random(1234);
         for (var trial = 0; trial < 300; trial++)

@@ -12,7 +12,10 @@ public sealed class StoredBatchTests
     {
         var batch = new PingBatch
         {
-            Version = 1, ProbeId = "home-1", Sequence = 42, WindowStart = Window,
+            Version = 1,
+            ProbeId = "home-1",
+            Sequence = 42,
+            WindowStart = Window,
             Targets =
             [
                 new TargetSamples
@@ -43,7 +46,10 @@ public sealed class StoredBatchTests
     {
         var batch = new PingBatch
         {
-            Version = 1, ProbeId = "home-1", Sequence = 1, WindowStart = Window,
+            Version = 1,
+            ProbeId = "home-1",
+            Sequence = 1,
+            WindowStart = Window,
             Targets = [.. Enumerable.Range(0, 100).Select(t => new TargetSamples
             {
                 Name = $"target-{t:D3}.example.org", Host = $"10.200.{t}.1", IntervalMs = 1000,

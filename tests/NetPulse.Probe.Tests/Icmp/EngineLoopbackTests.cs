@@ -115,9 +115,17 @@ public abstract class EngineLoopbackTests(ITestOutputHelper output)
     protected IPingEngine CreateEngine() => CreateFactory().Create(Choice);
 
     private PingEngineFactory CreateFactory() =>
-        new(new TargetResolver(), Options.Create(new ProbeOptions()), TimeProvider.System, new TestOutputLoggerFactory(Output));
+        new(OfflineResolver(), Options.Create(new ProbeOptions()), TimeProvider.System, new TestOutputLoggerFactory(Output));
 
-    private OneShotPinger CreatePinger() => new(CreateFactory(), new TargetResolver(), Choice);
+    private OneShotPinger CreatePinger() => new(CreateFactory(), OfflineResolver(), Choice);
+
+    /// <summary>
+    /// A resolver that never asks a DNS server: these tests may send nothing beyond loopback, and a lookup of
+    /// a missing name would go to the machine's resolver.
+    /// </summary>
+    private static TargetResolver OfflineResolver() => new((host, _) => host == "localhost"
+        ? Task.FromResult(new[] { System.Net.IPAddress.Loopback })
+        : Task.FromException<System.Net.IPAddress[]>(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound)));
 }
 
 public sealed class RawSocketEngineLoopbackTests(ITestOutputHelper output) : EngineLoopbackTests(output)

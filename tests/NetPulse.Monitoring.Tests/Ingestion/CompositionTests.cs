@@ -1,0 +1,82 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Ingestion;
+using NetPulse.Monitoring.Rollups;
+using NetPulse.Monitoring.Storage;
+
+namespace NetPulse.Monitoring.Tests.Ingestion;
+
+public sealed class CompositionTests
+{
+    [Fact]
+    public void Every_handler_reader_and_options_object_resolves_from_settings_alone()
+    {
+        using var services = Build(new() { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
+
+        Assert.NotNull(services.GetRequiredService<IngestBatchHandler>());
+        Assert.NotNull(services.GetRequiredService<CompactionHandler>());
+        Assert.NotNull(services.GetRequiredService<WatchdogHandler>());
+        Assert.NotNull(services.GetRequiredService<SampleReader>());
+        Assert.NotNull(services.GetRequiredService<TargetReader>());
+        Assert.NotNull(services.GetRequiredService<IncidentReader>());
+        Assert.NotNull(services.GetRequiredService<TableServiceClient>());
+        Assert.NotNull(services.GetRequiredService<QueueServiceClient>());
+        Assert.Same(TimeProvider.System, services.GetRequiredService<TimeProvider>());
+        Assert.Equal(3, services.GetRequiredService<IOptions<DetectionOptions>>().Value.DownAfterFailedRounds);
+        Assert.Equal("alerts", services.GetRequiredService<IOptions<StorageOptions>>().Value.AlertQueueName);
+        Assert.Equal(TimeSpan.FromMinutes(2), services.GetRequiredService<IOptions<CompactionOptions>>().Value.SettleDelay);
+        Assert.Equal(TimeSpan.FromMinutes(5), services.GetRequiredService<IOptions<WatchdogOptions>>().Value.SilentAfter);
+    }
+
+    [Fact]
+    public void A_managed_identity_account_needs_no_connection_string()
+    {
+        using var services = Build(new()
+        {
+            ["AzureWebJobsStorage:tableServiceUri"] = "https://acct.table.core.windows.net",
+            ["AzureWebJobsStorage:queueServiceUri"] = "https://acct.queue.core.windows.net",
+        });
+
+        Assert.Equal("acct", services.GetRequiredService<TableServiceClient>().AccountName);
+        Assert.Equal("acct", services.GetRequiredService<QueueServiceClient>().AccountName);
+    }
+
+    [Theory]
+    [InlineData(null, null, "No storage account: set 'AzureWebJobsStorage'")]
+    [InlineData("NetPulse:Detection:DownAfterFailedRounds", "0", "NetPulse:Detection:DownAfterFailedRounds is 0; it must be between 1 and 1000")]
+    [InlineData("NetPulse:Detection:LatencyResolveRatio", "1.5", "NetPulse:Detection:LatencyResolveRatio is 1.5; it must be between 0.01 and 1")]
+    [InlineData("NetPulse:Storage:TablePrefix", "net-pulse", "NetPulse:Storage:TablePrefix 'net-pulse' must be empty or 1-30 letters and digits")]
+    [InlineData("NetPulse:Storage:AlertQueueName", "Alerts", "NetPulse:Storage:AlertQueueName 'Alerts' must be 3-63 lowercase")]
+    [InlineData("NetPulse:Compaction:SettleDelay", "00:00:01", "NetPulse:Compaction:SettleDelay is 00:00:01; it must be between 00:00:10 and 01:00:00")]
+    [InlineData("NetPulse:Watchdog:SilentAfter", "00:00:05", "NetPulse:Watchdog:SilentAfter is 00:00:05; it must be between 00:00:30")]
+    public void A_bad_setting_fails_at_start_naming_the_setting(string? key, string? value, string expected)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (key is not null)
+        {
+            settings["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
+            settings[key] = value;
+        }
+
+        using var services = Build(settings);
+        var error = Assert.Throws<OptionsValidationException>(() =>
+        {
+            _ = services.GetRequiredService<IOptions<StorageAccountOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<DetectionOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<CompactionOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<WatchdogOptions>>().Value;
+        });
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings) =>
+        new ServiceCollection()
+            .AddLogging()
+            .AddNetPulseIngestion(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+}
