@@ -139,13 +139,13 @@ param probeSilentAfter string = '00:05:00'
 // ---------- timer schedules (NCRONTAB, six fields with seconds first, UTC) ----------
 
 @description('Compaction of finished hours into packed entities and rollups.')
-param compactionSchedule string = '0 5 * * * *'
+param compactionSchedule string = '0 */5 * * * *'
 
 @description('Compaction folds rounds older than this; a later batch reaching further back has its hours compacted again (hh:mm:ss).')
 param compactionSettleDelay string = '00:02:00'
 
 @description('The probe-silent watchdog.')
-param watchdogSchedule string = '0 */2 * * * *'
+param watchdogSchedule string = '0 * * * * *'
 
 @description('The scan for open incidents due a reminder email.')
 param reminderSchedule string = '0 */15 * * * *'

@@ -1,7 +1,7 @@
 using System.Globalization;
 using NetPulse.Benchmarks;
 
-// Usage: NetPulse.Benchmarks probe [seconds=60] [targets=1000]
+// Usage: NetPulse.Benchmarks probe|ingest|cost|freshness [arguments]: see Usage() below
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -14,11 +14,17 @@ int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index],
 return args.FirstOrDefault() switch
 {
     "probe" => await ProbeBenchmark.RunAsync(Arg(1, 60), Arg(2, 1000), cancel.Token),
+    "ingest" => await IngestBenchmark.RunAsync(Arg(1, 360), args.Length > 2 ? Arg(2, 0) : null, cancel.Token),
+    "cost" => await CostBenchmark.RunAsync(Arg(1, 240), Arg(2, 100), cancel.Token),
+    "freshness" => await FreshnessBenchmark.RunAsync(Arg(1, 150), Arg(2, 100), cancel.Token),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: NetPulse.Benchmarks probe [seconds=60] [targets=1000]");
+    Console.Error.WriteLine("       NetPulse.Benchmarks ingest [batches=360] [concurrency=host.json batchSize+newBatchThreshold]");
+    Console.Error.WriteLine("       NetPulse.Benchmarks cost [seconds=240] [targets=100]");
+    Console.Error.WriteLine("       NetPulse.Benchmarks freshness [seconds=150] [targets=100]");
     return 2;
 }

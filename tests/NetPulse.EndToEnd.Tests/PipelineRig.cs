@@ -148,11 +148,11 @@ public sealed class PipelineRig : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="count"/> replies of the target at or after <paramref name="since"/> are stored and readable.</summary>
-    public Task WaitForRepliesAsync(string targetName, int count, DateTimeOffset since, TimeSpan patience, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<Sample>> WaitForRepliesAsync(string targetName, int count, DateTimeOffset since, TimeSpan patience, CancellationToken cancellationToken) =>
         WaitForAsync(
             $"{count} replies of {targetName} since {since:HH:mm:ss.fff} stored and readable",
             patience,
-            async ct => (await SamplesAsync(targetName, ct)).Count(s => s.IsSuccess && s.Time >= Sample.SlotTime(since)) >= count ? true : (bool?)null,
+            async ct => await SamplesAsync(targetName, ct) is var samples && samples.Count(s => s.IsSuccess && s.Time >= Sample.SlotTime(since)) >= count ? samples : null,
             cancellationToken);
 
     /// <summary>Waits for a mail whose subject starts with <paramref name="subjectStart"/> and returns it.</summary>
@@ -160,13 +160,13 @@ public sealed class PipelineRig : IAsyncDisposable
         WaitForAsync(
             $"a mail with the subject '{subjectStart}…'",
             patience,
-            _ => Task.FromResult(Mails.FirstOrDefault(m => m.Subject.StartsWith(subjectStart, StringComparison.Ordinal))),
+            _ => Task.FromResult(Mails.FirstOrDefault(m => HasSubject(m, subjectStart))),
             cancellationToken);
 
     /// <summary>Polls <paramref name="check"/> until it returns a value, for at most <paramref name="patience"/>.</summary>
     /// <exception cref="TimeoutException">The condition did not come true in time; the message says which.</exception>
     public async Task<T> WaitForAsync<T>(string what, TimeSpan patience, Func<CancellationToken, Task<T?>> check, CancellationToken cancellationToken)
-        where T : notnull
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(check);
         var started = DateTimeOffset.UtcNow;
@@ -187,6 +187,10 @@ public sealed class PipelineRig : IAsyncDisposable
             await Task.Delay(PollEvery, cancellationToken);
         }
     }
+
+    /// <summary>Whether the mail's subject starts with <paramref name="subjectStart"/>.</summary>
+    public static bool HasSubject(MimeMessage mail, string subjectStart) =>
+        mail.Subject?.StartsWith(subjectStart, StringComparison.Ordinal) == true;
 
     /// <summary>Notes a step of the scenario in the test output, with the time, to line it up with the log.</summary>
     public void Note(string step) => _output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {step}");

@@ -30,10 +30,10 @@ public static class TriggerSettings
         [PingBatchQueue] = "ping-batches",
         [AlertQueue] = "alerts",
         // Minute 5 of every hour: the hour before is complete, with a few minutes' grace for late batches.
-        [CompactionSchedule] = "0 5 * * * *",
+        [CompactionSchedule] = "0 */5 * * * *",
         // Every 2 minutes: a silent probe is noticed within the silence limit plus 2 minutes, and each run
         // costs a few storage requests (the timer's singleton lease), so not more often.
-        [WatchdogSchedule] = "0 */2 * * * *",
+        [WatchdogSchedule] = "0 * * * * *",
         // Every 15 minutes: reminders come hours apart, a quarter of an hour late is fine.
         [ReminderSchedule] = "0 */15 * * * *",
     };

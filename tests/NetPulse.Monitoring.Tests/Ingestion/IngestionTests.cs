@@ -98,6 +98,26 @@ public sealed class IngestionTests(AzuriteFixture azurite, ITestOutputHelper out
         Assert.Equal(expected, await shuffled.DumpAsync("batches", "targets", "incidents"));
     }
 
+    [Fact]
+    public async Task Batches_of_one_probe_handled_at_once_leave_the_same_tables_as_one_by_one()
+    {
+        var batches = Outages().Batches(60);
+        using var oneByOne = IngestionRig.Create(azurite.ConnectionString, Start.AddHours(3));
+        foreach (var batch in batches)
+        {
+            await oneByOne.IngestAsync(batch);
+        }
+
+        using var atOnce = IngestionRig.Create(azurite.ConnectionString, Start.AddHours(3));
+        foreach (var chunk in batches.Chunk(16))
+        {
+            // As the queue trigger does: up to 16 messages in flight, completing in any order.
+            await Task.WhenAll(chunk.Reverse().Select(b => Task.Run(() => atOnce.IngestAsync(b))));
+        }
+
+        Assert.Equal(await oneByOne.DumpAsync("batches", "targets", "incidents"), await atOnce.DumpAsync("batches", "targets", "incidents"));
+    }
+
     /// <summary>25 minutes of a probe with an uplink outage, a slow server, a lossy one and a flapping one.</summary>
     internal static Scenario Outages() => new Scenario("home-1", Start)
         .Target("gw", s => s is >= 300 and < 420 ? Scenario.Timeout : Scenario.Healthy(s), uplink: true)

@@ -1,0 +1,214 @@
+using System.Globalization;
+using NetPulse.Monitoring.Hosting;
+using NetPulse.Testing;
+
+namespace NetPulse.Benchmarks;
+
+/// <summary>
+/// Every billed request of a steady run, counted on the storage side: the real probe (100 loopback targets at
+/// 1 s, 10 s batches) and the dev host (the Functions app's host.json, its timers at their default schedules)
+/// talk to a fresh Azurite through <see cref="CountingStorageProxy"/>. After a settling period the proxy counts
+/// for the given window; counts are scaled to an hour and a 30-day month and priced with <see cref="PriceTable"/>,
+/// with the Functions executions and execution time (Flex Consumption) the dev host logged.
+/// </summary>
+internal static class CostBenchmark
+{
+    public const double GoalDollarsPerMonth = 1.0;
+
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(20);
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static async Task<int> RunAsync(int seconds, int targetCount, CancellationToken cancellationToken)
+    {
+        var hostJson = HostJsonQueues.Load();
+        Console.WriteLine(string.Create(Inv,
+            $"cost benchmark: probe '{PipelineRun.ProbeId}' ({targetCount} loopback targets at 1 s, default 10 s batches) + dev host (host.json: maxPollingInterval {hostJson.MaxPollingInterval.TotalSeconds:0.#} s, batchSize {hostJson.BatchSize}; timers at their default schedules) -> counting proxy -> fresh Azurite"));
+        Console.WriteLine(string.Create(Inv,
+            $"counting every request that reaches storage for {seconds} s, after the first ingested batch and {Settle.TotalSeconds:0} s more; then scaled to an hour and a 30-day month"));
+
+        await using var azurite = await Azurite.StartAsync(cancellationToken);
+        await using var proxy = await CountingStorageProxy.StartAsync(azurite, cancellationToken);
+        IReadOnlyList<OperationCount> counts;
+        List<FunctionExecution> executions;
+        TimeSpan window;
+        List<string> warnings;
+        await using (var pipeline = await PipelineRun.StartAsync(proxy.ConnectionString, targetCount, intervalSeconds: 1, cancellationToken))
+        {
+            await pipeline.WaitForFirstIngestAsync(cancellationToken);
+            await Task.Delay(Settle, cancellationToken);
+
+            proxy.Reset();
+            var from = DateTimeOffset.UtcNow;
+            await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
+            counts = proxy.Counts();
+            var to = DateTimeOffset.UtcNow;
+            window = to - from;
+            executions = [.. pipeline.Executions().Where(e => e.End >= from && e.End < to)];
+            warnings = [.. pipeline.Warnings()];
+            if (pipeline.Probe.HasExited || pipeline.DevHost.HasExited)
+            {
+                throw new InvalidOperationException("the probe or the dev host exited during the run:\n" + pipeline.DevHost.Tail(30) + "\n" + pipeline.Probe.Tail(30));
+            }
+        }
+
+        Print(counts, executions, window, targetCount, hostJson, warnings);
+        return 0;
+    }
+
+    private static void Print(
+        IReadOnlyList<OperationCount> counts, List<FunctionExecution> executions, TimeSpan window, int targetCount, HostJsonQueues hostJson, List<string> warnings)
+    {
+        var perHour = 3600 / window.TotalSeconds;
+        var batches = counts.Where(c => c.Name == "queue ping-batches: put message").Sum(c => c.Requests);
+        var ingests = executions.Count(e => e.Function == "IngestBatch");
+        Console.WriteLine();
+        Console.WriteLine(string.Create(Inv,
+            $"window {window.TotalSeconds:0.0} s: {batches} batches put on the queue ({batches * perHour:0} per hour; {targetCount * 10} samples each), {ingests} IngestBatch executions; prices per 10,000 requests unless stated"));
+        if (warnings.Count > 0)
+        {
+            Console.WriteLine($"note: the processes logged {warnings.Count} warning/error line(s); the first: {warnings[0]}");
+        }
+
+        // Storage, by request type.
+        Console.WriteLine();
+        Console.WriteLine("| request type (storage side) | billed as | count in run | per batch | per hour | per month | US$/month |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var c in counts.OrderByDescending(c => PriceTable.Cost(c.Line, c.Requests)).ThenByDescending(c => c.Requests))
+        {
+            var month = c.Requests * perHour * PriceTable.HoursPerMonth;
+            var extra = (c.Failed > 0 ? $" ({c.Failed} answered 4xx/5xx)" : "") + (c.Entities > 0 ? string.Create(Inv, $" ({(double)c.Entities / c.Requests:0.#} entities each)") : "");
+            Console.WriteLine(string.Create(Inv,
+                $"| {c.Name}{extra} | {PriceTable.Describe(c.Line)} | {c.Requests} | {PerBatch(c.Requests, batches)} | {c.Requests * perHour:N0} | {month:N0} | {PriceTable.Cost(c.Line, month):0.0000} |"));
+        }
+
+        // Storage, by billing line.
+        var lines = new List<(string Line, string Price, double PerMonth, double Dollars, double DollarsNoGrant)>();
+        foreach (var group in counts.GroupBy(c => c.Line).OrderBy(g => g.Key))
+        {
+            var month = group.Sum(c => c.Requests) * perHour * PriceTable.HoursPerMonth;
+            var cost = PriceTable.Cost(group.Key, month);
+            lines.Add((PriceTable.Describe(group.Key), string.Create(Inv, $"US${PriceTable.PerTenThousand(group.Key)} / 10k ({PriceTable.Source(group.Key)})"), month, cost, cost));
+        }
+
+        // Functions: IngestBatch as measured; timers from their schedules (a short window catches few of their runs).
+        var timers = new[] { ("Watchdog", TriggerSettings.WatchdogSchedule), ("Compact", TriggerSettings.CompactionSchedule), ("RemindAlerts", TriggerSettings.ReminderSchedule) };
+        var ingestPerHour = ingests * perHour;
+        var ingestBilledSeconds = ActivityPeriods(executions.Where(e => e.Function == "IngestBatch")).Sum(PriceTable.BillableSeconds) * perHour;
+        var executionsPerHour = ingestPerHour;
+        var billedSecondsPerHour = ingestBilledSeconds;
+        var timerNotes = new List<string>();
+        foreach (var (function, setting) in timers)
+        {
+            var schedule = TriggerSettings.Defaults[setting];
+            var runsPerHour = RunsPerHour(schedule);
+            var seen = executions.Where(e => e.Function == function).ToList();
+            var secondsPerRun = seen.Count > 0 ? seen.Average(e => PriceTable.BillableSeconds(e.Duration)) : PriceTable.MinimumBillableSeconds;
+            executionsPerHour += runsPerHour;
+            billedSecondsPerHour += runsPerHour * secondsPerRun;
+            timerNotes.Add(string.Create(Inv, $"{function} '{schedule}' = {runsPerHour:0.##}/h ({seen.Count} in the window)"));
+        }
+
+        var executionsPerMonth = executionsPerHour * PriceTable.HoursPerMonth;
+        var executionCost = executionsPerMonth / 1e6 * PriceTable.ExecutionsPerMillion;
+        var executionCostAfterGrant = Math.Max(0, executionsPerMonth - PriceTable.FreeExecutionsPerMonth) / 1e6 * PriceTable.ExecutionsPerMillion;
+        lines.Add(("Functions executions (Flex Consumption, on demand)", string.Create(Inv, $"US${PriceTable.ExecutionsPerMillion} / million, {PriceTable.FreeExecutionsPerMonth:N0} free a month"),
+            executionsPerMonth, executionCostAfterGrant, executionCost));
+        foreach (var memory in new[] { PriceTable.InstanceMemoryMB, PriceTable.SmallInstanceMemoryMB })
+        {
+            var gbSeconds = billedSecondsPerHour * PriceTable.HoursPerMonth * memory / 1024.0;
+            var label = memory == PriceTable.InstanceMemoryMB
+                ? $"Functions execution time, {memory} MB instance (infra default)"
+                : $"[alternative, not in the total] execution time at {memory} MB";
+            lines.Add((label, string.Create(Inv, $"US${PriceTable.PerGigabyteSecond} / GB-s, {PriceTable.FreeGigabyteSecondsPerMonth:N0} GB-s free a month; >= {PriceTable.MinimumBillableSeconds:0} s per activity period"),
+                gbSeconds, Math.Max(0, gbSeconds - PriceTable.FreeGigabyteSecondsPerMonth) * PriceTable.PerGigabyteSecond, gbSeconds * PriceTable.PerGigabyteSecond));
+        }
+
+        var counted = lines.Where(l => !l.Line.StartsWith('[')).ToList();
+        var total = counted.Sum(l => l.Dollars);
+        var totalNoGrant = counted.Sum(l => l.DollarsNoGrant);
+        var storage = counted.Where(l => !l.Line.StartsWith("Functions", StringComparison.Ordinal)).Sum(l => l.Dollars);
+        Console.WriteLine();
+        Console.WriteLine("| billing line | price | per month | US$/month (free grants applied) | US$/month (no free grant) | share |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var l in lines)
+        {
+            var share = l.Line.StartsWith('[') ? "-" : string.Create(Inv, $"{l.Dollars / Math.Max(total, 1e-9):P0}");
+            Console.WriteLine(string.Create(Inv, $"| {l.Line} | {l.Price} | {l.PerMonth:N0} | {l.Dollars:0.000} | {l.DollarsNoGrant:0.000} | {share} |"));
+        }
+
+        Console.WriteLine(string.Create(Inv, $"| **total** (storage {storage:0.000} + Functions {total - storage:0.000}) | | | **{total:0.000}** | **{totalNoGrant:0.000}** | |"));
+        Console.WriteLine();
+        Console.WriteLine($"Functions: IngestBatch as measured; timers from their schedules: {string.Join("; ", timerNotes)}.");
+        Console.WriteLine(string.Create(Inv,
+            $"Execution time: each run of executions on the instance is billed >= 1 s; IngestBatch measured {ingestBilledSeconds / Math.Max(ingestPerHour, 1e-9):0.00} billed s per batch (median run {Median(executions.Where(e => e.Function == "IngestBatch")):0} ms)."));
+
+        var dominant = counted.OrderByDescending(l => l.Dollars).First();
+        var dominantNoGrant = counted.OrderByDescending(l => l.DollarsNoGrant).First();
+        var polls = counts.Where(c => c.Name.EndsWith("(empty poll)", StringComparison.Ordinal)).ToList();
+        var pollMonth = polls.Sum(c => c.Requests) * perHour * PriceTable.HoursPerMonth;
+        Console.WriteLine(string.Create(Inv,
+            $"dominant line: {dominant.Line}, US${dominant.Dollars:0.000} of {total:0.000} (without free grants: {dominantNoGrant.Line}, US${dominantNoGrant.DollarsNoGrant:0.000} of {totalNoGrant:0.000})"));
+        Console.WriteLine(string.Create(Inv,
+            $"queue triggers' empty polls: {pollMonth:N0} a month, US${PriceTable.Cost(BillingLine.QueueOperation, pollMonth):0.000} ({string.Join(", ", polls.Select(p => string.Create(Inv, $"{p.Name.Split(':')[0]} {p.Requests * perHour:N0}/h")))}); maxPollingInterval {hostJson.MaxPollingInterval.TotalSeconds:0.#} s"));
+        Console.WriteLine();
+        Console.WriteLine(total < GoalDollarsPerMonth
+            ? string.Create(Inv, $"goal: under US${GoalDollarsPerMonth:0.00}/month all-in (free grants applied) for {targetCount} targets at 1 Hz: US${total:0.000} (met){(totalNoGrant >= GoalDollarsPerMonth ? string.Create(Inv, $"; without the Functions free grants US${totalNoGrant:0.000} (MISSED)") : "")}")
+            : string.Create(Inv, $"goal: under US${GoalDollarsPerMonth:0.00}/month all-in (free grants applied) for {targetCount} targets at 1 Hz: US${total:0.000} (MISSED by US${total - GoalDollarsPerMonth:0.000}); {dominant.Line} alone is US${dominant.Dollars:0.000}"));
+    }
+
+    private static string PerBatch(long requests, long batches) =>
+        batches == 0 ? "-" : string.Create(Inv, $"{(double)requests / batches:0.00}");
+
+    private static double Median(IEnumerable<FunctionExecution> executions)
+    {
+        var sorted = executions.Select(e => e.Duration.TotalMilliseconds).Order().ToList();
+        return Percentiles.Of(sorted, 50);
+    }
+
+    /// <summary>Overlapping executions merged into the periods an instance was busy: what Flex Consumption bills.</summary>
+    private static IEnumerable<TimeSpan> ActivityPeriods(IEnumerable<FunctionExecution> executions)
+    {
+        DateTimeOffset? start = null, end = null;
+        foreach (var e in executions.OrderBy(e => e.Start))
+        {
+            if (start is null || e.Start > end)
+            {
+                if (start is not null)
+                {
+                    yield return end!.Value - start.Value;
+                }
+
+                (start, end) = (e.Start, e.End);
+            }
+            else if (e.End > end)
+            {
+                end = e.End;
+            }
+        }
+
+        if (start is not null)
+        {
+            yield return end!.Value - start.Value;
+        }
+    }
+
+    /// <summary>Runs per hour of a six-field NCRONTAB whose hour, day, month and weekday fields are "*".</summary>
+    private static double RunsPerHour(string schedule)
+    {
+        var fields = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length != 6 || fields[2..].Any(f => f != "*"))
+        {
+            throw new NotSupportedException($"schedule '{schedule}': only 'second minute * * * *' is counted here");
+        }
+
+        return Count(fields[0], 60) * Count(fields[1], 60);
+
+        static double Count(string field, int range) => field switch
+        {
+            "*" => range,
+            _ when field.StartsWith("*/", StringComparison.Ordinal) => Math.Ceiling(range / double.Parse(field[2..], CultureInfo.InvariantCulture)),
+            _ => field.Split(',').Length,
+        };
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using NetPulse.Testing;
+
+namespace NetPulse.Benchmarks;
+
+/// <summary>One function execution as the dev host logged it: name, when it ended, how long it ran.</summary>
+internal sealed record FunctionExecution(string Function, bool Succeeded, DateTimeOffset End, TimeSpan Duration)
+{
+    public DateTimeOffset Start => End - Duration;
+}
+
+/// <summary>
+/// The real pipeline as processes: the Functions dev host (WebJobs SDK, the Functions app's host.json, its timers
+/// at their default schedules) and the probe (id "bench", loopback targets 127.0.x.y), both against one storage
+/// account. Mail would go to a folder; in a steady run there is none.
+/// </summary>
+internal sealed partial class PipelineRun : IAsyncDisposable
+{
+    public const string ProbeId = "bench";
+
+    private readonly DirectoryInfo _work;
+
+    private PipelineRun(DirectoryInfo work, ChildProcess devHost, ChildProcess probe)
+    {
+        _work = work;
+        DevHost = devHost;
+        Probe = probe;
+    }
+
+    public ChildProcess DevHost { get; }
+
+    public ChildProcess Probe { get; }
+
+    public static string TargetName(int index) => $"t{index:000}";
+
+    /// <param name="intervalSeconds">The probe's interval; null keeps the probe's default.</param>
+    public static async Task<PipelineRun> StartAsync(string connectionString, int targetCount, double? intervalSeconds, CancellationToken cancellationToken)
+    {
+        var devHostDll = RepositoryPaths.Combine("functions", "NetPulse.DevHost", "bin", "Release", "net10.0", "NetPulse.DevHost.dll");
+        var probeDll = RepositoryPaths.Combine("probe", "NetPulse.Probe", "bin", "Release", "net10.0", "netpulse-probe.dll");
+        var work = Directory.CreateTempSubdirectory("netpulse-bench-");
+        ChildProcess? devHost = null;
+        try
+        {
+            var targetsFile = Path.Combine(work.FullName, "targets.json");
+            await File.WriteAllTextAsync(targetsFile, JsonSerializer.Serialize(new
+            {
+                Targets = Enumerable.Range(0, targetCount).Select(i => new { Name = TargetName(i), Host = $"127.0.{1 + (i / 250)}.{1 + (i % 250)}" }),
+            }), cancellationToken);
+
+            devHost = ChildProcess.Start("the dev host", devHostDll,
+            [
+                "--urls=http://127.0.0.1:0",
+                $"--AzureWebJobsStorage={connectionString}",
+                "--NetPulse:Smtp:Host=",
+                $"--NetPulse:Smtp:PickupFolder={Path.Combine(work.FullName, "mail")}",
+                "--NetPulse:Smtp:From=NetPulse <netpulse@localhost>",
+                "--NetPulse:Smtp:To=bench@localhost",
+                "--Logging:LogLevel:Default=Warning",
+                "--Logging:LogLevel:Function=Information",
+                "--Logging:Console:FormatterName=simple",
+                "--Logging:Console:FormatterOptions:SingleLine=true",
+            ]);
+
+            List<string> probeArguments =
+            [
+                "run", $"--Probe:TargetsFile={targetsFile}", $"--Probe:Id={ProbeId}",
+                $"--Probe:Spool:Path={Path.Combine(work.FullName, "spool")}", $"--Probe:Queue:ConnectionString={connectionString}",
+                "--Logging:LogLevel:Default=Warning",
+            ];
+            if (intervalSeconds is { } interval)
+            {
+                probeArguments.Add(string.Create(CultureInfo.InvariantCulture, $"--Probe:IntervalSeconds={interval}"));
+
+                // The timeout must be shorter than the interval; the probe's default (1,000 ms) is not, at 1 s.
+                probeArguments.Add(string.Create(CultureInfo.InvariantCulture, $"--Probe:TimeoutMs={Math.Min(1000, (int)(interval * 500))}"));
+            }
+
+            var probe = ChildProcess.Start("the probe", probeDll, probeArguments, work.FullName);
+            return new PipelineRun(work, devHost, probe);
+        }
+        catch
+        {
+            if (devHost is not null)
+            {
+                await devHost.DisposeAsync();
+            }
+
+            work.Delete(recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Waits for the first batch to be ingested: probe, queue, trigger and tables all work.</summary>
+    public Task WaitForFirstIngestAsync(CancellationToken cancellationToken) =>
+        DevHost.WaitForLineAsync(l => ExecutedLine().Match(l) is { Success: true } m && m.Groups["name"].Value == "IngestBatch",
+            TimeSpan.FromSeconds(120), "an IngestBatch execution", cancellationToken);
+
+    /// <summary>The executions the dev host has logged so far.</summary>
+    public IReadOnlyList<FunctionExecution> Executions() =>
+        [.. DevHost.Lines.Select(l => (l.At, Match: ExecutedLine().Match(l.Line))).Where(l => l.Match.Success).Select(l => new FunctionExecution(
+            l.Match.Groups["name"].Value,
+            l.Match.Groups["status"].Value == "Succeeded",
+            l.At,
+            TimeSpan.FromMilliseconds(double.Parse(l.Match.Groups["ms"].Value, CultureInfo.InvariantCulture))))];
+
+    /// <summary>Log lines at Warning or above from either process (a steady run should have none worth reading).</summary>
+    public IEnumerable<string> Warnings() =>
+        DevHost.Lines.Concat(Probe.Lines).Select(l => l.Line).Where(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal));
+
+    public async ValueTask DisposeAsync()
+    {
+        // The probe first, so its last batch can still be sent while storage is up.
+        await Probe.DisposeAsync();
+        await DevHost.DisposeAsync();
+        try
+        {
+            _work.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    [GeneratedRegex(@"Executed '(?:Functions\.)?(?<name>[A-Za-z]+)[^']*' \((?<status>\w+), Id=[^,]+, Duration=(?<ms>\d+)ms\)")]
+    private static partial Regex ExecutedLine();
+}
