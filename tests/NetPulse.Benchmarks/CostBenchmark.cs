@@ -19,21 +19,29 @@ internal static class CostBenchmark
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static async Task<int> RunAsync(int seconds, int targetCount, CancellationToken cancellationToken)
+    /// <param name="maxPollingSeconds">A what-if value for host.json's maxPollingInterval; null runs with host.json's.</param>
+    public static async Task<int> RunAsync(int seconds, int targetCount, int? maxPollingSeconds, CancellationToken cancellationToken)
     {
         var hostJson = HostJsonQueues.Load();
+        if (maxPollingSeconds is { } polling)
+        {
+            hostJson = hostJson with { MaxPollingInterval = TimeSpan.FromSeconds(polling) };
+        }
+
         Console.WriteLine(string.Create(Inv,
-            $"cost benchmark: probe '{PipelineRun.ProbeId}' ({targetCount} loopback targets at 1 s, default 10 s batches) + dev host (host.json: maxPollingInterval {hostJson.MaxPollingInterval.TotalSeconds:0.#} s, batchSize {hostJson.BatchSize}; timers at their default schedules) -> counting proxy -> fresh Azurite"));
+            $"cost benchmark: probe '{PipelineRun.ProbeId}' ({targetCount} loopback targets at 1 s, default 10 s batches) + dev host (host.json{(maxPollingSeconds is null ? "" : " WITH A WHAT-IF OVERRIDE")}: maxPollingInterval {hostJson.MaxPollingInterval.TotalSeconds:0.#} s, batchSize {hostJson.BatchSize}; timers at their default schedules) -> counting proxy -> fresh Azurite"));
         Console.WriteLine(string.Create(Inv,
             $"counting every request that reaches storage for {seconds} s, after the first ingested batch and {Settle.TotalSeconds:0} s more; then scaled to an hour and a 30-day month"));
 
         await using var azurite = await Azurite.StartAsync(cancellationToken);
+        await PipelineRun.CreateDeployedQueuesAsync(azurite.ConnectionString, cancellationToken);
         await using var proxy = await CountingStorageProxy.StartAsync(azurite, cancellationToken);
         IReadOnlyList<OperationCount> counts;
         List<FunctionExecution> executions;
         TimeSpan window;
         List<string> warnings;
-        await using (var pipeline = await PipelineRun.StartAsync(proxy.ConnectionString, targetCount, intervalSeconds: 1, cancellationToken))
+        await using (var pipeline = await PipelineRun.StartAsync(
+            proxy.ConnectionString, targetCount, intervalSeconds: 1, maxPollingSeconds is null ? null : hostJson.MaxPollingInterval, cancellationToken))
         {
             await pipeline.WaitForFirstIngestAsync(cancellationToken);
             await Task.Delay(Settle, cancellationToken);

@@ -30,6 +30,12 @@ internal static class IngestBenchmark
     private const int SecondsPerBatch = 10;
     private const int WarmUpBatches = 12;
 
+    /// <summary>Where each probe's batches start, on a different past day each: one crosses a UTC midnight, one an hour.</summary>
+    private static readonly TimeSpan[] StartTimesOfDay =
+    [
+        new(23, 55, 0), new(3, 20, 0), new(9, 57, 30), new(14, 0, 0), new(18, 31, 10), new(21, 12, 40),
+    ];
+
     public static async Task<int> RunAsync(int batches, int? concurrency, CancellationToken cancellationToken)
     {
         if (batches < Probes)
@@ -45,7 +51,7 @@ internal static class IngestBenchmark
         var warmUp = BuildWarmUp();
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ingest benchmark: one IngestBatchHandler (library, called directly), fresh Azurite per pass; {work.Count} batches of {TargetsPerBatch} targets x {SecondsPerBatch} samples (1 Hz) from {Probes} probes starting 5 min before a UTC midnight (two day partitions each); {WarmUpBatches} warm-up batches of another probe first"));
+            $"ingest benchmark: one IngestBatchHandler (library, called directly), fresh Azurite per pass; {work.Count} batches of {TargetsPerBatch} targets x {SecondsPerBatch} samples (1 Hz) from {Probes} probes on different past days (one crossing a UTC midnight); {WarmUpBatches} warm-up batches of another probe first"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"concurrency: 1 (sequential) and {functionsConcurrency} (one Functions instance: host.json batchSize {hostJson.BatchSize} + newBatchThreshold {hostJson.NewBatchThreshold}); each message's clock reads its window end + 2 s, as on arrival"));
 
@@ -158,8 +164,8 @@ internal static class IngestBenchmark
     }
 
     /// <summary>
-    /// The probes' batches in the order a queue would hold them: by arrival time, probes interleaved. Probe p
-    /// starts at 23:55 UTC p+1 days ago, so every probe's batches span two day partitions.
+    /// The probes' batches in the order a queue would hold them: probes interleaved, each in its own order. Probe
+    /// p sends from p+1 days ago at <see cref="StartTimesOfDay"/>[p], so partitions (probe and UTC day) vary.
     /// </summary>
     private static List<Message> BuildBatches(int batches)
     {
@@ -170,7 +176,7 @@ internal static class IngestBenchmark
         {
             for (var p = 0; p < Probes && messages.Count < batches; p++)
             {
-                var start = today.AddDays(-(p + 1)).AddHours(23).AddMinutes(55).AddMilliseconds(137 * p);
+                var start = today.AddDays(-(p + 1)) + StartTimesOfDay[p] + TimeSpan.FromMilliseconds(137 * p);
                 messages.Add(Encode($"site-{p + 1}", b, start.AddSeconds(SecondsPerBatch * b), random));
             }
         }

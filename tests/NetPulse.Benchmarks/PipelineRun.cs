@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Azure.Storage.Queues;
+using NetPulse.Monitoring.Hosting;
 using NetPulse.Testing;
 
 namespace NetPulse.Benchmarks;
@@ -35,8 +37,24 @@ internal sealed partial class PipelineRun : IAsyncDisposable
 
     public static string TargetName(int index) => $"t{index:000}";
 
+    /// <summary>
+    /// Creates the queues infra/app/storage.bicep deploys (each queue and its poison queue), so the run starts
+    /// where a deployment does: the triggers poll queues that exist.
+    /// </summary>
+    public static async Task CreateDeployedQueuesAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        foreach (var setting in new[] { TriggerSettings.PingBatchQueue, TriggerSettings.AlertQueue })
+        {
+            var name = TriggerSettings.Defaults[setting];
+            await new QueueClient(connectionString, name).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await new QueueClient(connectionString, name + "-poison").CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+    }
+
     /// <param name="intervalSeconds">The probe's interval; null keeps the probe's default.</param>
-    public static async Task<PipelineRun> StartAsync(string connectionString, int targetCount, double? intervalSeconds, CancellationToken cancellationToken)
+    /// <param name="maxPollingInterval">Overrides host.json's queue maxPollingInterval, for a what-if run; null keeps it.</param>
+    public static async Task<PipelineRun> StartAsync(
+        string connectionString, int targetCount, double? intervalSeconds, TimeSpan? maxPollingInterval, CancellationToken cancellationToken)
     {
         var devHostDll = RepositoryPaths.Combine("functions", "NetPulse.DevHost", "bin", "Release", "net10.0", "NetPulse.DevHost.dll");
         var probeDll = RepositoryPaths.Combine("probe", "NetPulse.Probe", "bin", "Release", "net10.0", "netpulse-probe.dll");
@@ -62,6 +80,7 @@ internal sealed partial class PipelineRun : IAsyncDisposable
                 "--Logging:LogLevel:Function=Information",
                 "--Logging:Console:FormatterName=simple",
                 "--Logging:Console:FormatterOptions:SingleLine=true",
+                .. maxPollingInterval is { } polling ? [string.Create(CultureInfo.InvariantCulture, $"--AzureWebJobs:extensions:queues:maxPollingInterval={polling:c}")] : Array.Empty<string>(),
             ]);
 
             List<string> probeArguments =

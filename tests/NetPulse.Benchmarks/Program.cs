@@ -15,8 +15,8 @@ return args.FirstOrDefault() switch
 {
     "probe" => await ProbeBenchmark.RunAsync(Arg(1, 60), Arg(2, 1000), cancel.Token),
     "ingest" => await IngestBenchmark.RunAsync(Arg(1, 360), args.Length > 2 ? Arg(2, 0) : null, cancel.Token),
-    "cost" => await CostBenchmark.RunAsync(Arg(1, 240), Arg(2, 100), cancel.Token),
-    "freshness" => await FreshnessBenchmark.RunAsync(Arg(1, 150), Arg(2, 100), cancel.Token),
+    "cost" => await CostBenchmark.RunAsync(Arg(1, 300), Arg(2, 100), args.Length > 3 ? Arg(3, 0) : null, cancel.Token),
+    "freshness" => await FreshnessBenchmark.RunAsync(Arg(1, 150), Arg(2, 100), args.Length > 3 ? Arg(3, 0) : null, cancel.Token),
     _ => Usage(),
 };
 
@@ -24,7 +24,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: NetPulse.Benchmarks probe [seconds=60] [targets=1000]");
     Console.Error.WriteLine("       NetPulse.Benchmarks ingest [batches=360] [concurrency=host.json batchSize+newBatchThreshold]");
-    Console.Error.WriteLine("       NetPulse.Benchmarks cost [seconds=240] [targets=100]");
-    Console.Error.WriteLine("       NetPulse.Benchmarks freshness [seconds=150] [targets=100]");
+    Console.Error.WriteLine("       NetPulse.Benchmarks cost [seconds=300] [targets=100] [what-if maxPollingInterval seconds]");
+    Console.Error.WriteLine("       NetPulse.Benchmarks freshness [seconds=150] [targets=100] [what-if maxPollingInterval seconds]");
     return 2;
 }

@@ -43,6 +43,7 @@ public sealed class PipelineRig : IAsyncDisposable
 
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan DescribeLimit = TimeSpan.FromSeconds(15);
 
     /// <summary>Unset thresholds are left out of the targets file, so the dev host's defaults apply.</summary>
     private static readonly JsonSerializerOptions TargetsFileJson = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
@@ -148,12 +149,19 @@ public sealed class PipelineRig : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="count"/> replies of the target at or after <paramref name="since"/> are stored and readable.</summary>
-    public Task<IReadOnlyList<Sample>> WaitForRepliesAsync(string targetName, int count, DateTimeOffset since, TimeSpan patience, CancellationToken cancellationToken) =>
-        WaitForAsync(
+    public Task<IReadOnlyList<Sample>> WaitForRepliesAsync(string targetName, int count, DateTimeOffset since, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var firstSlot = Sample.SlotTime(since);
+        return WaitForAsync(
             $"{count} replies of {targetName} since {since:HH:mm:ss.fff} stored and readable",
             patience,
-            async ct => await SamplesAsync(targetName, ct) is var samples && samples.Count(s => s.IsSuccess && s.Time >= Sample.SlotTime(since)) >= count ? samples : null,
+            async ct =>
+            {
+                var samples = await SamplesAsync(targetName, ct);
+                return samples.Count(s => s.IsSuccess && s.Time >= firstSlot) >= count ? samples : null;
+            },
             cancellationToken);
+    }
 
     /// <summary>Waits for a mail whose subject starts with <paramref name="subjectStart"/> and returns it.</summary>
     public Task<MimeMessage> WaitForMailAsync(string subjectStart, TimeSpan patience, CancellationToken cancellationToken) =>
@@ -313,20 +321,22 @@ public sealed class PipelineRig : IAsyncDisposable
     /// <summary>What the tables, the queues, the SMTP sink and the logs say now; never throws.</summary>
     private async Task<string> DescribeAsync()
     {
+        // Bounded: a storage emulator that hangs must not hang the report of why the scenario failed.
+        using var limit = new CancellationTokenSource(DescribeLimit);
         var text = new StringBuilder();
         text.AppendLine("---- incidents table ----");
-        await DescribeTableAsync(text, t => t.Incidents, select: null);
+        await DescribeTableAsync(text, t => t.Incidents, select: null, limit.Token);
         text.AppendLine("---- targets table (incident state per target) ----");
-        await DescribeTableAsync(text, t => t.Targets, select: ["RowKey", "Name", "Incidents"]);
+        await DescribeTableAsync(text, t => t.Targets, select: ["RowKey", "Name", "Incidents"], limit.Token);
         text.AppendLine("---- queues (approximate message counts) ----");
         foreach (var queue in _azurite is null ? [] : new[] { PingBatchQueue, PingBatchQueue + "-poison", AlertQueue, AlertQueue + "-poison" })
         {
             try
             {
-                var properties = await new QueueClient(_azurite!.ConnectionString, queue).GetPropertiesAsync();
+                var properties = await new QueueClient(_azurite!.ConnectionString, queue).GetPropertiesAsync(limit.Token);
                 text.AppendLine(CultureInfo.InvariantCulture, $"{queue}: {properties.Value.ApproximateMessagesCount}");
             }
-            catch (Exception ex) when (ex is Azure.RequestFailedException or InvalidOperationException or HttpRequestException)
+            catch (Exception ex) when (ex is Azure.RequestFailedException or InvalidOperationException or HttpRequestException or OperationCanceledException)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"{queue}: unreadable ({ex.Message})");
             }
@@ -359,19 +369,20 @@ public sealed class PipelineRig : IAsyncDisposable
         return text.ToString();
     }
 
-    private async Task DescribeTableAsync(StringBuilder text, Func<MonitoringTables, TableClient> table, IEnumerable<string>? select)
+    private async Task DescribeTableAsync(
+        StringBuilder text, Func<MonitoringTables, TableClient> table, IEnumerable<string>? select, CancellationToken cancellationToken)
     {
         try
         {
             var client = table(DevHostServices.GetRequiredService<MonitoringTables>());
-            await foreach (var entity in client.QueryAsync<TableEntity>(select: select))
+            await foreach (var entity in client.QueryAsync<TableEntity>(select: select, cancellationToken: cancellationToken))
             {
                 text.AppendLine(string.Join(", ", entity
                     .Where(p => p.Key is not ("odata.etag" or "Timestamp"))
                     .Select(p => FormattableString.Invariant($"{p.Key}={p.Value}"))));
             }
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or InvalidOperationException or HttpRequestException)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or InvalidOperationException or HttpRequestException or OperationCanceledException)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"unreadable: {ex.Message}");
         }

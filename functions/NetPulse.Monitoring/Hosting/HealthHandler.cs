@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using NetPulse.Monitoring.Api;
 
 namespace NetPulse.Monitoring.Hosting;
 
@@ -8,7 +9,7 @@ public sealed class HealthHandler(TimeProvider time)
     public IResult Handle(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Results.Ok(new HealthReport("ok", time.GetUtcNow()));
+        return new ApiJsonResult<HealthReport>(new HealthReport("ok", time.GetUtcNow()), ApiJsonContext.Default.HealthReport);
     }
 
     public sealed record HealthReport(string Status, DateTimeOffset Time);

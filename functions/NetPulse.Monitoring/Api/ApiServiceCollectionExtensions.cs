@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using NetPulse.Monitoring.Hosting;
+using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Storage;
+
+namespace NetPulse.Monitoring.Api;
+
+public static class ApiServiceCollectionExtensions
+{
+    /// <summary>The HTTP API's handlers and "NetPulse:Api" options; the readers they use come from ingestion's registrations.</summary>
+    public static IServiceCollection AddNetPulseApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
+
+        services.TryAddSingleton<HealthHandler>();
+        services.TryAddSingleton<OpenApiHandler>();
+        services.TryAddSingleton(sp => new TargetFiguresReader(
+            sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<BatchStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new TargetViews(
+            sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<TargetFiguresReader>(), sp.GetRequiredService<MonitoringTables>(),
+            sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new TargetsHandler(
+            sp.GetRequiredService<TargetViews>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new IncidentsHandler(
+            sp.GetRequiredService<IncidentReader>(), sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ExportHandler(sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}

@@ -1,0 +1,65 @@
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http;
+using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Storage;
+
+namespace NetPulse.Monitoring.Api;
+
+/// <summary>GET /api/incidents?from&amp;to&amp;target&amp;type&amp;state: incidents overlapping the range, newest first.</summary>
+public sealed class IncidentsHandler
+{
+    public const string Type = "type";
+    public const string State = "state";
+
+    public static readonly TimeSpan DefaultLength = TimeSpan.FromDays(7);
+
+    public static readonly TimeSpan MaxLength = TimeSpan.FromDays(400);
+
+    private static readonly string[] Types = ["down", "latency", "loss", "probeSilent"];
+    private static readonly string[] States = ["open", "resolved", "all"];
+    private static readonly string[] KeysOnly = [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)];
+
+    private readonly IncidentReader _incidents;
+    private readonly MonitoringTables _tables;
+    private readonly TimeProvider _time;
+
+    internal IncidentsHandler(IncidentReader incidents, MonitoringTables tables, TimeProvider time)
+    {
+        _incidents = incidents;
+        _tables = tables;
+        _time = time;
+    }
+
+    public Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) => ApiRequest.HandleAsync(async () =>
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = _time.GetUtcNow();
+        var range = ApiRequest.Range(request, now, DefaultLength, MaxLength);
+        var type = ApiRequest.Choice(request, Type, Types);
+        var state = ApiRequest.Choice(request, State, States) ?? "all";
+        string? probeId = null, targetName = null;
+        if (ApiRequest.Query(request, ApiRequest.Target) is { } id)
+        {
+            (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Target);
+            var known = await _tables.Targets.GetEntityIfExistsAsync<TableEntity>(
+                TableKeys.TargetsPartition(probeId), TableKeys.TargetRow(TableKeys.TargetKey(targetName)), select: KeysOnly, cancellationToken);
+            if (!known.HasValue)
+            {
+                throw ApiRequest.UnknownTarget(ApiRequest.Target, id);
+            }
+        }
+
+        var incidents = await _incidents.GetIncidentsAsync(range.From, range.To, probeId, targetName, cancellationToken);
+        var shown = incidents
+            .Where(i => type is null || IncidentViews.Name(i.Type) == type)
+            .Where(i => state switch
+            {
+                "open" => i.IsOpen,
+                "resolved" => !i.IsOpen,
+                _ => true,
+            })
+            .Select(i => IncidentViews.Of(i, now))
+            .ToList();
+        return new ApiJsonResult<IncidentList>(new IncidentList(shown), ApiJsonContext.Default.IncidentList);
+    });
+}

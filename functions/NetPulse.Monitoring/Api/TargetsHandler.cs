@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http;
+using NetPulse.Monitoring.Storage;
+
+namespace NetPulse.Monitoring.Api;
+
+/// <summary>GET /api/targets, /api/targets/{id} and /api/targets/{id}/series.</summary>
+public sealed class TargetsHandler
+{
+    /// <summary>A series without from/to covers the last hour.</summary>
+    public static readonly TimeSpan DefaultSeriesLength = TimeSpan.FromHours(1);
+
+    /// <summary>The longest series served: a bit over a year, which hour rollups chart in 6-hour steps.</summary>
+    public static readonly TimeSpan MaxSeriesLength = TimeSpan.FromDays(400);
+
+    private readonly TargetViews _views;
+    private readonly SampleReader _samples;
+    private readonly TimeProvider _time;
+
+    internal TargetsHandler(TargetViews views, SampleReader samples, TimeProvider time)
+    {
+        _views = views;
+        _samples = samples;
+        _time = time;
+    }
+
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new ApiJsonResult<TargetList>(await _views.ListAsync(cancellationToken), ApiJsonContext.Default.TargetList);
+    }
+
+    public Task<IResult> GetAsync(HttpRequest request, string? id, CancellationToken cancellationToken) => ApiRequest.HandleAsync(async () =>
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Id);
+        var target = await _views.GetAsync(probeId, targetName, cancellationToken) ?? throw ApiRequest.UnknownTarget(ApiRequest.Id, id!);
+        return new ApiJsonResult<TargetView>(target.View, ApiJsonContext.Default.TargetView);
+    });
+
+    public Task<IResult> SeriesAsync(HttpRequest request, string? id, CancellationToken cancellationToken) => ApiRequest.HandleAsync(async () =>
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Id);
+        var range = ApiRequest.Range(request, _time.GetUtcNow(), DefaultSeriesLength, MaxSeriesLength);
+        var target = await _views.GetAsync(probeId, targetName, cancellationToken) ?? throw ApiRequest.UnknownTarget(ApiRequest.Id, id!);
+        var plan = SeriesPlan.For(range.Length, target.Status.IntervalMs);
+        List<SeriesPoint> points;
+        try
+        {
+            points = plan.Source switch
+            {
+                SeriesSource.Raw => SeriesPoints.FromSamples(
+                    await _samples.GetSamplesAsync(probeId, targetName, range.From, range.To, cancellationToken), plan.StepSeconds),
+                SeriesSource.Minute => SeriesPoints.FromRollups(
+                    await _samples.GetMinuteRollupsAsync(probeId, targetName, range.From, range.To, cancellationToken), plan.StepSeconds),
+                _ => SeriesPoints.FromRollups(
+                    await _samples.GetHourRollupsAsync(probeId, targetName, range.From, range.To, cancellationToken), plan.StepSeconds),
+            };
+        }
+        catch (UnknownTargetException ex)
+        {
+            // Gone between the two reads: a probe's catalogue row removed meanwhile.
+            throw ApiRequest.UnknownTarget(ApiRequest.Id, id!, ex);
+        }
+
+        return new ApiJsonResult<SeriesView>(
+            new SeriesView(target.View, range.From, range.To, plan.Resolution, plan.StepSeconds, points), ApiJsonContext.Default.SeriesView);
+    });
+}

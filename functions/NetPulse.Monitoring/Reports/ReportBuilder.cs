@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Storage;
+
+namespace NetPulse.Monitoring.Reports;
+
+/// <summary>
+/// Builds one local day's report from what storage holds: every target of every probe that had rounds or
+/// incidents that day, with the figures of the seven reported days before for its trend. Reads only; the
+/// caller stores the result. The same stored data gives the same report.
+/// </summary>
+internal sealed class ReportBuilder
+{
+    private readonly TargetReader _targets;
+    private readonly SampleReader _samples;
+    private readonly IncidentReader _incidents;
+    private readonly ReportStore _store;
+    private readonly DetectionOptions _detection;
+
+    public ReportBuilder(
+        TargetReader targets, SampleReader samples, IncidentReader incidents, ReportStore store, IOptions<ReportOptions> options, IOptions<DetectionOptions> detection)
+    {
+        _targets = targets;
+        _samples = samples;
+        _incidents = incidents;
+        _store = store;
+        _detection = detection.Value;
+        Zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+    }
+
+    public TimeZoneInfo Zone { get; }
+
+    public async Task<DailyReport> BuildAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var day = ReportDay.Of(date, Zone);
+        var targets = await _targets.GetTargetsAsync(cancellationToken: cancellationToken);
+        var incidents = await _incidents.GetIncidentsAsync(day.From, day.To, cancellationToken: cancellationToken);
+        var history = await _store.ReadFiguresAsync(
+            Enumerable.Range(1, ReportTrends.WeekDays).Select(d => date.AddDays(-d)), cancellationToken);
+
+        var reports = new List<TargetDayReport>();
+        foreach (var target in targets.Where(t => t.FirstSampleAt != default && t.FirstSampleAt < day.To))
+        {
+            var own = incidents.Where(i => i.Type != IncidentType.ProbeSilent && i.ProbeId == target.ProbeId && i.TargetName == target.Name).ToList();
+            var samples = await _samples.GetSamplesAsync(target.ProbeId, target.Name, day.From, day.To.AddTicks(-1), cancellationToken);
+            if (samples.Count == 0 && !own.Any(i => ReportCalculator.Overlaps(i, day)))
+            {
+                continue;
+            }
+
+            var row = ReportStore.TargetRow(target.ProbeId, target.Name);
+            var previous = history.TryGetValue(date.AddDays(-1), out var before) && before.TryGetValue(row, out var figures) ? figures : null;
+            var week = history.Values.Select(d => d.GetValueOrDefault(row)).OfType<TrendFigures>().ToList();
+            reports.Add(ReportCalculator.Build(ToReportTarget(target), day, samples, own, previous, week));
+        }
+
+        var sorted = ReportOrder.Sort(reports);
+        return new DailyReport
+        {
+            Date = date,
+            TimeZone = Zone.Id,
+            From = day.From,
+            To = day.To,
+            Grades = GradeCounts.Of(sorted.Select(t => t.Grade)),
+            Targets = sorted,
+            ProbeIncidents = [.. incidents
+                .Where(i => i.Type == IncidentType.ProbeSilent && ReportCalculator.Overlaps(i, day))
+                .OrderBy(i => i.Start)
+                .ThenBy(i => i.Id, StringComparer.Ordinal)
+                .Select(i => ReportCalculator.ToProbeIncident(i, day))],
+        };
+    }
+
+    private ReportTarget ToReportTarget(TargetStatus target) => new()
+    {
+        ProbeId = target.ProbeId,
+        Name = target.Name,
+        Host = target.Host,
+        Category = target.Category,
+        Uplink = target.Uplink,
+        LatencyThresholdMs = target.LatencyThresholdMs ?? _detection.LatencyThresholdMs,
+        LossThresholdPercent = target.LossThresholdPercent ?? _detection.LossThresholdPercent,
+    };
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Storage;
+
+namespace NetPulse.Monitoring.Reports;
+
+public static class ReportsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Daily reports: <see cref="ReportReader"/> for the HTTP API and <see cref="DailyReportHandler"/> for the
+    /// timer, options from "NetPulse:Reports" and "NetPulse:TimeZone" validated at start. Needs ingestion's
+    /// readers and the alerts' mail delivery registered (<c>AddNetPulseIngestion</c>, <c>AddNetPulseAlerts</c>).
+    /// </summary>
+    public static IServiceCollection AddNetPulseReports(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<ReportOptions>()
+            .Bind(configuration.GetSection(ReportOptions.Section))
+            .Configure(o => o.TimeZone = configuration[ReportOptions.TimeZoneKey] is { Length: > 0 } zone ? zone : o.TimeZone)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportOptions>, ReportOptionsValidator>());
+
+        services.TryAddSingleton<ReportStore>();
+        services.TryAddSingleton(sp => new ReportBuilder(
+            sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<IncidentReader>(),
+            sp.GetRequiredService<ReportStore>(), sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<IOptions<DetectionOptions>>()));
+        services.TryAddSingleton(sp => new ReportMailer(
+            sp.GetRequiredService<IMailDelivery>(), sp.GetRequiredService<IOptions<SmtpOptions>>(), sp.GetRequiredService<IOptions<ReportOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReportMailer>>()));
+        services.TryAddSingleton(sp => new ReportReader(
+            sp.GetRequiredService<ReportStore>(), sp.GetRequiredService<ReportBuilder>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ReportReader>>()));
+        services.TryAddSingleton(sp => new DailyReportHandler(
+            sp.GetRequiredService<ReportBuilder>(), sp.GetRequiredService<ReportStore>(), sp.GetRequiredService<ReportMailer>(),
+            sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DailyReportHandler>>()));
+        return services;
+    }
+}

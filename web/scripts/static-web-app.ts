@@ -1,0 +1,90 @@
+// staticwebapp.config.json is the deployed site's rule book (Azure Static Web Apps). This module lets the
+// build copy it into dist/ and the local preview server send the same headers, CSP included, so the
+// local run and the end-to-end test see the page exactly as Azure would serve it.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Plugin, PreviewServer } from 'vite';
+
+export const apiOriginPlaceholder = '__NETPULSE_API_ORIGIN__';
+
+const webRoot = fileURLToPath(new URL('..', import.meta.url));
+export const swaConfigPath = `${webRoot}staticwebapp.config.json`;
+
+interface SwaConfig {
+  globalHeaders?: Record<string, string>;
+  routes?: { route: string; headers?: Record<string, string> }[];
+}
+
+export function readSwaConfig(path = swaConfigPath): SwaConfig {
+  return JSON.parse(readFileSync(path, 'utf8')) as SwaConfig;
+}
+
+/** The origin the CSP must let the page call: that of config.json's apiBaseUrl ("'self'" when it is relative). */
+export function apiOrigin(apiBaseUrl: string, pageOrigin = 'http://127.0.0.1'): string {
+  const url = new URL(apiBaseUrl, pageOrigin);
+  return url.origin === new URL(pageOrigin).origin ? "'self'" : url.origin;
+}
+
+/** The headers of staticwebapp.config.json with the API's origin put into the CSP's connect-src. */
+export function headersFor(config: SwaConfig, origin: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config.globalHeaders ?? {})) {
+    headers[name] = value.replaceAll(apiOriginPlaceholder, origin);
+  }
+
+  return headers;
+}
+
+export interface StaticWebAppPluginOptions {
+  /** Served as /config.json by the preview server instead of the file in dist/ (the end-to-end test uses it). */
+  config?: { apiBaseUrl: string; functionKey?: string; refreshSeconds?: number };
+}
+
+/**
+ * Copies staticwebapp.config.json into the build, and makes `vite preview` send its global headers with the
+ * API origin from the config.json being served (so the CSP is tried locally just as it will be deployed).
+ */
+export function staticWebApp(options: StaticWebAppPluginOptions = {}): Plugin {
+  return {
+    name: 'netpulse-static-web-app',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'staticwebapp.config.json', source: readFileSync(swaConfigPath, 'utf8') });
+    },
+    configurePreviewServer(server: PreviewServer) {
+      const outDir = server.config.build.outDir;
+      const distDir = outDir.startsWith('/') ? outDir : `${server.config.root}/${outDir}`;
+      const served = (): { apiBaseUrl: string } =>
+        options.config ?? (JSON.parse(readFileSync(`${distDir}/config.json`, 'utf8')) as { apiBaseUrl: string });
+
+      server.middlewares.use((request, response, next) => {
+        const host = request.headers.host ?? '127.0.0.1';
+        const swa = readSwaConfig();
+        for (const [name, value] of Object.entries(headersFor(swa, apiOrigin(served().apiBaseUrl, `http://${host}`)))) {
+          response.setHeader(name, value);
+        }
+
+        const path = (request.url ?? '/').split('?')[0];
+        for (const route of swa.routes ?? []) {
+          if (route.headers && matches(route.route, path ?? '/')) {
+            for (const [name, value] of Object.entries(route.headers)) {
+              response.setHeader(name, value);
+            }
+          }
+        }
+
+        if (options.config && path === '/config.json') {
+          response.setHeader('content-type', 'application/json');
+          response.end(JSON.stringify(options.config));
+          return;
+        }
+
+        next();
+      });
+    },
+  };
+}
+
+function matches(route: string, path: string): boolean {
+  return route.endsWith('/*') ? path.startsWith(route.slice(0, -1)) : route === path;
+}

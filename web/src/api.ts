@@ -1,0 +1,272 @@
+// The NetPulse HTTP API as the dashboard sees it: the types of web/API.md and a small client.
+// Every string in these types is text from a probe's config or the API: it reaches the page only
+// through textContent (see dom.ts), never as markup.
+
+export type Health = 'up' | 'degraded' | 'down' | 'unknown';
+export type IncidentType = 'down' | 'latency' | 'loss' | 'probeSilent';
+export type IncidentState = 'open' | 'resolved' | 'all';
+
+export interface SparkPoint {
+  t: string;
+  rttMs: number | null;
+}
+
+export interface Target {
+  id: string;
+  probeId: string;
+  name: string;
+  host: string;
+  category: string | null;
+  description: string | null;
+  uplink: boolean;
+  intervalMs: number;
+  status: Health;
+  lastSampleAt: string | null;
+  lastRttMs: number | null;
+  loss1hPercent: number | null;
+  uptime24hPercent: number | null;
+  latencyThresholdMs: number;
+  lossThresholdPercent: number;
+  sparkline: SparkPoint[];
+  openIncidents: Incident[];
+}
+
+export interface Probe {
+  probeId: string;
+  lastSeenAt: string | null;
+  silent: boolean;
+}
+
+export interface TargetList {
+  generatedAt: string;
+  probes: Probe[];
+  targets: Target[];
+}
+
+export interface SeriesPoint {
+  t: string;
+  minMs: number | null;
+  p50Ms: number | null;
+  maxMs: number | null;
+  lossPercent: number;
+  count: number;
+}
+
+export interface Series {
+  target: Target;
+  from: string;
+  to: string;
+  resolution: 'raw' | 'minute' | 'hour';
+  stepSeconds: number;
+  points: SeriesPoint[];
+}
+
+export interface Incident {
+  id: string;
+  probeId: string;
+  targetId: string | null;
+  targetName: string;
+  type: IncidentType;
+  start: string;
+  end: string | null;
+  durationSeconds: number;
+  peakValue: number | null;
+  threshold: number | null;
+  groupedUnderIncidentId: string | null;
+}
+
+export interface IncidentQuery {
+  from?: Date;
+  to?: Date;
+  target?: string;
+  type?: IncidentType;
+  state?: IncidentState;
+}
+
+/** The body of a daily report is issue 5's to define: the dashboard reads it generically (report.ts). */
+export type ReportBody = Record<string, unknown>;
+
+/** RFC 7807, as the API sends it for 400 and 404. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  parameter?: string;
+}
+
+/** The API could not be reached at all: network down, refused, CORS, timeout. */
+export class ApiUnreachableError extends Error {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
+    super(`the API at ${url} could not be reached`, { cause });
+    this.name = 'ApiUnreachableError';
+  }
+}
+
+/** The API answered, with an error status. */
+export class ApiError extends Error {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly problem: Problem | null,
+  ) {
+    super(problem?.detail ?? problem?.title ?? `the API answered ${status}`);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiClientOptions {
+  apiBaseUrl: string;
+  functionKey: string;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+export class ApiClient {
+  readonly #base: string;
+  readonly #key: string;
+  readonly #timeoutMs: number;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: ApiClientOptions) {
+    this.#base = options.apiBaseUrl.replace(/\/+$/, '');
+    this.#key = options.functionKey;
+    this.#timeoutMs = options.timeoutMs;
+    // Bound, because calling a detached window.fetch throws "Illegal invocation".
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  get baseUrl(): string {
+    return this.#base;
+  }
+
+  targets(signal?: AbortSignal): Promise<TargetList> {
+    return this.#get('/targets', {}, signal);
+  }
+
+  target(id: string, signal?: AbortSignal): Promise<Target> {
+    return this.#get(`/targets/${encodeURIComponent(id)}`, {}, signal);
+  }
+
+  series(id: string, from: Date, to: Date, signal?: AbortSignal): Promise<Series> {
+    return this.#get(`/targets/${encodeURIComponent(id)}/series`, { from: iso(from), to: iso(to) }, signal);
+  }
+
+  incidents(query: IncidentQuery, signal?: AbortSignal): Promise<{ incidents: Incident[] }> {
+    return this.#get(
+      '/incidents',
+      {
+        from: query.from && iso(query.from),
+        to: query.to && iso(query.to),
+        target: query.target,
+        type: query.type,
+        state: query.state,
+      },
+      signal,
+    );
+  }
+
+  reportDates(signal?: AbortSignal): Promise<{ dates: string[] }> {
+    return this.#get('/reports', {}, signal);
+  }
+
+  report(date: string, signal?: AbortSignal): Promise<ReportBody> {
+    return this.#get(`/reports/${encodeURIComponent(date)}`, {}, signal);
+  }
+
+  /**
+   * A link a person can click to download: a plain navigation sends no headers, so the function key
+   * travels as the `code` query parameter, which Azure Functions accepts as well.
+   */
+  downloadUrl(path: string, query: Record<string, string | undefined>): string {
+    return this.#url(path, this.#key ? { ...query, code: this.#key } : query);
+  }
+
+  exportUrl(targetId: string, from: Date, to: Date, format: 'csv' | 'json'): string {
+    return this.downloadUrl('/export', { target: targetId, from: iso(from), to: iso(to), format });
+  }
+
+  reportUrl(date: string): string {
+    return this.downloadUrl(`/reports/${encodeURIComponent(date)}`, {});
+  }
+
+  async #get<T>(path: string, query: Record<string, string | undefined>, signal?: AbortSignal): Promise<T> {
+    const url = this.#url(path, query);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.#key) {
+      headers['x-functions-key'] = this.#key;
+    }
+
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      response = await this.#fetch(url, { headers, signal: combined, cache: 'no-store' });
+    } catch (error) {
+      // A navigation away aborts on purpose: that is not an outage.
+      if (signal?.aborted) {
+        throw signal.reason;
+      }
+
+      throw new ApiUnreachableError(url, error);
+    }
+
+    if (!response.ok) {
+      throw new ApiError(url, response.status, await readProblem(response));
+    }
+
+    try {
+      return (await response.json()) as T;
+    } catch (error) {
+      if (signal?.aborted) {
+        throw signal.reason;
+      }
+
+      // A proxy's HTML error page or a cut-off body: the API is not really there.
+      throw new ApiUnreachableError(url, error);
+    }
+  }
+
+  #url(path: string, query: Record<string, string | undefined>): string {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') {
+        params.set(name, value);
+      }
+    }
+
+    const search = params.toString();
+    return `${this.#base}${path}${search ? `?${search}` : ''}`;
+  }
+}
+
+/** ISO-8601 UTC to the second: the API's own format, and a stable cache key. */
+export function iso(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+async function readProblem(response: Response): Promise<Problem | null> {
+  try {
+    const body: unknown = await response.json();
+    return body !== null && typeof body === 'object' ? (body as Problem) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True for errors that mean "the API is not there", which the banner reports, rather than "it said no". */
+export function isUnreachable(error: unknown): boolean {
+  if (error instanceof ApiUnreachableError) {
+    return true;
+  }
+
+  // 502/503/504 come from a gateway in front of a Functions app that is down or starting.
+  return error instanceof ApiError && (error.status === 502 || error.status === 503 || error.status === 504);
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}

@@ -1,0 +1,94 @@
+// Hash routes, so the page works from any static host with no rewrite rules:
+//   #/                              overview
+//   #/target/<id>?range=24h         one target's chart
+//   #/incidents?target=&type=&state=&range=
+//   #/reports                       the list of report dates
+//   #/reports/<yyyy-mm-dd>          one day's report
+
+import type { IncidentState, IncidentType } from './api.ts';
+import { isRangeKey, type RangeKey } from './series.ts';
+
+export type Route =
+  | { page: 'overview' }
+  | { page: 'target'; id: string; range: RangeKey }
+  | { page: 'incidents'; target: string | null; type: IncidentType | null; state: IncidentState; range: RangeKey }
+  | { page: 'reports'; date: string | null }
+  | { page: 'notFound'; hash: string };
+
+const incidentTypes: readonly IncidentType[] = ['down', 'latency', 'loss', 'probeSilent'];
+const incidentStates: readonly IncidentState[] = ['open', 'resolved', 'all'];
+
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  const [pathPart = '', queryPart = ''] = raw.split('?', 2);
+  const segments = pathPart.split('/').filter((s) => s !== '');
+  const query = new URLSearchParams(queryPart);
+
+  const decoded = segments.map(tryDecode);
+  if (decoded.some((s) => s === null)) {
+    return { page: 'notFound', hash };
+  }
+
+  const [first, second, ...rest] = decoded as string[];
+  if (first === undefined) {
+    return { page: 'overview' };
+  }
+
+  if (first === 'target' && second !== undefined && rest.length === 0) {
+    const range = query.get('range');
+    return { page: 'target', id: second, range: isRangeKey(range) ? range : '24h' };
+  }
+
+  if (first === 'incidents' && second === undefined) {
+    const type = query.get('type');
+    const state = query.get('state');
+    const range = query.get('range');
+    return {
+      page: 'incidents',
+      target: query.get('target') || null,
+      type: incidentTypes.includes(type as IncidentType) ? (type as IncidentType) : null,
+      state: incidentStates.includes(state as IncidentState) ? (state as IncidentState) : 'all',
+      range: isRangeKey(range) ? range : '7d',
+    };
+  }
+
+  if (first === 'reports' && rest.length === 0) {
+    if (second === undefined) {
+      return { page: 'reports', date: null };
+    }
+
+    return /^\d{4}-\d{2}-\d{2}$/.test(second) ? { page: 'reports', date: second } : { page: 'notFound', hash };
+  }
+
+  return { page: 'notFound', hash };
+}
+
+export function routeHref(route: Route): string {
+  switch (route.page) {
+    case 'overview':
+      return '#/';
+    case 'target':
+      return `#/target/${encodeURIComponent(route.id)}${route.range === '24h' ? '' : `?range=${route.range}`}`;
+    case 'incidents': {
+      const query = new URLSearchParams();
+      if (route.target) query.set('target', route.target);
+      if (route.type) query.set('type', route.type);
+      if (route.state !== 'all') query.set('state', route.state);
+      if (route.range !== '7d') query.set('range', route.range);
+      const search = query.toString();
+      return `#/incidents${search ? `?${search}` : ''}`;
+    }
+    case 'reports':
+      return route.date ? `#/reports/${route.date}` : '#/reports';
+    case 'notFound':
+      return route.hash;
+  }
+}
+
+function tryDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}

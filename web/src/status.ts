@@ -1,0 +1,126 @@
+// What a tile says about a target, and what the page says about a probe.
+
+import type { Health, Incident, IncidentType, Probe, Target } from './api.ts';
+import { formatAgo, formatDuration, formatPercent, formatRtt, parseTime } from './format.ts';
+
+const healths: readonly Health[] = ['up', 'degraded', 'down', 'unknown'];
+
+export const healthLabels: Record<Health, string> = {
+  up: 'Up',
+  degraded: 'Degraded',
+  down: 'Down',
+  unknown: 'Unknown',
+};
+
+export const incidentTypeLabels: Record<IncidentType, string> = {
+  down: 'Down',
+  latency: 'High latency',
+  loss: 'Packet loss',
+  probeSilent: 'Probe silent',
+};
+
+export interface TileStatus {
+  health: Health;
+  label: string;
+  /** Why, in a few words: the open incident, or why nothing is known. Empty when all is well. */
+  reason: string;
+}
+
+/** A status the API may grow later reads as unknown rather than breaking the page. */
+export function normaliseHealth(value: unknown): Health {
+  return healths.includes(value as Health) ? (value as Health) : 'unknown';
+}
+
+/**
+ * The tile's state. The API decides up/degraded/down; a target whose probe has gone silent is shown
+ * unknown here even if its last word was "up", because nobody is looking at it any more.
+ */
+export function classifyTarget(target: Target, probe: Probe | undefined, now: Date): TileStatus {
+  if (probe?.silent) {
+    return { health: 'unknown', label: healthLabels.unknown, reason: `probe ${probe.probeId} silent` };
+  }
+
+  const health = normaliseHealth(target.status);
+  if (health === 'unknown') {
+    return { health, label: healthLabels.unknown, reason: target.lastSampleAt ? 'no recent samples' : 'no samples yet' };
+  }
+
+  const incident = mostSevere(target.openIncidents ?? []);
+  if (incident) {
+    return { health, label: healthLabels[health], reason: describeOpenIncident(incident, now) };
+  }
+
+  if (health === 'degraded') {
+    const loss = target.loss1hPercent;
+    if (loss !== null && loss > target.lossThresholdPercent) {
+      return { health, label: healthLabels[health], reason: `loss ${formatPercent(loss)} over 1 h` };
+    }
+
+    const rtt = target.lastRttMs;
+    if (rtt !== null && rtt > target.latencyThresholdMs) {
+      return { health, label: healthLabels[health], reason: `RTT above ${formatRtt(target.latencyThresholdMs)}` };
+    }
+  }
+
+  return { health, label: healthLabels[health], reason: '' };
+}
+
+const severity: Record<IncidentType, number> = { down: 0, probeSilent: 1, loss: 2, latency: 3 };
+
+function mostSevere(incidents: readonly Incident[]): Incident | undefined {
+  return [...incidents].sort((a, b) => (severity[a.type] ?? 9) - (severity[b.type] ?? 9))[0];
+}
+
+export function describeOpenIncident(incident: Incident, now: Date): string {
+  const start = parseTime(incident.start);
+  const since = start ? ` for ${formatDuration((now.getTime() - start.getTime()) / 1000)}` : '';
+  return `${incidentTypeLabels[incident.type] ?? incident.type}${since}`;
+}
+
+export interface ProbeStatus {
+  silent: boolean;
+  text: string;
+}
+
+export function classifyProbe(probe: Probe, now: Date): ProbeStatus {
+  const lastSeen = parseTime(probe.lastSeenAt);
+  if (!lastSeen) {
+    return { silent: true, text: 'never seen' };
+  }
+
+  const ago = formatAgo(lastSeen, now);
+  return probe.silent ? { silent: true, text: `silent — last seen ${ago}` } : { silent: false, text: `last seen ${ago}` };
+}
+
+export function countByHealth(statuses: readonly TileStatus[]): Record<Health, number> {
+  const counts: Record<Health, number> = { up: 0, degraded: 0, down: 0, unknown: 0 };
+  for (const status of statuses) {
+    counts[status.health]++;
+  }
+
+  return counts;
+}
+
+export const uncategorised = 'Uncategorised';
+
+/** Groups targets by category, categories and names in alphabetical order, uncategorised last. */
+export function groupByCategory(targets: readonly Target[]): { category: string; targets: Target[] }[] {
+  const groups = new Map<string, Target[]>();
+  for (const target of targets) {
+    const category = target.category?.trim() || uncategorised;
+    const group = groups.get(category);
+    if (group) {
+      group.push(target);
+    } else {
+      groups.set(category, [target]);
+    }
+  }
+
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a === uncategorised ? 1 : b === uncategorised ? -1 : collator.compare(a, b)))
+    .map(([category, group]) => ({
+      category,
+      targets: group.sort((a, b) => collator.compare(a.name, b.name) || collator.compare(a.probeId, b.probeId)),
+    }));
+}

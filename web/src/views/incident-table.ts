@@ -1,0 +1,132 @@
+// A table of incidents, updated in place by incident id: used by the incidents page and a target's page.
+
+import type { Incident } from '../api.ts';
+import { h, setAttr, setClass, setText } from '../dom.ts';
+import { formatDateTime, formatDuration, formatPercent, formatRtt, parseTime } from '../format.ts';
+import { routeHref } from '../router.ts';
+import { incidentTypeLabels } from '../status.ts';
+
+export class IncidentTable {
+  readonly element: HTMLElement;
+  readonly #body: HTMLTableSectionElement;
+  readonly #empty: HTMLElement;
+  readonly #rows = new Map<string, IncidentRow>();
+  readonly #showTarget: boolean;
+
+  constructor(options: { showTarget: boolean; emptyText: string }) {
+    this.#showTarget = options.showTarget;
+    this.#body = h('tbody');
+    this.#empty = h('p', { class: 'empty', hidden: true }, options.emptyText);
+    const head = h(
+      'tr',
+      {},
+      h('th', { scope: 'col' }, 'State'),
+      h('th', { scope: 'col' }, 'Type'),
+      this.#showTarget && h('th', { scope: 'col' }, 'Target'),
+      h('th', { scope: 'col' }, 'Start'),
+      h('th', { scope: 'col' }, 'End'),
+      h('th', { scope: 'col' }, 'Duration'),
+      h('th', { scope: 'col' }, 'Peak / threshold'),
+    );
+    this.element = h('div', { class: 'incident-table' }, this.#empty, h('div', { class: 'table-scroll' }, h('table', { class: 'incidents' }, h('thead', {}, head), this.#body)));
+  }
+
+  update(incidents: readonly Incident[], now: Date): void {
+    const seen = new Set<string>();
+    incidents.forEach((incident, index) => {
+      seen.add(incident.id);
+      let row = this.#rows.get(incident.id);
+      if (!row) {
+        row = new IncidentRow(this.#showTarget);
+        this.#rows.set(incident.id, row);
+      }
+
+      row.update(incident, now);
+      if (this.#body.rows[index] !== row.element) {
+        this.#body.insertBefore(row.element, this.#body.rows[index] ?? null);
+      }
+    });
+    for (const [id, row] of this.#rows) {
+      if (!seen.has(id)) {
+        row.element.remove();
+        this.#rows.delete(id);
+      }
+    }
+
+    this.#empty.hidden = incidents.length !== 0;
+  }
+
+  /** Open incidents' durations grow every second. */
+  tick(now: Date): void {
+    for (const row of this.#rows.values()) {
+      row.tick(now);
+    }
+  }
+}
+
+class IncidentRow {
+  readonly element: HTMLTableRowElement;
+  readonly #state = h('td', { class: 'state' });
+  readonly #type = h('td');
+  readonly #targetLink = h('a');
+  readonly #targetCell: HTMLTableCellElement | null;
+  readonly #start = h('td');
+  readonly #end = h('td');
+  readonly #duration = h('td', { class: 'num' });
+  readonly #peak = h('td', { class: 'num' });
+  #incident: Incident | null = null;
+
+  constructor(showTarget: boolean) {
+    this.#targetCell = showTarget ? h('td', { class: 'target-name' }, this.#targetLink) : null;
+    this.element = h('tr', {}, this.#state, this.#type, this.#targetCell, this.#start, this.#end, this.#duration, this.#peak);
+  }
+
+  update(incident: Incident, now: Date): void {
+    this.#incident = incident;
+    const open = incident.end === null;
+    setClass(this.element, `incident incident-${incident.type}${open ? ' open' : ''}`);
+    setAttr(this.element, 'data-incident-id', incident.id);
+    setText(this.#state, open ? 'open' : 'resolved');
+    setText(this.#type, `${incidentTypeLabels[incident.type] ?? incident.type}${incident.groupedUnderIncidentId ? ' (under uplink)' : ''}`);
+    if (this.#targetCell) {
+      const name = incident.type === 'probeSilent' && !incident.targetId ? `probe ${incident.probeId}` : incident.targetName;
+      setText(this.#targetLink, name);
+      setAttr(this.#targetLink, 'href', incident.targetId ? routeHref({ page: 'target', id: incident.targetId, range: '24h' }) : null);
+    }
+
+    setText(this.#start, formatDateTime(incident.start));
+    setText(this.#end, open ? '—' : formatDateTime(incident.end));
+    setText(this.#peak, formatPeak(incident));
+    this.tick(now);
+  }
+
+  tick(now: Date): void {
+    const incident = this.#incident;
+    if (!incident) {
+      return;
+    }
+
+    setText(this.#duration, formatDuration(incidentDurationSeconds(incident, now)));
+  }
+}
+
+/** A resolved incident's duration is the API's; an open one's keeps growing on the page between refreshes. */
+export function incidentDurationSeconds(incident: Incident, now: Date): number {
+  if (incident.end === null) {
+    const start = parseTime(incident.start);
+    if (start) {
+      return Math.max(incident.durationSeconds ?? 0, (now.getTime() - start.getTime()) / 1000);
+    }
+  }
+
+  return incident.durationSeconds;
+}
+
+export function formatPeak(incident: Incident): string {
+  const format = incident.type === 'latency' ? formatRtt : incident.type === 'loss' ? (v: number | null) => formatPercent(v) : null;
+  if (!format || (incident.peakValue === null && incident.threshold === null)) {
+    return '–';
+  }
+
+  return `${format(incident.peakValue)} / ${format(incident.threshold)}`;
+}

@@ -1,0 +1,135 @@
+// Reports: the dates that have a daily report, and one day's report as a table of targets with their
+// grades, plus downloads (the report's JSON, and each target's samples of that day as CSV or JSON).
+
+import { ApiError, type ReportBody } from '../api.ts';
+import { h, replaceChildren, setText } from '../dom.ts';
+import { formatNumber, formatPercent, formatRtt, parseTime } from '../format.ts';
+import type { View } from '../live.ts';
+import { routeHref } from '../router.ts';
+import { gradeClass, readReport, type ReportRow } from '../report.ts';
+import type { ViewContext } from './context.ts';
+
+export class ReportsView implements View {
+  readonly element: HTMLElement;
+  readonly #dates = h('ul', { class: 'report-dates' });
+  readonly #detail = h('div', { class: 'report' });
+  readonly #message = h('p', { class: 'empty', hidden: true });
+  #datesKey = '';
+  #reportKey = '';
+
+  constructor(
+    private readonly context: ViewContext,
+    private readonly date: string | null,
+  ) {
+    this.element = h(
+      'section',
+      { class: 'page reports' },
+      h('h1', {}, date ? `Report ${date}` : 'Daily reports'),
+      this.#message,
+      h('div', { class: 'reports-layout' }, h('nav', { class: 'report-list', 'aria-label': 'Report dates' }, this.#dates), this.#detail),
+    );
+  }
+
+  async refresh(signal: AbortSignal): Promise<void> {
+    const [dates, report] = await Promise.all([
+      this.context.api.reportDates(signal),
+      this.date ? this.#loadReport(this.date, signal) : Promise.resolve(null),
+    ]);
+    signal.throwIfAborted();
+    this.#renderDates(dates.dates ?? []);
+    if (this.date) {
+      this.#renderReport(this.date, report);
+    }
+  }
+
+  dispose(): void {}
+
+  async #loadReport(date: string, signal: AbortSignal): Promise<ReportBody | null> {
+    try {
+      return await this.context.api.report(date, signal);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        return null;
+      }
+
+      throw error;
+    }
+  }
+
+  #renderDates(dates: readonly string[]): void {
+    const key = dates.join(',');
+    this.#message.hidden = dates.length !== 0;
+    setText(this.#message, dates.length ? '' : 'No daily reports yet: the first is built shortly after midnight (report time zone) following a day with samples.');
+    if (key === this.#datesKey) {
+      return;
+    }
+
+    this.#datesKey = key;
+    replaceChildren(
+      this.#dates,
+      ...dates.map((date) =>
+        h('li', {}, h('a', { href: routeHref({ page: 'reports', date }), class: date === this.date ? 'active' : '', 'aria-current': date === this.date ? 'page' : undefined }, date)),
+      ),
+    );
+  }
+
+  #renderReport(date: string, body: ReportBody | null): void {
+    // A stored report rarely changes (a rebuild of that day): rebuild the table only when it did.
+    const key = body === null ? 'missing' : JSON.stringify(body);
+    if (key === this.#reportKey) {
+      return;
+    }
+
+    this.#reportKey = key;
+    if (body === null) {
+      replaceChildren(this.#detail, h('p', { class: 'error' }, `There is no report for ${date}.`));
+      return;
+    }
+
+    const report = readReport(body);
+    const dayStart = parseTime(report.from) ?? new Date(`${date}T00:00:00Z`);
+    const dayEnd = parseTime(report.to) ?? new Date(dayStart.getTime() + 86_400_000);
+    const api = this.context.api;
+
+    const facts = report.facts.length
+      ? h('dl', { class: 'report-facts' }, ...report.facts.map((f) => h('div', {}, h('dt', {}, f.label), h('dd', {}, f.text))))
+      : null;
+    const downloads = h(
+      'p',
+      { class: 'downloads' },
+      'Download: ',
+      h('a', { href: api.reportUrl(date), download: `netpulse-report-${date}.json`, class: 'download' }, 'report JSON'),
+    );
+
+    const head = h(
+      'tr',
+      {},
+      ...['Target', 'Grade', 'Uptime', 'p50 RTT', 'p95 RTT', 'Loss', 'Incidents', 'Samples'].map((t) => h('th', { scope: 'col' }, t)),
+    );
+    const rows = report.rows.map((row) => reportRow(row, (id, format) => api.exportUrl(id, dayStart, dayEnd, format)));
+    const table = report.rows.length
+      ? h('div', { class: 'table-scroll' }, h('table', { class: 'report-table' }, h('thead', {}, head), h('tbody', {}, ...rows)))
+      : h('p', { class: 'empty' }, 'This report lists no targets.');
+    replaceChildren(this.#detail, facts, downloads, table);
+  }
+}
+
+function reportRow(row: ReportRow, exportUrl: (id: string, format: 'csv' | 'json') => string): HTMLTableRowElement {
+  const name = row.targetId ? h('a', { href: routeHref({ page: 'target', id: row.targetId, range: '24h' }) }, row.name) : row.name;
+  const advice = row.recommendations.length ? h('ul', { class: 'advice' }, ...row.recommendations.map((r) => h('li', {}, r))) : null;
+  const samples = row.targetId
+    ? h('td', {}, h('a', { href: exportUrl(row.targetId, 'csv'), class: 'download' }, 'CSV'), ' ', h('a', { href: exportUrl(row.targetId, 'json'), class: 'download' }, 'JSON'))
+    : h('td', {}, '–');
+  return h(
+    'tr',
+    {},
+    h('td', { class: 'target-name' }, name, advice),
+    h('td', {}, h('span', { class: gradeClass(row.grade) }, row.grade ?? '–')),
+    h('td', { class: 'num' }, formatPercent(row.uptimePercent, 2)),
+    h('td', { class: 'num' }, formatRtt(row.p50Ms)),
+    h('td', { class: 'num' }, formatRtt(row.p95Ms)),
+    h('td', { class: 'num' }, formatPercent(row.lossPercent, 2)),
+    h('td', { class: 'num' }, row.incidents === null ? '–' : formatNumber(row.incidents, 0)),
+    samples,
+  );
+}

@@ -1,0 +1,173 @@
+// One target: its latency smoke chart over the chosen range, loss, incidents on the chart and below
+// it, and download links. A refresh slides the window to now and calls the chart's setData.
+
+import { ApiError, type Incident, type Series } from '../api.ts';
+import { LatencyChart, incidentColours } from '../chart.ts';
+import { h, setAttr, setClass, setText } from '../dom.ts';
+import { formatAgo, formatPercent, formatRtt, parseTime } from '../format.ts';
+import type { View } from '../live.ts';
+import { routeHref } from '../router.ts';
+import { incidentOverlay, ranges, rangeWindow, toChartColumns, type RangeKey } from '../series.ts';
+import { classifyTarget, incidentTypeLabels } from '../status.ts';
+import type { ViewContext } from './context.ts';
+import { IncidentTable } from './incident-table.ts';
+
+export class TargetView implements View {
+  readonly element: HTMLElement;
+  readonly #title = h('h1');
+  readonly #badge = h('span', { class: 'badge' });
+  readonly #host = h('p', { class: 'host' });
+  readonly #description = h('p', { class: 'description' });
+  readonly #stats = {
+    rtt: h('dd'),
+    loss: h('dd'),
+    uptime: h('dd'),
+    thresholds: h('dd'),
+    lastSample: h('dd'),
+    resolution: h('dd'),
+  };
+  readonly #chart = new LatencyChart();
+  readonly #incidents = new IncidentTable({ showTarget: false, emptyText: 'No incidents in this range.' });
+  readonly #csv = h('a', { class: 'download', download: '' }, 'CSV');
+  readonly #json = h('a', { class: 'download', download: '' }, 'JSON');
+  readonly #notFound = h('p', { class: 'error', hidden: true });
+  readonly #content: HTMLElement;
+  #series: Series | null = null;
+
+  constructor(
+    private readonly context: ViewContext,
+    private readonly id: string,
+    private readonly range: RangeKey,
+  ) {
+    const picker = h(
+      'nav',
+      { class: 'range-picker', 'aria-label': 'Time range' },
+      ...(Object.keys(ranges) as RangeKey[]).map((key) =>
+        h(
+          'a',
+          { href: routeHref({ page: 'target', id, range: key }), class: key === range ? 'active' : '', 'aria-current': key === range ? 'page' : undefined },
+          ranges[key].label,
+        ),
+      ),
+    );
+    const legend = h(
+      'ul',
+      { class: 'chart-legend' },
+      h('li', {}, h('span', { class: 'swatch smoke' }), 'min–max'),
+      h('li', {}, h('span', { class: 'swatch median' }), 'median'),
+      h('li', {}, h('span', { class: 'swatch loss' }), 'loss % (right axis)'),
+      ...(['down', 'latency', 'loss'] as const).map((type) =>
+        h('li', {}, legendSwatch(incidentColours[type]), `${incidentTypeLabels[type]} incident`),
+      ),
+    );
+    const stat = (label: string, dd: HTMLElement): HTMLElement => h('div', {}, h('dt', {}, label), dd);
+    this.#content = h(
+      'div',
+      {},
+      h('div', { class: 'target-head' }, this.#badge, this.#title),
+      this.#host,
+      this.#description,
+      h(
+        'dl',
+        { class: 'stats' },
+        stat('last RTT', this.#stats.rtt),
+        stat('loss 1 h', this.#stats.loss),
+        stat('uptime 24 h', this.#stats.uptime),
+        stat('thresholds', this.#stats.thresholds),
+        stat('last sample', this.#stats.lastSample),
+        stat('resolution', this.#stats.resolution),
+      ),
+      picker,
+      this.#chart.element,
+      legend,
+      h('p', { class: 'hint' }, 'Drag across the chart to zoom in; double-click to zoom out.'),
+      h('p', { class: 'downloads' }, `Samples of the last ${ranges[range].label}: `, this.#csv, ' · ', this.#json),
+      h('h2', {}, 'Incidents in this range'),
+      this.#incidents.element,
+    );
+    this.element = h('section', { class: 'page target' }, h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← Overview')), this.#notFound, this.#content);
+  }
+
+  /** The chart, for the end-to-end test's look at what was drawn. */
+  get chart(): LatencyChart {
+    return this.#chart;
+  }
+
+  async refresh(signal: AbortSignal): Promise<void> {
+    const now = this.context.now();
+    const { from, to } = rangeWindow(this.range, now);
+    let series: Series;
+    let incidents: Incident[];
+    try {
+      const [s, targetIncidents] = await Promise.all([
+        this.context.api.series(this.id, from, to, signal),
+        this.context.api.incidents({ target: this.id, from, to, state: 'all' }, signal),
+      ]);
+      series = s;
+      incidents = targetIncidents.incidents ?? [];
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        this.#showNotFound();
+        return;
+      }
+
+      throw error;
+    }
+
+    signal.throwIfAborted();
+    this.#series = series;
+    this.#notFound.hidden = true;
+    this.#content.hidden = false;
+    this.#render(series, incidents, from, to, now);
+  }
+
+  tick(now: Date): void {
+    const last = parseTime(this.#series?.target.lastSampleAt);
+    if (this.#series) {
+      setText(this.#stats.lastSample, last ? formatAgo(last, now) : 'never');
+    }
+
+    this.#incidents.tick(now);
+  }
+
+  dispose(): void {
+    this.#chart.dispose();
+  }
+
+  #render(series: Series, incidents: Incident[], from: Date, to: Date, now: Date): void {
+    const target = series.target;
+    const status = classifyTarget(target, undefined, now);
+    document.title = `${target.name} · NetPulse`;
+    setText(this.#title, target.name);
+    setText(this.#badge, status.label);
+    setClass(this.#badge, `badge status-${status.health}`);
+    setText(this.#host, `${target.host} · probe ${target.probeId}${target.category ? ` · ${target.category}` : ''}${target.uplink ? ' · uplink' : ''}`);
+    setText(this.#description, target.description ?? '');
+    this.#description.hidden = !target.description;
+    setText(this.#stats.rtt, formatRtt(target.lastRttMs));
+    setText(this.#stats.loss, formatPercent(target.loss1hPercent));
+    setText(this.#stats.uptime, formatPercent(target.uptime24hPercent, 2));
+    setText(this.#stats.thresholds, `${formatRtt(target.latencyThresholdMs)}, ${formatPercent(target.lossThresholdPercent)} loss`);
+    setText(this.#stats.resolution, series.resolution === 'raw' ? `every sample (${series.stepSeconds} s)` : `${series.resolution} (min / median / max)`);
+    this.tick(now);
+
+    this.#chart.update(toChartColumns(series), incidentOverlay(incidents, from, to, now));
+    this.#incidents.update(incidents, now);
+    setAttr(this.#csv, 'href', this.context.api.exportUrl(this.id, from, to, 'csv'));
+    setAttr(this.#json, 'href', this.context.api.exportUrl(this.id, from, to, 'json'));
+  }
+
+  #showNotFound(): void {
+    setText(this.#notFound, `There is no target with the id "${this.id}". It may have been renamed or removed from the probe's configuration.`);
+    this.#notFound.hidden = false;
+    this.#content.hidden = true;
+    document.title = 'Unknown target · NetPulse';
+  }
+}
+
+function legendSwatch(colour: string): HTMLElement {
+  const swatch = h('span', { class: 'swatch' });
+  // CSSOM, not a style attribute: allowed by a CSP without 'unsafe-inline'.
+  swatch.style.background = colour;
+  return swatch;
+}
