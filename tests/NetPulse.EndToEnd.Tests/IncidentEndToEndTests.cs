@@ -203,7 +203,7 @@ public sealed class IncidentEndToEndTests(ITestOutputHelper output)
     {
         var now = DateTimeOffset.UtcNow;
         rig.Note("letting a few more batches through");
-        return rig.WaitForRepliesAsync(targetName, 4, now, StoredWithin, cancellationToken);
+        return rig.WaitForRepliesAsync(targetName, 3, now, StoredWithin, cancellationToken);
     }
 
     private static void AssertOneAlertAndOneRecovery(PipelineRig rig, Incident incident, string alertSubjectStart)

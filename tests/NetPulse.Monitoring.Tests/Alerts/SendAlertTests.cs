@@ -2,6 +2,7 @@ using MimeKit;
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Testing;
+using NetPulse.Testing.Mail;
 
 namespace NetPulse.Monitoring.Tests.Alerts;
 
