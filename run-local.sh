@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs NetPulse end to end on this machine: Azurite, the Functions (dev host), the dashboard, and a
-# probe pinging a loopback target list. Installs what it needs first. Ctrl+C stops everything.
+# Runs NetPulse end to end on this machine: Azurite, the Functions (dev host) on :7071, the dashboard
+# on http://127.0.0.1:5173, and a probe pinging a loopback target list. Installs what it needs first. Ctrl+C stops everything.
 # Data lives in .netpulse/ (delete it to start over); mail that would have been sent lands in .netpulse/mail.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -53,6 +53,14 @@ if [ -d functions/NetPulse.DevHost ]; then
   pids+=($!)
   wait_port 7071 "Functions dev host"
 fi
+
+echo "==> building and serving the dashboard on http://127.0.0.1:5173 (log in .netpulse/logs/web.log)"
+(cd web && npm run build >/dev/null)
+# node directly, not npm: killing npm's pid would leave vite running
+(cd web && exec node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port 5173 --strictPort) \
+  >"$data/logs/web.log" 2>&1 &
+pids+=($!)
+wait_port 5173 dashboard
 
 echo "==> starting the probe (loopback targets from probe/NetPulse.Probe/targets.json); Ctrl+C stops everything"
 if [ "$(id -u)" -ne 0 ]; then

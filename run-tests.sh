@@ -16,8 +16,14 @@ dotnet format NetPulse.sln --verify-no-changes --no-restore -v q
 echo "==> Bicep build and lint (infra/)"
 scripts/bicep-check.sh
 
-echo "==> tests"
+echo "==> dashboard: type-check and unit tests"
+(cd web && npm run typecheck && npm test)
+
+echo "==> .NET tests"
 mkdir -p artifacts/test-results
 dotnet test NetPulse.sln -c Release --no-build -nologo \
   --logger "trx" --results-directory artifacts/test-results \
   --logger "console;verbosity=minimal"
+
+echo "==> dashboard end to end (Debian Chromium against the dev host; screenshots in artifacts/web-e2e)"
+(cd web && NETPULSE_E2E_RESULTS="$PWD/../artifacts/web-e2e" npm run test:e2e)

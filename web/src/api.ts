@@ -189,8 +189,8 @@ export class ApiClient {
     return this.downloadUrl('/export', { target: targetId, from: iso(from), to: iso(to), format });
   }
 
-  reportUrl(date: string): string {
-    return this.downloadUrl(`/reports/${encodeURIComponent(date)}`, {});
+  reportUrl(date: string, format: 'json' | 'csv' = 'json'): string {
+    return this.downloadUrl(`/reports/${encodeURIComponent(date)}`, format === 'csv' ? { format } : {});
   }
 
   async #get<T>(path: string, query: Record<string, string | undefined>, signal?: AbortSignal): Promise<T> {

@@ -107,6 +107,11 @@ export class LatencyChart {
 
   #options(): uPlot.Options {
     const bars = uPlot.paths.bars?.({ size: [0.9, 12], align: 0 });
+    // Axis text and grid in the page's colours, so the chart reads in dark mode too.
+    const css = getComputedStyle(this.element);
+    const text = css.getPropertyValue('--muted').trim() || '#5b6472';
+    const grid = { stroke: css.getPropertyValue('--border').trim() || '#dde1e7', width: 1 };
+    const axis = { stroke: text, grid, ticks: grid };
     const rtt = (_: uPlot, value: number | null): string => (value === null ? '–' : formatRtt(value));
     return {
       ...this.#size(),
@@ -126,7 +131,8 @@ export class LatencyChart {
           label: 'loss',
           scale: 'loss',
           stroke: 'rgb(220, 38, 38)',
-          fill: 'rgba(220, 38, 38, 0.55)',
+          // Light enough that the incident shading and the smoke stay visible through a 100 % bar.
+          fill: 'rgba(220, 38, 38, 0.35)',
           width: 0,
           ...(bars ? { paths: bars } : {}),
           points: { show: false },
@@ -135,18 +141,31 @@ export class LatencyChart {
       ],
       bands: [{ ...smokeBand, fill: 'rgba(59, 130, 246, 0.22)' }],
       axes: [
-        {},
-        { scale: 'ms', label: 'RTT (ms)', size: 56 },
+        axis,
+        { ...axis, scale: 'ms', label: 'RTT (ms)', size: 56 },
         {
+          ...axis,
           scale: 'loss',
           side: 1,
           label: 'loss %',
           size: 48,
           grid: { show: false },
+          ticks: { show: false },
           values: (_u, splits) => splits.map((v) => `${v}`),
         },
       ],
       legend: { live: true },
+      hooks: {
+        // The visible time range, readable from outside (the end-to-end test checks zoom with it).
+        setScale: [
+          (u: uPlot, key: string) => {
+            if (key === 'x') {
+              this.element.dataset['xMin'] = String(u.scales['x']?.min ?? '');
+              this.element.dataset['xMax'] = String(u.scales['x']?.max ?? '');
+            }
+          },
+        ],
+      },
       plugins: [incidentPlugin(() => this.#ranges)],
     };
   }

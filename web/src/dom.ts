@@ -5,9 +5,9 @@
 export type Child = Node | string | number | null | undefined | false;
 
 export interface Attributes {
-  class?: string;
-  href?: string;
-  title?: string;
+  class?: string | undefined;
+  href?: string | undefined;
+  title?: string | undefined;
   [name: string]: string | number | boolean | undefined;
 }
 

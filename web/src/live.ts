@@ -38,6 +38,7 @@ export class LiveLoop {
   #timer: unknown = null;
   #running: Promise<void> | null = null;
   #lastOk: Date | null = null;
+  #lastState: LiveState | null = null;
   #stopped = false;
 
   constructor(
@@ -56,6 +57,11 @@ export class LiveLoop {
     this.#view?.dispose();
     this.#view = view;
     this.#running = null;
+    // "updated 3 s ago" spoke of the old page's data; the new page has none yet. A raised banner stays up.
+    if (this.#lastState?.kind !== 'unreachable' && this.#lastState?.kind !== 'failed') {
+      this.#emit({ kind: 'loading' });
+    }
+
     return this.refreshNow();
   }
 
@@ -107,18 +113,23 @@ export class LiveLoop {
       }
 
       this.#lastOk = this.clock.now();
-      this.onState({ kind: 'ok', at: this.#lastOk });
+      this.#emit({ kind: 'ok', at: this.#lastOk });
     } catch (error) {
       if (controller.signal.aborted || isAbort(error)) {
         return;
       }
 
-      this.onState(
+      this.#emit(
         isUnreachable(error)
           ? { kind: 'unreachable', lastOk: this.#lastOk, error }
           : { kind: 'failed', lastOk: this.#lastOk, error },
       );
     }
+  }
+
+  #emit(state: LiveState): void {
+    this.#lastState = state;
+    this.onState(state);
   }
 
   #schedule(): void {

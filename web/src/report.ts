@@ -7,12 +7,16 @@ import type { ReportBody } from './api.ts';
 export interface ReportRow {
   name: string;
   targetId: string | null;
+  probeId: string | null;
   grade: string | null;
+  /** Why this grade, in words, when the body says. */
+  gradeReason: string | null;
   uptimePercent: number | null;
   p50Ms: number | null;
   p95Ms: number | null;
   lossPercent: number | null;
   incidents: number | null;
+  downtimeSeconds: number | null;
   recommendations: string[];
 }
 
@@ -30,12 +34,15 @@ const rowArrayKeys = ['targets', 'rows', 'entries', 'items', 'results'];
 const fields = {
   name: ['name', 'targetName', 'target.name', 'target', 'host'],
   targetId: ['targetId', 'id', 'target.id'],
+  probeId: ['probeId', 'probe', 'target.probeId'],
   grade: ['grade', 'rating', 'score'],
+  gradeReason: ['gradeReason', 'gradeExplanation'],
   uptimePercent: ['uptimePercent', 'uptime', 'availabilityPercent', 'availability', 'uptime.percent'],
   p50Ms: ['p50Ms', 'rttP50Ms', 'p50RttMs', 'medianMs', 'medianRttMs', 'rtt.p50Ms', 'rtt.p50', 'rttMs.p50', 'latency.p50Ms', 'latency.p50'],
   p95Ms: ['p95Ms', 'rttP95Ms', 'p95RttMs', 'rtt.p95Ms', 'rtt.p95', 'rttMs.p95', 'latency.p95Ms', 'latency.p95'],
   lossPercent: ['lossPercent', 'loss', 'packetLossPercent', 'loss.percent'],
   incidents: ['incidentCount', 'incidentsCount', 'incidents'],
+  downtimeSeconds: ['downtimeSeconds', 'totalDowntimeSeconds', 'downtime'],
   recommendations: ['recommendations', 'advice', 'notes'],
 } as const;
 
@@ -89,18 +96,23 @@ function findRows(body: ReportBody): Record<string, unknown>[] {
 function readRow(row: Record<string, unknown>): ReportRow {
   const name = pickAny(row, fields.name);
   const id = pickAny(row, fields.targetId);
+  const probeId = pickAny(row, fields.probeId);
   const grade = pickAny(row, fields.grade);
+  const gradeReason = pickAny(row, fields.gradeReason);
   const incidents = pickAny(row, fields.incidents);
   const recommendations = pickAny(row, fields.recommendations);
   return {
     name: typeof name === 'string' ? name : isRecord(name) && typeof name['name'] === 'string' ? name['name'] : '(unnamed)',
     targetId: typeof id === 'string' ? id : null,
+    probeId: typeof probeId === 'string' ? probeId : null,
     grade: typeof grade === 'string' || typeof grade === 'number' ? String(grade) : null,
+    gradeReason: typeof gradeReason === 'string' && gradeReason !== '' ? gradeReason : null,
     uptimePercent: number(pickAny(row, fields.uptimePercent)),
     p50Ms: number(pickAny(row, fields.p50Ms)),
     p95Ms: number(pickAny(row, fields.p95Ms)),
     lossPercent: number(pickAny(row, fields.lossPercent)),
     incidents: Array.isArray(incidents) ? incidents.length : number(incidents),
+    downtimeSeconds: number(pickAny(row, fields.downtimeSeconds)),
     recommendations: Array.isArray(recommendations)
       ? recommendations.filter((r): r is string => typeof r === 'string')
       : typeof recommendations === 'string'

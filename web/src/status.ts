@@ -103,11 +103,18 @@ export function countByHealth(statuses: readonly TileStatus[]): Record<Health, n
 
 export const uncategorised = 'Uncategorised';
 
+export interface CategoryGroup {
+  /** Stable across refreshes, and distinct from every category name (a target may be in one called "Uncategorised"). */
+  key: string;
+  title: string;
+  targets: Target[];
+}
+
 /** Groups targets by category, categories and names in alphabetical order, uncategorised last. */
-export function groupByCategory(targets: readonly Target[]): { category: string; targets: Target[] }[] {
-  const groups = new Map<string, Target[]>();
+export function groupByCategory(targets: readonly Target[]): CategoryGroup[] {
+  const groups = new Map<string | null, Target[]>();
   for (const target of targets) {
-    const category = target.category?.trim() || uncategorised;
+    const category = target.category?.trim() || null;
     const group = groups.get(category);
     if (group) {
       group.push(target);
@@ -118,9 +125,10 @@ export function groupByCategory(targets: readonly Target[]): { category: string;
 
   const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
   return [...groups.entries()]
-    .sort(([a], [b]) => (a === uncategorised ? 1 : b === uncategorised ? -1 : collator.compare(a, b)))
+    .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : collator.compare(a, b)))
     .map(([category, group]) => ({
-      category,
+      key: category === null ? 'none' : `category:${category}`,
+      title: category ?? uncategorised,
       targets: group.sort((a, b) => collator.compare(a.name, b.name) || collator.compare(a.probeId, b.probeId)),
     }));
 }

@@ -70,7 +70,7 @@ export function point(secondsAfterT0: number, p50: number | null, overrides: Par
     p50Ms: p50,
     maxMs: p50 === null ? null : p50 * 1.5,
     lossPercent: p50 === null ? 100 : 0,
-    count: p50 === null ? 0 : 60,
+    count: 60,
     ...overrides,
   };
 }

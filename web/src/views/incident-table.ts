@@ -10,6 +10,7 @@ export class IncidentTable {
   readonly element: HTMLElement;
   readonly #body: HTMLTableSectionElement;
   readonly #empty: HTMLElement;
+  readonly #scroll: HTMLElement;
   readonly #rows = new Map<string, IncidentRow>();
   readonly #showTarget: boolean;
 
@@ -28,7 +29,8 @@ export class IncidentTable {
       h('th', { scope: 'col' }, 'Duration'),
       h('th', { scope: 'col' }, 'Peak / threshold'),
     );
-    this.element = h('div', { class: 'incident-table' }, this.#empty, h('div', { class: 'table-scroll' }, h('table', { class: 'incidents' }, h('thead', {}, head), this.#body)));
+    this.#scroll = h('div', { class: 'table-scroll', hidden: true }, h('table', { class: 'incidents' }, h('thead', {}, head), this.#body));
+    this.element = h('div', { class: 'incident-table' }, this.#empty, this.#scroll);
   }
 
   update(incidents: readonly Incident[], now: Date): void {
@@ -42,8 +44,8 @@ export class IncidentTable {
       }
 
       row.update(incident, now);
-      if (this.#body.rows[index] !== row.element) {
-        this.#body.insertBefore(row.element, this.#body.rows[index] ?? null);
+      if (this.#body.children[index] !== row.element) {
+        this.#body.insertBefore(row.element, this.#body.children[index] ?? null);
       }
     });
     for (const [id, row] of this.#rows) {
@@ -54,6 +56,7 @@ export class IncidentTable {
     }
 
     this.#empty.hidden = incidents.length !== 0;
+    this.#scroll.hidden = incidents.length === 0;
   }
 
   /** Open incidents' durations grow every second. */

@@ -47,12 +47,12 @@ export class OverviewView implements View {
     const seenGroups = new Set<string>();
     const seenTiles = new Set<string>();
     let groupIndex = 0;
-    for (const { category, targets } of groupByCategory(list.targets ?? [])) {
-      seenGroups.add(category);
-      let group = this.#groupViews.get(category);
+    for (const { key, title, targets } of groupByCategory(list.targets ?? [])) {
+      seenGroups.add(key);
+      let group = this.#groupViews.get(key);
       if (!group) {
-        group = new Group(category);
-        this.#groupViews.set(category, group);
+        group = new Group(title);
+        this.#groupViews.set(key, group);
       }
 
       placeAt(this.#groups, group.element, groupIndex++);
@@ -79,10 +79,10 @@ export class OverviewView implements View {
       }
     }
 
-    for (const [category, group] of this.#groupViews) {
-      if (!seenGroups.has(category)) {
+    for (const [key, group] of this.#groupViews) {
+      if (!seenGroups.has(key)) {
         group.element.remove();
-        this.#groupViews.delete(category);
+        this.#groupViews.delete(key);
       }
     }
 
@@ -150,6 +150,11 @@ class Group {
 
   update(count: number): void {
     setText(this.#count, `(${count})`);
+    // Small groups share a row; big ones take the full width (styles.css sizes a group by its tile count).
+    // CSSOM rather than a style attribute, which the CSP would refuse.
+    if (this.element.style.getPropertyValue('--tiles') !== String(count)) {
+      this.element.style.setProperty('--tiles', String(count));
+    }
   }
 }
 
@@ -209,7 +214,7 @@ class Tile {
     setAttr(this.element, 'href', routeHref({ page: 'target', id: target.id, range: '24h' }));
     setClass(this.element, `tile status-${status.health}${target.uplink ? ' uplink' : ''}`);
     setAttr(this.element, 'data-target-id', target.id);
-    setAttr(this.element, 'title', target.description ?? '');
+    setAttr(this.element, 'title', target.description || null);
     setText(this.#badge, status.label);
     setText(this.#name, target.name);
     setText(this.#host, `${target.host}${target.uplink ? ' · uplink' : ''}`);

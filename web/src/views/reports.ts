@@ -3,7 +3,7 @@
 
 import { ApiError, type ReportBody } from '../api.ts';
 import { h, replaceChildren, setText } from '../dom.ts';
-import { formatNumber, formatPercent, formatRtt, parseTime } from '../format.ts';
+import { formatDateTime, formatDuration, formatNumber, formatPercent, formatRtt, parseTime } from '../format.ts';
 import type { View } from '../live.ts';
 import { routeHref } from '../router.ts';
 import { gradeClass, readReport, type ReportRow } from '../report.ts';
@@ -31,14 +31,17 @@ export class ReportsView implements View {
   }
 
   async refresh(signal: AbortSignal): Promise<void> {
-    const [dates, report] = await Promise.all([
+    const [dates, report, targets] = await Promise.all([
       this.context.api.reportDates(signal),
       this.date ? this.#loadReport(this.date, signal) : Promise.resolve(null),
+      // A report names targets by probe and name; the target list gives their ids for links and exports.
+      this.date ? this.context.api.targets(signal) : Promise.resolve(null),
     ]);
     signal.throwIfAborted();
     this.#renderDates(dates.dates ?? []);
     if (this.date) {
-      this.#renderReport(this.date, report);
+      const ids = new Map<string, string>((targets?.targets ?? []).map((t) => [idKey(t.probeId, t.name), t.id]));
+      this.#renderReport(this.date, report, ids);
     }
   }
 
@@ -73,9 +76,9 @@ export class ReportsView implements View {
     );
   }
 
-  #renderReport(date: string, body: ReportBody | null): void {
+  #renderReport(date: string, body: ReportBody | null, ids: ReadonlyMap<string, string>): void {
     // A stored report rarely changes (a rebuild of that day): rebuild the table only when it did.
-    const key = body === null ? 'missing' : JSON.stringify(body);
+    const key = body === null ? 'missing' : JSON.stringify([body, [...ids]]);
     if (key === this.#reportKey) {
       return;
     }
@@ -87,24 +90,30 @@ export class ReportsView implements View {
     }
 
     const report = readReport(body);
+    for (const row of report.rows) {
+      row.targetId ??= ids.get(idKey(row.probeId, row.name)) ?? null;
+    }
+
     const dayStart = parseTime(report.from) ?? new Date(`${date}T00:00:00Z`);
     const dayEnd = parseTime(report.to) ?? new Date(dayStart.getTime() + 86_400_000);
     const api = this.context.api;
 
     const facts = report.facts.length
-      ? h('dl', { class: 'report-facts' }, ...report.facts.map((f) => h('div', {}, h('dt', {}, f.label), h('dd', {}, f.text))))
+      ? h('dl', { class: 'report-facts' }, ...report.facts.map((f) => h('div', {}, h('dt', {}, f.label), h('dd', {}, factText(f.text)))))
       : null;
     const downloads = h(
       'p',
       { class: 'downloads' },
       'Download: ',
       h('a', { href: api.reportUrl(date), download: `netpulse-report-${date}.json`, class: 'download' }, 'report JSON'),
+      ' · ',
+      h('a', { href: api.reportUrl(date, 'csv'), download: `netpulse-report-${date}.csv`, class: 'download' }, 'report CSV'),
     );
 
     const head = h(
       'tr',
       {},
-      ...['Target', 'Grade', 'Uptime', 'p50 RTT', 'p95 RTT', 'Loss', 'Incidents', 'Samples'].map((t) => h('th', { scope: 'col' }, t)),
+      ...['Target', 'Grade', 'Uptime', 'p50 RTT', 'p95 RTT', 'Loss', 'Incidents', 'Downtime', 'Samples'].map((t) => h('th', { scope: 'col' }, t)),
     );
     const rows = report.rows.map((row) => reportRow(row, (id, format) => api.exportUrl(id, dayStart, dayEnd, format)));
     const table = report.rows.length
@@ -124,12 +133,22 @@ function reportRow(row: ReportRow, exportUrl: (id: string, format: 'csv' | 'json
     'tr',
     {},
     h('td', { class: 'target-name' }, name, advice),
-    h('td', {}, h('span', { class: gradeClass(row.grade) }, row.grade ?? '–')),
+    h('td', {}, h('span', { class: gradeClass(row.grade), title: row.gradeReason ?? undefined }, row.grade ?? '–'), row.gradeReason && h('div', { class: 'grade-reason' }, row.gradeReason)),
     h('td', { class: 'num' }, formatPercent(row.uptimePercent, 2)),
     h('td', { class: 'num' }, formatRtt(row.p50Ms)),
     h('td', { class: 'num' }, formatRtt(row.p95Ms)),
     h('td', { class: 'num' }, formatPercent(row.lossPercent, 2)),
     h('td', { class: 'num' }, row.incidents === null ? '–' : formatNumber(row.incidents, 0)),
+    h('td', { class: 'num' }, formatDuration(row.downtimeSeconds)),
     samples,
   );
+}
+
+function idKey(probeId: string | null, name: string): string {
+  return `${probeId ?? ''}\u0000${name}`;
+}
+
+/** Times (the day's UTC bounds, when it was built) in the reader's local time; anything else as sent. */
+function factText(text: string): string {
+  return /^\d{4}-\d{2}-\d{2}T/.test(text) && parseTime(text) ? formatDateTime(text) : text;
 }
