@@ -15,13 +15,15 @@ internal sealed class ClientRequestTally
     private long _tableReads;
     private long _tableCreates;
     private long _queueOperations;
+    private long _tableBytesRead;
 
     public TallySnapshot Snapshot() => new(
         Interlocked.Read(ref _tableWrites),
         Interlocked.Read(ref _tableTransactions),
         Interlocked.Read(ref _tableReads),
         Interlocked.Read(ref _tableCreates),
-        Interlocked.Read(ref _queueOperations));
+        Interlocked.Read(ref _queueOperations),
+        Interlocked.Read(ref _tableBytesRead));
 
     public ClientRequestTally()
     {
@@ -60,28 +62,41 @@ internal sealed class ClientRequestTally
         }
     }
 
+    private void RecordResponse(HttpMessage message, bool isQueue)
+    {
+        // Responses are buffered by the pipeline (Azurite answers queries chunked, without a Content-Length).
+        if (!isQueue && message.Request.Method == RequestMethod.Get && message.HasResponse && message.Response.ContentStream is { CanSeek: true } body)
+        {
+            Interlocked.Add(ref _tableBytesRead, body.Length);
+        }
+    }
+
     private sealed class Policy(ClientRequestTally tally, bool isQueue) : HttpPipelinePolicy
     {
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             tally.Record(message.Request, isQueue);
             ProcessNext(message, pipeline);
+            tally.RecordResponse(message, isQueue);
         }
 
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             tally.Record(message.Request, isQueue);
-            return ProcessNextAsync(message, pipeline);
+            await ProcessNextAsync(message, pipeline);
+            tally.RecordResponse(message, isQueue);
         }
     }
 }
 
-internal readonly record struct TallySnapshot(long TableWrites, long TableTransactions, long TableReads, long TableCreates, long QueueOperations)
+/// <param name="TableBytesRead">Bytes of the response bodies of table reads.</param>
+internal readonly record struct TallySnapshot(long TableWrites, long TableTransactions, long TableReads, long TableCreates, long QueueOperations, long TableBytesRead)
 {
     public static TallySnapshot operator -(TallySnapshot a, TallySnapshot b) => new(
         a.TableWrites - b.TableWrites,
         a.TableTransactions - b.TableTransactions,
         a.TableReads - b.TableReads,
         a.TableCreates - b.TableCreates,
-        a.QueueOperations - b.QueueOperations);
+        a.QueueOperations - b.QueueOperations,
+        a.TableBytesRead - b.TableBytesRead);
 }

@@ -126,8 +126,8 @@ internal static class CostBenchmark
         {
             var gbSeconds = billedSecondsPerHour * PriceTable.HoursPerMonth * memory / 1024.0;
             var label = memory == PriceTable.InstanceMemoryMB
-                ? $"Functions execution time, {memory} MB instance (infra default)"
-                : $"[alternative, not in the total] execution time at {memory} MB";
+                ? $"Functions execution time in GB-s, {memory} MB instance (infra default)"
+                : $"[alternative, not in the total] execution time in GB-s at {memory} MB";
             lines.Add((label, string.Create(Inv, $"US${PriceTable.PerGigabyteSecond} / GB-s, {PriceTable.FreeGigabyteSecondsPerMonth:N0} GB-s free a month; >= {PriceTable.MinimumBillableSeconds:0} s per activity period"),
                 gbSeconds, Math.Max(0, gbSeconds - PriceTable.FreeGigabyteSecondsPerMonth) * PriceTable.PerGigabyteSecond, gbSeconds * PriceTable.PerGigabyteSecond));
         }

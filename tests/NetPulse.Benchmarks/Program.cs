@@ -17,6 +17,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(Arg(1, 360), args.Length > 2 ? Arg(2, 0) : null, cancel.Token),
     "cost" => await CostBenchmark.RunAsync(Arg(1, 300), Arg(2, 100), args.Length > 3 ? Arg(3, 0) : null, cancel.Token),
     "freshness" => await FreshnessBenchmark.RunAsync(Arg(1, 150), Arg(2, 100), args.Length > 3 ? Arg(3, 0) : null, cancel.Token),
+    "api" => await ApiBenchmark.RunAsync(Arg(1, 25), cancel.Token),
     _ => Usage(),
 };
 
@@ -26,5 +27,6 @@ static int Usage()
     Console.Error.WriteLine("       NetPulse.Benchmarks ingest [batches=360] [concurrency=host.json batchSize+newBatchThreshold]");
     Console.Error.WriteLine("       NetPulse.Benchmarks cost [seconds=300] [targets=100] [what-if maxPollingInterval seconds]");
     Console.Error.WriteLine("       NetPulse.Benchmarks freshness [seconds=150] [targets=100] [what-if maxPollingInterval seconds]");
+    Console.Error.WriteLine("       NetPulse.Benchmarks api [repetitions=25]");
     return 2;
 }
