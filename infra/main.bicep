@@ -41,13 +41,13 @@ param storageSku string = 'Standard_LRS'
 @maxLength(30)
 param tablePrefix string = ''
 
-@description('Memory per Function App instance in MB.')
+@description('Memory per Function App instance in MB. Execution time is billed per GB-s with a 1 s minimum per burst, and a 10 s batch is its own burst: 512 MB costs a quarter of 2048 MB and is ample for this workload.')
 @allowed([
   512
   2048
   4096
 ])
-param functionInstanceMemoryMB int = 2048
+param functionInstanceMemoryMB int = 512
 
 @description('Most instances the Function App scales out to.')
 @minValue(1)
@@ -152,6 +152,19 @@ param reminderSchedule string = '0 */15 * * * *'
 
 @description('The daily report run. Hourly, because a report day ends at local midnight of timeZone while timers run on UTC: each run reports the days that have ended and are not yet reported.')
 param reportSchedule string = '0 15 * * * *'
+
+@description('How many finished days back each report run looks for days not yet reported or emailed (a missed run); 1-31.')
+@minValue(1)
+@maxValue(31)
+param reportCatchUpDays int = 7
+
+@description('A report day is built this long after its local midnight, so batches on their way are in it (hh:mm:ss).')
+param reportSettleDelay string = '00:10:00'
+
+@description('Latency charts (inline PNGs) per report email, worst-graded targets first; 0-200.')
+@minValue(0)
+@maxValue(200)
+param reportMaxChartsPerEmail int = 20
 
 // ---------- access for the deploying principal and the probe ----------
 
@@ -259,6 +272,9 @@ module staticWebApp 'app/staticwebapp.bicep' = {
   }
 }
 
+// The dashboard's origins: the Function App's CORS setting and the API's own setting list the same ones.
+var dashboardOrigins = concat([staticWebApp.outputs.url], additionalCorsOrigins)
+
 module functionApp 'app/functions.bicep' = {
   name: '${deployment().name}-functions'
   params: {
@@ -269,7 +285,7 @@ module functionApp 'app/functions.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
-    corsAllowedOrigins: concat([staticWebApp.outputs.url], additionalCorsOrigins)
+    corsAllowedOrigins: dashboardOrigins
   }
 }
 
@@ -323,6 +339,7 @@ module functionSettings 'app/functions-settings.bicep' = {
       table: storage.outputs.tableEndpoint
     }
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    corsAllowedOrigins: dashboardOrigins
     pingBatchQueueName: pingBatchQueueName
     alertQueueName: alertQueueName
     tablePrefix: tablePrefix
@@ -357,6 +374,11 @@ module functionSettings 'app/functions-settings.bicep' = {
     }
     probeSilentAfter: probeSilentAfter
     compactionSettleDelay: compactionSettleDelay
+    reports: {
+      catchUpDays: reportCatchUpDays
+      settleDelay: reportSettleDelay
+      maxChartsPerEmail: reportMaxChartsPerEmail
+    }
   }
 }
 

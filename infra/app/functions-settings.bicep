@@ -18,6 +18,9 @@ param storageEndpoints {
 @description('Application Insights connection string.')
 param applicationInsightsConnectionString string
 
+@description('Origins allowed to call the HTTP API from a browser: the same list as the Function App\'s CORS setting.')
+param corsAllowedOrigins string[]
+
 @description('Queue the probe sends its batches to.')
 param pingBatchQueueName string
 
@@ -74,6 +77,13 @@ param probeSilentAfter string
 @description('Compaction folds rounds older than this (hh:mm:ss).')
 param compactionSettleDelay string
 
+@description('Daily reports: days back a run catches up, delay after local midnight (hh:mm:ss), charts per email.')
+param reports {
+  catchUpDays: int
+  settleDelay: string
+  maxChartsPerEmail: int
+}
+
 resource functionApp 'Microsoft.Web/sites@2024-11-01' existing = {
   name: functionAppName
 }
@@ -105,6 +115,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     NetPulse__Storage__TablePrefix: tablePrefix
     // Ingestion writes alerts to this queue and SendAlert listens on AlertQueue: one value for both.
     NetPulse__Storage__AlertQueueName: alertQueueName
+    // The platform's CORS (siteConfig.cors, functions.bicep) answers browsers in Azure; this copy keeps the app's
+    // own setting (applied by the dev host) saying the same, so settings copied from Azure to a local run agree.
+    NetPulse__Api__AllowedOrigins: join(corsAllowedOrigins, ',')
 
     NetPulse__Smtp__Host: smtp.host
     NetPulse__Smtp__Port: string(smtp.port)
@@ -128,5 +141,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
 
     NetPulse__Watchdog__SilentAfter: probeSilentAfter
     NetPulse__Compaction__SettleDelay: compactionSettleDelay
+
+    NetPulse__Reports__CatchUpDays: string(reports.catchUpDays)
+    NetPulse__Reports__SettleDelay: reports.settleDelay
+    NetPulse__Reports__MaxChartsPerEmail: string(reports.maxChartsPerEmail)
   }
 }

@@ -122,7 +122,7 @@ internal static class CostBenchmark
         var executionCostAfterGrant = Math.Max(0, executionsPerMonth - PriceTable.FreeExecutionsPerMonth) / 1e6 * PriceTable.ExecutionsPerMillion;
         lines.Add(("Functions executions (Flex Consumption, on demand)", string.Create(Inv, $"US${PriceTable.ExecutionsPerMillion} / million, {PriceTable.FreeExecutionsPerMonth:N0} free a month"),
             executionsPerMonth, executionCostAfterGrant, executionCost));
-        foreach (var memory in new[] { PriceTable.InstanceMemoryMB, PriceTable.SmallInstanceMemoryMB })
+        foreach (var memory in new[] { PriceTable.InstanceMemoryMB, PriceTable.AlternativeInstanceMemoryMB })
         {
             var gbSeconds = billedSecondsPerHour * PriceTable.HoursPerMonth * memory / 1024.0;
             var label = memory == PriceTable.InstanceMemoryMB

@@ -27,11 +27,11 @@ internal static class PriceTable
     /// <summary>...and rounds it up to this step.</summary>
     public const double BillableStepSeconds = 0.1;
 
-    /// <summary>infra/main.bicep's functionInstanceMemoryMB (Flex Consumption's default instance size).</summary>
-    public const int InstanceMemoryMB = 2048;
+    /// <summary>infra/main.bicep's functionInstanceMemoryMB (the smallest Flex Consumption instance).</summary>
+    public const int InstanceMemoryMB = 512;
 
-    /// <summary>The smallest Flex Consumption instance, shown as the alternative.</summary>
-    public const int SmallInstanceMemoryMB = 512;
+    /// <summary>Flex Consumption's portal default, shown as the alternative.</summary>
+    public const int AlternativeInstanceMemoryMB = 2048;
 
     public static double PerTenThousand(BillingLine line) => line switch
     {
