@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NetPulse.DevHost.Triggers;
 using NetPulse.Monitoring;
+using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Hosting;
 
 namespace NetPulse.DevHost;
@@ -41,6 +42,7 @@ public static class DevHostApplication
         builder.Logging.AddFilter("Azure.Core", LogLevel.Error);
 
         builder.Services.AddNetPulseMonitoring(builder.Configuration);
+        builder.Services.AddNetPulseApiCors();
         builder.Host.ConfigureWebJobs(webJobs =>
         {
             webJobs.AddAzureStorageCoreServices();
@@ -59,7 +61,7 @@ public static class DevHostApplication
 
         configure?.Invoke(builder);
         var app = builder.Build();
-        app.MapNetPulseApi();
+        app.MapNetPulseApiWithoutKeys();
         return app;
     }
 

@@ -2,8 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Hosting;
 using NetPulse.Monitoring.Ingestion;
+using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring;
@@ -33,7 +35,8 @@ public static class MonitoringServiceCollectionExtensions
             }
         });
         services.AddNetPulseAlerts(configuration);
-        services.TryAddSingleton<HealthHandler>();
+        services.AddNetPulseReports(configuration);
+        services.AddNetPulseApi(configuration);
         return services;
     }
 }

@@ -44,7 +44,10 @@ public sealed partial class CompositionTests : IDisposable
     public void The_function_classes_are_the_ones_the_issue_names()
     {
         Assert.Equal(
-            ["Compact", "Health", "IngestBatch", "RemindAlerts", "SendAlert", "Watchdog"],
+            [
+                "Compact", "DailyReport", "Export", "Health", "Incidents", "IngestBatch", "OpenApi", "RebuildReport", "RemindAlerts", "Report",
+                "Reports", "SendAlert", "Target", "TargetSeries", "Targets", "Watchdog",
+            ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
     }
 
@@ -104,7 +107,8 @@ public sealed partial class CompositionTests : IDisposable
             .ToList();
 
         Assert.Equal(
-            [TriggerSettings.AlertQueue, TriggerSettings.CompactionSchedule, TriggerSettings.PingBatchQueue, TriggerSettings.ReminderSchedule, TriggerSettings.WatchdogSchedule],
+            [TriggerSettings.AlertQueue, TriggerSettings.CompactionSchedule, TriggerSettings.PingBatchQueue, TriggerSettings.ReminderSchedule, TriggerSettings.ReportSchedule,
+             TriggerSettings.WatchdogSchedule],
             named);
         Assert.All(named, n => Assert.False(string.IsNullOrWhiteSpace(sample.GetValueOrDefault(n)), $"{n} has no value in {SampleSettings.Path}"));
         Assert.All(named, n => Assert.Equal(TriggerSettings.Defaults[n], sample[n]));

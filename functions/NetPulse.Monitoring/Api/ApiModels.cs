@@ -89,5 +89,5 @@ public sealed record IncidentView
     public string? GroupedUnderIncidentId { get; init; }
 }
 
-/// <summary>GET /api/reports.</summary>
-public sealed record ReportDateList(IReadOnlyList<string> Dates);
+/// <summary>GET /api/reports: the reported dates newest first, and the same days' summaries (grades, counts).</summary>
+public sealed record ReportDateList(IReadOnlyList<string> Dates, IReadOnlyList<Reports.DailyReportSummary> Reports);

@@ -9,7 +9,7 @@ namespace NetPulse.Monitoring.Api;
 /// A JSON answer written with <see cref="ApiJsonContext"/>. It needs no services from the request, so a test runs
 /// it on a bare <see cref="DefaultHttpContext"/>, and it exposes status and value for tests that stop short of the body.
 /// </summary>
-public sealed class ApiJsonResult<T> : IResult, IStatusCodeHttpResult, IValueHttpResult<T>, IContentTypeHttpResult
+public sealed class ApiJsonResult<T> : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IContentTypeHttpResult
 {
     private readonly JsonTypeInfo<T> _typeInfo;
 

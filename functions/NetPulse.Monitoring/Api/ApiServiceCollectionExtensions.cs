@@ -4,13 +4,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Hosting;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Api;
 
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>The HTTP API's handlers and "NetPulse:Api" options; the readers they use come from ingestion's registrations.</summary>
+    /// <summary>The HTTP API's handlers and "NetPulse:Api" options; the readers they use come from ingestion's and reports' registrations.</summary>
     public static IServiceCollection AddNetPulseApi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -28,7 +29,9 @@ public static class ApiServiceCollectionExtensions
             sp.GetRequiredService<TargetViews>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new IncidentsHandler(
             sp.GetRequiredService<IncidentReader>(), sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new ExportHandler(sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ReportsHandler(sp.GetRequiredService<ReportReader>()));
+        services.TryAddSingleton(sp => new ExportHandler(
+            sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

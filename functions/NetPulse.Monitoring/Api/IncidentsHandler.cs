@@ -38,6 +38,9 @@ public sealed class IncidentsHandler
         var type = ApiRequest.Choice(request, Type, Types);
         var state = ApiRequest.Choice(request, State, States) ?? "all";
         string? probeId = null, targetName = null;
+
+        // A new installation answers with nothing rather than a storage error.
+        await _tables.EnsureCreatedAsync(cancellationToken);
         if (ApiRequest.Query(request, ApiRequest.Target) is { } id)
         {
             (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Target);

@@ -44,7 +44,7 @@ internal static class SeriesPoints
     public static List<SeriesPoint> FromRollups(IReadOnlyList<Rollup> rollups, int stepSeconds)
     {
         var points = new List<SeriesPoint>();
-        foreach (var step in rollups.Where(r => r.Statistics.Count > 0).GroupBy(r => StepStart(r.Start, stepSeconds)))
+        foreach (var step in rollups.Where(r => r.Statistics.Count > 0).OrderBy(r => r.Start).GroupBy(r => StepStart(r.Start, stepSeconds)))
         {
             var parts = step.ToList();
             points.Add(Point(step.Key, parts.Count == 1 ? parts[0].Statistics : Merge(parts)));

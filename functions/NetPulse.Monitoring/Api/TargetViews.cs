@@ -13,6 +13,7 @@ internal sealed class TargetViews(
     public async Task<TargetList> ListAsync(CancellationToken cancellationToken)
     {
         var generatedAt = time.GetUtcNow();
+        await tables.EnsureCreatedAsync(cancellationToken);
         var probesRead = targets.GetProbesAsync(cancellationToken);
         var targetsRead = targets.GetTargetsAsync(cancellationToken: cancellationToken);
         await Task.WhenAll(probesRead, targetsRead);
@@ -37,6 +38,7 @@ internal sealed class TargetViews(
     public async Task<(TargetView View, TargetStatus Status)?> GetAsync(string probeId, string targetName, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await tables.EnsureCreatedAsync(cancellationToken);
         var probeRead = tables.Targets.GetEntityIfExistsAsync<TableEntity>(
             TableKeys.TargetsPartition(probeId), TableKeys.ProbeRow, cancellationToken: cancellationToken);
         var targetsRead = TargetsOfAsync(probeId, cancellationToken);

@@ -39,6 +39,12 @@ public static class NetPulseApi
             handler.SeriesAsync(request, id, cancellationToken));
         api.MapGet(IncidentsRoute, (IncidentsHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
             handler.ListAsync(request, cancellationToken));
+        api.MapGet(ReportsRoute, (ReportsHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.ListAsync(request, cancellationToken));
+        api.MapGet(ReportRoute, (ReportsHandler handler, HttpRequest request, string date, CancellationToken cancellationToken) =>
+            handler.GetAsync(request, date, cancellationToken));
+        api.MapPost(RebuildReportRoute, (ReportsHandler handler, HttpRequest request, string date, CancellationToken cancellationToken) =>
+            handler.RebuildAsync(request, date, cancellationToken));
         api.MapGet(ExportRoute, (ExportHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
             handler.ExportAsync(request, cancellationToken));
         api.MapGet(OpenApiRoute, (OpenApiHandler handler, HttpRequest request) => handler.Get(request));

@@ -22,6 +22,9 @@ public static class TriggerSettings
     /// <summary>NCRONTAB of the scan for open incidents that are due a reminder email.</summary>
     public const string ReminderSchedule = nameof(ReminderSchedule);
 
+    /// <summary>NCRONTAB of the daily report run: hourly, since a report day ends at local midnight and timers run on UTC.</summary>
+    public const string ReportSchedule = nameof(ReportSchedule);
+
     /// <summary>The storage account the triggers poll (a connection string, or identity-based settings under this prefix).</summary>
     public const string Storage = "AzureWebJobsStorage";
 
@@ -36,6 +39,8 @@ public static class TriggerSettings
         [WatchdogSchedule] = "0 * * * * *",
         // Every 15 minutes: reminders come hours apart, a quarter of an hour late is fine.
         [ReminderSchedule] = "0 */15 * * * *",
+        // Minute 15 of every hour: each run reports the days that ended (plus the settle delay) and are not yet reported.
+        [ReportSchedule] = "0 15 * * * *",
     };
 
     /// <summary>The setting's value, or its default.</summary>

@@ -32,8 +32,11 @@ public sealed record DailyReport
     /// <summary>Ordered worst grade first, then by probe and name.</summary>
     public required IReadOnlyList<TargetDayReport> Targets { get; init; }
 
-    /// <summary>Probe-silent incidents overlapping the day: times when no target's rounds arrived.</summary>
+    /// <summary>Probe-silent incidents overlapping the day (times when no target's rounds arrived), oldest first, at most <see cref="ReportCalculator.MaxIncidentsListed"/>.</summary>
     public IReadOnlyList<ReportIncident> ProbeIncidents { get; init; } = [];
+
+    /// <summary>Probe-silent incidents overlapping the day beyond those listed.</summary>
+    public int ProbeIncidentsNotListed { get; init; }
 }
 
 /// <summary>One line of the list of reported days.</summary>

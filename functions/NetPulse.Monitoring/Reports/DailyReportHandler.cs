@@ -12,7 +12,8 @@ public sealed record DailyReportRun(IReadOnlyList<DateOnly> Built, IReadOnlyList
 /// <summary>
 /// Run by a timer (hourly, so a day is reported soon after local midnight whatever the zone): builds every
 /// finished day of the last <see cref="ReportOptions.CatchUpDays"/> that has no report yet, oldest first, and
-/// emails each built day that has not been emailed, once. A day is finished <see cref="ReportOptions.SettleDelay"/>
+/// emails each built day that has not been emailed, once (a day with no rounds and no silent probe is stored
+/// but not mailed). A day is finished <see cref="ReportOptions.SettleDelay"/>
 /// after its local midnight. Days before the first stored round are skipped. Any failure escapes: the next
 /// run picks up where this one stopped, since "built" and "emailed" are recorded per day.
 /// </summary>
@@ -80,8 +81,13 @@ public sealed class DailyReportHandler
                 built.Add(date);
                 _logger.LogInformation(
                     "Report of {ReportDate} built: {TargetCount} targets, {GradeF} graded F", date, report.Targets.Count, report.Grades.F);
+                if (report.Targets.Count == 0 && report.ProbeIncidents.Count == 0)
+                {
+                    // No rounds and no probe-silent incident: as far as storage knows nothing ran, and a mail would say nothing.
+                    continue;
+                }
             }
-            else if (summary.Emailed)
+            else if (summary.Emailed || (summary.TargetCount == 0 && summary.IncidentCount == 0))
             {
                 continue;
             }

@@ -55,6 +55,11 @@ internal sealed class ReportBuilder
         }
 
         var sorted = ReportOrder.Sort(reports);
+        var silent = incidents
+            .Where(i => i.Type == IncidentType.ProbeSilent && ReportCalculator.Overlaps(i, day))
+            .OrderBy(i => i.Start)
+            .ThenBy(i => i.Id, StringComparer.Ordinal)
+            .ToList();
         return new DailyReport
         {
             Date = date,
@@ -63,11 +68,8 @@ internal sealed class ReportBuilder
             To = day.To,
             Grades = GradeCounts.Of(sorted.Select(t => t.Grade)),
             Targets = sorted,
-            ProbeIncidents = [.. incidents
-                .Where(i => i.Type == IncidentType.ProbeSilent && ReportCalculator.Overlaps(i, day))
-                .OrderBy(i => i.Start)
-                .ThenBy(i => i.Id, StringComparer.Ordinal)
-                .Select(i => ReportCalculator.ToProbeIncident(i, day))],
+            ProbeIncidents = [.. silent.Take(ReportCalculator.MaxIncidentsListed).Select(i => ReportCalculator.ToProbeIncident(i, day))],
+            ProbeIncidentsNotListed = Math.Max(0, silent.Count - ReportCalculator.MaxIncidentsListed),
         };
     }
 

@@ -23,11 +23,28 @@ internal static class ReportChart
     private static readonly Color Threshold = Color.FromHex("#d62728");
     private static readonly Color Downtime = Color.FromHex("#d62728").WithAlpha(0.18);
 
+    /// <summary>
+    /// SkiaSharp's dependency-free native asset cannot ask fontconfig for a family by name, so the sans font
+    /// Debian's fonts-dejavu-core installs is registered by its file; elsewhere ScottPlot's default applies.
+    /// </summary>
+    private static readonly Lazy<string> FontFamily = new(() =>
+    {
+        const string DejaVuSans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+        if (!File.Exists(DejaVuSans))
+        {
+            return Fonts.Default;
+        }
+
+        Fonts.AddFontFile("DejaVu Sans", DejaVuSans, bold: false, italic: false);
+        return "DejaVu Sans";
+    });
+
     public static byte[] RenderPng(TargetDayReport target, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(zone);
         using var plot = new Plot();
+        plot.Font.Set(FontFamily.Value);
         var series = target.Series;
         var step = series.StepSeconds / 3600.0;
         var dayHours = series.P50Ms.Count * step;

@@ -162,11 +162,7 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
     {
         var text = new StringBuilder();
         text.Append("NetPulse daily report\n\n").Append(lead).Append("\n\n");
-        text.Append(string.Join(" | ", SummaryHeaders)).Append('\n');
-        foreach (var target in report.Targets)
-        {
-            text.Append(string.Join(" | ", SummaryRow(target))).Append('\n');
-        }
+        AppendTable(text, SummaryHeaders, report.Targets.Select(SummaryRow).ToList());
 
         if (charts.Count > 0)
         {
@@ -194,11 +190,7 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
         }
         else
         {
-            text.Append(string.Join(" | ", IncidentHeaders)).Append('\n');
-            foreach (var row in incidents.Take(MaxIncidentRows).Select(i => IncidentRow(report, i.Target, i.Incident)))
-            {
-                text.Append(string.Join(" | ", row)).Append('\n');
-            }
+            AppendTable(text, IncidentHeaders, incidents.Take(MaxIncidentRows).Select(i => IncidentRow(report, i.Target, i.Incident)).ToList());
 
             if (incidents.Count > MaxIncidentRows)
             {
@@ -208,6 +200,21 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
 
         text.Append("\n-- \nNetPulse. The attached CSV has every figure of every target.\n");
         return text.ToString();
+    }
+
+    /// <summary>Columns padded to their widest cell, for mail clients that show plain text in a fixed font.</summary>
+    private static void AppendTable(StringBuilder text, IReadOnlyList<string> headers, List<List<string>> rows)
+    {
+        var widths = headers.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToList();
+        void Row(IReadOnlyList<string> cells) =>
+            text.AppendJoin(" | ", cells.Select((c, i) => i == cells.Count - 1 ? c : c.PadRight(widths[i]))).Append('\n');
+
+        Row(headers);
+        text.AppendJoin("-+-", widths.Select(w => new string('-', w))).Append('\n');
+        foreach (var row in rows)
+        {
+            Row(row);
+        }
     }
 
     private static readonly string[] SummaryHeaders =

@@ -13,7 +13,7 @@ namespace NetPulse.Monitoring.Reports;
 /// and one row per target in a partition of its own, keyed by local date, probe and target key. Target rows
 /// are written first and the summary last, so a summary row means the day was built completely.
 /// </summary>
-internal sealed class ReportStore
+internal sealed class ReportStore : IDisposable
 {
     /// <summary>The partition of the per-day summary rows, one row per local date.</summary>
     public const string DaysPartition = "days";
@@ -38,6 +38,8 @@ internal sealed class ReportStore
     }
 
     public TableClient Table { get; }
+
+    public void Dispose() => _creating.Dispose();
 
     /// <summary>"2026-03-29": the row key of a day's summary and the partition key of its targets' rows.</summary>
     public static string DateKey(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -91,7 +93,10 @@ internal sealed class ReportStore
 
         var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r))
             .Concat(stale.Select(s => new TableTransactionAction(TableTransactionActionType.Delete, s, ETag.All)));
-        await IncidentStore.SubmitAsync(Table, actions, cancellationToken);
+        foreach (var transaction in BySize(actions))
+        {
+            await IncidentStore.SubmitAsync(Table, transaction, cancellationToken);
+        }
 
         var summary = new TableEntity(DaysPartition, partition)
         {
@@ -99,9 +104,11 @@ internal sealed class ReportStore
             [nameof(DailyReportSummary.From)] = report.From,
             [nameof(DailyReportSummary.To)] = report.To,
             [nameof(DailyReportSummary.TargetCount)] = report.Targets.Count,
-            [nameof(DailyReportSummary.IncidentCount)] = report.Targets.Sum(t => t.IncidentCount) + report.ProbeIncidents.Count,
+            [nameof(DailyReportSummary.IncidentCount)] =
+                report.Targets.Sum(t => t.IncidentCount) + report.ProbeIncidents.Count + report.ProbeIncidentsNotListed,
             [nameof(DailyReportSummary.Grades)] = JsonSerializer.Serialize(report.Grades, Json),
             [nameof(DailyReport.ProbeIncidents)] = JsonSerializer.Serialize(report.ProbeIncidents, Json),
+            [nameof(DailyReport.ProbeIncidentsNotListed)] = report.ProbeIncidentsNotListed,
         };
         await Table.UpsertEntityAsync(summary, TableUpdateMode.Merge, cancellationToken);
     }
@@ -167,6 +174,7 @@ internal sealed class ReportStore
             ProbeIncidents = summaryRow.GetString(nameof(DailyReport.ProbeIncidents)) is { Length: > 0 } json
                 ? JsonSerializer.Deserialize<List<ReportIncident>>(json, Json) ?? []
                 : [],
+            ProbeIncidentsNotListed = summaryRow.GetInt32(nameof(DailyReport.ProbeIncidentsNotListed)) ?? 0,
         };
     }
 
@@ -195,6 +203,36 @@ internal sealed class ReportStore
         }
 
         return figures;
+    }
+
+    /// <summary>
+    /// Cuts a day's actions into transactions the service accepts: at most 100 actions and well under its
+    /// 4 MiB body, where each report travels as Base64 (a worst-case target day is some 33 KB of JSON).
+    /// </summary>
+    internal static IEnumerable<List<TableTransactionAction>> BySize(IEnumerable<TableTransactionAction> actions)
+    {
+        const int MaxActions = 100;
+        const long MaxBytes = 2_500_000;
+        const long PerAction = 2_000;
+        var chunk = new List<TableTransactionAction>();
+        long bytes = 0;
+        foreach (var action in actions)
+        {
+            var size = PerAction + (action.Entity is TargetReportEntity row ? (row.Report.Length * 4L / 3) + (row.Figures.Length * 2L) : 0);
+            if (chunk.Count == MaxActions || (chunk.Count > 0 && bytes + size > MaxBytes))
+            {
+                yield return chunk;
+                (chunk, bytes) = ([], 0);
+            }
+
+            chunk.Add(action);
+            bytes += size;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
     }
 
     private static TargetReportEntity ToEntity(string partition, TargetDayReport target) => new()

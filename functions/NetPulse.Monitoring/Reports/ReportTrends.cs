@@ -15,6 +15,9 @@ internal static class ReportTrends
     private const double MedianMinMs = 1;
     private const double LossPoints = 0.5;
 
+    /// <summary>Figures are stored as computed: 99.95 - 99.85 must count as the 0.1 points it is.</summary>
+    private const double Tolerance = 1e-9;
+
     public static TrendFigures FiguresOf(TargetDayReport target)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -64,9 +67,9 @@ internal static class ReportTrends
             return TrendDirection.Worse;
         }
 
-        var better = (today.UptimePercent - average.UptimePercent >= UptimePoints)
-                     || (today.P50Ms is { } p50 && average.P50Ms is { } a50 && p50 * MedianRatio <= a50 && a50 - p50 >= MedianMinMs)
-                     || (average.LossPercent - today.LossPercent >= LossPoints);
+        var better = AtLeast(today.UptimePercent - average.UptimePercent, UptimePoints)
+                     || (today.P50Ms is { } p50 && average.P50Ms is { } a50 && AtLeast(a50 - p50 * MedianRatio, 0) && AtLeast(a50 - p50, MedianMinMs))
+                     || AtLeast(average.LossPercent - today.LossPercent, LossPoints);
         return better ? TrendDirection.Better : TrendDirection.Steady;
     }
 
@@ -76,23 +79,25 @@ internal static class ReportTrends
         ArgumentNullException.ThrowIfNull(today);
         ArgumentNullException.ThrowIfNull(average);
         var worse = new List<string>();
-        if (average.UptimePercent - today.UptimePercent >= UptimePoints)
+        if (AtLeast(average.UptimePercent - today.UptimePercent, UptimePoints))
         {
             worse.Add("uptime");
         }
 
-        if (today.P50Ms is { } p50 && average.P50Ms is { } a50 && p50 >= a50 * MedianRatio && p50 - a50 >= MedianMinMs)
+        if (today.P50Ms is { } p50 && average.P50Ms is { } a50 && AtLeast(p50 - a50 * MedianRatio, 0) && AtLeast(p50 - a50, MedianMinMs))
         {
             worse.Add("median");
         }
 
-        if (today.LossPercent - average.LossPercent >= LossPoints)
+        if (AtLeast(today.LossPercent - average.LossPercent, LossPoints))
         {
             worse.Add("loss");
         }
 
         return worse;
     }
+
+    private static bool AtLeast(double? difference, double limit) => difference >= limit - Tolerance;
 
     private static double? Mean(IEnumerable<double?> values)
     {

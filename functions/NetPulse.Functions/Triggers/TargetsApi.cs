@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using NetPulse.Monitoring.Api;
+using NetPulse.Monitoring.Hosting;
+
+namespace NetPulse.Functions.Triggers;
+
+/// <summary>GET /api/targets, /api/targets/{id}, /api/targets/{id}/series: the dev host's routes and handler.</summary>
+public sealed class TargetsApi(TargetsHandler handler)
+{
+    [Function("Targets")]
+    public Task<IResult> List(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = NetPulseApi.TargetsRoute)] HttpRequest request, CancellationToken cancellationToken) =>
+        handler.ListAsync(request, cancellationToken);
+
+    [Function("Target")]
+    public Task<IResult> Get(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = NetPulseApi.TargetRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        handler.GetAsync(request, id, cancellationToken);
+
+    [Function("TargetSeries")]
+    public Task<IResult> Series(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = NetPulseApi.SeriesRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        handler.SeriesAsync(request, id, cancellationToken);
+}
