@@ -62,11 +62,14 @@ echo "==> building and serving the dashboard on http://127.0.0.1:5173 (log in .n
 pids+=($!)
 wait_port 5173 dashboard
 
-echo "==> starting the probe (loopback targets from probe/NetPulse.Probe/targets.json); Ctrl+C stops everything"
+echo "==> NetPulse is running: dashboard http://127.0.0.1:5173, API http://127.0.0.1:7071/api, mail in .netpulse/mail"
+echo "==> starting the probe (loopback targets from probe/NetPulse.Probe/targets.json); it prints each batch it sends; Ctrl+C stops everything"
 if [ "$(id -u)" -ne 0 ]; then
   echo "    (not root: the probe falls back to System.Net.NetworkInformation.Ping; see README 'ICMP permissions')"
 fi
 dotnet run --project probe/NetPulse.Probe -c Release --no-build -- run \
-  --Probe:Spool:Path="$data/spool" --Probe:Id=local-probe &
+  --Probe:Spool:Path="$data/spool" --Probe:Id=local-probe \
+  --Logging:LogLevel:NetPulse.Probe.Sending=Debug --Logging:Console:FormatterName=simple \
+  --Logging:Console:FormatterOptions:SingleLine=true --Logging:Console:FormatterOptions:TimestampFormat="HH:mm:ss " &
 pids+=($!)
 wait "${pids[-1]}"

@@ -88,6 +88,7 @@ public sealed partial class QueueSender : BackgroundService
 
                 // Not cancellable: the queue has the batch, so the spool must learn it even when stopping.
                 await _spool.MarkSentAsync(batch.Sequence, CancellationToken.None);
+                LogSent(batch.Sequence, batch.WindowStart, batch.Body.Length, _queue.Name);
                 if (outageSince is { } since)
                 {
                     LogRecovered(_queue.Name, _time.GetUtcNow() - since, failures, _spool.Status.BatchCount);
@@ -218,6 +219,9 @@ public sealed partial class QueueSender : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} is unreachable ({Reason}); probing goes on, {Backlog} batches wait in the spool and sending retries with back-off")]
     private partial void LogOutage(string queue, string reason, int backlog);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sent batch {Sequence} (samples from {WindowStart:u}, {Bytes} bytes) to queue {Queue}")]
+    private partial void LogSent(long sequence, DateTimeOffset windowStart, int bytes, string queue);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Send attempt {Attempt} failed: {Reason}")]
     private partial void LogStillDown(int attempt, string reason);
