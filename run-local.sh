@@ -10,12 +10,20 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 data="$PWD/.netpulse"
 mkdir -p "$data/azurite" "$data/spool" "$data/mail" "$data/logs"
 
+# Each part runs in its own session (setsid), so Ctrl+C reaches only this script, which then stops
+# them in order.
 pids=()
 cleanup() {
   trap - EXIT INT TERM
   echo; echo "==> stopping"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  # Newest first, each waited for: the dev host releases its blob leases on Azurite as it stops, so
+  # Azurite must outlive it.
+  for ((i=${#pids[@]}-1; i>=0; i--)); do
+    pid=${pids[i]}
+    kill "$pid" 2>/dev/null || continue
+    for _ in $(seq 1 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
 }
 trap cleanup EXIT INT TERM
 
@@ -32,7 +40,7 @@ if port_open 10001; then
   echo "==> Azurite already listens on 127.0.0.1:10000-10002; using it"
 else
   echo "==> starting Azurite (data in .netpulse/azurite, log in .netpulse/logs/azurite.log)"
-  node tools/azurite/node_modules/azurite/dist/src/azurite.js \
+  setsid node tools/azurite/node_modules/azurite/dist/src/azurite.js \
     --location "$data/azurite" --disableTelemetry --skipApiVersionCheck --loose \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     >"$data/logs/azurite.log" 2>&1 &
@@ -48,7 +56,7 @@ if [ -d functions/NetPulse.DevHost ]; then
   NetPulse__Smtp__Host="" NetPulse__Smtp__PickupFolder="$data/mail" \
   NetPulse__Smtp__From="NetPulse <netpulse@localhost>" NetPulse__Smtp__To="you@localhost" \
   ASPNETCORE_URLS="http://127.0.0.1:7071" \
-    dotnet run --project functions/NetPulse.DevHost -c Release --no-build \
+    setsid bash -c 'cd functions/NetPulse.DevHost/bin/Release/net10.0 && exec dotnet NetPulse.DevHost.dll' \
     >"$data/logs/functions.log" 2>&1 &
   pids+=($!)
   wait_port 7071 "Functions dev host"
@@ -57,7 +65,7 @@ fi
 echo "==> building and serving the dashboard on http://127.0.0.1:5173 (log in .netpulse/logs/web.log)"
 (cd web && npm run build >/dev/null)
 # node directly, not npm: killing npm's pid would leave vite running
-(cd web && exec node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port 5173 --strictPort) \
+(cd web && exec setsid node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port 5173 --strictPort) \
   >"$data/logs/web.log" 2>&1 &
 pids+=($!)
 wait_port 5173 dashboard
@@ -67,7 +75,8 @@ echo "==> starting the probe (loopback targets from probe/NetPulse.Probe/targets
 if [ "$(id -u)" -ne 0 ]; then
   echo "    (not root: the probe falls back to System.Net.NetworkInformation.Ping; see README 'ICMP permissions')"
 fi
-dotnet run --project probe/NetPulse.Probe -c Release --no-build -- run \
+# The built binary directly, not "dotnet run": signals then reach the probe itself.
+setsid dotnet probe/NetPulse.Probe/bin/Release/net10.0/netpulse-probe.dll run \
   --Probe:Spool:Path="$data/spool" --Probe:Id=local-probe \
   --Logging:LogLevel:NetPulse.Probe.Sending=Debug --Logging:Console:FormatterName=simple \
   --Logging:Console:FormatterOptions:SingleLine=true --Logging:Console:FormatterOptions:TimestampFormat="HH:mm:ss " &
