@@ -113,21 +113,7 @@ internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageO
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.TargetsPartition(probeId)} and RowKey ge {TableKeys.ProbeRow}");
         await foreach (var entity in tables.Targets.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (entity.RowKey == TableKeys.ProbeRow)
-            {
-                state.ProbeRowExists = true;
-                state.CompactedThrough = entity.GetDateTimeOffset(nameof(ProbeEntity.CompactedThrough))?.ToUniversalTime();
-                state.SilentIncident = entity.GetString(nameof(ProbeEntity.SilentIncident));
-                state.SummaryPending = entity.GetBoolean(nameof(ProbeEntity.SummaryPending)) ?? false;
-                state.SummaryPendingFrom = entity.GetDateTimeOffset(nameof(ProbeEntity.SummaryPendingFrom))?.ToUniversalTime();
-                state.SummaryPendingSince = entity.GetDateTimeOffset(nameof(ProbeEntity.SummaryPendingSince))?.ToUniversalTime();
-                state.ProbeRowETag = entity.ETag;
-            }
-            else if (entity.RowKey.StartsWith(TableKeys.TargetRowPrefix, StringComparison.Ordinal))
-            {
-                var target = ToTarget(entity);
-                state.Targets[target.Name] = target;
-            }
+            Apply(state, entity);
         }
 
         return state;
@@ -191,24 +177,30 @@ internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageO
                 probes.Add(entity.PartitionKey, state);
             }
 
-            if (entity.RowKey == TableKeys.ProbeRow)
-            {
-                state.ProbeRowExists = true;
-                state.CompactedThrough = entity.GetDateTimeOffset(nameof(ProbeEntity.CompactedThrough))?.ToUniversalTime();
-                state.SilentIncident = entity.GetString(nameof(ProbeEntity.SilentIncident));
-                state.SummaryPending = entity.GetBoolean(nameof(ProbeEntity.SummaryPending)) ?? false;
-                state.SummaryPendingFrom = entity.GetDateTimeOffset(nameof(ProbeEntity.SummaryPendingFrom))?.ToUniversalTime();
-                state.SummaryPendingSince = entity.GetDateTimeOffset(nameof(ProbeEntity.SummaryPendingSince))?.ToUniversalTime();
-                state.ProbeRowETag = entity.ETag;
-            }
-            else if (entity.RowKey.StartsWith(TableKeys.TargetRowPrefix, StringComparison.Ordinal))
-            {
-                var target = ToTarget(entity);
-                state.Targets[target.Name] = target;
-            }
+            Apply(state, entity);
         }
 
         return [.. probes.Values.Where(p => p.ProbeRowExists).OrderBy(p => p.ProbeId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Folds one row of a probe's partition into its state: the probe row or a target row (others are ignored).</summary>
+    private static void Apply(ProbeState state, TableEntity entity)
+    {
+        if (entity.RowKey == TableKeys.ProbeRow)
+        {
+            state.ProbeRowExists = true;
+            state.CompactedThrough = entity.GetDateTimeOffset(nameof(ProbeEntity.CompactedThrough))?.ToUniversalTime();
+            state.SilentIncident = entity.GetString(nameof(ProbeEntity.SilentIncident));
+            state.SummaryPending = entity.GetBoolean(nameof(ProbeEntity.SummaryPending)) ?? false;
+            state.SummaryPendingFrom = entity.GetDateTimeOffset(nameof(ProbeEntity.SummaryPendingFrom))?.ToUniversalTime();
+            state.SummaryPendingSince = entity.GetDateTimeOffset(nameof(ProbeEntity.SummaryPendingSince))?.ToUniversalTime();
+            state.ProbeRowETag = entity.ETag;
+        }
+        else if (entity.RowKey.StartsWith(TableKeys.TargetRowPrefix, StringComparison.Ordinal))
+        {
+            var target = ToTarget(entity);
+            state.Targets[target.Name] = target;
+        }
     }
 
     private static TargetEntity ToTarget(TableEntity entity) => new()
