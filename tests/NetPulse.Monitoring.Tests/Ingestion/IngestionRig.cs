@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
@@ -14,6 +12,7 @@ using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Rollups;
 using NetPulse.Monitoring.Storage;
+using NetPulse.Testing;
 
 namespace NetPulse.Monitoring.Tests.Ingestion;
 
@@ -100,30 +99,7 @@ internal sealed class IngestionRig : IDisposable
         var dump = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var table in Tables.All.Where(t => tableNames.Length == 0 || tableNames.Contains(t.Name[Prefix.Length..])))
         {
-            var lines = new List<string>();
-            await foreach (var entity in table.QueryAsync<TableEntity>())
-            {
-                var text = new StringBuilder().Append(entity.PartitionKey).Append(" / ").Append(entity.RowKey);
-                foreach (var (key, value) in entity.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    if (key is "odata.etag" or "Timestamp" or "PartitionKey" or "RowKey")
-                    {
-                        continue;
-                    }
-
-                    text.Append(" | ").Append(key).Append('=').Append(value switch
-                    {
-                        byte[] bytes => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))[..16],
-                        BinaryData data => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data.ToArray()))[..16],
-                        DateTimeOffset time => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-                        _ => value?.ToString(),
-                    });
-                }
-
-                lines.Add(text.ToString());
-            }
-
+            var lines = await TableDump.LinesAsync(table);
             dump[table.Name[Prefix.Length..]] = lines;
         }
 

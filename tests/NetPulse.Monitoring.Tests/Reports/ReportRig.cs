@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
@@ -124,34 +123,7 @@ internal sealed class ReportRig : IDisposable
     }
 
     /// <summary>Every entity of the reports table, one line each, Timestamp and ETag left out.</summary>
-    public async Task<List<string>> DumpReportsAsync()
-    {
-        var lines = new List<string>();
-        await foreach (var entity in Reports.QueryAsync<TableEntity>())
-        {
-            var text = new StringBuilder().Append(entity.PartitionKey).Append(" / ").Append(entity.RowKey);
-            foreach (var (key, value) in entity.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                if (key is "odata.etag" or "Timestamp" or "PartitionKey" or "RowKey")
-                {
-                    continue;
-                }
-
-                text.Append(" | ").Append(key).Append('=').Append(value switch
-                {
-                    byte[] bytes => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)),
-                    BinaryData binary => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(binary.ToArray())),
-                    DateTimeOffset t => t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                    IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-                    _ => value?.ToString(),
-                });
-            }
-
-            lines.Add(text.ToString());
-        }
-
-        return lines;
-    }
+    public Task<List<string>> DumpReportsAsync() => TableDump.LinesAsync(Reports);
 
     public void Dispose() => _services.Dispose();
 }
