@@ -27,30 +27,8 @@ public sealed record PingBatch
     public int SampleCount => Targets.Sum(t => t.Samples.Count);
 }
 
-/// <summary>A target as the probe knows it, and its samples in this batch in time order.</summary>
-public sealed record TargetSamples
+/// <summary>A target's settings as the probe knows them, and its samples in this batch in time order.</summary>
+public sealed record TargetSamples : TargetSettings
 {
-    /// <summary>The target's name: unique per probe, 1–64 characters, no control characters. Text from config: escape it.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>The host as configured: an IPv4 or IPv6 address or a DNS name.</summary>
-    public required string Host { get; init; }
-
-    public string? Category { get; init; }
-
-    public string? Description { get; init; }
-
-    /// <summary>The probe's uplink (its gateway or ISP hop): when it is down, other targets' incidents group under it.</summary>
-    public bool Uplink { get; init; }
-
-    /// <summary>Milliseconds between this target's rounds.</summary>
-    public required int IntervalMs { get; init; }
-
-    /// <summary>Per-target override of the high-latency threshold, in milliseconds.</summary>
-    public int? LatencyThresholdMs { get; init; }
-
-    /// <summary>Per-target override of the packet-loss threshold, in percent.</summary>
-    public double? LossThresholdPercent { get; init; }
-
     public required IReadOnlyList<WireSample> Samples { get; init; }
 }

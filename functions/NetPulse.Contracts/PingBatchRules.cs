@@ -6,19 +6,10 @@ namespace NetPulse.Contracts;
 public static partial class PingBatchRules
 {
     public const int MaxProbeIdLength = 64;
-    public const int MaxTargetNameLength = 64;
-    public const int MaxHostLength = 253;
-    public const int MaxCategoryLength = 64;
-    public const int MaxDescriptionLength = 256;
     public const int MaxTargetsPerBatch = 1000;
 
     /// <summary>A batch window never spans more than an hour: offsets stay well inside an int and one UTC day or two.</summary>
     public const int MaxOffsetMs = 3_600_000;
-
-    /// <summary>Targets ping at most once a second, which keeps every sample in a slot of its own second.</summary>
-    public const int MinIntervalMs = 1000;
-
-    public const int MaxIntervalMs = 3_600_000;
 
     private static readonly DateTimeOffset EarliestWindow = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset LatestWindow = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -28,32 +19,6 @@ public static partial class PingBatchRules
 
     /// <summary>True when <paramref name="probeId"/> is a valid probe id.</summary>
     public static bool IsValidProbeId(string? probeId) => probeId is not null && ProbeIdPattern().IsMatch(probeId);
-
-    /// <summary>Null when <paramref name="name"/> is a valid target name, else what is wrong with it.</summary>
-    public static string? DescribeInvalidTargetName(string? name)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            return "must not be empty";
-        }
-
-        if (name.Length > MaxTargetNameLength)
-        {
-            return $"is {name.Length} characters; at most {MaxTargetNameLength} are allowed";
-        }
-
-        if (name.Any(char.IsControl))
-        {
-            return "must not contain control characters";
-        }
-
-        if (name.Trim().Length != name.Length)
-        {
-            return "must not start or end with white space";
-        }
-
-        return null;
-    }
 
     /// <exception cref="InvalidPingBatchException">The batch breaks a rule; the message names it.</exception>
     public static void Check(PingBatch batch)
@@ -104,40 +69,15 @@ public static partial class PingBatchRules
     private static void CheckTarget(TargetSamples target, int index)
     {
         var where = $"targets[{index}]";
-        if (DescribeInvalidTargetName(target.Name) is { } problem)
+        if (TargetSettings.DescribeInvalidName(target.Name) is { } nameProblem)
         {
-            throw Invalid($"{where}.name {problem}");
+            throw Invalid($"{where}.name {nameProblem}");
         }
 
         where = $"{where} ('{target.Name}')";
-        if (string.IsNullOrWhiteSpace(target.Host) || target.Host.Length > MaxHostLength || target.Host.Any(char.IsControl))
+        foreach (var (field, problem) in target.Problems())
         {
-            throw Invalid($"{where}.host must be 1-{MaxHostLength} characters without control characters");
-        }
-
-        if (target.Category is { Length: > MaxCategoryLength })
-        {
-            throw Invalid($"{where}.category is longer than {MaxCategoryLength} characters");
-        }
-
-        if (target.Description is { Length: > MaxDescriptionLength })
-        {
-            throw Invalid($"{where}.description is longer than {MaxDescriptionLength} characters");
-        }
-
-        if (target.IntervalMs is < MinIntervalMs or > MaxIntervalMs)
-        {
-            throw Invalid($"{where}.intervalMs is {target.IntervalMs}; it must be {MinIntervalMs}-{MaxIntervalMs}");
-        }
-
-        if (target.LatencyThresholdMs is <= 0 or > 60_000)
-        {
-            throw Invalid($"{where}.latencyThresholdMs is {target.LatencyThresholdMs}; it must be 1-60000");
-        }
-
-        if (target.LossThresholdPercent is { } loss && (double.IsNaN(loss) || loss <= 0 || loss > 100))
-        {
-            throw Invalid($"{where}.lossThresholdPercent is {loss}; it must be above 0 and at most 100");
+            throw Invalid($"{where}.{field} {problem}");
         }
 
         if (target.Samples is null || target.Samples.Count == 0)
@@ -154,19 +94,14 @@ public static partial class PingBatchRules
                 throw Invalid($"{where}.samples[{s}] offset {sample.OffsetMs} ms is outside 0-{MaxOffsetMs}");
             }
 
-            if (previous != int.MinValue && sample.OffsetMs - previous < MinIntervalMs)
+            if (previous != int.MinValue && sample.OffsetMs - previous < TargetSettings.MinIntervalMs)
             {
-                throw Invalid($"{where}.samples[{s}] offset {sample.OffsetMs} ms is less than {MinIntervalMs} ms after the previous one ({previous} ms)");
+                throw Invalid($"{where}.samples[{s}] offset {sample.OffsetMs} ms is less than {TargetSettings.MinIntervalMs} ms after the previous one ({previous} ms)");
             }
 
-            if (sample.Value > WireSample.MaxRttMicroseconds)
+            if (SampleValue.DescribeInvalid(sample.Value) is { } valueProblem)
             {
-                throw Invalid($"{where}.samples[{s}] RTT {sample.Value} µs is above {WireSample.MaxRttMicroseconds}");
-            }
-
-            if (sample.Value < 0 && !Enum.IsDefined((PingStatus)(-(long)sample.Value)))
-            {
-                throw Invalid($"{where}.samples[{s}] value {sample.Value} is no known failure status");
+                throw Invalid($"{where}.samples[{s}] {valueProblem}");
             }
 
             previous = sample.OffsetMs;

@@ -2,34 +2,22 @@ namespace NetPulse.Contracts;
 
 /// <summary>
 /// One ping round of one target, as it travels: the round's scheduled time as an offset from the
-/// batch's <see cref="PingBatch.WindowStart"/>, and either the RTT in microseconds (zero or more)
-/// or a failure as the negated <see cref="PingStatus"/>. On the wire it is the pair <c>[offsetMs, value]</c>.
+/// batch's <see cref="PingBatch.WindowStart"/>, and its <see cref="SampleValue"/>. On the wire it is
+/// the pair <c>[offsetMs, value]</c>.
 /// </summary>
 public readonly record struct WireSample(int OffsetMs, int Value)
 {
-    /// <summary>The longest RTT a reply may report; anything longer is a timeout by any sane setting.</summary>
-    public const int MaxRttMicroseconds = 60_000_000;
+    /// <summary>The longest RTT a reply may report (see <see cref="SampleValue.MaxRttMicroseconds"/>).</summary>
+    public const int MaxRttMicroseconds = SampleValue.MaxRttMicroseconds;
 
-    public static WireSample Success(int offsetMs, int rttMicroseconds)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(rttMicroseconds);
-        return new(offsetMs, rttMicroseconds);
-    }
+    public static WireSample Success(int offsetMs, int rttMicroseconds) => new(offsetMs, SampleValue.Success(rttMicroseconds));
 
-    public static WireSample Failure(int offsetMs, PingStatus status)
-    {
-        if (status == PingStatus.Ok)
-        {
-            throw new ArgumentException("A failure needs a failure status.", nameof(status));
-        }
+    public static WireSample Failure(int offsetMs, PingStatus status) => new(offsetMs, SampleValue.Failure(status));
 
-        return new(offsetMs, -(int)status);
-    }
+    public PingStatus Status => SampleValue.Status(Value);
 
-    public PingStatus Status => Value >= 0 ? PingStatus.Ok : (PingStatus)(-Value);
-
-    public bool IsSuccess => Value >= 0;
+    public bool IsSuccess => SampleValue.IsSuccess(Value);
 
     /// <summary>The RTT in microseconds, or null for a failed round.</summary>
-    public int? RttMicroseconds => Value >= 0 ? Value : null;
+    public int? RttMicroseconds => SampleValue.RttMicroseconds(Value);
 }

@@ -58,7 +58,7 @@ public static class TargetIds
         }
 
         // The canonical key only: one target, one id.
-        if (PingBatchRules.DescribeInvalidTargetName(name) is not null || TableKeys.TargetKey(name) != key)
+        if (TargetSettings.DescribeInvalidName(name) is not null || TableKeys.TargetKey(name) != key)
         {
             problem = "the part after '~' is not the key of a target name";
             return false;

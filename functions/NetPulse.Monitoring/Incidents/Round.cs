@@ -1,12 +1,14 @@
+using NetPulse.Contracts;
+
 namespace NetPulse.Monitoring.Incidents;
 
 /// <summary>
-/// One round of one target as detection sees it: its slot time, value (RTT in µs, or a negated status) and
+/// One round of one target as detection sees it: its slot time, <see cref="SampleValue"/> and
 /// the target's settings in the batch that carried it, so a replay decides with the thresholds of its time.
 /// </summary>
 internal readonly record struct Round(DateTimeOffset Time, int Value, int IntervalMs, double LatencyThresholdMs, double LossThresholdPercent)
 {
-    public bool IsSuccess => Value >= 0;
+    public bool IsSuccess => SampleValue.IsSuccess(Value);
 
     public double RttMs => Value / 1000.0;
 }

@@ -4,19 +4,19 @@ namespace NetPulse.Monitoring.Storage;
 
 /// <summary>
 /// One ping round of one target as stored: its time (UTC, whole seconds: a round's slot) and either the
-/// RTT in microseconds (zero or more) or a failure as the negated <see cref="PingStatus"/>, as on the wire.
+/// its <see cref="SampleValue"/>, as on the wire.
 /// </summary>
 public readonly record struct Sample(DateTimeOffset Time, int Value)
 {
-    public PingStatus Status => Value >= 0 ? PingStatus.Ok : (PingStatus)(-Value);
+    public PingStatus Status => SampleValue.Status(Value);
 
-    public bool IsSuccess => Value >= 0;
+    public bool IsSuccess => SampleValue.IsSuccess(Value);
 
     /// <summary>The RTT in microseconds, or null for a failed round.</summary>
-    public int? RttMicroseconds => Value >= 0 ? Value : null;
+    public int? RttMicroseconds => SampleValue.RttMicroseconds(Value);
 
     /// <summary>The RTT in milliseconds, or null for a failed round.</summary>
-    public double? RttMilliseconds => Value >= 0 ? Value / 1000.0 : null;
+    public double? RttMilliseconds => SampleValue.RttMilliseconds(Value);
 
     /// <summary>A sample time cut to its whole second: the slot every reader and writer keys a round by.</summary>
     public static DateTimeOffset SlotTime(DateTimeOffset time) =>

@@ -129,11 +129,11 @@ internal sealed class OpenBatch
         var last = times[^1];
         if (scheduledMs >= last)
         {
-            return scheduledMs - last < PingBatchRules.MinIntervalMs;
+            return scheduledMs - last < TargetSettings.MinIntervalMs;
         }
 
         // Out of order for this target: compare with all of them (a handful per window).
-        return times.Exists(t => Math.Abs(scheduledMs - t) < PingBatchRules.MinIntervalMs);
+        return times.Exists(t => Math.Abs(scheduledMs - t) < TargetSettings.MinIntervalMs);
     }
 
     private void Append(PendingSample sample)

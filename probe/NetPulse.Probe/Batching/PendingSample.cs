@@ -32,16 +32,16 @@ internal readonly record struct PendingSample(int TargetIndex, long ScheduledMs,
             }
 
             var microseconds = Math.Max(0, rtt.Ticks / TimeSpan.TicksPerMicrosecond);
-            if (microseconds > WireSample.MaxRttMicroseconds)
+            if (microseconds > SampleValue.MaxRttMicroseconds)
             {
-                return $"its round-trip time is above the {WireSample.MaxRttMicroseconds} µs a batch carries";
+                return $"its round-trip time is above the {SampleValue.MaxRttMicroseconds} µs a batch carries";
             }
 
-            value = (int)microseconds;
+            value = SampleValue.Success((int)microseconds);
         }
         else if (Enum.IsDefined(sample.Status))
         {
-            value = -(int)sample.Status;
+            value = SampleValue.Failure(sample.Status);
         }
         else
         {

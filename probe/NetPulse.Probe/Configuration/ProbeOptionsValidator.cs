@@ -122,7 +122,7 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
         {
             var target = options.Targets[i];
             var key = TargetKey(options, i);
-            if (PingBatchRules.DescribeInvalidTargetName(target.Name) is { } nameProblem)
+            if (TargetSettings.DescribeInvalidName(target.Name) is { } nameProblem)
             {
                 fail($"{key}:Name", $"target name {nameProblem}");
             }
@@ -140,14 +140,14 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
                 fail($"{key}:Host", $"'{target.Host}' is not an IPv4 or IPv6 address or a DNS name");
             }
 
-            if (target.Category is { Length: > PingBatchRules.MaxCategoryLength })
+            if (target.Category is { Length: > TargetSettings.MaxCategoryLength })
             {
-                fail($"{key}:Category", $"is longer than {PingBatchRules.MaxCategoryLength} characters");
+                fail($"{key}:Category", $"is longer than {TargetSettings.MaxCategoryLength} characters");
             }
 
-            if (target.Description is { Length: > PingBatchRules.MaxDescriptionLength })
+            if (target.Description is { Length: > TargetSettings.MaxDescriptionLength })
             {
-                fail($"{key}:Description", $"is longer than {PingBatchRules.MaxDescriptionLength} characters");
+                fail($"{key}:Description", $"is longer than {TargetSettings.MaxDescriptionLength} characters");
             }
 
             var interval = target.IntervalSeconds ?? options.IntervalSeconds;
@@ -186,7 +186,7 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
 
     private static bool IsValidHost(string? host)
     {
-        if (string.IsNullOrWhiteSpace(host) || host.Length > PingBatchRules.MaxHostLength)
+        if (string.IsNullOrWhiteSpace(host) || host.Length > TargetSettings.MaxHostLength)
         {
             return false;
         }

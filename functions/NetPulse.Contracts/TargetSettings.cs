@@ -1,0 +1,112 @@
+namespace NetPulse.Contracts;
+
+/// <summary>
+/// A target as the probe is configured to watch it. The one record of a target's settings: it travels in
+/// every batch (as the base of <see cref="TargetSamples"/>), is stored with the target, drives detection and
+/// is served by the API. A new per-target setting is a property here, a rule in <see cref="Problems"/>, and
+/// the places that act on it.
+/// </summary>
+public record TargetSettings
+{
+    public const int MaxNameLength = 64;
+    public const int MaxHostLength = 253;
+    public const int MaxCategoryLength = 64;
+    public const int MaxDescriptionLength = 256;
+
+    /// <summary>Targets ping at most once a second, which keeps every sample in a slot of its own second.</summary>
+    public const int MinIntervalMs = 1000;
+
+    public const int MaxIntervalMs = 3_600_000;
+
+    public const int MaxLatencyThresholdMs = 60_000;
+
+    /// <summary>The target's name: unique per probe, 1–64 characters, no control characters. Text from config: escape it.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The host as configured: an IPv4 or IPv6 address or a DNS name.</summary>
+    public required string Host { get; init; }
+
+    public string? Category { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>The probe's uplink (its gateway or ISP hop): when it is down, other targets' incidents group under it.</summary>
+    public bool Uplink { get; init; }
+
+    /// <summary>Milliseconds between this target's rounds.</summary>
+    public required int IntervalMs { get; init; }
+
+    /// <summary>Per-target override of the high-latency threshold, in milliseconds.</summary>
+    public int? LatencyThresholdMs { get; init; }
+
+    /// <summary>Per-target override of the packet-loss threshold, in percent.</summary>
+    public double? LossThresholdPercent { get; init; }
+
+    /// <summary>Just the settings, whatever derived record (a batch's target with its samples) this is.</summary>
+    public TargetSettings ToSettings() => GetType() == typeof(TargetSettings) ? this : new TargetSettings(this);
+
+    /// <summary>What is wrong with these settings, each with the field (camelCase, as in JSON) it concerns; empty when valid.</summary>
+    public IEnumerable<(string Field, string Problem)> Problems()
+    {
+        if (DescribeInvalidName(Name) is { } name)
+        {
+            yield return ("name", name);
+        }
+
+        if (string.IsNullOrWhiteSpace(Host) || Host.Length > MaxHostLength || Host.Any(char.IsControl))
+        {
+            yield return ("host", $"must be 1-{MaxHostLength} characters without control characters");
+        }
+
+        if (Category is { Length: > MaxCategoryLength })
+        {
+            yield return ("category", $"is longer than {MaxCategoryLength} characters");
+        }
+
+        if (Description is { Length: > MaxDescriptionLength })
+        {
+            yield return ("description", $"is longer than {MaxDescriptionLength} characters");
+        }
+
+        if (IntervalMs is < MinIntervalMs or > MaxIntervalMs)
+        {
+            yield return ("intervalMs", $"is {IntervalMs}; it must be {MinIntervalMs}-{MaxIntervalMs}");
+        }
+
+        if (LatencyThresholdMs is <= 0 or > MaxLatencyThresholdMs)
+        {
+            yield return ("latencyThresholdMs", $"is {LatencyThresholdMs}; it must be 1-{MaxLatencyThresholdMs}");
+        }
+
+        if (LossThresholdPercent is { } loss && (double.IsNaN(loss) || loss <= 0 || loss > 100))
+        {
+            yield return ("lossThresholdPercent", $"is {loss}; it must be above 0 and at most 100");
+        }
+    }
+
+    /// <summary>Null when <paramref name="name"/> is a valid target name, else what is wrong with it.</summary>
+    public static string? DescribeInvalidName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return "must not be empty";
+        }
+
+        if (name.Length > MaxNameLength)
+        {
+            return $"is {name.Length} characters; at most {MaxNameLength} are allowed";
+        }
+
+        if (name.Any(char.IsControl))
+        {
+            return "must not contain control characters";
+        }
+
+        if (name.Trim().Length != name.Length)
+        {
+            return "must not start or end with white space";
+        }
+
+        return null;
+    }
+}
