@@ -8,9 +8,6 @@ public sealed class FpingFactAttribute : FactAttribute
 {
     public FpingFactAttribute()
     {
-        if (NetworkEnvironment.WhyNoFping is { } reason)
-        {
-            Skip = $"Skipped: this test {reason}.";
-        }
+        Skip = RequiredEnvironment.SkipReason(NetworkEnvironment.WhyNoFping);
     }
 }
