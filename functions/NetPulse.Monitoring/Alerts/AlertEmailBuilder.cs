@@ -34,7 +34,6 @@ public sealed class AlertEmailBuilder
             AlertKind.Opened => Opened(message.Incidents[0], now),
             AlertKind.Resolved => Resolved(message.Incidents[0]),
             AlertKind.Summary => Summary(message.Incidents),
-            _ => throw new InvalidAlertMessageException($"unknown alert kind {message.Kind}"),
         };
     }
 
@@ -50,7 +49,7 @@ public sealed class AlertEmailBuilder
         var end = incident.End ?? incident.Start;
         var duration = AlertText.Duration(end - incident.Start);
         var name = AlertText.Subject(incident);
-        var problem = AlertText.Problem(incident.Type);
+        var problem = IncidentKind.Of(incident.Type).Problem;
 
         var fields = TargetFields(alert);
         fields.Add(("Problem", problem));
@@ -90,7 +89,7 @@ public sealed class AlertEmailBuilder
             [.. ordered.Select(a => (IReadOnlyList<string>)
             [
                 AlertText.Subject(a.Incident),
-                AlertText.Problem(a.Incident.Type),
+                IncidentKind.Of(a.Incident.Type).Problem,
                 AlertText.Local(a.Incident.Start, _zone),
                 a.Incident.End is { } end ? AlertText.Local(end, _zone) : "still open",
                 a.Incident.End is { } e ? AlertText.Duration(e - a.Incident.Start) : string.Empty,
@@ -105,7 +104,7 @@ public sealed class AlertEmailBuilder
         var incident = alert.Incident;
         var openFor = AlertText.Duration(now - incident.Start);
         var name = AlertText.Subject(incident);
-        var problem = AlertText.Problem(incident.Type);
+        var problem = IncidentKind.Of(incident.Type).Problem;
         var grouped = alert.GroupedTargets.Count;
 
         var fields = TargetFields(alert);
@@ -117,7 +116,7 @@ public sealed class AlertEmailBuilder
         var more = grouped == 0 ? string.Empty : $" (+{grouped} {(grouped == 1 ? "target" : "targets")} behind it)";
         var subject = reminder
             ? $"{Brand} Still {problem} after {openFor}: {name}{more}"
-            : $"{Brand} {AlertText.ProblemTitle(incident.Type)}: {name}{more}";
+            : $"{Brand} {IncidentKind.Of(incident.Type).ProblemTitle}: {name}{more}";
         var lead = reminder
             ? $"{name} is still {problem}: open for {openFor}."
             : $"{name}: {problem} since {AlertText.Local(incident.Start, _zone)}.";
@@ -128,7 +127,7 @@ public sealed class AlertEmailBuilder
     {
         var incident = alert.Incident;
         var fields = new List<(string, string)>();
-        if (incident.Type != IncidentType.ProbeSilent && !string.IsNullOrWhiteSpace(incident.TargetName))
+        if (!IncidentKind.Of(incident.Type).OfProbe && !string.IsNullOrWhiteSpace(incident.TargetName))
         {
             var host = AlertText.SingleLine(alert.TargetHost);
             var target = AlertText.SingleLine(incident.TargetName);
@@ -156,7 +155,7 @@ public sealed class AlertEmailBuilder
             fields.Add(("Peak", peak));
         }
 
-        if (alert.Incident.Type != IncidentType.ProbeSilent)
+        if (!IncidentKind.Of(alert.Incident.Type).OfProbe)
         {
             fields.Add(("Uptime, last 24 h", AlertText.Uptime(alert.Uptime24hPercent)));
         }

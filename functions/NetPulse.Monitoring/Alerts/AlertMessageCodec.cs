@@ -40,6 +40,13 @@ public static class AlertMessageCodec
             throw new InvalidAlertMessageException("alert message is JSON null");
         }
 
+        // The string-enum converter also takes numbers: a number that names no member stops here, so the
+        // switches over kinds and types downstream need no default arm.
+        if (!Enum.IsDefined(message.Kind))
+        {
+            throw new InvalidAlertMessageException($"alert message kind {(int)message.Kind} is none of {string.Join(", ", Enum.GetNames<AlertKind>())}");
+        }
+
         if (message.Incidents is null || message.Incidents.Count == 0)
         {
             throw new InvalidAlertMessageException($"a {message.Kind} alert message must carry at least one incident");
@@ -56,6 +63,11 @@ public static class AlertMessageCodec
             if (item?.Incident is null)
             {
                 throw new InvalidAlertMessageException("an alert message holds an entry without its incident");
+            }
+
+            if (!Enum.IsDefined(item.Incident.Type))
+            {
+                throw new InvalidAlertMessageException($"incident {item.Incident.Id} has type {(int)item.Incident.Type}, which is no incident kind");
             }
         }
 

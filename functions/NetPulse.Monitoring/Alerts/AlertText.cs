@@ -54,26 +54,9 @@ internal static class AlertText
 
     /// <summary>The target's name, or the probe for a probe-silent incident (which has no target).</summary>
     public static string Subject(Incident incident) =>
-        incident.Type == IncidentType.ProbeSilent || string.IsNullOrWhiteSpace(incident.TargetName)
+        IncidentKind.Of(incident.Type).OfProbe || string.IsNullOrWhiteSpace(incident.TargetName)
             ? $"probe {SingleLine(incident.ProbeId)}"
             : SingleLine(incident.TargetName);
-
-    /// <summary>Lower case, for running text: "gateway is down".</summary>
-    public static string Problem(IncidentType type) => type switch
-    {
-        IncidentType.Down => "down",
-        IncidentType.Latency => "high latency",
-        IncidentType.Loss => "packet loss",
-        IncidentType.ProbeSilent => "probe silent",
-        _ => type.ToString(),
-    };
-
-    /// <summary>Capitalised, for titles and subjects.</summary>
-    public static string ProblemTitle(IncidentType type)
-    {
-        var problem = Problem(type);
-        return string.Concat(char.ToUpperInvariant(problem[0]).ToString(), problem.AsSpan(1));
-    }
 
     /// <summary>"45 s", "12 min 05 s", "4 h 02 min", "3 d 4 h": precise enough to compare, short enough for a subject.</summary>
     public static string Duration(TimeSpan span)
@@ -92,7 +75,7 @@ internal static class AlertText
         };
     }
 
-    /// <summary>The worst value against the threshold, in the incident type's unit; null when the incident has none.</summary>
+    /// <summary>The worst value against the threshold, in the incident kind's unit; null when the incident has none.</summary>
     public static string? Peak(Incident incident)
     {
         if (incident.PeakValue is not { } peak)
@@ -100,22 +83,9 @@ internal static class AlertText
             return null;
         }
 
-        var threshold = incident.Threshold;
-        return incident.Type switch
-        {
-            IncidentType.Down => threshold is { } t
-                ? string.Create(Invariant, $"{peak:0} failed rounds in a row (opens at {t:0})")
-                : string.Create(Invariant, $"{peak:0} failed rounds in a row"),
-            IncidentType.Latency => threshold is { } t
-                ? string.Create(Invariant, $"median RTT {peak:0.#} ms (threshold {t:0.#} ms)")
-                : string.Create(Invariant, $"median RTT {peak:0.#} ms"),
-            IncidentType.Loss => threshold is { } t
-                ? string.Create(Invariant, $"{peak:0.#} % loss (threshold {t:0.#} %)")
-                : string.Create(Invariant, $"{peak:0.#} % loss"),
-            _ => threshold is { } t
-                ? string.Create(Invariant, $"{peak:0.#} (threshold {t:0.#})")
-                : string.Create(Invariant, $"{peak:0.#}"),
-        };
+        var kind = IncidentKind.Of(incident.Type);
+        var text = string.Format(Invariant, kind.PeakPhrase, peak);
+        return incident.Threshold is { } threshold ? $"{text} ({string.Format(Invariant, kind.ThresholdPhrase, threshold)})" : text;
     }
 
     public static string Uptime(double? percent) =>

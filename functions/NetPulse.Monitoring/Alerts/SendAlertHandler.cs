@@ -49,7 +49,6 @@ public sealed class SendAlertHandler(
             AlertKind.Opened => OpenedAsync(message.Incidents[0], cancellationToken),
             AlertKind.Resolved => ResolvedAsync(message.Incidents[0], cancellationToken),
             AlertKind.Summary => SummaryAsync(message.Incidents, cancellationToken),
-            _ => throw new InvalidAlertMessageException($"unknown alert kind {message.Kind}"),
         };
     }
 

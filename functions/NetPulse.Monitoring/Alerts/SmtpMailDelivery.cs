@@ -37,6 +37,5 @@ internal sealed class SmtpMailDelivery(IOptions<SmtpOptions> options, ILogger<Sm
         SmtpSecurity.None => SecureSocketOptions.None,
         SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
         SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-        _ => throw new ArgumentOutOfRangeException(nameof(security), security, "unknown SMTP security mode"),
     };
 }

@@ -15,7 +15,7 @@ public sealed class IncidentsHandler
 
     public static readonly TimeSpan MaxLength = TimeSpan.FromDays(400);
 
-    private static readonly string[] Types = ["down", "latency", "loss", "probeSilent"];
+    private static readonly string[] Types = [.. IncidentKind.All.Select(k => k.ApiName)];
     private static readonly string[] States = ["open", "resolved", "all"];
     private static readonly string[] KeysOnly = [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)];
 
@@ -54,7 +54,7 @@ public sealed class IncidentsHandler
 
         var incidents = await _incidents.GetIncidentsAsync(range.From, range.To, probeId, targetName, cancellationToken);
         var shown = incidents
-            .Where(i => type is null || IncidentViews.Name(i.Type) == type)
+            .Where(i => type is null || IncidentKind.Of(i.Type).ApiName == type)
             .Where(i => state switch
             {
                 "open" => i.IsOpen,

@@ -84,7 +84,6 @@ public sealed class SampleExport : IResult, IStatusCodeHttpResult, IContentTypeH
         PingStatus.TtlExpired => "ttlExpired",
         PingStatus.ResolveFailed => "resolveFailed",
         PingStatus.SendFailed => "sendFailed",
-        _ => "unknown",
     };
 
     private async Task WriteCsvAsync(Stream body, CancellationToken cancellationToken)

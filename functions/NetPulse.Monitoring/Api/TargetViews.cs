@@ -83,7 +83,7 @@ internal sealed class TargetViews(
             TargetHealth.Up => "up",
             TargetHealth.Degraded => "degraded",
             TargetHealth.Down => "down",
-            _ => "unknown",
+            TargetHealth.Unknown => "unknown",
         },
         LastSampleAt = target.LastSample?.Time,
         LastRttMs = ApiNumbers.Round(target.LastSample?.RttMilliseconds),
@@ -104,23 +104,14 @@ internal static class IncidentViews
     {
         Id = incident.Id,
         ProbeId = incident.ProbeId,
-        TargetId = incident.Type == IncidentType.ProbeSilent || incident.TargetName.Length == 0 ? null : TargetIds.Format(incident.ProbeId, incident.TargetName),
+        TargetId = IncidentKind.Of(incident.Type).OfProbe || incident.TargetName.Length == 0 ? null : TargetIds.Format(incident.ProbeId, incident.TargetName),
         TargetName = incident.TargetName,
-        Type = Name(incident.Type),
+        Type = IncidentKind.Of(incident.Type).ApiName,
         Start = incident.Start,
         End = incident.End,
         DurationSeconds = Math.Max(0, (long)((incident.End ?? now) - incident.Start).TotalSeconds),
         PeakValue = ApiNumbers.Round(incident.PeakValue),
         Threshold = ApiNumbers.Round(incident.Threshold),
         GroupedUnderIncidentId = incident.GroupedUnderIncidentId,
-    };
-
-    public static string Name(IncidentType type) => type switch
-    {
-        IncidentType.Down => "down",
-        IncidentType.Latency => "latency",
-        IncidentType.Loss => "loss",
-        IncidentType.ProbeSilent => "probeSilent",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown incident type"),
     };
 }

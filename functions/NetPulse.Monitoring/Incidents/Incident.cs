@@ -1,5 +1,6 @@
 namespace NetPulse.Monitoring.Incidents;
 
+/// <summary>The kinds of incident. Each has its row in <see cref="IncidentKind"/>; add one there too (the build says where).</summary>
 public enum IncidentType
 {
     /// <summary>Consecutive failed rounds.</summary>

@@ -43,7 +43,7 @@ internal sealed class IncidentStore(MonitoringTables tables)
 
     public async Task<StoredIncident?> FindAsync(string incidentId, CancellationToken cancellationToken)
     {
-        if (!TableKeys.TryParseIncidentStart(incidentId, out var start))
+        if (!IncidentIds.TryParseStart(incidentId, out var start))
         {
             return null;
         }

@@ -140,7 +140,7 @@ internal sealed class ProbeEvaluator(BatchStore batches, IncidentStore incidents
         if (snapshot.Any(i => i.OpenedAt >= from))
         {
             var stored = await incidents.ReadAsync(from.AddMonths(-1), Max(now, from), probeId, targetName, cancellationToken);
-            candidates = stored.Where(i => i.Type != IncidentType.ProbeSilent).UnionBy(snapshot, i => i.Id);
+            candidates = stored.Where(i => !IncidentKind.Of(i.Type).OfProbe).UnionBy(snapshot, i => i.Id);
         }
 
         return [.. candidates.Where(i => i.ClosedAt is null || i.ClosedAt >= from).OrderBy(i => i.OpenedAt)];
@@ -186,7 +186,7 @@ internal sealed class ProbeEvaluator(BatchStore batches, IncidentStore incidents
                 continue;
             }
 
-            var id = TableKeys.IncidentId(probeId, targetName, found.Type, found.Start);
+            var id = IncidentIds.Create(probeId, targetName, found.Type, found.Start);
             result.Add(new StoredIncident
             {
                 Id = id,

@@ -83,7 +83,7 @@ public sealed class WatchdogHandler
             var start = Sample.SlotTime(lastHeard);
             next = new StoredIncident
             {
-                Id = TableKeys.IncidentId(probe.ProbeId, "", IncidentType.ProbeSilent, start),
+                Id = IncidentIds.Create(probe.ProbeId, "", IncidentType.ProbeSilent, start),
                 ProbeId = probe.ProbeId,
                 TargetName = "",
                 Type = IncidentType.ProbeSilent,

@@ -41,7 +41,7 @@ internal sealed class ReportBuilder
         var reports = new List<TargetDayReport>();
         foreach (var target in targets.Where(t => t.FirstSampleAt != default && t.FirstSampleAt < day.To))
         {
-            var own = incidents.Where(i => i.Type != IncidentType.ProbeSilent && i.ProbeId == target.ProbeId && i.TargetName == target.Name).ToList();
+            var own = incidents.Where(i => !IncidentKind.Of(i.Type).OfProbe && i.ProbeId == target.ProbeId && i.TargetName == target.Name).ToList();
             var samples = await _samples.GetSamplesAsync(target.ProbeId, target.Name, day.From, day.To.AddTicks(-1), cancellationToken);
             if (samples.Count == 0 && !own.Any(i => ReportCalculator.Overlaps(i, day)))
             {
@@ -56,7 +56,7 @@ internal sealed class ReportBuilder
 
         var sorted = ReportOrder.Sort(reports);
         var silent = incidents
-            .Where(i => i.Type == IncidentType.ProbeSilent && ReportCalculator.Overlaps(i, day))
+            .Where(i => IncidentKind.Of(i.Type).OfProbe && ReportCalculator.Overlaps(i, day))
             .OrderBy(i => i.Start)
             .ThenBy(i => i.Id, StringComparer.Ordinal)
             .ToList();

@@ -246,7 +246,7 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
     private List<string> IncidentRow(DailyReport report, string target, ReportIncident incident) =>
     [
         target,
-        AlertText.Problem(incident.Type),
+        IncidentKind.Of(incident.Type).Problem,
         Local(report, incident.Start),
         incident.End is { } end ? Local(report, end) : "still open",
         AlertText.Duration(TimeSpan.FromSeconds(incident.SecondsInDay)),

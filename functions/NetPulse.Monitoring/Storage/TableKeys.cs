@@ -1,8 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using NetPulse.Monitoring.Incidents;
 
 namespace NetPulse.Monitoring.Storage;
 
@@ -117,50 +115,4 @@ public static class TableKeys
     public static string IncidentPartition(DateTimeOffset start) => Month(start);
 
     public static string IncidentRow(DateTimeOffset start, string incidentId) => string.Concat(InvertedTicks(start), "|", incidentId);
-
-    /// <summary>
-    /// A stable incident id: the start second in UTC (so the id alone finds its partition and row), the type,
-    /// and a hash of probe, target, type and start. Replays and shuffled deliveries give the same id.
-    /// </summary>
-    public static string IncidentId(string probeId, string targetName, IncidentType type, DateTimeOffset start)
-    {
-        ArgumentNullException.ThrowIfNull(probeId);
-        ArgumentNullException.ThrowIfNull(targetName);
-        var identity = string.Join('\n', probeId, targetName, type.ToString(), start.UtcTicks.ToString(CultureInfo.InvariantCulture));
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(identity));
-        return string.Concat(
-            start.UtcDateTime.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture),
-            "-",
-            TypeCode(type),
-            "-",
-            Convert.ToHexStringLower(hash, 0, 8));
-    }
-
-    /// <summary>The start second encoded in an <see cref="IncidentId"/>; false for a string that is not one.</summary>
-    public static bool TryParseIncidentStart(string incidentId, out DateTimeOffset start)
-    {
-        start = default;
-        if (incidentId is not { Length: 34 } || incidentId[15] != '-' || incidentId[17] != '-')
-        {
-            return false;
-        }
-
-        if (!DateTime.TryParseExact(incidentId.AsSpan(0, 15), "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
-        {
-            return false;
-        }
-
-        start = new DateTimeOffset(parsed, TimeSpan.Zero);
-        return true;
-    }
-
-    private static char TypeCode(IncidentType type) => type switch
-    {
-        IncidentType.Down => 'd',
-        IncidentType.Latency => 'l',
-        IncidentType.Loss => 'p',
-        IncidentType.ProbeSilent => 's',
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown incident type"),
-    };
 }

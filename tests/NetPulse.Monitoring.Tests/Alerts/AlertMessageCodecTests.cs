@@ -27,6 +27,8 @@ public sealed class AlertMessageCodecTests
     [InlineData("{\"kind\":\"Opened\",\"raisedAt\":\"2025-03-01T13:00:00Z\"}", "not valid")]
     [InlineData("{\"kind\":\"Exploded\",\"incidents\":[],\"raisedAt\":\"2025-03-01T13:00:00Z\"}", "not valid")]
     [InlineData("{\"kind\":\"Summary\",\"incidents\":[],\"raisedAt\":\"2025-03-01T13:00:00Z\"}", "at least one incident")]
+    [InlineData("{\"kind\":7,\"incidents\":[],\"raisedAt\":\"2025-03-01T13:00:00Z\"}", "kind 7 is none of Opened, Resolved, Summary")]
+    [InlineData("{\"kind\":\"Summary\",\"raisedAt\":\"2025-03-01T13:00:00Z\",\"incidents\":[{\"incident\":{\"id\":\"x\",\"probeId\":\"p\",\"targetName\":\"t\",\"type\":42,\"start\":\"2025-03-01T12:00:00Z\"}}]}", "type 42, which is no incident kind")]
     public void A_broken_message_is_rejected_with_the_reason(string json, string reason)
     {
         var ex = Assert.Throws<InvalidAlertMessageException>(() => AlertMessageCodec.Decode(json));

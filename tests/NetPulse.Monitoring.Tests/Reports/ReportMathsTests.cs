@@ -170,7 +170,7 @@ public sealed class ReportMathsTests
         var samples = Enumerable.Range(0, 90_000).Select(i => new Sample(day.From.AddSeconds(i), i % 7 == 0 ? -1 : 10_000 + (i * 7919 % 90_000))).ToList();
         var incidents = Enumerable.Range(0, 200).Select(i => new Incident
         {
-            Id = TableKeys.IncidentId(probe, "t", (IncidentType)(i % 3), day.From.AddMinutes(7 * i)),
+            Id = IncidentIds.Create(probe, "t", (IncidentType)(i % 3), day.From.AddMinutes(7 * i)),
             ProbeId = probe,
             TargetName = "t",
             Type = (IncidentType)(i % 3),
@@ -178,7 +178,7 @@ public sealed class ReportMathsTests
             End = day.From.AddMinutes(7 * i + 3).AddTicks(7654321),
             PeakValue = 1 / 3.0,
             Threshold = 2 / 3.0,
-            GroupedUnderIncidentId = TableKeys.IncidentId(probe, "uplink", IncidentType.Down, day.From),
+            GroupedUnderIncidentId = IncidentIds.Create(probe, "uplink", IncidentType.Down, day.From),
         }).ToList();
         var target = new ReportTarget
         {

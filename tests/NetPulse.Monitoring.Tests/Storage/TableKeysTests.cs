@@ -83,15 +83,15 @@ public sealed class TableKeysTests
     [Fact]
     public void Incident_ids_are_stable_distinct_and_carry_their_start()
     {
-        var id = TableKeys.IncidentId("home-1", "gw", IncidentType.Down, T.AddSeconds(5));
+        var id = IncidentIds.Create("home-1", "gw", IncidentType.Down, T.AddSeconds(5));
 
-        Assert.Equal(id, TableKeys.IncidentId("home-1", "gw", IncidentType.Down, T.AddSeconds(5)));
+        Assert.Equal(id, IncidentIds.Create("home-1", "gw", IncidentType.Down, T.AddSeconds(5)));
         Assert.StartsWith("20260302T100005-d-", id, StringComparison.Ordinal);
-        Assert.True(TableKeys.TryParseIncidentStart(id, out var start));
+        Assert.True(IncidentIds.TryParseStart(id, out var start));
         Assert.Equal(T.AddSeconds(5), start);
-        Assert.NotEqual(id, TableKeys.IncidentId("home-1", "gw", IncidentType.Latency, T.AddSeconds(5)));
-        Assert.NotEqual(id, TableKeys.IncidentId("home-2", "gw", IncidentType.Down, T.AddSeconds(5)));
-        Assert.NotEqual(id, TableKeys.IncidentId("home-1", "gw2", IncidentType.Down, T.AddSeconds(5)));
-        Assert.False(TableKeys.TryParseIncidentStart("../../etc/passwd", out _));
+        Assert.NotEqual(id, IncidentIds.Create("home-1", "gw", IncidentType.Latency, T.AddSeconds(5)));
+        Assert.NotEqual(id, IncidentIds.Create("home-2", "gw", IncidentType.Down, T.AddSeconds(5)));
+        Assert.NotEqual(id, IncidentIds.Create("home-1", "gw2", IncidentType.Down, T.AddSeconds(5)));
+        Assert.False(IncidentIds.TryParseStart("../../etc/passwd", out _));
     }
 }
