@@ -7,4 +7,5 @@ namespace NetPulse.Contracts;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = [typeof(WireSampleJsonConverter)])]
 [JsonSerializable(typeof(PingBatch))]
+[JsonSerializable(typeof(TargetSettings))]
 internal sealed partial class PingBatchJsonContext : JsonSerializerContext;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace NetPulse.Contracts;
 
 /// <summary>
@@ -44,6 +46,13 @@ public record TargetSettings
 
     /// <summary>Just the settings, whatever derived record (a batch's target with its samples) this is.</summary>
     public TargetSettings ToSettings() => GetType() == typeof(TargetSettings) ? this : new TargetSettings(this);
+
+    /// <summary>The settings as JSON, in the wire's names (camelCase, nulls left out): how a stored target keeps them.</summary>
+    public string ToJson() => JsonSerializer.Serialize(ToSettings(), PingBatchJsonContext.Default.TargetSettings);
+
+    /// <exception cref="JsonException">The text is not settings JSON.</exception>
+    public static TargetSettings FromJson(string json) =>
+        JsonSerializer.Deserialize(json, PingBatchJsonContext.Default.TargetSettings) ?? throw new JsonException("target settings are JSON null");
 
     /// <summary>What is wrong with these settings, each with the field (camelCase, as in JSON) it concerns; empty when valid.</summary>
     public IEnumerable<(string Field, string Problem)> Problems()

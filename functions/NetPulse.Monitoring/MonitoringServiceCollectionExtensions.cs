@@ -34,6 +34,7 @@ public static class MonitoringServiceCollectionExtensions
                 options.AlertQueueName = TriggerSettings.Resolve(configuration, TriggerSettings.AlertQueue);
             }
         });
+        services.AddNetPulseAlertQueue();
         services.AddNetPulseAlerts(configuration);
         services.AddNetPulseReports(configuration);
         services.AddNetPulseApi(configuration);

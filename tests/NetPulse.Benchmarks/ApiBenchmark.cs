@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
+using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Rollups;
@@ -157,6 +158,7 @@ internal static partial class ApiBenchmark
             .AddSingleton(new TableServiceClient(connectionString))
             .AddSingleton(new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }))
             .AddNetPulseIngestion(configuration)
+            .AddNetPulseAlertQueue()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         var ingest = services.GetRequiredService<IngestBatchHandler>();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
+using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Storage;
 using NetPulse.Testing;
@@ -164,6 +165,7 @@ internal static class IngestBenchmark
             .AddSingleton(new TableServiceClient(connectionString, tableOptions))
             .AddSingleton(new QueueServiceClient(connectionString, queueOptions))
             .AddNetPulseIngestion(configuration)
+            .AddNetPulseAlertQueue()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         // What ValidateOnStart does in a host.

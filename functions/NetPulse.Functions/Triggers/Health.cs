@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Hosting;
 
 namespace NetPulse.Functions.Triggers;

@@ -2,16 +2,6 @@ using NetPulse.Monitoring.Incidents;
 
 namespace NetPulse.Monitoring.Alerts;
 
-public enum AlertKind
-{
-    /// <summary>An incident opened and is still open.</summary>
-    Opened,
-    /// <summary>An open incident resolved.</summary>
-    Resolved,
-    /// <summary>A late backlog revealed incidents that are already over: one email for all of them.</summary>
-    Summary,
-}
-
 /// <summary>
 /// One message on the "alerts" queue (JSON, camelCase). Ingestion writes it after the incident is in the
 /// tables; SendAlert turns it into email. Carries what the email needs so the sender reads nothing.

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using NetPulse.Monitoring.Incidents;
 
 namespace NetPulse.Monitoring.Alerts;
 
@@ -34,6 +35,16 @@ public static class AlertsServiceCollectionExtensions
         services.TryAddSingleton<AlertStateStore>();
         services.TryAddSingleton<SendAlertHandler>();
         services.TryAddSingleton<AlertReminderHandler>();
+        return services;
+    }
+
+    /// <summary>
+    /// The announcer that ingestion and the watchdog tell about incidents: it puts their alerts on the alerts queue.
+    /// Needs the storage clients and readers of <c>AddNetPulseIngestion</c>.
+    /// </summary>
+    public static IServiceCollection AddNetPulseAlertQueue(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IIncidentAnnouncer, AlertPublisher>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NetPulse.Monitoring.Incidents;
 
 namespace NetPulse.Monitoring.Alerts;
 

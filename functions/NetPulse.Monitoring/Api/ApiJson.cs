@@ -19,7 +19,7 @@ namespace NetPulse.Monitoring.Api;
 [JsonSerializable(typeof(SeriesView))]
 [JsonSerializable(typeof(IncidentList))]
 [JsonSerializable(typeof(ReportDateList))]
-[JsonSerializable(typeof(Hosting.HealthHandler.HealthReport))]
+[JsonSerializable(typeof(HealthHandler.HealthReport))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>Writes every time as UTC, "2026-11-27T05:00:00Z", with fractions of a second only when there are any.</summary>

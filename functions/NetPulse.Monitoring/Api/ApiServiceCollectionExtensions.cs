@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using NetPulse.Monitoring.Hosting;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Storage;
@@ -23,15 +22,15 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton(sp => new TargetFiguresReader(
             sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<BatchStore>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new TargetViews(
-            sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<TargetFiguresReader>(), sp.GetRequiredService<MonitoringTables>(),
+            sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<TargetFiguresReader>(), sp.GetRequiredService<ProbeStateStore>(),
             sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new TargetsHandler(
             sp.GetRequiredService<TargetViews>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new IncidentsHandler(
-            sp.GetRequiredService<IncidentReader>(), sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IncidentReader>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ReportsHandler(sp.GetRequiredService<ReportReader>()));
         services.TryAddSingleton(sp => new ExportHandler(
-            sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -15,13 +15,11 @@ public sealed class ExportHandler
     public static readonly TimeSpan MaxLength = TimeSpan.FromDays(31);
 
     private readonly SampleReader _samples;
-    private readonly MonitoringTables _tables;
     private readonly TimeProvider _time;
 
-    internal ExportHandler(SampleReader samples, MonitoringTables tables, TimeProvider time)
+    internal ExportHandler(SampleReader samples, TimeProvider time)
     {
         _samples = samples;
-        _tables = tables;
         _time = time;
     }
 
@@ -32,7 +30,6 @@ public sealed class ExportHandler
         var (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Target);
         var range = ApiRequest.Range(request, _time.GetUtcNow(), DefaultLength, MaxLength);
         var format = ApiRequest.Choice(request, Format, SampleExport.Csv, SampleExport.Json) ?? SampleExport.Csv;
-        await _tables.EnsureCreatedAsync(cancellationToken);
         try
         {
             // Checked before the answer starts: once rows stream, a 404 can no longer be sent.

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
@@ -17,16 +16,15 @@ public sealed class IncidentsHandler
 
     private static readonly string[] Types = [.. IncidentKind.All.Select(k => k.ApiName)];
     private static readonly string[] States = ["open", "resolved", "all"];
-    private static readonly string[] KeysOnly = [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)];
 
     private readonly IncidentReader _incidents;
-    private readonly MonitoringTables _tables;
+    private readonly ProbeStateStore _probes;
     private readonly TimeProvider _time;
 
-    internal IncidentsHandler(IncidentReader incidents, MonitoringTables tables, TimeProvider time)
+    internal IncidentsHandler(IncidentReader incidents, ProbeStateStore probes, TimeProvider time)
     {
         _incidents = incidents;
-        _tables = tables;
+        _probes = probes;
         _time = time;
     }
 
@@ -39,14 +37,10 @@ public sealed class IncidentsHandler
         var state = ApiRequest.Choice(request, State, States) ?? "all";
         string? probeId = null, targetName = null;
 
-        // A new installation answers with nothing rather than a storage error.
-        await _tables.EnsureCreatedAsync(cancellationToken);
         if (ApiRequest.Query(request, ApiRequest.Target) is { } id)
         {
             (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Target);
-            var known = await _tables.Targets.GetEntityIfExistsAsync<TableEntity>(
-                TableKeys.TargetsPartition(probeId), TableKeys.TargetRow(TableKeys.TargetKey(targetName)), select: KeysOnly, cancellationToken);
-            if (!known.HasValue)
+            if (!await _probes.TargetExistsAsync(probeId, targetName, cancellationToken))
             {
                 throw ApiRequest.UnknownTarget(ApiRequest.Target, id);
             }

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
@@ -7,13 +6,12 @@ namespace NetPulse.Monitoring.Api;
 
 /// <summary>Targets as the API shows them: catalogue and health from <see cref="TargetReader"/>, figures from <see cref="TargetFiguresReader"/>.</summary>
 internal sealed class TargetViews(
-    TargetReader targets, TargetFiguresReader figures, MonitoringTables tables, IOptions<DetectionOptions> detection, TimeProvider time)
+    TargetReader targets, TargetFiguresReader figures, ProbeStateStore probes, IOptions<DetectionOptions> detection, TimeProvider time)
 {
     /// <summary>Every probe and target, targets ordered by probe and name.</summary>
     public async Task<TargetList> ListAsync(CancellationToken cancellationToken)
     {
         var generatedAt = time.GetUtcNow();
-        await tables.EnsureCreatedAsync(cancellationToken);
         var probesRead = targets.GetProbesAsync(cancellationToken);
         var targetsRead = targets.GetTargetsAsync(cancellationToken: cancellationToken);
         await Task.WhenAll(probesRead, targetsRead);
@@ -38,20 +36,18 @@ internal sealed class TargetViews(
     public async Task<(TargetView View, TargetStatus Status)?> GetAsync(string probeId, string targetName, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await tables.EnsureCreatedAsync(cancellationToken);
-        var probeRead = tables.Targets.GetEntityIfExistsAsync<TableEntity>(
-            TableKeys.TargetsPartition(probeId), TableKeys.ProbeRow, cancellationToken: cancellationToken);
+        var probeRead = probes.ReadProbeRowAsync(probeId, cancellationToken);
         var targetsRead = TargetsOfAsync(probeId, cancellationToken);
         await Task.WhenAll(probeRead, targetsRead);
         var probe = probeRead.Result;
         var status = targetsRead.Result?.FirstOrDefault(t => t.Name == targetName);
-        if (status is null || !probe.HasValue)
+        if (status is null || probe is null)
         {
             return null;
         }
 
-        var compactedThrough = probe.Value!.GetDateTimeOffset(nameof(ProbeEntity.CompactedThrough))?.ToUniversalTime();
-        var silent = Incidents.StoredIncident.FromJsonSingle(probe.Value.GetString(nameof(ProbeEntity.SilentIncident))) is { IsOpen: true };
+        var compactedThrough = probe.CompactedThrough?.ToUniversalTime();
+        var silent = StoredIncident.FromJsonSingle(probe.SilentIncident) is { IsOpen: true };
         var figuresOf = await figures.GetAsync(probeId, compactedThrough, [targetName], cancellationToken);
         return (View(status, figuresOf.GetValueOrDefault(targetName) ?? TargetFigures.None, silent, now), status);
     }
@@ -73,11 +69,11 @@ internal sealed class TargetViews(
         Id = TargetIds.Format(target.ProbeId, target.Name),
         ProbeId = target.ProbeId,
         Name = target.Name,
-        Host = target.Host,
-        Category = target.Category,
-        Description = target.Description,
-        Uplink = target.Uplink,
-        IntervalMs = target.IntervalMs,
+        Host = target.Settings.Host,
+        Category = target.Settings.Category,
+        Description = target.Settings.Description,
+        Uplink = target.Settings.Uplink,
+        IntervalMs = target.Settings.IntervalMs,
         Status = probeSilent ? "unknown" : target.Health switch
         {
             TargetHealth.Up => "up",
@@ -91,8 +87,8 @@ internal sealed class TargetViews(
         Uptime24hPercent = figures.Uptime24hPercent,
 
         // A target without thresholds of its own is judged by detection's defaults.
-        LatencyThresholdMs = target.LatencyThresholdMs ?? detection.Value.LatencyThresholdMs,
-        LossThresholdPercent = target.LossThresholdPercent ?? detection.Value.LossThresholdPercent,
+        LatencyThresholdMs = target.Settings.LatencyThresholdMs ?? detection.Value.LatencyThresholdMs,
+        LossThresholdPercent = target.Settings.LossThresholdPercent ?? detection.Value.LossThresholdPercent,
         Sparkline = figures.Sparkline,
         OpenIncidents = [.. target.OpenIncidents.Select(i => IncidentViews.Of(i, now))],
     };

@@ -43,7 +43,7 @@ public sealed class TargetsHandler
         var (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Id);
         var range = ApiRequest.Range(request, _time.GetUtcNow(), DefaultSeriesLength, MaxSeriesLength);
         var target = await _views.GetAsync(probeId, targetName, cancellationToken) ?? throw ApiRequest.UnknownTarget(ApiRequest.Id, id!);
-        var plan = SeriesPlan.For(range.Length, target.Status.IntervalMs);
+        var plan = SeriesPlan.For(range.Length, target.Status.Settings.IntervalMs);
         List<SeriesPoint> points;
         try
         {

@@ -21,6 +21,7 @@ internal sealed class IncidentStore(MonitoringTables tables)
     public async Task<List<StoredIncident>> ReadAsync(
         DateTimeOffset fromMonth, DateTimeOffset toMonth, string? probeId, string? targetName, CancellationToken cancellationToken)
     {
+        await tables.EnsureCreatedAsync(cancellationToken);
         var incidents = new List<StoredIncident>();
         var first = new DateTimeOffset(fromMonth.UtcDateTime.Year, fromMonth.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
         for (var month = new DateTimeOffset(toMonth.UtcDateTime.Year, toMonth.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero); month >= first; month = month.AddMonths(-1))

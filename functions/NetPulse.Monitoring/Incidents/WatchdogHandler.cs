@@ -1,8 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using NetPulse.Monitoring.Alerts;
-using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;
@@ -19,7 +17,7 @@ public sealed class WatchdogHandler
     private readonly ProbeStateStore _states;
     private readonly BatchStore _batches;
     private readonly IncidentStore _incidents;
-    private readonly AlertPublisher _alerts;
+    private readonly IIncidentAnnouncer _announcer;
     private readonly SummaryFlusher _summaries;
     private readonly ProbeLocks _locks;
     private readonly TimeSpan _summaryDelay;
@@ -28,7 +26,7 @@ public sealed class WatchdogHandler
     private readonly ILogger<WatchdogHandler> _logger;
 
     internal WatchdogHandler(
-        MonitoringTables tables, ProbeStateStore states, BatchStore batches, IncidentStore incidents, AlertPublisher alerts,
+        MonitoringTables tables, ProbeStateStore states, BatchStore batches, IncidentStore incidents, IIncidentAnnouncer announcer,
         SummaryFlusher summaries, ProbeLocks locks, IOptions<DetectionOptions> detection, IOptions<WatchdogOptions> options, TimeProvider time,
         ILogger<WatchdogHandler> logger)
     {
@@ -39,7 +37,7 @@ public sealed class WatchdogHandler
         _states = states;
         _batches = batches;
         _incidents = incidents;
-        _alerts = alerts;
+        _announcer = announcer;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -108,7 +106,7 @@ public sealed class WatchdogHandler
 
         // Stored first, announced second, the announcement recorded last: a crash re-announces, never loses it.
         await SaveAsync(probe.ProbeId, next, cancellationToken);
-        await _alerts.PublishAsync([new AnnouncementDecision(kind, next)], probe.Targets, [], cancellationToken);
+        await _announcer.AnnounceAsync([new AnnouncementDecision(kind, next)], probe.Targets, [], cancellationToken);
         await SaveAsync(probe.ProbeId, next with { Announcement = kind == AlertKind.Opened ? Announcement.Opened : Announcement.Resolved }, cancellationToken);
     }
 

@@ -23,7 +23,7 @@ internal sealed class BatchIngestion(
     ProbeStateStore states,
     ProbeEvaluator evaluator,
     IncidentStore incidents,
-    AlertPublisher alerts,
+    IIncidentAnnouncer announcer,
     SummaryFlusher summaries,
     ProbeLocks locks,
     IOptions<DetectionOptions> detection,
@@ -76,7 +76,7 @@ internal sealed class BatchIngestion(
         }
 
         var uplinks = evaluation.Current.Concat(evaluation.Snapshots.Values.SelectMany(s => s))
-            .Where(i => i.Type == IncidentType.Down && state.Targets.GetValueOrDefault(i.TargetName)?.Uplink == true)
+            .Where(i => i.Type == IncidentType.Down && state.Targets.GetValueOrDefault(i.TargetName)?.ToSettings().Uplink == true)
             .DistinctBy(i => i.Id)
             .ToDictionary(i => i.Id, StringComparer.Ordinal);
         var decisions = AnnouncementRules.Decide(evaluation.Current, evaluation.Deleted, evaluation.LastRoundAt, uplinks, now, detection.Value);
@@ -101,7 +101,7 @@ internal sealed class BatchIngestion(
             await states.MarkSummaryPendingAsync(state, pending.Min(d => d.Incident.Start), cancellationToken);
         }
 
-        await alerts.PublishAsync(decisions, state.Targets, evaluation.Current.Concat(evaluation.Snapshots.Values.SelectMany(s => s)).DistinctBy(i => i.Id), cancellationToken);
+        await announcer.AnnounceAsync(decisions, state.Targets, evaluation.Current.Concat(evaluation.Snapshots.Values.SelectMany(s => s)).DistinctBy(i => i.Id), cancellationToken);
 
         // Recorded after the alert is on the queue: a crash in between sends it again (SendAlert drops repeats by
         // incident id) rather than never.
@@ -135,7 +135,7 @@ internal sealed class BatchIngestion(
             var existing = state.Targets.GetValueOrDefault(target.Name);
             var isNewest = !evaluation.Batches.Any(b =>
                 (b.LastSampleAt, b.Sequence).CompareTo((batch.LastSampleAt, batch.Sequence)) > 0 && b.Targets.Any(t => t.Name == target.Name));
-            var row = existing is null || isNewest ? WithSettings(existing, batch.ProbeId, target) : TargetRows.Copy(existing);
+            var row = existing is null || isNewest ? WithSettings(existing, batch.ProbeId, target) : existing.Copy();
             row.FirstSampleAt = existing is null || firstSample < existing.FirstSampleAt ? firstSample : existing.FirstSampleAt;
             var snapshot = evaluation.Snapshots.GetValueOrDefault(target.Name);
             row.Incidents = snapshot is null ? existing?.Incidents : TargetRows.IncidentsJson(snapshot);
@@ -154,21 +154,13 @@ internal sealed class BatchIngestion(
         RowKey = TableKeys.TargetRow(TableKeys.TargetKey(target.Name)),
         ProbeId = probeId,
         Name = target.Name,
-        Host = target.Host,
-        Category = target.Category,
-        Description = target.Description,
-        Uplink = target.Uplink,
-        IntervalMs = target.IntervalMs,
-        LatencyThresholdMs = target.LatencyThresholdMs,
-        LossThresholdPercent = target.LossThresholdPercent,
+        Settings = target.ToJson(),
         FirstSampleAt = existing?.FirstSampleAt ?? default,
         Incidents = existing?.Incidents,
     };
 
     private static bool SameRow(TargetEntity a, TargetEntity b) =>
-        a.Name == b.Name && a.Host == b.Host && a.Category == b.Category && a.Description == b.Description && a.Uplink == b.Uplink
-        && a.IntervalMs == b.IntervalMs && a.LatencyThresholdMs == b.LatencyThresholdMs && Nullable.Equals(a.LossThresholdPercent, b.LossThresholdPercent)
-        && a.FirstSampleAt == b.FirstSampleAt && a.Incidents == b.Incidents;
+        a.Name == b.Name && a.Settings == b.Settings && a.FirstSampleAt == b.FirstSampleAt && a.Incidents == b.Incidents;
 
     private static List<DateTimeOffset> HoursOf(StoredBatch batch)
     {

@@ -47,7 +47,6 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton<ProbeStateStore>();
         services.TryAddSingleton<ProbeEvaluator>();
         services.TryAddSingleton<ProbeLocks>();
-        services.TryAddSingleton<AlertPublisher>();
         services.TryAddSingleton<SummaryFlusher>();
         services.TryAddSingleton<BatchIngestion>();
         services.TryAddSingleton<SampleReader>();
@@ -61,7 +60,7 @@ public static class IngestionServiceCollectionExtensions
             sp.GetRequiredService<IOptions<CompactionOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CompactionHandler>>()));
         services.TryAddSingleton(sp => new WatchdogHandler(
             sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<BatchStore>(),
-            sp.GetRequiredService<IncidentStore>(), sp.GetRequiredService<AlertPublisher>(), sp.GetRequiredService<SummaryFlusher>(),
+            sp.GetRequiredService<IncidentStore>(), sp.GetRequiredService<IIncidentAnnouncer>(), sp.GetRequiredService<SummaryFlusher>(),
             sp.GetRequiredService<ProbeLocks>(), sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<IOptions<WatchdogOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WatchdogHandler>>()));
         return services;

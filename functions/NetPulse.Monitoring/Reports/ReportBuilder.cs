@@ -77,10 +77,10 @@ internal sealed class ReportBuilder
     {
         ProbeId = target.ProbeId,
         Name = target.Name,
-        Host = target.Host,
-        Category = target.Category,
-        Uplink = target.Uplink,
-        LatencyThresholdMs = target.LatencyThresholdMs ?? _detection.LatencyThresholdMs,
-        LossThresholdPercent = target.LossThresholdPercent ?? _detection.LossThresholdPercent,
+        Host = target.Settings.Host,
+        Category = target.Settings.Category,
+        Uplink = target.Settings.Uplink,
+        LatencyThresholdMs = target.Settings.LatencyThresholdMs ?? _detection.LatencyThresholdMs,
+        LossThresholdPercent = target.Settings.LossThresholdPercent ?? _detection.LossThresholdPercent,
     };
 }

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using NetPulse.Contracts;
 
 namespace NetPulse.Monitoring.Storage;
 
@@ -117,25 +118,22 @@ internal sealed class TargetEntity : MonitoringEntity
 
     public string Name { get; set; } = "";
 
-    public string Host { get; set; } = "";
-
-    public string? Category { get; set; }
-
-    public string? Description { get; set; }
-
-    public bool Uplink { get; set; }
-
-    public int IntervalMs { get; set; }
-
-    public int? LatencyThresholdMs { get; set; }
-
-    public double? LossThresholdPercent { get; set; }
+    /// <summary>
+    /// The target's <see cref="TargetSettings"/> as JSON (<see cref="TargetSettings.ToJson"/>): one column, so a new
+    /// setting needs no change here, and equal settings are equal text.
+    /// </summary>
+    public string Settings { get; set; } = "";
 
     /// <summary>The earliest round stored for the target.</summary>
     public DateTimeOffset FirstSampleAt { get; set; }
 
     /// <summary>The latest incident of each type (JSON array), open or not: detection's state, the dashboard's status.</summary>
     public string? Incidents { get; set; }
+
+    public TargetSettings ToSettings() => TargetSettings.FromJson(Settings);
+
+    /// <summary>A copy of the row; the ETag stays with the row it was read as.</summary>
+    public TargetEntity Copy() => (TargetEntity)MemberwiseClone();
 }
 
 /// <summary>"This hour got batches after it was compacted": compaction builds it again and deletes the marker.</summary>

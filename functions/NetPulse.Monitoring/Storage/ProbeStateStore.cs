@@ -38,6 +38,7 @@ internal sealed class ProbeState
 internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageOptions> options, TimeProvider time)
 {
     private const int MaxActionsPerTransaction = 100;
+    private static readonly string[] KeysOnly = [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)];
     private readonly ConcurrentDictionary<string, ProbeState> _cache = new(StringComparer.Ordinal);
     private readonly TimeSpan _cacheDuration = options.Value.ProbeStateCacheDuration;
 
@@ -54,6 +55,24 @@ internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageO
     }
 
     public void Forget(string probeId) => _cache.TryRemove(probeId, out _);
+
+    /// <summary>The probe's own row as the table holds it now (not the cache); null when no batch ever came from it.</summary>
+    public async Task<ProbeEntity?> ReadProbeRowAsync(string probeId, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var row = await tables.Targets.GetEntityIfExistsAsync<ProbeEntity>(
+            TableKeys.TargetsPartition(probeId), TableKeys.ProbeRow, cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>True when a batch of the probe ever named the target: one keys-only point read.</summary>
+    public async Task<bool> TargetExistsAsync(string probeId, string targetName, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var row = await tables.Targets.GetEntityIfExistsAsync<TableEntity>(
+            TableKeys.TargetsPartition(probeId), TableKeys.TargetRow(TableKeys.TargetKey(targetName)), select: KeysOnly, cancellationToken);
+        return row.HasValue;
+    }
 
     /// <summary>Notes that finished incidents wait for a summary (merged into the probe's row).</summary>
     public async Task MarkSummaryPendingAsync(ProbeState state, DateTimeOffset earliestStart, CancellationToken cancellationToken)
@@ -109,6 +128,7 @@ internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageO
     /// <summary>The probe's row and targets as stored now (compaction markers left out).</summary>
     public async Task<ProbeState> ReadAsync(string probeId, CancellationToken cancellationToken)
     {
+        await tables.EnsureCreatedAsync(cancellationToken);
         var state = new ProbeState { ProbeId = probeId, LoadedAt = time.GetUtcNow() };
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.TargetsPartition(probeId)} and RowKey ge {TableKeys.ProbeRow}");
         await foreach (var entity in tables.Targets.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -167,6 +187,8 @@ internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageO
     /// <summary>Every probe that has a row, with its targets: for compaction, the watchdog and readers.</summary>
     public async Task<List<ProbeState>> ReadAllAsync(CancellationToken cancellationToken)
     {
+        // A new installation answers with nothing rather than a storage error.
+        await tables.EnsureCreatedAsync(cancellationToken);
         var probes = new Dictionary<string, ProbeState>(StringComparer.Ordinal);
         var filter = TableClient.CreateQueryFilter($"RowKey ge {TableKeys.ProbeRow}");
         await foreach (var entity in tables.Targets.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -211,13 +233,7 @@ internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageO
         Timestamp = entity.Timestamp,
         ProbeId = entity.GetString(nameof(TargetEntity.ProbeId)) ?? entity.PartitionKey,
         Name = entity.GetString(nameof(TargetEntity.Name)) ?? "",
-        Host = entity.GetString(nameof(TargetEntity.Host)) ?? "",
-        Category = entity.GetString(nameof(TargetEntity.Category)),
-        Description = entity.GetString(nameof(TargetEntity.Description)),
-        Uplink = entity.GetBoolean(nameof(TargetEntity.Uplink)) ?? false,
-        IntervalMs = entity.GetInt32(nameof(TargetEntity.IntervalMs)) ?? 0,
-        LatencyThresholdMs = entity.GetInt32(nameof(TargetEntity.LatencyThresholdMs)),
-        LossThresholdPercent = entity.GetDouble(nameof(TargetEntity.LossThresholdPercent)),
+        Settings = entity.GetString(nameof(TargetEntity.Settings)) ?? "",
         FirstSampleAt = entity.GetDateTimeOffset(nameof(TargetEntity.FirstSampleAt))?.ToUniversalTime() ?? default,
         Incidents = entity.GetString(nameof(TargetEntity.Incidents)),
     };

@@ -137,6 +137,7 @@ public sealed class SampleReader
     public async Task<string> ResolveProbeAsync(string? probeId, string targetName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetName);
+        await _tables.EnsureCreatedAsync(cancellationToken);
         var row = TableKeys.TargetRow(TableKeys.TargetKey(targetName));
         if (probeId is not null)
         {

@@ -1,4 +1,5 @@
 using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Incidents;
 
 namespace NetPulse.Monitoring.Tests.Alerts;
 

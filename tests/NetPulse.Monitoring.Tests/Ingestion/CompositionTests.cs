@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Rollups;
@@ -78,5 +79,6 @@ public sealed class CompositionTests
         new ServiceCollection()
             .AddLogging()
             .AddNetPulseIngestion(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddNetPulseAlertQueue()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 }

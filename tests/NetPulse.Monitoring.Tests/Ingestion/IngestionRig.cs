@@ -82,6 +82,7 @@ internal sealed class IngestionRig : IDisposable
             .AddSingleton(new TableServiceClient(connectionString, tableOptions))
             .AddSingleton(new QueueServiceClient(connectionString, queueOptions))
             .AddNetPulseIngestion(configuration)
+            .AddNetPulseAlertQueue()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         // What ValidateOnStart does in a host.

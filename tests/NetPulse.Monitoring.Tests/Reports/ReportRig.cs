@@ -111,6 +111,7 @@ internal sealed class ReportRig : IDisposable
             .AddSingleton(new TableServiceClient(connectionString))
             .AddSingleton(new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }))
             .AddNetPulseIngestion(configuration)
+            .AddNetPulseAlertQueue()
             .AddNetPulseAlerts(configuration)
             .AddNetPulseReports(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

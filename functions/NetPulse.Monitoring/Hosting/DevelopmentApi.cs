@@ -6,9 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using NetPulse.Monitoring.Hosting;
+using NetPulse.Monitoring.Api;
 
-namespace NetPulse.Monitoring.Api;
+namespace NetPulse.Monitoring.Hosting;
 
 /// <summary>
 /// The HTTP API as the dev host serves it: without function keys, and with ASP.NET Core CORS allowing the origins

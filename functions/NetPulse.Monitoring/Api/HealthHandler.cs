@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
-using NetPulse.Monitoring.Api;
 
-namespace NetPulse.Monitoring.Hosting;
+namespace NetPulse.Monitoring.Api;
 
 /// <summary>GET /api/health: the app is up and answering. Touches no storage, so a load balancer's probes cost nothing.</summary>
 public sealed class HealthHandler(TimeProvider time)

@@ -2,17 +2,16 @@ using System.Text;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 
-namespace NetPulse.Monitoring.Ingestion;
+namespace NetPulse.Monitoring.Alerts;
 
 /// <summary>
 /// Puts incident alerts on the "alerts" queue (<see cref="AlertMessageCodec"/> JSON; the queue client
 /// Base64-encodes it as the queue trigger expects), with what the email shows about the target.
 /// </summary>
-internal sealed class AlertPublisher
+internal sealed class AlertPublisher : IIncidentAnnouncer
 {
     /// <summary>A queue message holds 64 KiB; Base64 takes a third more, and some room is left for the envelope.</summary>
     private const int MaxMessageChars = 46 * 1024;
@@ -33,8 +32,7 @@ internal sealed class AlertPublisher
         _logger = logger;
     }
 
-    /// <param name="known">Incidents to look for targets grouped under an uplink incident.</param>
-    public async Task PublishAsync(
+    public async Task AnnounceAsync(
         IReadOnlyList<AnnouncementDecision> decisions, IReadOnlyDictionary<string, TargetEntity> targets, IEnumerable<StoredIncident> known,
         CancellationToken cancellationToken)
     {
@@ -59,7 +57,7 @@ internal sealed class AlertPublisher
 
         async Task<AlertIncident> DescribeAsync(StoredIncident incident)
         {
-            var target = targets.GetValueOrDefault(incident.TargetName);
+            var target = targets.GetValueOrDefault(incident.TargetName)?.ToSettings();
             if (!uptimes.TryGetValue(incident.TargetName, out var uptime) && target is not null)
             {
                 uptime = await _samples.GetUptimePercentAsync(incident.ProbeId, incident.TargetName, now.AddHours(-24), now, cancellationToken);

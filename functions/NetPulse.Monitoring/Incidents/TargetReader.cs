@@ -1,6 +1,7 @@
-using NetPulse.Monitoring.Incidents;
+using NetPulse.Contracts;
+using NetPulse.Monitoring.Storage;
 
-namespace NetPulse.Monitoring.Storage;
+namespace NetPulse.Monitoring.Incidents;
 
 /// <summary>A target's health as its open incidents say.</summary>
 public enum TargetHealth
@@ -35,22 +36,10 @@ public sealed record TargetStatus
 {
     public required string ProbeId { get; init; }
 
-    /// <summary>Text from config: escape it.</summary>
-    public required string Name { get; init; }
+    /// <summary>As the probe's newest batch that named the target configured it. Text from config: escape it.</summary>
+    public required TargetSettings Settings { get; init; }
 
-    public required string Host { get; init; }
-
-    public string? Category { get; init; }
-
-    public string? Description { get; init; }
-
-    public bool Uplink { get; init; }
-
-    public int IntervalMs { get; init; }
-
-    public int? LatencyThresholdMs { get; init; }
-
-    public double? LossThresholdPercent { get; init; }
+    public string Name => Settings.Name;
 
     public DateTimeOffset FirstSampleAt { get; init; }
 
@@ -126,14 +115,7 @@ public sealed class TargetReader
                 targets.Add(new TargetStatus
                 {
                     ProbeId = probe.ProbeId,
-                    Name = target.Name,
-                    Host = target.Host,
-                    Category = target.Category,
-                    Description = target.Description,
-                    Uplink = target.Uplink,
-                    IntervalMs = target.IntervalMs,
-                    LatencyThresholdMs = target.LatencyThresholdMs,
-                    LossThresholdPercent = target.LossThresholdPercent,
+                    Settings = target.ToSettings(),
                     FirstSampleAt = target.FirstSampleAt,
                     Health = open.Any(i => i.Type == IncidentType.Down) ? TargetHealth.Down
                         : open.Count > 0 ? TargetHealth.Degraded

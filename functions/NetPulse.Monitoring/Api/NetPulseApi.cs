@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using NetPulse.Monitoring.Api;
 
-namespace NetPulse.Monitoring.Hosting;
+namespace NetPulse.Monitoring.Api;
 
 /// <summary>
 /// The HTTP API's routes, in one place for both hosts: the Functions app's HTTP functions use the route

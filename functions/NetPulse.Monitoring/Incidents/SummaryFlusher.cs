@@ -1,16 +1,15 @@
 using Microsoft.Extensions.Logging;
-using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 
-namespace NetPulse.Monitoring.Ingestion;
+namespace NetPulse.Monitoring.Incidents;
 
 /// <summary>
 /// Sends the finished incidents a backlog revealed as one Summary alert: when a batch arrives fresh again (the
 /// backlog has caught up) or, failing that, from the watchdog after <see cref="DetectionOptions.SummaryDelay"/>.
 /// Callers hold the probe's lock.
 /// </summary>
-internal sealed class SummaryFlusher(IncidentStore incidents, ProbeStateStore states, AlertPublisher alerts, TimeProvider time, ILogger<SummaryFlusher> logger)
+internal sealed class SummaryFlusher(IncidentStore incidents, ProbeStateStore states, IIncidentAnnouncer announcer, TimeProvider time, ILogger<SummaryFlusher> logger)
 {
     public async Task FlushAsync(ProbeState state, CancellationToken cancellationToken)
     {
@@ -30,7 +29,7 @@ internal sealed class SummaryFlusher(IncidentStore incidents, ProbeStateStore st
         {
             var done = pending.Select(i => i with { Announcement = Announcement.Summarized }).ToList();
             var snapshots = state.Targets.Values.SelectMany(t => StoredIncident.FromJson(t.Incidents));
-            await alerts.PublishAsync(
+            await announcer.AnnounceAsync(
                 [.. done.Select(i => new AnnouncementDecision(AlertKind.Summary, i))], state.Targets, done.Concat(snapshots).DistinctBy(i => i.Id), cancellationToken);
 
             // Recorded after the alert is on the queue: a crash in between repeats the summary rather than losing it.

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace NetPulse.Monitoring.Ingestion;
+namespace NetPulse.Monitoring.Storage;
 
 /// <summary>
 /// One lock per probe: the queue trigger runs several messages at once, and two batches of one probe must
