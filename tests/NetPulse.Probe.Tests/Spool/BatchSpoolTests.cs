@@ -283,7 +283,7 @@ public sealed class BatchSpoolTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(3));
         await spool.MarkSentAsync(0, CancellationToken.None);
 
-        var status = BatchSpool.ReadStatus(_folder.Path);
+        var status = SpoolStatusReader.Read(_folder.Path);
 
         Assert.Equal(spool.Status, status);
         Assert.Equal(3, status.BatchCount);
@@ -308,25 +308,25 @@ public sealed class BatchSpoolTests : IDisposable
             await spool.MarkSentAsync(i, CancellationToken.None);
         }
 
-        Assert.Equal(0, BatchSpool.ReadStatus(_folder.Path).LastSentSequence);
+        Assert.Equal(0, SpoolStatusReader.Read(_folder.Path).LastSentSequence);
         Assert.Equal(2, spool.Status.LastSentSequence);
 
         _time.Advance(BatchSpool.StateWriteInterval);
         await spool.ReadOldestAsync(CancellationToken.None);
         await spool.MarkSentAsync(3, CancellationToken.None);
-        Assert.Equal(3, BatchSpool.ReadStatus(_folder.Path).LastSentSequence);
+        Assert.Equal(3, SpoolStatusReader.Read(_folder.Path).LastSentSequence);
 
         await spool.ReadOldestAsync(CancellationToken.None);
         await spool.MarkSentAsync(4, CancellationToken.None);
         await spool.ReadOldestAsync(CancellationToken.None);
         await spool.MarkSentAsync(5, CancellationToken.None);
-        Assert.Equal(5, BatchSpool.ReadStatus(_folder.Path).LastSentSequence);
+        Assert.Equal(5, SpoolStatusReader.Read(_folder.Path).LastSentSequence);
     }
 
     [Fact]
     public void Status_of_a_spool_that_does_not_exist_is_empty()
     {
-        var status = BatchSpool.ReadStatus(_folder.Combine("never-created"));
+        var status = SpoolStatusReader.Read(_folder.Combine("never-created"));
 
         Assert.Equal(0, status.BatchCount);
         Assert.Null(status.OldestSequence);
