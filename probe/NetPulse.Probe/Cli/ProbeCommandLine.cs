@@ -63,7 +63,7 @@ public static class ProbeCommandLine
             output.WriteLine(string.Create(inv, $"  targets: {targets.Count} enabled, {options.Targets.Count - targets.Count} disabled{(options.TargetsFile is null ? string.Empty : $" (from {ProbeHost.ResolvePath(options.TargetsFile)})")}"));
             foreach (var target in targets)
             {
-                output.WriteLine(string.Create(inv, $"    {target.Name,-24} {target.Host,-28} every {target.Interval.TotalSeconds:0.###} s, timeout {target.Timeout.TotalMilliseconds:0} ms{(target.Uplink ? ", uplink" : string.Empty)}"));
+                output.WriteLine(string.Create(inv, $"    {target.Name,-24} {target.Host,-28} every {target.Interval.TotalSeconds:0.###} s, timeout {target.Timeout.TotalMilliseconds:0} ms{(target.Settings.Uplink ? ", uplink" : string.Empty)}"));
             }
 
             output.WriteLine(string.Create(inv, $"  batches: every {options.BatchWindowSeconds:0.###} s to queue '{options.Queue.QueueName}' at {DescribeQueue(options.Queue)}"));

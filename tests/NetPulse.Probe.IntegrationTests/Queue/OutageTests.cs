@@ -94,9 +94,12 @@ public sealed class OutageTests
         [.. Enumerable.Range(0, TargetCount).Select(i => new ProbeTarget
         {
             Index = i,
-            Name = $"host-{i:D2}",
-            Host = $"10.200.1.{i + 1}",
-            Interval = TimeSpan.FromSeconds(1),
+            Settings = new TargetSettings
+            {
+                Name = $"host-{i:D2}",
+                Host = $"10.200.1.{i + 1}",
+                IntervalMs = 1000,
+            },
             Timeout = TimeSpan.FromMilliseconds(500),
         })];
 

@@ -242,7 +242,8 @@ public sealed class BatcherTests : IDisposable
     [Fact]
     public void A_target_whose_metadata_breaks_the_contract_is_refused_at_start_naming_it()
     {
-        var targets = new[] { TestTargets.Plain(1)[0] with { Name = "long-description", Description = new string('d', 300) } };
+        var plain = TestTargets.Plain(1)[0];
+        var targets = new[] { plain with { Settings = plain.Settings with { Name = "long-description", Description = new string('d', 300) } } };
 
         var error = Assert.Throws<ArgumentException>(() => NewBatcher(targets, new SampleChannel(), Spool()));
 
