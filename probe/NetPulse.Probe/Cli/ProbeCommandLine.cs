@@ -43,9 +43,7 @@ public static class ProbeCommandLine
     private static Task<int> RunAsync(string[] hostArgs, TextWriter error, CancellationToken cancellationToken) =>
         ConfigurationErrors.GuardAsync(error, async () =>
         {
-            var builder = ProbeHost.CreateBuilder(hostArgs);
-            builder.Services.AddProbePipeline();
-            using var host = builder.Build();
+            using var host = ProbeHost.CreateRunBuilder(hostArgs).Build();
             // Validate before the hosted services are built: their constructors assume valid options.
             _ = ProbeHost.ValidatedOptions(host.Services);
             await host.RunAsync(cancellationToken);

@@ -8,6 +8,7 @@ using NetPulse.Probe.Icmp;
 using NetPulse.Probe.Targets;
 using NetPulse.Testing;
 using Xunit.Abstractions;
+using NetPulse.Testing.Logging;
 
 namespace NetPulse.Probe.IntegrationTests.Queue;
 
@@ -38,7 +39,7 @@ public sealed class OutageTests
             targets,
             Options.Create(new ProbeOptions { Id = "probe-outage", BatchWindowSeconds = 0.25 }),
             TimeProvider.System,
-            new TestLog<Batcher>(_output));
+            new TestLog(_output).For<Batcher>());
         using var stopBatcher = new CancellationTokenSource();
         var batching = batcher.RunAsync(stopBatcher.Token);
         var feeder = new SampleFeeder(channel, targets);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
@@ -6,6 +7,7 @@ using NetPulse.Probe.Icmp;
 using NetPulse.Testing;
 using NetPulse.Testing.Network;
 using Xunit.Abstractions;
+using NetPulse.Testing.Logging;
 
 namespace NetPulse.Probe.Tests.Icmp;
 
@@ -82,7 +84,7 @@ public abstract class EngineOnTheWireTests(ITestOutputHelper output)
     protected abstract void AssertUnexpectedReplies(PingEngineStatsSnapshot stats, int atLeast);
 
     protected PingEngineFactory CreateFactory() =>
-        new(new TargetResolver(), Options.Create(new ProbeOptions()), TimeProvider.System, new TestOutputLoggerFactory(Output));
+        new(new TargetResolver(), Options.Create(new ProbeOptions()), TimeProvider.System, new TestLog(Output, LogLevel.Debug));
 }
 
 public sealed class RawSocketEngineOnTheWireTests(ITestOutputHelper output) : EngineOnTheWireTests(output)

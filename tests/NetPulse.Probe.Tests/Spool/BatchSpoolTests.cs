@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NetPulse.Probe.Spool;
+using NetPulse.Testing.Logging;
 
 namespace NetPulse.Probe.Tests.Spool;
 
@@ -10,7 +11,7 @@ public sealed class BatchSpoolTests : IDisposable
 
     private readonly TempFolder _folder = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly RecordingLogger<BatchSpool> _log = new();
+    private readonly TestLog _log = new();
 
     public void Dispose() => _folder.Dispose();
 
@@ -346,7 +347,7 @@ public sealed class BatchSpoolTests : IDisposable
         await wait.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
-    private BatchSpool Open(long maxBytes = Unlimited) => new(_folder.Path, maxBytes, _time, _log);
+    private BatchSpool Open(long maxBytes = Unlimited) => new(_folder.Path, maxBytes, _time, _log.For<BatchSpool>());
 
     private static async Task<List<long>> DrainAsync(BatchSpool spool)
     {
