@@ -63,16 +63,15 @@ public sealed partial class BatchSpool
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         Directory.CreateDirectory(Path);
         _quarantine = new SpoolQuarantine(Path, time, logger);
-        var (state, entries) = new SpoolRecovery(Path, _quarantine, logger).Recover();
+        var (state, entries) = new SpoolRecovery(Path, _quarantine, time, logger).Recover();
         _state = state;
+        _nextSequence = state.NextSequence;
         foreach (var entry in entries)
         {
             _entries.Add(entry.Sequence, entry);
             _bytes += entry.Bytes;
         }
 
-        var highest = entries.Count > 0 ? entries[^1].Sequence : -1;
-        _nextSequence = SpoolStatusReader.NextSequence(state, highest);
         ForgetDropped(TrimToCap(keep: null));
 
         var status = Status;

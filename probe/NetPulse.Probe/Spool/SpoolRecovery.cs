@@ -7,12 +7,12 @@ namespace NetPulse.Probe.Spool;
 /// interrupted, checks the header of every batch file, sets torn ones aside in <c>corrupt/</c> and removes
 /// those already sent. Nothing unreadable is deleted; everything set aside is logged with its reason.
 /// </summary>
-internal sealed partial class SpoolRecovery(string spoolPath, SpoolQuarantine quarantine, ILogger logger)
+internal sealed partial class SpoolRecovery(string spoolPath, SpoolQuarantine quarantine, TimeProvider time, ILogger logger)
 {
-    /// <summary>The spool's state and its sendable batches, oldest first, as found on disk.</summary>
+    /// <summary>The spool's state (its next sequence settled) and its sendable batches, oldest first, as found on disk.</summary>
     public (SpoolState State, IReadOnlyList<SpoolEntry> Entries) Recover()
     {
-        var state = LoadState();
+        var (state, lost) = LoadState();
         var lastSent = state.LastSentSequence ?? -1;
         RecoverInterruptedWrites(lastSent);
 
@@ -43,21 +43,48 @@ internal sealed partial class SpoolRecovery(string spoolPath, SpoolQuarantine qu
             LogAlreadySentRemoved(alreadySent.Count, alreadySent[0], alreadySent[^1]);
         }
 
-        return (state, entries);
+        var next = SpoolStatusReader.NextSequence(state, entries.Count > 0 ? entries[^1].Sequence : -1);
+        if (lost && entries.Count == 0)
+        {
+            state = RenumberAfterLostState(next);
+            next = state.NextSequence;
+        }
+
+        return (state with { NextSequence = next }, entries);
     }
 
-    private SpoolState LoadState()
+    private (SpoolState State, bool Lost) LoadState()
     {
         try
         {
-            return SpoolState.Read(spoolPath) ?? new SpoolState();
+            return (SpoolState.Read(spoolPath) ?? new SpoolState(), false);
         }
         catch (InvalidDataException ex)
         {
-            // Only numbering and the last-send time live there; the batch files carry the numbering on.
+            // Only numbering and the last-send time live there; batch files still waiting carry the numbering on.
             quarantine.SetAside(Path.Combine(spoolPath, SpoolState.FileName), BatchSpool.CorruptFolderName, ex.Message);
-            return new SpoolState();
+            return (new SpoolState(), true);
         }
+    }
+
+    /// <summary>
+    /// With the state file lost and no batch file waiting, nothing says how far the numbering got, and starting
+    /// again from 0 would reuse numbers the backend already holds (it keeps, per sample slot, the batch with the
+    /// higher number). So numbering jumps to the clock's Unix time in milliseconds: above any number this probe
+    /// used, as it closes far fewer than 1,000 batches a second, and above the batches set aside. Written at once,
+    /// so a second crash before the first batch keeps the jump.
+    /// </summary>
+    private SpoolState RenumberAfterLostState(long next)
+    {
+        var setAside = new[] { BatchSpool.CorruptFolderName, BatchSpool.RejectedFolderName }
+            .SelectMany(folder => SpoolFile.ListIn(Path.Combine(spoolPath, folder)))
+            .Select(f => f.Sequence + 1)
+            .DefaultIfEmpty(0)
+            .Max();
+        var state = new SpoolState { NextSequence = Math.Max(Math.Max(next, setAside), time.GetUtcNow().ToUnixTimeMilliseconds()) };
+        SpoolState.Write(spoolPath, state);
+        LogRenumbered(state.NextSequence);
+        return state;
     }
 
     /// <summary>
@@ -97,6 +124,9 @@ internal sealed partial class SpoolRecovery(string spoolPath, SpoolQuarantine qu
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} batch files that were sent before a restart (sequences {First}-{Last})")]
     private partial void LogAlreadySentRemoved(int count, long first, long last);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The spool state was unreadable and no batch file is waiting to carry the numbering on: batches are numbered from {Next} (the clock's Unix milliseconds), so no number is used twice")]
+    private partial void LogRenumbered(long next);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered batch {Sequence} from {File}, written whole just before a crash")]
     private partial void LogRecovered(long sequence, string file);

@@ -160,6 +160,55 @@ public sealed class BatchSpoolTests : IDisposable
     }
 
     [Fact]
+    public async Task A_garbled_state_file_with_batches_waiting_is_set_aside_and_the_files_carry_the_numbering_on()
+    {
+        var spool = Open();
+        for (var i = 0; i < 5; i++)
+        {
+            await spool.AddAsync(TestBatches.Make(i), CancellationToken.None);
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            await spool.ReadOldestAsync(CancellationToken.None);
+            await spool.MarkSentAsync(i, CancellationToken.None);
+        }
+
+        await File.WriteAllTextAsync(_folder.Combine(SpoolState.FileName), "{ \"nextSequence\": 5, \"lastSent");
+
+        var reopened = Open();
+
+        Assert.Equal(5, reopened.NextSequence);
+        Assert.Equal([2L, 3, 4], await DrainAsync(reopened));
+        Assert.True(File.Exists(_folder.Combine(BatchSpool.CorruptFolderName, SpoolState.FileName)));
+        Assert.Contains(_log.AtLeast(LogLevel.Warning), e => e.Message.Contains(SpoolState.FileName, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_garbled_state_file_of_a_drained_spool_makes_numbering_jump_ahead_rather_than_start_again()
+    {
+        var spool = Open();
+        for (var i = 0; i < 3; i++)
+        {
+            await spool.AddAsync(TestBatches.Make(i), CancellationToken.None);
+        }
+
+        await DrainAsync(spool);
+        await File.WriteAllBytesAsync(_folder.Combine(SpoolState.FileName), [0x7B, 0x00, 0xFF, 0x13]);
+
+        var reopened = Open();
+
+        Assert.Equal(_time.GetUtcNow().ToUnixTimeMilliseconds(), reopened.NextSequence);
+        Assert.Contains(_log.AtLeast(LogLevel.Warning), e => e.Message.Contains($"numbered from {reopened.NextSequence}", StringComparison.Ordinal));
+        Assert.True(File.Exists(_folder.Combine(BatchSpool.CorruptFolderName, SpoolState.FileName)));
+
+        // A second crash before the first batch keeps the jump, whatever the clock says then: it was written at once.
+        var earlier = new BatchSpool(_folder.Path, Unlimited, new FakeTimeProvider(TestBatches.Start.AddYears(-1)), _log.For<BatchSpool>());
+        Assert.Equal(reopened.NextSequence, earlier.NextSequence);
+        Assert.Equal(reopened.NextSequence, SpoolStatusReader.Read(_folder.Path).NextSequence);
+    }
+
+    [Fact]
     public async Task A_file_damaged_after_start_is_caught_by_its_checksum_when_read()
     {
         var spool = Open();
