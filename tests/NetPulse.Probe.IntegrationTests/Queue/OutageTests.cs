@@ -7,8 +7,8 @@ using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Icmp;
 using NetPulse.Probe.Targets;
 using NetPulse.Testing;
-using Xunit.Abstractions;
 using NetPulse.Testing.Logging;
+using Xunit.Abstractions;
 
 namespace NetPulse.Probe.IntegrationTests.Queue;
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 using NetPulse.Contracts;
 using NetPulse.Probe.Sending;
 using NetPulse.Probe.Spool;
-using Xunit.Abstractions;
 using NetPulse.Testing.Logging;
+using Xunit.Abstractions;
 
 namespace NetPulse.Probe.IntegrationTests.Queue;
 

@@ -1,11 +1,11 @@
-using Microsoft.Extensions.Logging;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using NetPulse.Contracts;
 using NetPulse.Probe.Icmp;
 using NetPulse.Testing;
+using NetPulse.Testing.Logging;
 using NetPulse.Testing.Network;
 using Xunit.Abstractions;
-using NetPulse.Testing.Logging;
 
 namespace NetPulse.Probe.IntegrationTests.Wire;
 

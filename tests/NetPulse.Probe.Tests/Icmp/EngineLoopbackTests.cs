@@ -1,12 +1,12 @@
-using Microsoft.Extensions.Logging;
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Icmp;
-using Xunit.Abstractions;
 using NetPulse.Testing.Logging;
+using Xunit.Abstractions;
 
 namespace NetPulse.Probe.Tests.Icmp;
 

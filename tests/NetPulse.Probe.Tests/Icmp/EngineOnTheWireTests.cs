@@ -1,13 +1,13 @@
-using Microsoft.Extensions.Logging;
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Icmp;
 using NetPulse.Testing;
+using NetPulse.Testing.Logging;
 using NetPulse.Testing.Network;
 using Xunit.Abstractions;
-using NetPulse.Testing.Logging;
 
 namespace NetPulse.Probe.Tests.Icmp;
 
