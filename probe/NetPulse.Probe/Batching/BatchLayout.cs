@@ -50,7 +50,7 @@ internal sealed class BatchLayout
                 throw new ArgumentException($"Targets '{names[target.Name]}' and '{target.Name}' differ only in case; a batch needs unique names.", nameof(targets));
             }
 
-            var template = Template(target);
+            var template = Template(target.Settings);
             CheckSendable(template);
             _templates[target.Index] = template;
 
@@ -98,16 +98,20 @@ internal sealed class BatchLayout
         return digits;
     }
 
-    private static TargetSamples Template(ProbeTarget target) => new()
+    /// <summary>
+    /// A target's settings with room for samples. The one place the probe copies the settings field by field:
+    /// <see cref="TargetSamples"/> has no constructor from a <see cref="TargetSettings"/> (yet).
+    /// </summary>
+    private static TargetSamples Template(TargetSettings settings) => new()
     {
-        Name = target.Name,
-        Host = target.Host,
-        Category = target.Category,
-        Description = target.Description,
-        Uplink = target.Uplink,
-        IntervalMs = (int)Math.Round(target.Interval.TotalMilliseconds),
-        LatencyThresholdMs = target.LatencyThresholdMs,
-        LossThresholdPercent = target.LossThresholdPercent,
+        Name = settings.Name,
+        Host = settings.Host,
+        Category = settings.Category,
+        Description = settings.Description,
+        Uplink = settings.Uplink,
+        IntervalMs = settings.IntervalMs,
+        LatencyThresholdMs = settings.LatencyThresholdMs,
+        LossThresholdPercent = settings.LossThresholdPercent,
         Samples = [],
     };
 

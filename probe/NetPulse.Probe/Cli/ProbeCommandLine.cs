@@ -43,9 +43,7 @@ public static class ProbeCommandLine
     private static Task<int> RunAsync(string[] hostArgs, TextWriter error, CancellationToken cancellationToken) =>
         ConfigurationErrors.GuardAsync(error, async () =>
         {
-            var builder = ProbeHost.CreateBuilder(hostArgs);
-            builder.Services.AddProbePipeline();
-            using var host = builder.Build();
+            using var host = ProbeHost.CreateRunBuilder(hostArgs).Build();
             // Validate before the hosted services are built: their constructors assume valid options.
             _ = ProbeHost.ValidatedOptions(host.Services);
             await host.RunAsync(cancellationToken);
@@ -63,7 +61,7 @@ public static class ProbeCommandLine
             output.WriteLine(string.Create(inv, $"  targets: {targets.Count} enabled, {options.Targets.Count - targets.Count} disabled{(options.TargetsFile is null ? string.Empty : $" (from {ProbeHost.ResolvePath(options.TargetsFile)})")}"));
             foreach (var target in targets)
             {
-                output.WriteLine(string.Create(inv, $"    {target.Name,-24} {target.Host,-28} every {target.Interval.TotalSeconds:0.###} s, timeout {target.Timeout.TotalMilliseconds:0} ms{(target.Uplink ? ", uplink" : string.Empty)}"));
+                output.WriteLine(string.Create(inv, $"    {target.Name,-24} {target.Host,-28} every {target.Interval.TotalSeconds:0.###} s, timeout {target.Timeout.TotalMilliseconds:0} ms{(target.Settings.Uplink ? ", uplink" : string.Empty)}"));
             }
 
             output.WriteLine(string.Create(inv, $"  batches: every {options.BatchWindowSeconds:0.###} s to queue '{options.Queue.QueueName}' at {DescribeQueue(options.Queue)}"));

@@ -20,7 +20,7 @@ internal static class StatusCommand
             using var host = ProbeHost.CreateBuilder(result.UnmatchedTokens.ToArray()).Build();
             var options = ProbeHost.ValidatedOptions(host.Services);
             var path = ProbeHost.ResolvePath(options.Spool.Path);
-            var status = BatchSpool.ReadStatus(path);
+            var status = SpoolStatusReader.Read(path);
             var now = DateTimeOffset.UtcNow;
             var inv = CultureInfo.InvariantCulture;
             output.WriteLine($"probe '{ProbeIdentity.Resolve(options.Id)}', spool {path}");

@@ -1,3 +1,5 @@
+using NetPulse.Contracts;
+
 namespace NetPulse.Probe.Configuration;
 
 /// <summary>The probe's settings, bound from the "Probe" section (appsettings.json, environment, the targets file).</summary>
@@ -83,4 +85,27 @@ public sealed class TargetOptions
 
     /// <summary>Above this loss the target counts as lossy (Functions default applies when unset).</summary>
     public double? LossThresholdPercent { get; set; }
+
+    /// <summary>
+    /// This target's settings as the contract holds them, with <paramref name="defaultIntervalSeconds"/> where it
+    /// sets no interval of its own. A missing name or host becomes empty, for validation to report.
+    /// </summary>
+    public TargetSettings ToSettings(double defaultIntervalSeconds) => new()
+    {
+        Name = Name ?? string.Empty,
+        Host = Host ?? string.Empty,
+        Category = Category,
+        Description = Description,
+        Uplink = Uplink,
+        IntervalMs = Milliseconds(IntervalSeconds ?? defaultIntervalSeconds),
+        LatencyThresholdMs = LatencyThresholdMs,
+        LossThresholdPercent = LossThresholdPercent,
+    };
+
+    /// <summary>Seconds as whole milliseconds; a value that fits no int (NaN, huge) becomes one the contract refuses.</summary>
+    private static int Milliseconds(double seconds)
+    {
+        var milliseconds = Math.Round(seconds * 1000);
+        return double.IsNaN(milliseconds) ? -1 : (int)Math.Clamp(milliseconds, int.MinValue, int.MaxValue);
+    }
 }

@@ -12,8 +12,8 @@ namespace NetPulse.Probe.Configuration;
 /// </summary>
 public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValidateOptions<ProbeOptions>
 {
-    public const double MinIntervalSeconds = 1;
-    public const double MaxIntervalSeconds = 3600;
+    public const double MinIntervalSeconds = TargetSettings.MinIntervalMs / 1000.0;
+    public const double MaxIntervalSeconds = TargetSettings.MaxIntervalMs / 1000.0;
     public const int MaxTargets = 10_000;
 
     private readonly ConfigurationLocator _locator = new(configuration);
@@ -122,40 +122,35 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
         {
             var target = options.Targets[i];
             var key = TargetKey(options, i);
-            if (TargetSettings.DescribeInvalidName(target.Name) is { } nameProblem)
-            {
-                fail($"{key}:Name", $"target name {nameProblem}");
-            }
-            else if (seen.TryGetValue(target.Name!, out var first))
-            {
-                fail($"{key}:Name", $"duplicate target name '{target.Name}' (also target {first}); names must be unique, ignoring case");
-            }
-            else
-            {
-                seen.Add(target.Name!, i);
-            }
 
-            if (!IsValidHost(target.Host))
+            // The host must be something the probe can ping, which is stricter than the contract's rule.
+            var hostReported = !IsValidHost(target.Host);
+            if (hostReported)
             {
                 fail($"{key}:Host", $"'{target.Host}' is not an IPv4 or IPv6 address or a DNS name");
             }
 
-            if (target.Category is { Length: > TargetSettings.MaxCategoryLength })
+            foreach (var (field, problem) in target.ToSettings(options.IntervalSeconds).Problems())
             {
-                fail($"{key}:Category", $"is longer than {TargetSettings.MaxCategoryLength} characters");
+                if (Describe(target, key, field, problem, hostReported) is { } failure)
+                {
+                    fail(failure.Key, failure.Problem);
+                }
             }
 
-            if (target.Description is { Length: > TargetSettings.MaxDescriptionLength })
+            if (TargetSettings.DescribeInvalidName(target.Name) is null)
             {
-                fail($"{key}:Description", $"is longer than {TargetSettings.MaxDescriptionLength} characters");
+                if (seen.TryGetValue(target.Name!, out var first))
+                {
+                    fail($"{key}:Name", $"duplicate target name '{target.Name}' (also target {first}); names must be unique, ignoring case");
+                }
+                else
+                {
+                    seen.Add(target.Name!, i);
+                }
             }
 
             var interval = target.IntervalSeconds ?? options.IntervalSeconds;
-            if (target.IntervalSeconds is { } own && !InRange(own, MinIntervalSeconds, MaxIntervalSeconds))
-            {
-                fail($"{key}:IntervalSeconds", $"{Show(own)} is out of range: it must be between {MinIntervalSeconds} and {MaxIntervalSeconds} seconds");
-            }
-
             var timeout = target.TimeoutMs ?? options.TimeoutMs;
             if (target.TimeoutMs is < 1 or > 60_000)
             {
@@ -167,22 +162,29 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
                 fail(field, $"target '{target.Name}' has a timeout of {timeout} ms, longer than its interval ({Show(interval)} s): a round must end before the next begins");
             }
 
-            if (target.LatencyThresholdMs is < 1 or > 60_000)
-            {
-                fail($"{key}:LatencyThresholdMs", $"{target.LatencyThresholdMs} is out of range: it must be between 1 and 60000 ms");
-            }
-
-            if (target.LossThresholdPercent is { } loss && !(loss > 0 && loss <= 100))
-            {
-                fail($"{key}:LossThresholdPercent", $"{Show(loss)} is out of range: it must be above 0 and at most 100");
-            }
-
             if (target.Uplink && target.Enabled && ++uplinks == 2)
             {
                 fail($"{key}:Uplink", "a second enabled target is marked as the uplink; a probe has one uplink");
             }
         }
     }
+
+    /// <summary>
+    /// Where one of <see cref="TargetSettings.Problems"/> came from in the configuration, and how to say it there;
+    /// null when it is said already. The contract's fields are the configuration's keys, camel-cased, except the
+    /// interval, which the configuration gives in seconds.
+    /// </summary>
+    private static (string Key, string Problem)? Describe(TargetOptions target, string key, string field, string problem, bool hostReported) => field switch
+    {
+        "name" => ($"{key}:Name", $"target name {problem}"),
+        "host" when hostReported => null,
+
+        // A target without an interval of its own has the probe's, reported once as Probe:IntervalSeconds.
+        "intervalMs" => target.IntervalSeconds is { } own
+            ? ($"{key}:IntervalSeconds", $"{Show(own)} is out of range: it must be between {MinIntervalSeconds} and {MaxIntervalSeconds} seconds")
+            : null,
+        _ => ($"{key}:{char.ToUpperInvariant(field[0])}{field[1..]}", problem),
+    };
 
     private static bool IsValidHost(string? host)
     {

@@ -48,6 +48,15 @@ public static class ProbeHost
         return builder;
     }
 
+    /// <summary>The host that <c>run</c> starts: <see cref="CreateBuilder"/> with the whole pipeline. Tests build this same host.</summary>
+    /// <exception cref="ProbeConfigurationException">A settings or targets file is missing or not valid JSON.</exception>
+    public static HostApplicationBuilder CreateRunBuilder(string[] args)
+    {
+        var builder = CreateBuilder(args);
+        builder.Services.AddProbePipeline();
+        return builder;
+    }
+
     /// <summary>The probe's options, validated; throws <see cref="OptionsValidationException"/> listing every problem.</summary>
     public static ProbeOptions ValidatedOptions(IServiceProvider services) =>
         services.GetRequiredService<IOptions<ProbeOptions>>().Value;

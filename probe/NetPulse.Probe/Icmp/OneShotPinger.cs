@@ -47,9 +47,7 @@ public sealed class OneShotPinger(PingEngineFactory engines, TargetResolver reso
         var target = new ProbeTarget
         {
             Index = 0,
-            Name = host,
-            Host = address.ToString(),
-            Interval = interval,
+            Settings = new TargetSettings { Name = host, Host = address.ToString(), IntervalMs = (int)Math.Round(interval.TotalMilliseconds) },
             Timeout = timeout,
         };
         var samples = Channel.CreateBounded<PingSample>(new BoundedChannelOptions(Math.Min(count, 64)) { SingleReader = true });

@@ -18,7 +18,7 @@ namespace NetPulse.Probe.Icmp;
 /// and starts each request there; only the replies come back on the thread pool. A loop awaiting timers on
 /// the pool was measured skipping rounds whenever the pool was starved.
 /// </remarks>
-public sealed class PingClassPingEngine : IPingEngine
+public sealed class PingClassPingEngine : PingEngineBase
 {
     public const string EngineName = "ping-class";
 
@@ -31,33 +31,16 @@ public sealed class PingClassPingEngine : IPingEngine
     /// </summary>
     private static readonly Lazy<byte[]?> UsablePayload = new(() => IcmpSockets.CanOpen(out _) ? Payload : null);
 
-    private readonly TargetResolver _resolver;
-    private readonly TimeSpan _dnsRefreshInterval;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<PingClassPingEngine> _logger;
-    private int _running;
-
-    /// <param name="timeProvider">Anchors the schedule in UTC (<see cref="PingSample.ScheduledAt"/>) and paces DNS
-    /// refreshes; the loop itself measures with <see cref="Stopwatch"/>, since it waits in real time.</param>
     public PingClassPingEngine(
         TargetResolver resolver,
         TimeSpan dnsRefreshInterval,
         TimeProvider timeProvider,
         ILogger<PingClassPingEngine> logger)
+        : base(resolver, dnsRefreshInterval, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(resolver);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _resolver = resolver;
-        _dnsRefreshInterval = dnsRefreshInterval;
-        _timeProvider = timeProvider;
-        _logger = logger;
-        Stats = new PingEngineStats(Stopwatch.GetTimestamp, Stopwatch.Frequency);
     }
 
-    public string Name => EngineName;
-
-    public PingEngineStats Stats { get; }
+    public override string Name => EngineName;
 
     /// <summary>What an <see cref="IPStatus"/> means in the probe's terms.</summary>
     internal static PingStatus ToPingStatus(IPStatus status) => status switch
@@ -86,30 +69,11 @@ public sealed class PingClassPingEngine : IPingEngine
         return measured < upperBound ? measured : upperBound;
     }
 
-    /// <exception cref="OperationCanceledException">Always, once <paramref name="cancellationToken"/> fires; rounds still in flight then produce no sample.</exception>
-    public async Task RunAsync(IReadOnlyList<ProbeTarget> targets, ChannelWriter<PingSample> samples, CancellationToken cancellationToken)
-    {
-        EngineRules.CheckTargets(targets);
-        ArgumentNullException.ThrowIfNull(samples);
-        if (Interlocked.Exchange(ref _running, 1) == 1)
-        {
-            throw new InvalidOperationException("This ping engine is already running.");
-        }
-
-        try
-        {
-            if (targets.Count == 0)
+    private protected override Task PingAsync(IReadOnlyList<ProbeTarget> targets, TargetAddressBook addresses, ChannelWriter<PingSample> samples, CancellationToken cancellationToken) =>
+        WhileResolvingAsync(
+            addresses,
+            async () =>
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-                return;
-            }
-
-            var addresses = new TargetAddressBook(targets, _resolver, _dnsRefreshInterval, _timeProvider, _logger);
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var refresh = addresses.RunAsync(stopping.Token);
-            try
-            {
-                await addresses.WaitForFirstPassAsync(EngineRules.InitialResolveWait, cancellationToken);
                 var run = new Run(this, targets, addresses, samples);
                 try
                 {
@@ -119,18 +83,8 @@ public sealed class PingClassPingEngine : IPingEngine
                 {
                     await run.DrainAsync();
                 }
-            }
-            finally
-            {
-                await stopping.CancelAsync();
-                await refresh;
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _running, 0);
-        }
-    }
+            },
+            cancellationToken);
 
     private static byte[] CreatePayload()
     {
@@ -174,15 +128,15 @@ public sealed class PingClassPingEngine : IPingEngine
                 intervals[slot] = targets[slot].Interval;
             }
 
-            var anchorUtc = engine._timeProvider.GetUtcNow();
+            var anchorUtc = engine.TimeProvider.GetUtcNow();
             _schedule = new PingSchedule(intervals, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
-            _sink = new SampleSink(targets, samples, engine.Stats, engine._logger, anchorUtc, Stopwatch.GetTimestamp, Stopwatch.Frequency);
-            _sendFailures = new SendFailureLog(targets, engine._logger);
+            _sink = new SampleSink(targets, samples, engine.Stats, engine.Logger, anchorUtc, Stopwatch.GetTimestamp, Stopwatch.Frequency);
+            _sendFailures = new SendFailureLog(targets, engine.Logger);
             _timeouts = new TimeSpan[_count];
             for (var slot = 0; slot < _count; slot++)
             {
                 _timeouts[slot] = EngineRules.EffectiveTimeout(targets[slot].Timeout, _schedule.Interval(slot));
-                EngineRules.WarnIfIntervalCapped(targets[slot], _schedule.Interval(slot), engine._logger);
+                EngineRules.WarnIfIntervalCapped(targets[slot], _schedule.Interval(slot), engine.Logger);
             }
 
             _pings = new Ping?[_count];
@@ -192,7 +146,7 @@ public sealed class PingClassPingEngine : IPingEngine
         /// <summary>The scheduling thread's body: start the rounds that fell due, sleep until the next one.</summary>
         public void Loop(CancellationToken cancellationToken)
         {
-            _engine._logger.LogInformation("Ping-class ping engine started: {Targets} targets", _count);
+            _engine.Logger.LogInformation("Ping-class ping engine started: {Targets} targets", _count);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var now = Stopwatch.GetTimestamp();
@@ -298,7 +252,7 @@ public sealed class PingClassPingEngine : IPingEngine
             _missedSinceLog++;
             if (_lastMissedLog == long.MinValue || _schedule.ToTimeSpan(now - _lastMissedLog) >= MissedLogInterval)
             {
-                _engine._logger.LogWarning(
+                _engine.Logger.LogWarning(
                     "The ping scheduler fell behind: {Missed} rounds skipped rather than sent more than half an interval late",
                     _missedSinceLog);
                 _lastMissedLog = now;

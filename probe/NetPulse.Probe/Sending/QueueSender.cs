@@ -25,6 +25,9 @@ public sealed partial class QueueSender : BackgroundService
     /// <summary>A backlog from a long outage must not expire before the Functions app reads it.</summary>
     private static readonly TimeSpan NeverExpire = TimeSpan.FromSeconds(-1);
 
+    /// <summary>How long a send under way may go on once the probe stops.</summary>
+    internal static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
     private readonly BatchSpool _spool;
     private readonly QueueClient _queue;
     private readonly TimeProvider _time;
@@ -84,7 +87,7 @@ public sealed partial class QueueSender : BackgroundService
                     continue;
                 }
 
-                await _queue.SendMessageAsync(new BinaryData(batch.Body), visibilityTimeout: null, timeToLive: NeverExpire, cancellationToken);
+                await SendAsync(batch, cancellationToken);
 
                 // Not cancellable: the queue has the batch, so the spool must learn it even when stopping.
                 await _spool.MarkSentAsync(batch.Sequence, CancellationToken.None);
@@ -150,6 +153,18 @@ public sealed partial class QueueSender : BackgroundService
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    /// <summary>
+    /// Sends one batch. Stopping does not cut a send short at once: the queue may already have stored a message
+    /// whose answer is still on its way, and the batch would then go twice at the next start. It gets
+    /// <see cref="StopGrace"/> to finish (the batcher spools its last batch just before the sender is stopped).
+    /// </summary>
+    private async Task SendAsync(SpooledBatch batch, CancellationToken stoppingToken)
+    {
+        using var send = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        await using var stopping = stoppingToken.Register(() => send.CancelAfter(StopGrace));
+        await _queue.SendMessageAsync(new BinaryData(batch.Body), visibilityTimeout: null, timeToLive: NeverExpire, send.Token);
+    }
 
     /// <summary>
     /// Only errors that name this message are permanent. Any other 400 (a bad API version, a bad SAS)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +16,8 @@ namespace NetPulse.Probe.Spool;
 /// <see cref="MarkSentAsync"/>, <see cref="Release"/> or <see cref="RejectAsync"/>), one batch at a
 /// time and oldest first. Both may run at once. The spool numbers the batches: the batcher takes
 /// <see cref="NextSequence"/> for the batch it closes, so numbering continues across restarts.
+/// What happens once at opening (crash recovery, torn files) is <see cref="SpoolRecovery"/>'s; reading the
+/// status from another process is <see cref="SpoolStatusReader"/>'s.
 /// </remarks>
 public sealed partial class BatchSpool
 {
@@ -33,6 +34,7 @@ public sealed partial class BatchSpool
 
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SpoolQuarantine _quarantine;
     private readonly long _maxBytes;
     private long _bytes;
     private long _nextSequence;
@@ -50,7 +52,7 @@ public sealed partial class BatchSpool
     {
     }
 
-    /// <summary>Opens (or creates) the spool in <paramref name="path"/> and checks every file in it.</summary>
+    /// <summary>Opens (or creates) the spool in <paramref name="path"/> and checks every file in it (see <see cref="SpoolRecovery"/>).</summary>
     internal BatchSpool(string path, long maxBytes, TimeProvider time, ILogger logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -60,8 +62,20 @@ public sealed partial class BatchSpool
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         Directory.CreateDirectory(Path);
-        _state = LoadState();
-        Scan();
+        _quarantine = new SpoolQuarantine(Path, time, logger);
+        var (state, entries) = new SpoolRecovery(Path, _quarantine, time, logger).Recover();
+        _state = state;
+        _nextSequence = state.NextSequence;
+        foreach (var entry in entries)
+        {
+            _entries.Add(entry.Sequence, entry);
+            _bytes += entry.Bytes;
+        }
+
+        ForgetDropped(TrimToCap(keep: null));
+
+        var status = Status;
+        LogOpened(Path, status.BatchCount, status.Bytes, status.NextSequence);
     }
 
     /// <summary>Called with every batch once it is durably spooled; lets tests see what was stored before it is sent.</summary>
@@ -104,72 +118,10 @@ public sealed partial class BatchSpool
 
             return status with
             {
-                CorruptCount = CountFiles(System.IO.Path.Combine(Path, CorruptFolderName)),
-                RejectedCount = CountFiles(System.IO.Path.Combine(Path, RejectedFolderName)),
+                CorruptCount = SpoolStatusReader.CountSetAside(Path, CorruptFolderName),
+                RejectedCount = SpoolStatusReader.CountSetAside(Path, RejectedFolderName),
             };
         }
-    }
-
-    /// <summary>
-    /// Reads a spool's status without opening it, for the CLI's <c>status</c> command in another
-    /// process while the probe runs. Changes nothing on disk.
-    /// </summary>
-    public static SpoolStatus ReadStatus(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var folder = System.IO.Path.GetFullPath(path);
-        SpoolState? state = null;
-        if (Directory.Exists(folder))
-        {
-            try
-            {
-                state = SpoolState.Read(folder);
-            }
-            catch (InvalidDataException)
-            {
-                // The running probe sets a bad state file aside and rebuilds it; a reader just goes without.
-            }
-        }
-
-        var count = 0;
-        var bytes = 0L;
-        long? oldest = null;
-        DateTimeOffset? oldestWindow = null;
-        var highest = -1L;
-        foreach (var (sequence, file) in ListBatchFiles(folder))
-        {
-            long length;
-            try
-            {
-                length = file.Length;
-            }
-            catch (FileNotFoundException)
-            {
-                continue; // sent while we looked
-            }
-
-            count++;
-            bytes += length;
-            highest = Math.Max(highest, sequence);
-            if (oldest is null && TryReadHeader(file.FullName, sequence, out var windowStart) is null)
-            {
-                oldest = sequence;
-                oldestWindow = windowStart;
-            }
-        }
-
-        return new SpoolStatus
-        {
-            BatchCount = count,
-            Bytes = bytes,
-            OldestSequence = oldest,
-            OldestWindowStart = oldestWindow,
-            LastSentSequence = state?.LastSentSequence,
-            LastSentAt = state?.LastSentAt,
-            NextSequence = Math.Max(Math.Max(state?.NextSequence ?? 0, (state?.LastSentSequence ?? -1) + 1), highest + 1),
-            CorruptCount = CountFiles(System.IO.Path.Combine(folder, CorruptFolderName)),
-            RejectedCount = CountFiles(System.IO.Path.Combine(folder, RejectedFolderName)),
-        };
     }
 
     /// <summary>
@@ -270,7 +222,7 @@ public sealed partial class BatchSpool
             }
 
             Forget(entry.Sequence);
-            SetAside(path, CorruptFolderName, problem);
+            _quarantine.SetAside(path, CorruptFolderName, problem);
         }
     }
 
@@ -327,7 +279,7 @@ public sealed partial class BatchSpool
     {
         EnsureInFlight(sequence);
         Forget(sequence);
-        SetAside(FilePath(sequence), RejectedFolderName, reason);
+        _quarantine.SetAside(FilePath(sequence), RejectedFolderName, reason);
 
         // Numbering must not reuse the rejected batch's number, even if the spool is now empty.
         SpoolState state;
@@ -338,50 +290,6 @@ public sealed partial class BatchSpool
         }
 
         await PersistStateAsync(state, sequence, cancellationToken);
-    }
-
-    private static int CountFiles(string folder)
-    {
-        try
-        {
-            return Directory.Exists(folder) ? Directory.EnumerateFiles(folder).Count() : 0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
-
-    private static IEnumerable<(long Sequence, FileInfo File)> ListBatchFiles(string folder)
-    {
-        if (!Directory.Exists(folder))
-        {
-            return [];
-        }
-
-        return new DirectoryInfo(folder)
-            .EnumerateFiles("*" + SpoolFile.Extension)
-            .Select(f => (Sequence: SpoolFile.SequenceFromName(f.Name), File: f))
-            .Where(f => f.Sequence is not null)
-            .Select(f => (f.Sequence!.Value, f.File))
-            .OrderBy(f => f.Item1)
-            .ToList();
-    }
-
-    private static string? TryReadHeader(string path, long sequence, out DateTimeOffset windowStart)
-    {
-        windowStart = default;
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            Span<byte> header = stackalloc byte[SpoolFile.HeaderLength];
-            var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-            return SpoolFile.InspectHeader(header[..read], stream.Length, sequence, out windowStart);
-        }
-        catch (FileNotFoundException)
-        {
-            return "the file vanished";
-        }
     }
 
     private async Task PersistStateAsync(SpoolState state, long sequence, CancellationToken cancellationToken)
@@ -403,97 +311,6 @@ public sealed partial class BatchSpool
     }
 
     private string FilePath(long sequence) => System.IO.Path.Combine(Path, SpoolFile.NameFor(sequence));
-
-    private SpoolState LoadState()
-    {
-        try
-        {
-            return SpoolState.Read(Path) ?? new SpoolState();
-        }
-        catch (InvalidDataException ex)
-        {
-            // Only numbering and the last-send time live there; the batch files carry the numbering on.
-            SetAside(System.IO.Path.Combine(Path, SpoolState.FileName), CorruptFolderName, ex.Message);
-            return new SpoolState();
-        }
-    }
-
-    private void Scan()
-    {
-        var lastSent = _state.LastSentSequence ?? -1;
-        RecoverInterruptedWrites(lastSent);
-
-        var alreadySent = new List<long>();
-        foreach (var (sequence, file) in ListBatchFiles(Path))
-        {
-            if (TryReadHeader(file.FullName, sequence, out var windowStart) is { } problem)
-            {
-                SetAside(file.FullName, CorruptFolderName, problem);
-                continue;
-            }
-
-            if (sequence <= lastSent)
-            {
-                // Sends go oldest first and are recorded before the file is deleted: a crash between the
-                // two leaves this file behind, and sending it again would only make a duplicate.
-                File.Delete(file.FullName);
-                alreadySent.Add(sequence);
-                continue;
-            }
-
-            _entries.Add(sequence, new SpoolEntry(sequence, windowStart, file.Length));
-            _bytes += file.Length;
-        }
-
-        if (alreadySent.Count > 0)
-        {
-            LogAlreadySentRemoved(alreadySent.Count, alreadySent[0], alreadySent[^1]);
-        }
-
-        var highest = _entries.Count > 0 ? _entries.Keys.Max() : -1;
-        _nextSequence = Math.Max(Math.Max(_state.NextSequence, lastSent + 1), highest + 1);
-
-        var dropped = TrimToCap(keep: null);
-        ForgetDropped(dropped);
-
-        var status = Status;
-        LogOpened(Path, status.BatchCount, status.Bytes, status.NextSequence);
-    }
-
-    /// <summary>
-    /// A crash between writing a batch's temporary file and renaming it leaves the temporary file: when
-    /// it is whole, it holds a batch that was never sent, so it takes its place; when not, it is set aside.
-    /// </summary>
-    private void RecoverInterruptedWrites(long lastSent)
-    {
-        foreach (var temporary in Directory.EnumerateFiles(Path, "*" + DurableFile.TemporarySuffix).Order(StringComparer.Ordinal).ToList())
-        {
-            var finalPath = temporary[..^DurableFile.TemporarySuffix.Length];
-            var finalName = System.IO.Path.GetFileName(finalPath);
-            if (finalName == SpoolState.FileName)
-            {
-                // The state file is rewritten whole after every send; the old one (or none) still stands.
-                File.Delete(temporary);
-                continue;
-            }
-
-            if (SpoolFile.SequenceFromName(finalName) is not { } sequence)
-            {
-                continue; // not ours
-            }
-
-            var problem = SpoolFile.TryParse(File.ReadAllBytes(temporary), sequence, out _);
-            if (problem is null && sequence > lastSent && !File.Exists(finalPath))
-            {
-                File.Move(temporary, finalPath);
-                DurableFile.FlushFolder(Path);
-                LogRecovered(sequence, temporary);
-                continue;
-            }
-
-            SetAside(temporary, CorruptFolderName, "left by a write that a crash interrupted: " + (problem ?? "the batch was already spooled or sent"));
-        }
-    }
 
     /// <summary>Drops the oldest batches until the spool fits its cap. Call under the lock.</summary>
     private List<SpoolEntry> TrimToCap(long? keep)
@@ -564,64 +381,19 @@ public sealed partial class BatchSpool
         }
     }
 
-    /// <summary>Moves a file into a side folder, never over another file there, and logs why.</summary>
-    private void SetAside(string path, string folderName, string reason)
-    {
-        var folder = System.IO.Path.Combine(Path, folderName);
-        Directory.CreateDirectory(folder);
-        var name = System.IO.Path.GetFileName(path);
-        var destination = System.IO.Path.Combine(folder, name);
-        if (File.Exists(destination))
-        {
-            destination = System.IO.Path.Combine(
-                folder,
-                name + "." + _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
-        }
-
-        try
-        {
-            File.Move(path, destination);
-            DurableFile.FlushFolder(folder);
-            DurableFile.FlushFolder(Path);
-        }
-        catch (FileNotFoundException)
-        {
-            return;
-        }
-
-        if (folderName == RejectedFolderName)
-        {
-            LogRejected(name, reason, destination);
-        }
-        else
-        {
-            LogSetAside(name, reason, destination);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Spool {Path} opened: {Count} batches ({Bytes} bytes) waiting, next sequence {Next}")]
     private partial void LogOpened(string path, int count, long bytes, long next);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Spool file {File} is unusable ({Reason}); moved to {Destination} and skipped")]
-    private partial void LogSetAside(string file, string reason, string destination);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch file {File} can never be sent ({Reason}); moved to {Destination} so later batches keep flowing")]
-    private partial void LogRejected(string file, string reason, string destination);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Spool is over its cap of {CapMegabytes:0.###} MB: dropped the {Count} oldest batches, sequences {First}-{Last} ({Bytes} bytes, windows from {FirstWindow:O} to {LastWindow:O}); their samples are lost")]
     private partial void LogDropped(int count, long first, long last, long bytes, double capMegabytes, DateTimeOffset firstWindow, DateTimeOffset lastWindow);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} batch files that were sent before a restart (sequences {First}-{Last})")]
-    private partial void LogAlreadySentRemoved(int count, long first, long last);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered batch {Sequence} from {File}, written whole just before a crash")]
-    private partial void LogRecovered(long sequence, string file);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {Sequence} was in the spool but its file {File} is gone; skipped")]
     private partial void LogBatchVanished(long sequence, string file);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the send of batch {Sequence} in the spool state")]
     private partial void LogStateNotWritten(Exception exception, long sequence);
-
-    private readonly record struct SpoolEntry(long Sequence, DateTimeOffset WindowStart, long Bytes);
 }

@@ -23,6 +23,24 @@ internal static class DurableFile
             stream.Flush(flushToDisk: true);
         }
 
+        ReplaceWith(temporary, path);
+    }
+
+    /// <summary>The same as <see cref="WriteAsync"/>, for the one write made while the spool opens (in a constructor).</summary>
+    public static void Write(string path, ReadOnlySpan<byte> content)
+    {
+        var temporary = path + TemporarySuffix;
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1))
+        {
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+        }
+
+        ReplaceWith(temporary, path);
+    }
+
+    private static void ReplaceWith(string temporary, string path)
+    {
         File.Move(temporary, path, overwrite: true);
         FlushFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }

@@ -49,6 +49,42 @@ internal static class SpoolFile
         return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ? sequence : null;
     }
 
+    /// <summary>The batch files in <paramref name="folder"/>, oldest first; none when the folder does not exist.</summary>
+    public static IReadOnlyList<(long Sequence, FileInfo File)> ListIn(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        return new DirectoryInfo(folder)
+            .EnumerateFiles("*" + Extension)
+            .Select(f => (Sequence: SequenceFromName(f.Name), File: f))
+            .Where(f => f.Sequence is not null)
+            .Select(f => (f.Sequence!.Value, f.File))
+            .OrderBy(f => f.Item1)
+            .ToList();
+    }
+
+    /// <summary>Reads and inspects just the header of the file at <paramref name="path"/> (see <see cref="InspectHeader"/>).</summary>
+    /// <returns>Null when the header is sound, else why the file is unusable.</returns>
+    public static string? TryReadHeader(string path, long sequence, out DateTimeOffset windowStart)
+    {
+        windowStart = default;
+        try
+        {
+            // Shared for write and delete: the status command reads while the running probe sends.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            Span<byte> header = stackalloc byte[HeaderLength];
+            var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            return InspectHeader(header[..read], stream.Length, sequence, out windowStart);
+        }
+        catch (FileNotFoundException)
+        {
+            return "the file vanished";
+        }
+    }
+
     public static byte[] Format(SpooledBatch batch)
     {
         var content = new byte[HeaderLength + batch.Body.Length];

@@ -19,10 +19,10 @@ internal sealed record SpoolState
     public DateTimeOffset? LastSentAt { get; init; }
 
     public static Task WriteAsync(string folder, SpoolState state, CancellationToken cancellationToken) =>
-        DurableFile.WriteAsync(
-            Path.Combine(folder, FileName),
-            JsonSerializer.SerializeToUtf8Bytes(state, SpoolStateJsonContext.Default.SpoolState),
-            cancellationToken);
+        DurableFile.WriteAsync(Path.Combine(folder, FileName), Serialize(state), cancellationToken);
+
+    public static void Write(string folder, SpoolState state) =>
+        DurableFile.Write(Path.Combine(folder, FileName), Serialize(state));
 
     /// <summary>Reads the state file; an absent file is a fresh spool.</summary>
     /// <exception cref="InvalidDataException">The file exists but is not a spool state.</exception>
@@ -50,6 +50,9 @@ internal sealed record SpoolState
             throw new InvalidDataException($"{path} is not a spool state: {ex.Message}", ex);
         }
     }
+
+    private static byte[] Serialize(SpoolState state) =>
+        JsonSerializer.SerializeToUtf8Bytes(state, SpoolStateJsonContext.Default.SpoolState);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]

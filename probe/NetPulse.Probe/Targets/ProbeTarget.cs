@@ -1,3 +1,5 @@
+using NetPulse.Contracts;
+
 namespace NetPulse.Probe.Targets;
 
 /// <summary>
@@ -8,23 +10,20 @@ public sealed record ProbeTarget
 {
     public required int Index { get; init; }
 
-    public required string Name { get; init; }
+    /// <summary>
+    /// What the backend knows of the target (name, host, interval, thresholds): the contract's one record,
+    /// sent as it is with every batch, so a new setting needs no copy in the probe.
+    /// </summary>
+    public required TargetSettings Settings { get; init; }
 
-    /// <summary>An IPv4 or IPv6 literal or a DNS name.</summary>
-    public required string Host { get; init; }
-
-    public string? Category { get; init; }
-
-    public string? Description { get; init; }
-
-    /// <summary>This target is the probe's uplink (gateway or ISP hop).</summary>
-    public bool Uplink { get; init; }
-
-    public required TimeSpan Interval { get; init; }
-
+    /// <summary>How long a round waits for its reply; the probe's own business, never sent.</summary>
     public required TimeSpan Timeout { get; init; }
 
-    public int? LatencyThresholdMs { get; init; }
+    public string Name => Settings.Name;
 
-    public double? LossThresholdPercent { get; init; }
+    /// <summary>An IPv4 or IPv6 literal or a DNS name.</summary>
+    public string Host => Settings.Host;
+
+    /// <summary>Time between rounds: the interval the batches announce, so engine and backend agree.</summary>
+    public TimeSpan Interval => TimeSpan.FromMilliseconds(Settings.IntervalMs);
 }

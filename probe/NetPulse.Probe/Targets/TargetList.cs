@@ -14,15 +14,8 @@ public static class TargetList
             targets.Add(new ProbeTarget
             {
                 Index = targets.Count,
-                Name = target.Name!,
-                Host = target.Host!,
-                Category = target.Category,
-                Description = target.Description,
-                Uplink = target.Uplink,
-                Interval = TimeSpan.FromSeconds(target.IntervalSeconds ?? options.IntervalSeconds),
+                Settings = target.ToSettings(options.IntervalSeconds),
                 Timeout = TimeSpan.FromMilliseconds(target.TimeoutMs ?? options.TimeoutMs),
-                LatencyThresholdMs = target.LatencyThresholdMs,
-                LossThresholdPercent = target.LossThresholdPercent,
             });
         }
 

@@ -7,6 +7,7 @@ using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Icmp;
 using NetPulse.Probe.Targets;
 using NetPulse.Testing;
+using NetPulse.Testing.Logging;
 using Xunit.Abstractions;
 
 namespace NetPulse.Probe.IntegrationTests.Queue;
@@ -38,7 +39,7 @@ public sealed class OutageTests
             targets,
             Options.Create(new ProbeOptions { Id = "probe-outage", BatchWindowSeconds = 0.25 }),
             TimeProvider.System,
-            new TestLog<Batcher>(_output));
+            new TestLog(_output).For<Batcher>());
         using var stopBatcher = new CancellationTokenSource();
         var batching = batcher.RunAsync(stopBatcher.Token);
         var feeder = new SampleFeeder(channel, targets);
@@ -94,9 +95,12 @@ public sealed class OutageTests
         [.. Enumerable.Range(0, TargetCount).Select(i => new ProbeTarget
         {
             Index = i,
-            Name = $"host-{i:D2}",
-            Host = $"10.200.1.{i + 1}",
-            Interval = TimeSpan.FromSeconds(1),
+            Settings = new TargetSettings
+            {
+                Name = $"host-{i:D2}",
+                Host = $"10.200.1.{i + 1}",
+                IntervalMs = 1000,
+            },
             Timeout = TimeSpan.FromMilliseconds(500),
         })];
 

@@ -50,7 +50,7 @@ public sealed class QueueSenderTests : IClassFixture<AzuriteFixture>, IAsyncLife
         Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), batches.Select(b => b.Sequence));
         Assert.All(messages.Zip(batches), p => Assert.Equal(harness.SpooledBodies[p.Second.Sequence], p.First.Body));
         Assert.Empty(Directory.EnumerateFiles(harness.Folder, "*.batch"));
-        Assert.Equal(39, BatchSpool.ReadStatus(harness.Folder).LastSentSequence);
+        Assert.Equal(39, SpoolStatusReader.Read(harness.Folder).LastSentSequence);
     }
 
     [Fact]

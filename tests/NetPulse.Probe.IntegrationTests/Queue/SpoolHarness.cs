@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NetPulse.Contracts;
 using NetPulse.Probe.Sending;
 using NetPulse.Probe.Spool;
+using NetPulse.Testing.Logging;
 using Xunit.Abstractions;
 
 namespace NetPulse.Probe.IntegrationTests.Queue;
@@ -22,18 +23,18 @@ public sealed class SpoolHarness : IAsyncDisposable
     public SpoolHarness(ITestOutputHelper output)
     {
         Folder = Directory.CreateTempSubdirectory("netpulse-spool-it-").FullName;
-        SpoolLog = new TestLog<BatchSpool>(output);
-        SenderLog = new TestLog<QueueSender>(output);
-        Spool = new BatchSpool(Folder, 256L * 1024 * 1024, TimeProvider.System, SpoolLog) { Spooled = b => SpooledBodies[b.Sequence] = b.Body.ToArray() };
+        SpoolLog = new TestLog(output);
+        SenderLog = new TestLog(output);
+        Spool = new BatchSpool(Folder, 256L * 1024 * 1024, TimeProvider.System, SpoolLog.For<BatchSpool>()) { Spooled = b => SpooledBodies[b.Sequence] = b.Body.ToArray() };
     }
 
     public string Folder { get; }
 
     public BatchSpool Spool { get; }
 
-    public TestLog<BatchSpool> SpoolLog { get; }
+    public TestLog SpoolLog { get; }
 
-    public TestLog<QueueSender> SenderLog { get; }
+    public TestLog SenderLog { get; }
 
     public ConcurrentDictionary<long, byte[]> SpooledBodies { get; } = new();
 
@@ -57,7 +58,7 @@ public sealed class SpoolHarness : IAsyncDisposable
         });
 
     public void StartSender(QueueClient queue) =>
-        _sender = new QueueSender(Spool, queue, TimeProvider.System, SenderLog, QuickBackoff, () => 0.5).RunAsync(_stopSender.Token);
+        _sender = new QueueSender(Spool, queue, TimeProvider.System, SenderLog.For<QueueSender>(), QuickBackoff, () => 0.5).RunAsync(_stopSender.Token);
 
     public static QueueClient Client(string connectionString, string queueName) =>
         new(connectionString, queueName, QueueClientFactory.ClientOptions());

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using NetPulse.Contracts;
 using NetPulse.Probe.Icmp;
 using NetPulse.Probe.Targets;
 
@@ -28,9 +29,12 @@ internal sealed class EngineRun : IAsyncDisposable
     public static ProbeTarget Target(int index, System.Net.IPAddress address, TimeSpan timeout) => new()
     {
         Index = index,
-        Name = $"wire-{index}",
-        Host = address.ToString(),
-        Interval = TimeSpan.FromSeconds(1),
+        Settings = new TargetSettings
+        {
+            Name = $"wire-{index}",
+            Host = address.ToString(),
+            IntervalMs = 1000,
+        },
         Timeout = timeout,
     };
 

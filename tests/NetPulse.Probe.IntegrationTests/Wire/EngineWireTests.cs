@@ -1,7 +1,9 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using NetPulse.Contracts;
 using NetPulse.Probe.Icmp;
 using NetPulse.Testing;
+using NetPulse.Testing.Logging;
 using NetPulse.Testing.Network;
 using Xunit.Abstractions;
 
@@ -10,7 +12,8 @@ namespace NetPulse.Probe.IntegrationTests.Wire;
 /// <summary>
 /// A ping engine on the wire, against targets in a network namespace: its round-trip times against
 /// fping's, its losses against the responder's drop pattern, and an outage made by cutting the link.
-/// Each engine gets a subclass, so xunit runs the two engines' tests in parallel.
+/// Each engine gets a subclass; both sit in the <see cref="WireTiming"/>, since their RTT checks
+/// have millisecond windows that busy neighbours would break.
 /// </summary>
 public abstract class EngineWireTests(ITestOutputHelper output)
 {
@@ -51,7 +54,9 @@ public abstract class EngineWireTests(ITestOutputHelper output)
         Assert.Equal(expectedLost, LostRounds(fpingRounds.Select(rtt => rtt.HasValue)));
         Assert.Equal(expectedLost, LostRounds(samples.Select(s => s.IsSuccess)));
         Assert.All(samples.Where(s => !s.IsSuccess), s => Assert.Equal(PingStatus.Timeout, s.Status));
-        Assert.InRange(engineMedian, ResponderDelay.TotalMilliseconds, ResponderDelay.TotalMilliseconds + 1);
+        // Never below the responder's delay; the load of a 2-core machine may make it 2 ms late. The engine's
+        // own error is judged against fping, which ran at the same time under the same load.
+        Assert.InRange(engineMedian, ResponderDelay.TotalMilliseconds, ResponderDelay.TotalMilliseconds + 2);
         Assert.InRange(engineMedian - fpingMedian, -RttToleranceMilliseconds, RttToleranceMilliseconds);
     }
 
@@ -92,15 +97,17 @@ public abstract class EngineWireTests(ITestOutputHelper output)
         answered.Select((ok, index) => (ok, round: index + 1)).Where(r => !r.ok).Select(r => r.round).ToArray();
 }
 
+[Collection(WireTiming.Name)]
 public sealed class RawSocketEngineWireTests(ITestOutputHelper output) : EngineWireTests(output)
 {
     /// <summary>The design's goal for the probe. Measured here: within 0.01-0.11 ms.</summary>
     protected override double RttToleranceMilliseconds => 0.5;
 
     protected override IPingEngine CreateEngine() => new RawSocketPingEngine(
-        new TargetResolver(), TimeSpan.FromMinutes(5), TimeProvider.System, new TestOutputLogger<RawSocketPingEngine>(Output));
+        new TargetResolver(), TimeSpan.FromMinutes(5), TimeProvider.System, new TestLog(Output, LogLevel.Information).For<RawSocketPingEngine>());
 }
 
+[Collection(WireTiming.Name)]
 public sealed class PingClassEngineWireTests(ITestOutputHelper output) : EngineWireTests(output)
 {
     /// <summary>
@@ -111,5 +118,5 @@ public sealed class PingClassEngineWireTests(ITestOutputHelper output) : EngineW
     protected override double RttToleranceMilliseconds => 1.0;
 
     protected override IPingEngine CreateEngine() => new PingClassPingEngine(
-        new TargetResolver(), TimeSpan.FromMinutes(5), TimeProvider.System, new TestOutputLogger<PingClassPingEngine>(Output));
+        new TargetResolver(), TimeSpan.FromMinutes(5), TimeProvider.System, new TestLog(Output, LogLevel.Information).For<PingClassPingEngine>());
 }

@@ -8,6 +8,7 @@ using NetPulse.Probe.Icmp;
 using NetPulse.Probe.Spool;
 using NetPulse.Probe.Targets;
 using NetPulse.Probe.Tests.Spool;
+using NetPulse.Testing.Logging;
 
 namespace NetPulse.Probe.Tests.Batching;
 
@@ -18,7 +19,7 @@ public sealed class BatcherTests : IDisposable
 
     private readonly TempFolder _folder = new();
     private readonly FakeTimeProvider _time = new(T0);
-    private readonly RecordingLogger<Batcher> _log = new();
+    private readonly TestLog _log = new();
 
     public void Dispose() => _folder.Dispose();
 
@@ -242,7 +243,8 @@ public sealed class BatcherTests : IDisposable
     [Fact]
     public void A_target_whose_metadata_breaks_the_contract_is_refused_at_start_naming_it()
     {
-        var targets = new[] { TestTargets.Plain(1)[0] with { Name = "long-description", Description = new string('d', 300) } };
+        var plain = TestTargets.Plain(1)[0];
+        var targets = new[] { plain with { Settings = plain.Settings with { Name = "long-description", Description = new string('d', 300) } } };
 
         var error = Assert.Throws<ArgumentException>(() => NewBatcher(targets, new SampleChannel(), Spool()));
 
@@ -264,10 +266,10 @@ public sealed class BatcherTests : IDisposable
     private static void Write(BatcherRun run, PingSample sample) =>
         Assert.True(run.Channel.Writer.TryWrite(sample), "the sample channel is full");
 
-    private BatchSpool Spool() => new(_folder.Path, 1L << 40, _time, new RecordingLogger<BatchSpool>());
+    private BatchSpool Spool() => new(_folder.Path, 1L << 40, _time, new TestLog().For<BatchSpool>());
 
     private Batcher NewBatcher(IReadOnlyList<ProbeTarget> targets, SampleChannel channel, BatchSpool spool, string probeId = "probe-1") =>
-        new(channel, spool, targets, Options.Create(new ProbeOptions { Id = probeId, BatchWindowSeconds = 10 }), _time, _log);
+        new(channel, spool, targets, Options.Create(new ProbeOptions { Id = probeId, BatchWindowSeconds = 10 }), _time, _log.For<Batcher>());
 
     private BatcherRun Start(IReadOnlyList<ProbeTarget> targets)
     {

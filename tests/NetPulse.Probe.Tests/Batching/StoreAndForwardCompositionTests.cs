@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NetPulse.Probe.Batching;
-using NetPulse.Probe.Configuration;
+using NetPulse.Probe.Hosting;
 using NetPulse.Probe.Sending;
 using NetPulse.Probe.Spool;
 using NetPulse.Probe.Targets;
@@ -9,6 +9,7 @@ using NetPulse.Probe.Tests.Spool;
 
 namespace NetPulse.Probe.Tests.Batching;
 
+/// <summary>The host <c>netpulse-probe run</c> builds, resolved as it is, so a registration mistake fails here.</summary>
 public sealed class StoreAndForwardCompositionTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -16,29 +17,19 @@ public sealed class StoreAndForwardCompositionTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public void The_registrations_the_host_makes_resolve_into_one_pipeline()
+    public void The_run_host_resolves_into_one_pipeline_that_starts_the_sender_first_and_stops_the_engine_first()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IReadOnlyList<ProbeTarget>>(TestTargets.Plain(2));
-        services.Configure<ProbeOptions>(o =>
-        {
-            o.Id = "probe-1";
-            o.Spool.Path = _folder.Path;
-            o.Queue.ConnectionString = "UseDevelopmentStorage=true";
-        });
-        services.AddSingleton<SampleChannel>();
-        services.AddSingleton<BatchSpool>();
-        services.AddHostedService<Batcher>();
-        services.AddHostedService<QueueSender>();
+        var builder = ProbeHost.CreateRunBuilder(["--Probe:Id=probe-1", $"--Probe:Spool:Path={_folder.Path}"]);
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
+        using var host = builder.Build();
 
-        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        var hosted = provider.GetServices<IHostedService>().ToList();
+        var ours = host.Services.GetServices<IHostedService>().Where(s => s.GetType().Assembly == typeof(Batcher).Assembly).ToList();
 
-        Assert.Equal("probe-1", Assert.Single(hosted.OfType<Batcher>()).ProbeId);
-        Assert.Single(hosted.OfType<QueueSender>());
-        Assert.Equal(_folder.Path, provider.GetRequiredService<BatchSpool>().Path);
-        Assert.True(provider.GetRequiredService<SampleChannel>().Writer.TryWrite(default));
+        // The host starts hosted services in this order and stops them in reverse: the engine stops first,
+        // the batcher then drains the channel and spools the open batch, and the sender gets the last word.
+        Assert.Equal([typeof(QueueSender), typeof(Batcher), typeof(PingWorker)], ours.Select(s => s.GetType()));
+        Assert.Equal("probe-1", ((Batcher)ours[1]).ProbeId);
+        Assert.Equal(_folder.Path, host.Services.GetRequiredService<BatchSpool>().Path);
+        Assert.Equal(TargetList.From(ProbeHost.ValidatedOptions(host.Services)), host.Services.GetRequiredService<IReadOnlyList<ProbeTarget>>());
     }
 }

@@ -1,3 +1,4 @@
+using NetPulse.Contracts;
 using NetPulse.Probe.Targets;
 
 namespace NetPulse.Probe.Tests.Batching;
@@ -8,15 +9,18 @@ public static class TestTargets
         [.. Enumerable.Range(0, count).Select(i => new ProbeTarget
         {
             Index = i,
-            Name = $"target-{i}",
-            Host = $"10.200.{i / 250}.{(i % 250) + 1}",
-            Category = i == 0 ? "uplink" : "servers",
-            Description = i == 0 ? "ISP gateway" : null,
-            Uplink = i == 0,
-            Interval = TimeSpan.FromSeconds(1),
+            Settings = new TargetSettings
+            {
+                Name = $"target-{i}",
+                Host = $"10.200.{i / 250}.{(i % 250) + 1}",
+                Category = i == 0 ? "uplink" : "servers",
+                Description = i == 0 ? "ISP gateway" : null,
+                Uplink = i == 0,
+                IntervalMs = 1000,
+                LatencyThresholdMs = i == 0 ? 50 : null,
+                LossThresholdPercent = i == 0 ? 2.5 : null,
+            },
             Timeout = TimeSpan.FromMilliseconds(500),
-            LatencyThresholdMs = i == 0 ? 50 : null,
-            LossThresholdPercent = i == 0 ? 2.5 : null,
         })];
 
     /// <summary>
@@ -27,14 +31,17 @@ public static class TestTargets
         [.. Enumerable.Range(0, count).Select(i => new ProbeTarget
         {
             Index = i,
-            Name = Fill($"{i:D4}\"<é>&'", 64),
-            Host = Fill($"h{i:D4}.\"<script>", 253),
-            Category = Fill("<ü>\"", 64),
-            Description = Fill("</td><script>alert(\"x\")</script>€", 256),
-            Interval = TimeSpan.FromSeconds(1),
+            Settings = new TargetSettings
+            {
+                Name = Fill($"{i:D4}\"<é>&'", 64),
+                Host = Fill($"h{i:D4}.\"<script>", 253),
+                Category = Fill("<ü>\"", 64),
+                Description = Fill("</td><script>alert(\"x\")</script>€", 256),
+                IntervalMs = 1000,
+                LatencyThresholdMs = 60_000,
+                LossThresholdPercent = 100,
+            },
             Timeout = TimeSpan.FromMilliseconds(900),
-            LatencyThresholdMs = 60_000,
-            LossThresholdPercent = 100,
         })];
 
     private static string Fill(string seed, int length)

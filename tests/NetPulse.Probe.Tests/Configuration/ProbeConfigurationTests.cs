@@ -38,7 +38,7 @@ public sealed class ProbeConfigurationTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(1), targets[0].Timeout);
         Assert.Equal(TimeSpan.FromSeconds(5), targets[1].Interval);
         Assert.Equal(TimeSpan.FromMilliseconds(300), targets[1].Timeout);
-        Assert.True(targets[1].Uplink);
+        Assert.True(targets[1].Settings.Uplink);
         Assert.Equal([0, 1], targets.Select(t => t.Index));
     }
 
@@ -59,7 +59,7 @@ public sealed class ProbeConfigurationTests : IDisposable
     [InlineData("""{ "Name": "", "Host": "127.0.0.1" }""", "Targets:0:Name: target name must not be empty")]
     [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "IntervalSeconds": 0.5 }""", "Targets:0:IntervalSeconds: 0.5 is out of range: it must be between 1 and 3600 seconds")]
     [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "IntervalSeconds": 1, "TimeoutMs": 1500 }""", "Targets:0:TimeoutMs: target 'x' has a timeout of 1500 ms, longer than its interval (1 s)")]
-    [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "LossThresholdPercent": 150 }""", "Targets:0:LossThresholdPercent: 150 is out of range")]
+    [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "LossThresholdPercent": 150 }""", "Targets:0:LossThresholdPercent: is 150; it must be above 0 and at most 100")]
     [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "Enabled": false }""", "Targets: every target is disabled: enable at least one")]
     public void A_bad_target_is_named_with_its_file_field_and_problem(string target, string expected)
     {
@@ -69,6 +69,53 @@ public sealed class ProbeConfigurationTests : IDisposable
 
         Assert.StartsWith(file, problem, StringComparison.Ordinal);
         Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_problem_the_contract_finds_in_a_target_is_reported_under_the_key_it_came_from()
+    {
+        var file = TargetsFile($$"""
+            { "Targets": [ {
+              "Name": " x", "Host": "", "Category": "{{new string('c', 65)}}", "Description": "{{new string('d', 257)}}",
+              "IntervalSeconds": 0.5, "LatencyThresholdMs": 0, "LossThresholdPercent": 0
+            } ] }
+            """);
+
+        var failures = Failures(file);
+
+        Assert.All(failures, f => Assert.StartsWith($"{file}: Targets:0:", f, StringComparison.Ordinal));
+        var keys = failures.Select(f => f[(file.Length + 2)..].Split(": ")[0]).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            ["Targets:0:Category", "Targets:0:Description", "Targets:0:Host", "Targets:0:IntervalSeconds", "Targets:0:LatencyThresholdMs", "Targets:0:LossThresholdPercent", "Targets:0:Name"],
+            keys);
+        Assert.All(keys, k => Assert.NotNull(typeof(TargetOptions).GetProperty(k.Split(':')[^1])));
+        Assert.Contains($"{file}: Targets:0:Name: target name must not start or end with white space", failures);
+        Assert.Contains($"{file}: Targets:0:LatencyThresholdMs: is 0; it must be 1-{NetPulse.Contracts.TargetSettings.MaxLatencyThresholdMs}", failures);
+    }
+
+    [Fact]
+    public void The_targets_run_with_the_settings_the_batches_announce()
+    {
+        var targets = Load(TargetsFile("""
+            { "Targets": [ { "Name": "gw", "Host": "127.0.0.1", "Category": "uplink", "Description": "the router",
+              "Uplink": true, "IntervalSeconds": 2.5, "LatencyThresholdMs": 40, "LossThresholdPercent": 1.5 } ] }
+            """));
+
+        var settings = Assert.Single(targets).Settings;
+        Assert.Equal(
+            new NetPulse.Contracts.TargetSettings
+            {
+                Name = "gw",
+                Host = "127.0.0.1",
+                Category = "uplink",
+                Description = "the router",
+                Uplink = true,
+                IntervalMs = 2500,
+                LatencyThresholdMs = 40,
+                LossThresholdPercent = 1.5,
+            },
+            settings);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), targets[0].Interval);
     }
 
     [Fact]

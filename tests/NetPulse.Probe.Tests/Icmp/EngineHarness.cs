@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.Channels;
+using NetPulse.Contracts;
 using NetPulse.Probe.Icmp;
 using NetPulse.Probe.Targets;
 
@@ -90,9 +91,12 @@ internal sealed class EngineHarness : IAsyncDisposable
     private static ProbeTarget Target(int index, string host, TimeSpan timeout) => new()
     {
         Index = index,
-        Name = $"target-{index}",
-        Host = host,
-        Interval = Interval,
+        Settings = new TargetSettings
+        {
+            Name = $"target-{index}",
+            Host = host,
+            IntervalMs = (int)Interval.TotalMilliseconds,
+        },
         Timeout = timeout,
     };
 

@@ -1,9 +1,11 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Icmp;
+using NetPulse.Testing.Logging;
 using Xunit.Abstractions;
 
 namespace NetPulse.Probe.Tests.Icmp;
@@ -115,7 +117,7 @@ public abstract class EngineLoopbackTests(ITestOutputHelper output)
     protected IPingEngine CreateEngine() => CreateFactory().Create(Choice);
 
     private PingEngineFactory CreateFactory() =>
-        new(OfflineResolver(), Options.Create(new ProbeOptions()), TimeProvider.System, new TestOutputLoggerFactory(Output));
+        new(OfflineResolver(), Options.Create(new ProbeOptions()), TimeProvider.System, new TestLog(Output, LogLevel.Debug));
 
     private OneShotPinger CreatePinger() => new(CreateFactory(), OfflineResolver(), Choice);
 

@@ -1,9 +1,11 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Icmp;
 using NetPulse.Testing;
+using NetPulse.Testing.Logging;
 using NetPulse.Testing.Network;
 using Xunit.Abstractions;
 
@@ -82,7 +84,7 @@ public abstract class EngineOnTheWireTests(ITestOutputHelper output)
     protected abstract void AssertUnexpectedReplies(PingEngineStatsSnapshot stats, int atLeast);
 
     protected PingEngineFactory CreateFactory() =>
-        new(new TargetResolver(), Options.Create(new ProbeOptions()), TimeProvider.System, new TestOutputLoggerFactory(Output));
+        new(new TargetResolver(), Options.Create(new ProbeOptions()), TimeProvider.System, new TestLog(Output, LogLevel.Debug));
 }
 
 public sealed class RawSocketEngineOnTheWireTests(ITestOutputHelper output) : EngineOnTheWireTests(output)

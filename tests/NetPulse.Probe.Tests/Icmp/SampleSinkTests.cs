@@ -52,8 +52,8 @@ public sealed class SampleSinkTests
     {
         ProbeTarget[] targets =
         [
-            new() { Index = 16, Name = "a", Host = "127.0.0.1", Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(500) },
-            new() { Index = 17, Name = "b", Host = "127.0.0.2", Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMilliseconds(500) },
+            new() { Index = 16, Settings = new TargetSettings { Name = "a", Host = "127.0.0.1", IntervalMs = 1000 }, Timeout = TimeSpan.FromMilliseconds(500) },
+            new() { Index = 17, Settings = new TargetSettings { Name = "b", Host = "127.0.0.2", IntervalMs = 1000 }, Timeout = TimeSpan.FromMilliseconds(500) },
         ];
         return new SampleSink(targets, writer, stats, NullLogger.Instance, Anchor, _time.GetTimestamp, _time.TimestampFrequency);
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using NetPulse.Contracts;
 using NetPulse.Probe.Icmp;
 using NetPulse.Probe.Targets;
 
@@ -115,9 +116,12 @@ public sealed class TargetAddressBookTests
         var targets = hosts.Select((host, index) => new ProbeTarget
         {
             Index = index,
-            Name = $"t{index}",
-            Host = host,
-            Interval = TimeSpan.FromSeconds(1),
+            Settings = new TargetSettings
+            {
+                Name = $"t{index}",
+                Host = host,
+                IntervalMs = 1000,
+            },
             Timeout = TimeSpan.FromMilliseconds(500),
         }).ToList();
         var resolver = new TargetResolver(LookupAsync);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NetPulse.Probe.Spool;
+using NetPulse.Testing.Logging;
 
 namespace NetPulse.Probe.Tests.Spool;
 
@@ -10,7 +11,7 @@ public sealed class BatchSpoolTests : IDisposable
 
     private readonly TempFolder _folder = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly RecordingLogger<BatchSpool> _log = new();
+    private readonly TestLog _log = new();
 
     public void Dispose() => _folder.Dispose();
 
@@ -159,6 +160,55 @@ public sealed class BatchSpoolTests : IDisposable
     }
 
     [Fact]
+    public async Task A_garbled_state_file_with_batches_waiting_is_set_aside_and_the_files_carry_the_numbering_on()
+    {
+        var spool = Open();
+        for (var i = 0; i < 5; i++)
+        {
+            await spool.AddAsync(TestBatches.Make(i), CancellationToken.None);
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            await spool.ReadOldestAsync(CancellationToken.None);
+            await spool.MarkSentAsync(i, CancellationToken.None);
+        }
+
+        await File.WriteAllTextAsync(_folder.Combine(SpoolState.FileName), "{ \"nextSequence\": 5, \"lastSent");
+
+        var reopened = Open();
+
+        Assert.Equal(5, reopened.NextSequence);
+        Assert.Equal([2L, 3, 4], await DrainAsync(reopened));
+        Assert.True(File.Exists(_folder.Combine(BatchSpool.CorruptFolderName, SpoolState.FileName)));
+        Assert.Contains(_log.AtLeast(LogLevel.Warning), e => e.Message.Contains(SpoolState.FileName, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_garbled_state_file_of_a_drained_spool_makes_numbering_jump_ahead_rather_than_start_again()
+    {
+        var spool = Open();
+        for (var i = 0; i < 3; i++)
+        {
+            await spool.AddAsync(TestBatches.Make(i), CancellationToken.None);
+        }
+
+        await DrainAsync(spool);
+        await File.WriteAllBytesAsync(_folder.Combine(SpoolState.FileName), [0x7B, 0x00, 0xFF, 0x13]);
+
+        var reopened = Open();
+
+        Assert.Equal(_time.GetUtcNow().ToUnixTimeMilliseconds(), reopened.NextSequence);
+        Assert.Contains(_log.AtLeast(LogLevel.Warning), e => e.Message.Contains($"numbered from {reopened.NextSequence}", StringComparison.Ordinal));
+        Assert.True(File.Exists(_folder.Combine(BatchSpool.CorruptFolderName, SpoolState.FileName)));
+
+        // A second crash before the first batch keeps the jump, whatever the clock says then: it was written at once.
+        var earlier = new BatchSpool(_folder.Path, Unlimited, new FakeTimeProvider(TestBatches.Start.AddYears(-1)), _log.For<BatchSpool>());
+        Assert.Equal(reopened.NextSequence, earlier.NextSequence);
+        Assert.Equal(reopened.NextSequence, SpoolStatusReader.Read(_folder.Path).NextSequence);
+    }
+
+    [Fact]
     public async Task A_file_damaged_after_start_is_caught_by_its_checksum_when_read()
     {
         var spool = Open();
@@ -283,7 +333,7 @@ public sealed class BatchSpoolTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(3));
         await spool.MarkSentAsync(0, CancellationToken.None);
 
-        var status = BatchSpool.ReadStatus(_folder.Path);
+        var status = SpoolStatusReader.Read(_folder.Path);
 
         Assert.Equal(spool.Status, status);
         Assert.Equal(3, status.BatchCount);
@@ -308,25 +358,25 @@ public sealed class BatchSpoolTests : IDisposable
             await spool.MarkSentAsync(i, CancellationToken.None);
         }
 
-        Assert.Equal(0, BatchSpool.ReadStatus(_folder.Path).LastSentSequence);
+        Assert.Equal(0, SpoolStatusReader.Read(_folder.Path).LastSentSequence);
         Assert.Equal(2, spool.Status.LastSentSequence);
 
         _time.Advance(BatchSpool.StateWriteInterval);
         await spool.ReadOldestAsync(CancellationToken.None);
         await spool.MarkSentAsync(3, CancellationToken.None);
-        Assert.Equal(3, BatchSpool.ReadStatus(_folder.Path).LastSentSequence);
+        Assert.Equal(3, SpoolStatusReader.Read(_folder.Path).LastSentSequence);
 
         await spool.ReadOldestAsync(CancellationToken.None);
         await spool.MarkSentAsync(4, CancellationToken.None);
         await spool.ReadOldestAsync(CancellationToken.None);
         await spool.MarkSentAsync(5, CancellationToken.None);
-        Assert.Equal(5, BatchSpool.ReadStatus(_folder.Path).LastSentSequence);
+        Assert.Equal(5, SpoolStatusReader.Read(_folder.Path).LastSentSequence);
     }
 
     [Fact]
     public void Status_of_a_spool_that_does_not_exist_is_empty()
     {
-        var status = BatchSpool.ReadStatus(_folder.Combine("never-created"));
+        var status = SpoolStatusReader.Read(_folder.Combine("never-created"));
 
         Assert.Equal(0, status.BatchCount);
         Assert.Null(status.OldestSequence);
@@ -346,7 +396,7 @@ public sealed class BatchSpoolTests : IDisposable
         await wait.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
-    private BatchSpool Open(long maxBytes = Unlimited) => new(_folder.Path, maxBytes, _time, _log);
+    private BatchSpool Open(long maxBytes = Unlimited) => new(_folder.Path, maxBytes, _time, _log.For<BatchSpool>());
 
     private static async Task<List<long>> DrainAsync(BatchSpool spool)
     {
