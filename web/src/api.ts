@@ -2,9 +2,13 @@
 // Every string in these types is text from a probe's config or the API: it reaches the page only
 // through textContent (see dom.ts), never as markup.
 
+import type { IncidentType } from './incidentTypes.ts';
+
 export type Health = 'up' | 'degraded' | 'down' | 'unknown';
-export type IncidentType = 'down' | 'latency' | 'loss' | 'probeSilent';
-export type IncidentState = 'open' | 'resolved' | 'all';
+
+/** The incidents filter's `state` values, in the order the filter offers them; `all` is the API's default. */
+export const incidentStates = ['all', 'open', 'resolved'] as const;
+export type IncidentState = (typeof incidentStates)[number];
 
 export interface SparkPoint {
   t: string;
