@@ -1,14 +1,12 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetPulse.Contracts;
 using NetPulse.Monitoring.Api;
-using NetPulse.Testing;
+using NetPulse.Testing.DevHost;
 
 namespace NetPulse.DevHost.Tests;
 
@@ -24,7 +22,7 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
     [Fact]
     public void The_mapped_routes_are_exactly_the_documented_ones()
     {
-        var mapped = host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        var mapped = host.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Method: m.ToLowerInvariant(), Path: "/" + e.RoutePattern.RawText!.TrimStart('/'))))
             .Where(r => r.Path.StartsWith("/api/", StringComparison.Ordinal))
@@ -116,9 +114,9 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
     [Fact]
     public void The_start_says_the_api_has_no_keys_and_is_for_local_development_only()
     {
-        Assert.Contains(host.Log, line => line.Contains("WITHOUT function keys", StringComparison.Ordinal)
-            && line.Contains("local development only", StringComparison.Ordinal)
-            && line.Contains(Dashboard, StringComparison.Ordinal));
+        Assert.Contains(host.Log.AtLeast(LogLevel.Warning), entry => entry.Message.Contains("WITHOUT function keys", StringComparison.Ordinal)
+            && entry.Message.Contains("local development only", StringComparison.Ordinal)
+            && entry.Message.Contains(Dashboard, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -247,77 +245,6 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
             : schema.TryGetProperty("enum", out _) || schema.TryGetProperty("$ref", out _) ? "bogus" : "not an id";
     }
 
-    /// <summary>A fresh Azurite and a dev host on a free port whose CORS allows only <see cref="Dashboard"/>.</summary>
-    public sealed class Host : IAsyncLifetime, ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _log = new();
-        private readonly string _mail = Directory.CreateTempSubdirectory("netpulse-api-routes-mail-").FullName;
-        private Azurite? _azurite;
-        private WebApplication? _app;
-
-        public WebApplication App => _app ?? throw new InvalidOperationException("not started");
-
-        public Uri BaseAddress { get; private set; } = null!;
-
-        public IReadOnlyCollection<string> Log => _log;
-
-        public Azure.Storage.Queues.QueueClient Queue(string name) =>
-            new(_azurite!.ConnectionString, name, new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
-
-        public async Task InitializeAsync()
-        {
-            _azurite = await Azurite.StartAsync();
-            foreach (var queue in new[] { "ping-batches", "alerts" })
-            {
-                await Queue(queue).CreateIfNotExistsAsync();
-            }
-
-            _app = DevHostApplication.Build(
-            [
-                "--urls=http://127.0.0.1:0",
-                $"--AzureWebJobsStorage={_azurite.ConnectionString}",
-                $"--NetPulse:Api:AllowedOrigins={Dashboard}",
-                "--NetPulse:Smtp:From=NetPulse <netpulse@example.org>",
-                "--NetPulse:Smtp:To=ops@example.org",
-                $"--NetPulse:Smtp:PickupFolder={_mail}",
-                "--Logging:LogLevel:Default=Warning",
-            ],
-            builder => builder.Logging.AddProvider(this));
-            await _app.StartAsync();
-            BaseAddress = new Uri(_app.Urls.Single());
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (_app is not null)
-            {
-                await _app.StopAsync();
-                await _app.DisposeAsync();
-            }
-
-            if (_azurite is not null)
-            {
-                await _azurite.DisposeAsync();
-            }
-
-            Directory.Delete(_mail, recursive: true);
-        }
-
-        public ILogger CreateLogger(string categoryName) => new Listener(_log);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Listener(ConcurrentQueue<string> log) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                log.Enqueue(formatter(state, exception));
-        }
-    }
+    /// <summary>A dev host whose CORS allows only <see cref="Dashboard"/>.</summary>
+    public sealed class Host() : DevHostFixture(new Dictionary<string, string> { ["NetPulse:Api:AllowedOrigins"] = Dashboard });
 }

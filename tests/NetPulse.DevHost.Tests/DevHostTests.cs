@@ -9,12 +9,16 @@ using NetPulse.Contracts;
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Testing;
+using NetPulse.Testing.DevHost;
 
 namespace NetPulse.DevHost.Tests;
 
 /// <summary>The dev host against a real Azurite: HTTP routes, queue triggers, the poison path.</summary>
-public sealed class DevHostTests(DevHostFixture host) : IClassFixture<DevHostFixture>
+public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHostTests.Host>
 {
+    /// <summary>host.json's maxDequeueCount: a message is delivered this often before it is poisoned.</summary>
+    private const int MaxDequeueCount = 5;
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -32,7 +36,7 @@ public sealed class DevHostTests(DevHostFixture host) : IClassFixture<DevHostFix
     [Fact]
     public void The_queue_trigger_polls_and_retries_as_host_json_says()
     {
-        var options = host.App.Services.GetRequiredService<IOptions<QueuesOptions>>().Value;
+        var options = host.Services.GetRequiredService<IOptions<QueuesOptions>>().Value;
         using var hostJson = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Combine("functions", "NetPulse.Functions", "host.json")));
         var queues = hostJson.RootElement.GetProperty("extensions").GetProperty("queues");
 
@@ -40,7 +44,7 @@ public sealed class DevHostTests(DevHostFixture host) : IClassFixture<DevHostFix
         Assert.Equal(queues.GetProperty("batchSize").GetInt32(), options.BatchSize);
         Assert.Equal(queues.GetProperty("newBatchThreshold").GetInt32(), options.NewBatchThreshold);
         Assert.Equal(queues.GetProperty("maxDequeueCount").GetInt32(), options.MaxDequeueCount);
-        Assert.Equal(DevHostFixture.MaxDequeueCount, options.MaxDequeueCount);
+        Assert.Equal(MaxDequeueCount, options.MaxDequeueCount);
         Assert.Equal(QueueMessageEncoding.Base64, options.MessageEncoding);
 
         // The fixture overrides this one, as a user can with AzureWebJobs__extensions__queues__visibilityTimeout.
@@ -64,7 +68,7 @@ public sealed class DevHostTests(DevHostFixture host) : IClassFixture<DevHostFix
 
         await WaitForPoisonAsync("ping-batches-poison", body);
 
-        Assert.Equal(Enumerable.Range(1, DevHostFixture.MaxDequeueCount).Select(n => (long)n), host.Triggers.Deliveries(sent.Value.MessageId).Order());
+        Assert.Equal(Enumerable.Range(1, MaxDequeueCount).Select(n => (long)n), host.Log.Deliveries(sent.Value.MessageId).Order());
     }
 
     [Fact]
@@ -77,8 +81,8 @@ public sealed class DevHostTests(DevHostFixture host) : IClassFixture<DevHostFix
         await WaitForPoisonAsync("ping-batches-poison", broken);
 
         // The good batch was handled on its first delivery and is gone from both queues.
-        Assert.Equal([1L], host.Triggers.Deliveries(goodReceipt.Value.MessageId));
-        Assert.Equal(DevHostFixture.MaxDequeueCount, host.Triggers.Deliveries(brokenReceipt.Value.MessageId).Count);
+        Assert.Equal([1L], host.Log.Deliveries(goodReceipt.Value.MessageId));
+        Assert.Equal(MaxDequeueCount, host.Log.Deliveries(brokenReceipt.Value.MessageId).Count);
         var left = (await host.RawQueue("ping-batches").PeekMessagesAsync(maxMessages: 32)).Value;
         Assert.DoesNotContain(left, m => m.MessageId == goodReceipt.Value.MessageId);
 
@@ -150,6 +154,16 @@ public sealed class DevHostTests(DevHostFixture host) : IClassFixture<DevHostFix
         var bytes = new byte[text.Length];
         return Convert.TryFromBase64String(text, bytes, out var length) ? System.Text.Encoding.UTF8.GetString(bytes, 0, length) : null;
     }
+
+    /// <summary>
+    /// A dev host whose failed messages are retried at once (visibility timeout 0), so the poison path takes
+    /// seconds rather than host.json's 30 s per retry, and whose log keeps the triggers' invocation lines.
+    /// </summary>
+    public sealed class Host() : DevHostFixture(new Dictionary<string, string>
+    {
+        ["AzureWebJobs:extensions:queues:visibilityTimeout"] = "00:00:00",
+        ["Logging:LogLevel:Function"] = "Information",
+    });
 
     private static PingBatch GoodBatch()
     {

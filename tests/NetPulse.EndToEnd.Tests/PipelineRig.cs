@@ -2,18 +2,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Azure.Storage.Queues;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MimeKit;
-using NetPulse.DevHost;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 using NetPulse.Probe.Hosting;
 using NetPulse.Probe.Icmp;
-using NetPulse.Testing;
+using NetPulse.Testing.DevHost;
+using NetPulse.Testing.Logging;
 using NetPulse.Testing.Mail;
 using Xunit.Abstractions;
 
@@ -32,14 +30,14 @@ public sealed record ProbeTargetSpec(string Name, string Host)
 /// <summary>
 /// The whole pipeline for one scenario, every part real and fresh: Azurite, an SMTP sink on loopback, the dev
 /// host (queue and timer triggers on the WebJobs SDK) and the probe (raw-socket engine), the two hosts in
-/// this process so their logs are at hand. The probe pings every second and sends a batch every two
+/// this process, both logging to one <see cref="TestLog"/> that writes to the test's output. The probe pings every second and sends a batch every two
 /// seconds, so a scenario takes seconds, not minutes. Reads go through the monitoring library's readers,
 /// resolved from the dev host, against the tables.
 /// </summary>
 public sealed class PipelineRig : IAsyncDisposable
 {
-    public const string PingBatchQueue = "ping-batches";
-    public const string AlertQueue = "alerts";
+    public const string PingBatchQueue = DevHostFixture.PingBatchQueue;
+    public const string AlertQueue = DevHostFixture.AlertQueue;
 
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(15);
@@ -50,9 +48,8 @@ public sealed class PipelineRig : IAsyncDisposable
 
     private readonly ITestOutputHelper _output;
     private readonly string _workFolder;
-    private Azurite? _azurite;
     private SmtpSink? _smtp;
-    private WebApplication? _devHost;
+    private DevHostFixture? _devHost;
     private IHost? _probe;
 
     private PipelineRig(string probeId, ITestOutputHelper output)
@@ -60,6 +57,7 @@ public sealed class PipelineRig : IAsyncDisposable
         ProbeId = probeId;
         _output = output;
         _workFolder = Directory.CreateTempSubdirectory("netpulse-e2e-").FullName;
+        Log = new TestLog(output);
     }
 
     public string ProbeId { get; }
@@ -67,7 +65,8 @@ public sealed class PipelineRig : IAsyncDisposable
     /// <summary>When the rig started (UTC): every incident and sample of the scenario is later.</summary>
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
-    public LogRecorder Log { get; } = new();
+    /// <summary>What the probe and the dev host logged; every line is in the test's output too, with its time.</summary>
+    public TestLog Log { get; }
 
     /// <summary>Every mail the dev host sent, in order of arrival.</summary>
     public IReadOnlyList<MimeMessage> Mails => Smtp.Messages;
@@ -97,7 +96,7 @@ public sealed class PipelineRig : IAsyncDisposable
         }
         catch
         {
-            output.WriteLine(rig.DescribeLog());
+            // What the hosts said before the start failed is in the test output already (TestLog writes it there).
             await rig.DisposeAsync();
             throw;
         }
@@ -214,6 +213,7 @@ public sealed class PipelineRig : IAsyncDisposable
             _probe.Dispose();
         }
 
+        // Then the dev host, and its Azurite with it.
         if (_devHost is not null)
         {
             await StopQuietlyAsync(() => _devHost.StopAsync(limit.Token), "dev host");
@@ -223,11 +223,6 @@ public sealed class PipelineRig : IAsyncDisposable
         if (_smtp is not null)
         {
             await _smtp.DisposeAsync();
-        }
-
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
         }
 
         try
@@ -242,39 +237,27 @@ public sealed class PipelineRig : IAsyncDisposable
 
     private async Task StartPartsAsync(IReadOnlyList<ProbeTargetSpec> targets, IReadOnlyDictionary<string, string> devHostSettings, CancellationToken cancellationToken)
     {
-        _azurite = await Azurite.StartAsync(cancellationToken);
-
-        // Created up front: the trigger would otherwise back off on a missing queue before the first batch.
-        foreach (var queue in new[] { PingBatchQueue, PingBatchQueue + "-poison", AlertQueue, AlertQueue + "-poison" })
-        {
-            await new QueueClient(_azurite.ConnectionString, queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        }
-
         _smtp = await SmtpSink.StartAsync();
 
-        _devHost = DevHostApplication.Build(
-            [
-                "--urls=http://127.0.0.1:0",
-                $"--AzureWebJobsStorage={_azurite.ConnectionString}",
-                $"--PingBatchQueue={PingBatchQueue}",
-                $"--AlertQueue={AlertQueue}",
-                "--NetPulse:Smtp:Host=127.0.0.1",
-                $"--NetPulse:Smtp:Port={_smtp.Port.ToString(CultureInfo.InvariantCulture)}",
-                "--NetPulse:Smtp:Security=None",
-                "--NetPulse:Smtp:From=NetPulse <netpulse@example.org>",
-                "--NetPulse:Smtp:To=ops@example.org, oncall@example.org",
-                "--NetPulse:TimeZone=UTC",
-                "--Logging:LogLevel:Default=Warning",
-                "--Logging:LogLevel:NetPulse=Information",
-                "--Logging:LogLevel:Function=Information",
-                .. devHostSettings.Select(s => $"--{s.Key}={s.Value}"),
-            ],
-            builder =>
-            {
-                builder.Logging.ClearProviders();
-                builder.Logging.AddProvider(Log.For("devhost"));
-            });
-        await _devHost.StartAsync(cancellationToken);
+        var settings = new Dictionary<string, string>
+        {
+            ["PingBatchQueue"] = PingBatchQueue,
+            ["AlertQueue"] = AlertQueue,
+            ["NetPulse:Smtp:Host"] = "127.0.0.1",
+            ["NetPulse:Smtp:Port"] = _smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["NetPulse:Smtp:Security"] = "None",
+            ["NetPulse:Smtp:To"] = "ops@example.org, oncall@example.org",
+            ["NetPulse:TimeZone"] = "UTC",
+            ["Logging:LogLevel:NetPulse"] = "Information",
+            ["Logging:LogLevel:Function"] = "Information",
+        };
+        foreach (var (key, value) in devHostSettings)
+        {
+            settings[key] = value;
+        }
+
+        _devHost = await DevHostFixture.StartAsync(settings, Log, cancellationToken);
+        var connectionString = _devHost.Azurite.ConnectionString;
 
         var targetsFile = Path.Combine(_workFolder, "targets.json");
         await File.WriteAllTextAsync(targetsFile, TargetsJson(targets), cancellationToken);
@@ -286,20 +269,20 @@ public sealed class PipelineRig : IAsyncDisposable
             "--Probe:TimeoutMs=500",
             "--Probe:BatchWindowSeconds=2",
             $"--Probe:Spool:Path={Path.Combine(_workFolder, "spool")}",
-            $"--Probe:Queue:ConnectionString={_azurite.ConnectionString}",
+            $"--Probe:Queue:ConnectionString={connectionString}",
             $"--Probe:Queue:QueueName={PingBatchQueue}",
             "--Logging:LogLevel:Default=Information",
             "--Logging:LogLevel:Azure=Warning",
         ]);
         probe.Logging.ClearProviders();
-        probe.Logging.AddProvider(Log.For("probe"));
+        probe.Logging.AddProvider(Log);
 
         // The raw-socket engine, named rather than chosen: the scenario is about the probe as it runs in production.
         probe.Services.AddProbePipeline(PingEngineChoice.RawSocket);
         _probe = probe.Build();
         _ = ProbeHost.ValidatedOptions(_probe.Services);
         await _probe.StartAsync(cancellationToken);
-        Note($"pipeline started: probe '{ProbeId}', Azurite queue port {_azurite.QueuePort}, SMTP port {_smtp.Port}");
+        Note($"pipeline started: probe '{ProbeId}', Azurite queue port {_devHost.Azurite.QueuePort}, dev host {_devHost.BaseAddress}, SMTP port {_smtp.Port}");
     }
 
     private static string TargetsJson(IReadOnlyList<ProbeTargetSpec> targets) =>
@@ -329,11 +312,11 @@ public sealed class PipelineRig : IAsyncDisposable
         text.AppendLine("---- targets table (incident state per target) ----");
         await DescribeTableAsync(text, t => t.Targets, select: ["RowKey", "Name", "Incidents"], limit.Token);
         text.AppendLine("---- queues (approximate message counts) ----");
-        foreach (var queue in _azurite is null ? [] : new[] { PingBatchQueue, PingBatchQueue + "-poison", AlertQueue, AlertQueue + "-poison" })
+        foreach (var queue in _devHost is null ? [] : DevHostFixture.Queues)
         {
             try
             {
-                var properties = await new QueueClient(_azurite!.ConnectionString, queue).GetPropertiesAsync(limit.Token);
+                var properties = await _devHost!.RawQueue(queue).GetPropertiesAsync(limit.Token);
                 text.AppendLine(CultureInfo.InvariantCulture, $"{queue}: {properties.Value.ApproximateMessagesCount}");
             }
             catch (Exception ex) when (ex is Azure.RequestFailedException or InvalidOperationException or HttpRequestException or OperationCanceledException)
@@ -352,18 +335,12 @@ public sealed class PipelineRig : IAsyncDisposable
             }
         }
 
-        text.Append(DescribeLog());
-        return text.ToString();
-    }
-
-    private string DescribeLog()
-    {
-        var text = new StringBuilder();
-        var lines = Log.Last(250);
-        text.AppendLine(CultureInfo.InvariantCulture, $"---- last {lines.Count} log lines ----");
-        foreach (var line in lines)
+        // The hosts' log lines are in the output above, each with its time, as they were written.
+        var problems = Log.AtLeast(LogLevel.Warning).ToList();
+        text.AppendLine(CultureInfo.InvariantCulture, $"---- {problems.Count} warnings and errors logged (all lines are above) ----");
+        foreach (var entry in problems.TakeLast(50))
         {
-            text.AppendLine(line);
+            text.AppendLine(CultureInfo.InvariantCulture, $"{entry.Level} {entry.Category}: {entry.Message}{(entry.Exception is null ? "" : $" | {entry.Exception.GetType().Name}: {entry.Exception.Message}")}");
         }
 
         return text.ToString();

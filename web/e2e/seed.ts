@@ -2,6 +2,7 @@
 // samples as [offsetMs, value], value = RTT in µs or -(PingStatus)), Base64 on the "ping-batches" queue,
 // ingested by the dev host's IngestBatch trigger exactly as a probe's batches are.
 
+import type { TargetSettings } from '../src/api.ts';
 import type { QueueRest } from './queue.ts';
 
 export const probeId = 'e2e-probe';
@@ -9,12 +10,8 @@ export const hostileName = '<img src=x onerror=alert(1)>';
 const intervalMs = 10_000;
 const timeout = -1; // -(int)PingStatus.Timeout
 
-export interface SeedTarget {
-  name: string;
-  host: string;
-  category: string | null;
-  description: string | null;
-  uplink: boolean;
+/** A target's settings (all targets share the seed's interval and the detection thresholds) and what it answers. */
+export interface SeedTarget extends Omit<TargetSettings, 'intervalMs' | 'latencyThresholdMs' | 'lossThresholdPercent'> {
   /** RTT in µs, or a negative PingStatus, for round number `round` at `time`. */
   sample(round: number, time: number): number;
 }
@@ -86,15 +83,7 @@ export interface PingBatchJson {
   probeId: string;
   sequence: number;
   windowStart: string;
-  targets: {
-    name: string;
-    host: string;
-    category: string | null;
-    description: string | null;
-    uplink: boolean;
-    intervalMs: number;
-    samples: [number, number][];
-  }[];
+  targets: (TargetSettings & { samples: [number, number][] })[];
 }
 
 /** The batches covering [from, to) in windows of `windowMs`, numbered from `firstSequence`. */
@@ -108,21 +97,13 @@ export function batches(targets: readonly SeedTarget[], from: number, to: number
       probeId,
       sequence: sequence++,
       windowStart: new Date(windowStart).toISOString(),
-      targets: targets.map((target) => {
+      targets: targets.map(({ sample, ...settings }) => {
         const samples: [number, number][] = [];
         for (let time = windowStart; time < windowEnd; time += intervalMs) {
-          samples.push([time - windowStart, target.sample(time / intervalMs, time)]);
+          samples.push([time - windowStart, sample(time / intervalMs, time)]);
         }
 
-        return {
-          name: target.name,
-          host: target.host,
-          category: target.category,
-          description: target.description,
-          uplink: target.uplink,
-          intervalMs,
-          samples,
-        };
+        return { ...settings, intervalMs, samples };
       }),
     });
   }

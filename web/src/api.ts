@@ -2,29 +2,45 @@
 // Every string in these types is text from a probe's config or the API: it reaches the page only
 // through textContent (see dom.ts), never as markup.
 
+import type { IncidentType } from './incidentTypes.ts';
+
 export type Health = 'up' | 'degraded' | 'down' | 'unknown';
-export type IncidentType = 'down' | 'latency' | 'loss' | 'probeSilent';
-export type IncidentState = 'open' | 'resolved' | 'all';
+
+/** The incidents filter's `state` values, in the order the filter offers them; `all` is the API's default. */
+export const incidentStates = ['all', 'open', 'resolved'] as const;
+export type IncidentState = (typeof incidentStates)[number];
 
 export interface SparkPoint {
   t: string;
   rttMs: number | null;
 }
 
-export interface Target {
-  id: string;
-  probeId: string;
+/**
+ * A target as its probe is configured to watch it: functions/NetPulse.Contracts/TargetSettings.cs, the
+ * settings a batch carries for each target (the end-to-end seed sends them) and the API serves back in
+ * each Target. A per-target setting the dashboard shows is one field here.
+ */
+export interface TargetSettings {
   name: string;
   host: string;
   category: string | null;
   description: string | null;
   uplink: boolean;
   intervalMs: number;
+  /** The target's own threshold; absent or null in a batch means the detection default. */
+  latencyThresholdMs?: number | null;
+  lossThresholdPercent?: number | null;
+}
+
+export interface Target extends TargetSettings {
+  id: string;
+  probeId: string;
   status: Health;
   lastSampleAt: string | null;
   lastRttMs: number | null;
   loss1hPercent: number | null;
   uptime24hPercent: number | null;
+  /** The API always answers a threshold: the target's own, else detection's default. */
   latencyThresholdMs: number;
   lossThresholdPercent: number;
   sparkline: SparkPoint[];

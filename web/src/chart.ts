@@ -4,16 +4,9 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { IncidentType } from './api.ts';
 import { formatRtt } from './format.ts';
+import { incidentTypeInfo } from './incidentTypes.ts';
 import { type ChartColumns, type OverlayRange, smokeBand, toAlignedData } from './series.ts';
-
-export const incidentColours: Record<IncidentType, string> = {
-  down: 'rgba(220, 38, 38, 0.16)',
-  loss: 'rgba(234, 88, 12, 0.14)',
-  latency: 'rgba(202, 138, 4, 0.14)',
-  probeSilent: 'rgba(100, 116, 139, 0.16)',
-};
 
 /** Draws the incident spans at the start of every redraw, so series and axes paint over them. */
 export function incidentPlugin(ranges: () => readonly OverlayRange[]): uPlot.Plugin {
@@ -31,7 +24,7 @@ export function incidentPlugin(ranges: () => readonly OverlayRange[]): uPlot.Plu
             continue;
           }
 
-          ctx.fillStyle = incidentColours[range.type] ?? incidentColours.down;
+          ctx.fillStyle = incidentTypeInfo(range.type).colour;
           // At least two pixels, so a 30-second incident on a 30-day chart is still seen.
           ctx.fillRect(x0, bbox.top, Math.max(x1 - x0, 2 * uPlot.pxRatio), bbox.height);
         }

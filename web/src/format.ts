@@ -38,6 +38,23 @@ export function formatPercent(percent: number | null | undefined, digits = 1): s
   return `${text} %`;
 }
 
+/** A unit a measured value comes in: an RTT in milliseconds, or a percentage (of rounds lost). */
+export type Unit = 'ms' | 'percent';
+
+export function formatIn(unit: Unit, value: number | null | undefined): string {
+  switch (unit) {
+    case 'ms':
+      return formatRtt(value);
+    case 'percent':
+      return formatPercent(value);
+    default: {
+      // A new unit is a type error here until it has a format.
+      const unhandled: never = unit;
+      return String(unhandled);
+    }
+  }
+}
+
 /** "45 s", "12 min", "3 h 5 min", "2 d 4 h": the two largest units that matter. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) {

@@ -5,7 +5,8 @@
 //   #/reports                       the list of report dates
 //   #/reports/<yyyy-mm-dd>          one day's report
 
-import type { IncidentState, IncidentType } from './api.ts';
+import { incidentStates, type IncidentState } from './api.ts';
+import { isIncidentType, type IncidentType } from './incidentTypes.ts';
 import { isRangeKey, type RangeKey } from './series.ts';
 
 export type Route =
@@ -14,9 +15,6 @@ export type Route =
   | { page: 'incidents'; target: string | null; type: IncidentType | null; state: IncidentState; range: RangeKey }
   | { page: 'reports'; date: string | null }
   | { page: 'notFound'; hash: string };
-
-const incidentTypes: readonly IncidentType[] = ['down', 'latency', 'loss', 'probeSilent'];
-const incidentStates: readonly IncidentState[] = ['open', 'resolved', 'all'];
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -46,8 +44,8 @@ export function parseRoute(hash: string): Route {
     return {
       page: 'incidents',
       target: query.get('target') || null,
-      type: incidentTypes.includes(type as IncidentType) ? (type as IncidentType) : null,
-      state: incidentStates.includes(state as IncidentState) ? (state as IncidentState) : 'all',
+      type: isIncidentType(type) ? type : null,
+      state: isIncidentState(state) ? state : 'all',
       range: isRangeKey(range) ? range : '7d',
     };
   }
@@ -83,6 +81,10 @@ export function routeHref(route: Route): string {
     case 'notFound':
       return route.hash;
   }
+}
+
+function isIncidentState(value: string | null): value is IncidentState {
+  return incidentStates.some((state) => state === value);
 }
 
 function tryDecode(segment: string): string | null {

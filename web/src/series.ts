@@ -1,7 +1,8 @@
 // API series -> the column arrays uPlot draws. Pure functions: everything here is unit-tested.
 
-import type { Incident, IncidentType, Series, SeriesPoint, SparkPoint } from './api.ts';
+import type { Incident, Series, SeriesPoint, SparkPoint } from './api.ts';
 import { parseTime } from './format.ts';
+import type { IncidentType } from './incidentTypes.ts';
 
 /**
  * uPlot's columns: x in Unix seconds, then min, p50, max RTT in ms and loss in percent.

@@ -1,9 +1,8 @@
 // What a tile says about a target, and what the page says about a probe.
 
-import type { Health, Incident, IncidentType, Probe, Target } from './api.ts';
+import type { Health, Incident, Probe, Target } from './api.ts';
 import { formatAgo, formatDuration, formatPercent, formatRtt, parseTime } from './format.ts';
-
-const healths: readonly Health[] = ['up', 'degraded', 'down', 'unknown'];
+import { incidentTypeInfo } from './incidentTypes.ts';
 
 export const healthLabels: Record<Health, string> = {
   up: 'Up',
@@ -12,12 +11,7 @@ export const healthLabels: Record<Health, string> = {
   unknown: 'Unknown',
 };
 
-export const incidentTypeLabels: Record<IncidentType, string> = {
-  down: 'Down',
-  latency: 'High latency',
-  loss: 'Packet loss',
-  probeSilent: 'Probe silent',
-};
+const healths = Object.keys(healthLabels) as Health[];
 
 export interface TileStatus {
   health: Health;
@@ -65,16 +59,14 @@ export function classifyTarget(target: Target, probe: Probe | undefined, now: Da
   return { health, label: healthLabels[health], reason: '' };
 }
 
-const severity: Record<IncidentType, number> = { down: 0, probeSilent: 1, loss: 2, latency: 3 };
-
 function mostSevere(incidents: readonly Incident[]): Incident | undefined {
-  return [...incidents].sort((a, b) => (severity[a.type] ?? 9) - (severity[b.type] ?? 9))[0];
+  return [...incidents].sort((a, b) => incidentTypeInfo(a.type).severity - incidentTypeInfo(b.type).severity)[0];
 }
 
 export function describeOpenIncident(incident: Incident, now: Date): string {
   const start = parseTime(incident.start);
   const since = start ? ` for ${formatDuration((now.getTime() - start.getTime()) / 1000)}` : '';
-  return `${incidentTypeLabels[incident.type] ?? incident.type}${since}`;
+  return `${incidentTypeInfo(incident.type).label}${since}`;
 }
 
 export interface ProbeStatus {

@@ -2,9 +2,9 @@
 
 import type { Incident } from '../api.ts';
 import { h, setAttr, setClass, setText } from '../dom.ts';
-import { formatDateTime, formatDuration, formatPercent, formatRtt, parseTime } from '../format.ts';
+import { formatDateTime, formatDuration, formatIn, parseTime } from '../format.ts';
+import { incidentTypeInfo } from '../incidentTypes.ts';
 import { routeHref } from '../router.ts';
-import { incidentTypeLabels } from '../status.ts';
 
 export class IncidentTable {
   readonly element: HTMLElement;
@@ -90,9 +90,10 @@ class IncidentRow {
     setClass(this.element, `incident incident-${incident.type}${open ? ' open' : ''}`);
     setAttr(this.element, 'data-incident-id', incident.id);
     setText(this.#state, open ? 'open' : 'resolved');
-    setText(this.#type, `${incidentTypeLabels[incident.type] ?? incident.type}${incident.groupedUnderIncidentId ? ' (under uplink)' : ''}`);
+    const kind = incidentTypeInfo(incident.type);
+    setText(this.#type, `${kind.label}${incident.groupedUnderIncidentId ? ' (under uplink)' : ''}`);
     if (this.#targetCell) {
-      const name = incident.type === 'probeSilent' && !incident.targetId ? `probe ${incident.probeId}` : incident.targetName;
+      const name = kind.subject === 'probe' && !incident.targetId ? `probe ${incident.probeId}` : incident.targetName;
       setText(this.#targetLink, name);
       setAttr(this.#targetLink, 'href', incident.targetId ? routeHref({ page: 'target', id: incident.targetId, range: '24h' }) : null);
     }
@@ -126,10 +127,10 @@ export function incidentDurationSeconds(incident: Incident, now: Date): number {
 }
 
 export function formatPeak(incident: Incident): string {
-  const format = incident.type === 'latency' ? formatRtt : incident.type === 'loss' ? (v: number | null) => formatPercent(v) : null;
-  if (!format || (incident.peakValue === null && incident.threshold === null)) {
+  const { unit } = incidentTypeInfo(incident.type);
+  if (unit === null || (incident.peakValue === null && incident.threshold === null)) {
     return '–';
   }
 
-  return `${format(incident.peakValue)} / ${format(incident.threshold)}`;
+  return `${formatIn(unit, incident.peakValue)} / ${formatIn(unit, incident.threshold)}`;
 }

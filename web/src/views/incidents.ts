@@ -1,12 +1,12 @@
 // Incidents: open and resolved, filtered by target, type, state and range. The filters live in the
 // hash (#/incidents?target=…&type=…), so a filtered view can be bookmarked and shared.
 
-import type { IncidentState, IncidentType, Target } from '../api.ts';
+import { incidentStates, type IncidentState, type Target } from '../api.ts';
 import { h, setText } from '../dom.ts';
+import { incidentTypeNames, incidentTypes, isIncidentType } from '../incidentTypes.ts';
 import type { View } from '../live.ts';
 import { routeHref, type Route } from '../router.ts';
 import { ranges, rangeWindow, type RangeKey } from '../series.ts';
-import { incidentTypeLabels } from '../status.ts';
 import type { ViewContext } from './context.ts';
 import { IncidentTable } from './incident-table.ts';
 
@@ -34,12 +34,12 @@ export class IncidentsView implements View {
       'select',
       { name: 'type' },
       option('', 'all types', route.type === null),
-      ...(Object.keys(incidentTypeLabels) as IncidentType[]).map((type) => option(type, incidentTypeLabels[type], route.type === type)),
+      ...incidentTypeNames.map((type) => option(type, incidentTypes[type].label, route.type === type)),
     );
     const stateSelect = h(
       'select',
       { name: 'state' },
-      ...(['all', 'open', 'resolved'] as IncidentState[]).map((state) => option(state, state, route.state === state)),
+      ...incidentStates.map((state) => option(state, state, route.state === state)),
     );
     const rangeSelect = h(
       'select',
@@ -59,7 +59,7 @@ export class IncidentsView implements View {
       const next: IncidentsRoute = {
         page: 'incidents',
         target: this.#targetSelect.value || null,
-        type: (typeSelect.value || null) as IncidentType | null,
+        type: isIncidentType(typeSelect.value) ? typeSelect.value : null,
         state: stateSelect.value as IncidentState,
         range: rangeSelect.value as RangeKey,
       };

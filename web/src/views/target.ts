@@ -2,13 +2,14 @@
 // it, and download links. A refresh slides the window to now and calls the chart's setData.
 
 import { ApiError, type Incident, type Series } from '../api.ts';
-import { LatencyChart, incidentColours } from '../chart.ts';
+import { LatencyChart } from '../chart.ts';
 import { h, setAttr, setClass, setText } from '../dom.ts';
 import { formatAgo, formatPercent, formatRtt, parseTime } from '../format.ts';
+import { incidentTypeNames, incidentTypes } from '../incidentTypes.ts';
 import type { View } from '../live.ts';
 import { routeHref } from '../router.ts';
 import { incidentOverlay, ranges, rangeWindow, toChartColumns, type RangeKey } from '../series.ts';
-import { classifyTarget, incidentTypeLabels } from '../status.ts';
+import { classifyTarget } from '../status.ts';
 import type { ViewContext } from './context.ts';
 import { IncidentTable } from './incident-table.ts';
 
@@ -56,9 +57,10 @@ export class TargetView implements View {
       h('li', {}, h('span', { class: 'swatch smoke' }), 'min–max'),
       h('li', {}, h('span', { class: 'swatch median' }), 'median'),
       h('li', {}, h('span', { class: 'swatch loss' }), 'loss % (right axis)'),
-      ...(['down', 'latency', 'loss'] as const).map((type) =>
-        h('li', {}, legendSwatch(incidentColours[type]), `${incidentTypeLabels[type]} incident`),
-      ),
+      // A target's chart shows its own incidents only: probe-level kinds have no target.
+      ...incidentTypeNames
+        .filter((type) => incidentTypes[type].subject === 'target')
+        .map((type) => h('li', {}, legendSwatch(incidentTypes[type].colour), `${incidentTypes[type].label} incident`)),
     );
     const stat = (label: string, dd: HTMLElement): HTMLElement => h('div', {}, h('dt', {}, label), dd);
     this.#content = h(
