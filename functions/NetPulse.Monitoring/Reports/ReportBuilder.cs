@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 
@@ -76,10 +77,19 @@ internal sealed class ReportBuilder
     private ReportTarget ToReportTarget(TargetStatus target) => new()
     {
         ProbeId = target.ProbeId,
-        Name = target.Name,
-        Host = target.Host,
-        Category = target.Category,
-        Uplink = target.Uplink,
+
+        // TargetStatus (storage) does not carry a TargetSettings yet; when it does, this is that record.
+        Settings = new TargetSettings
+        {
+            Name = target.Name,
+            Host = target.Host,
+            Category = target.Category,
+            Description = target.Description,
+            Uplink = target.Uplink,
+            IntervalMs = target.IntervalMs,
+            LatencyThresholdMs = target.LatencyThresholdMs,
+            LossThresholdPercent = target.LossThresholdPercent,
+        },
         LatencyThresholdMs = target.LatencyThresholdMs ?? _detection.LatencyThresholdMs,
         LossThresholdPercent = target.LossThresholdPercent ?? _detection.LossThresholdPercent,
     };
