@@ -1,6 +1,7 @@
 // A daily report's body is defined by the reports feature (issue 5), not by this page. The dashboard
 // reads it leniently: it looks for the per-target rows and the usual fields under the names such a
 // body is likely to use, shows a dash for whatever is missing, and never fails on an unknown shape.
+// NetPulse's own body keeps a target's figures in one `statistics` object (see API.md): read those first.
 
 import type { ReportBody } from './api.ts';
 
@@ -38,9 +39,9 @@ const fields = {
   grade: ['grade', 'rating', 'score'],
   gradeReason: ['gradeReason', 'gradeExplanation'],
   uptimePercent: ['uptimePercent', 'uptime', 'availabilityPercent', 'availability', 'uptime.percent'],
-  p50Ms: ['p50Ms', 'rttP50Ms', 'p50RttMs', 'medianMs', 'medianRttMs', 'rtt.p50Ms', 'rtt.p50', 'rttMs.p50', 'latency.p50Ms', 'latency.p50'],
-  p95Ms: ['p95Ms', 'rttP95Ms', 'p95RttMs', 'rtt.p95Ms', 'rtt.p95', 'rttMs.p95', 'latency.p95Ms', 'latency.p95'],
-  lossPercent: ['lossPercent', 'loss', 'packetLossPercent', 'loss.percent'],
+  p50Ms: ['statistics.p50Ms', 'p50Ms', 'rttP50Ms', 'p50RttMs', 'medianMs', 'medianRttMs', 'rtt.p50Ms', 'rtt.p50', 'rttMs.p50', 'latency.p50Ms', 'latency.p50'],
+  p95Ms: ['statistics.p95Ms', 'p95Ms', 'rttP95Ms', 'p95RttMs', 'rtt.p95Ms', 'rtt.p95', 'rttMs.p95', 'latency.p95Ms', 'latency.p95'],
+  lossPercent: ['statistics.lossPercent', 'lossPercent', 'loss', 'packetLossPercent', 'loss.percent'],
   incidents: ['incidentCount', 'incidentsCount', 'incidents'],
   downtimeSeconds: ['downtimeSeconds', 'totalDowntimeSeconds', 'downtime'],
   recommendations: ['recommendations', 'advice', 'notes'],

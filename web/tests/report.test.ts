@@ -48,22 +48,33 @@ describe('readReport', () => {
         {
           probeId: 'home-1',
           targetName: 'gateway',
-          host: '192.0.2.1',
-          checks: 86400,
+          settings: { name: 'gateway', host: '192.0.2.1', category: null, description: null, uplink: true, intervalMs: 1000, latencyThresholdMs: null, lossThresholdPercent: null },
+          latencyThresholdMs: 100,
+          lossThresholdPercent: 5,
+          statistics: { count: 86400, successes: 85968, failures: 432, lossPercent: 0.5, minMs: 0.9, avgMs: 1.2, maxMs: 30, p50Ms: 1.1, p95Ms: 2.2, p99Ms: 4.5, jitterMs: 0.1 },
           uptimePercent: 99.5,
-          lossPercent: 0.5,
-          p50Ms: 1.1,
-          p95Ms: 2.2,
+          lossWhileUpPercent: 0,
           incidentCount: 2,
           downtimeSeconds: 432,
           grade: 'B',
           gradeReason: 'uptime below 99.9 %',
           recommendations: ['evening latency peaks'],
           incidents: [{}, {}],
+          hours: [{ localStart: '2026-11-26T00:00:00+01:00', statistics: { count: 3600, successes: 3600, failures: 0, lossPercent: 0, p50Ms: 9 } }],
+        },
+        {
+          probeId: 'home-1',
+          targetName: 'quiet',
+          settings: { name: 'quiet', host: '192.0.2.9', category: null, description: null, uplink: false, intervalMs: 1000, latencyThresholdMs: null, lossThresholdPercent: null },
+          statistics: { count: 0, successes: 0, failures: 0, lossPercent: null, minMs: null, avgMs: null, maxMs: null, p50Ms: null, p95Ms: null, p99Ms: null, jitterMs: null },
+          uptimePercent: null,
+          incidentCount: 1,
+          grade: null,
         },
       ],
     });
 
+    expect(report.rows[1]).toMatchObject({ name: 'quiet', grade: null, uptimePercent: null, p50Ms: null, p95Ms: null, lossPercent: null, incidents: 1 });
     expect(report.rows[0]).toEqual({
       name: 'gateway',
       targetId: null,

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Rollups;
 
 namespace NetPulse.Monitoring.Reports;
 
@@ -108,57 +110,38 @@ public enum TrendDirection
     Worse,
 }
 
-/// <summary>One target's day. RTT figures are milliseconds over the rounds with a reply; null without any.</summary>
+/// <summary>One target's day: its settings as they were, the day's statistics, and what only a whole day has.</summary>
 public sealed record TargetDayReport
 {
     public required string ProbeId { get; init; }
 
-    /// <summary>Text from config: escape it.</summary>
-    public required string TargetName { get; init; }
+    /// <summary>The target's name (<see cref="TargetSettings.Name"/>). Text from config: escape it.</summary>
+    public string TargetName => Settings.Name;
 
-    /// <summary>Text from config: escape it.</summary>
-    public string Host { get; init; } = "";
+    /// <summary>The target's settings when the report was built. Name, host, category and description are text from config: escape them.</summary>
+    public required TargetSettings Settings { get; init; }
 
-    /// <summary>Text from config: escape it.</summary>
-    public string? Category { get; init; }
-
-    public bool Uplink { get; init; }
-
-    /// <summary>The threshold graded against: the target's own, else the detection default.</summary>
+    /// <summary>
+    /// The latency threshold graded against: the target's own (<see cref="TargetSettings.LatencyThresholdMs"/>), else the
+    /// detection default. Kept beside the settings rather than derived from them because the default is configuration
+    /// of the day the report was built: a stored report keeps the threshold it was graded against.
+    /// </summary>
     public double LatencyThresholdMs { get; init; }
 
-    /// <summary>The threshold graded against: the target's own, else the detection default.</summary>
+    /// <summary>The loss threshold graded against: the target's own, else the detection default (kept for the same reason).</summary>
     public double LossThresholdPercent { get; init; }
 
-    /// <summary>Rounds stored for the day.</summary>
-    public int Checks { get; init; }
-
-    /// <summary>Rounds with a reply.</summary>
-    public int Successes { get; init; }
+    /// <summary>
+    /// The day's rounds: count, replies, loss (down incidents included; null without rounds) and RTT figures in
+    /// milliseconds over the replies (null without any).
+    /// </summary>
+    public required SampleStatistics Statistics { get; init; }
 
     /// <summary>Rounds outside down incidents in percent of all rounds; null without rounds.</summary>
     public double? UptimePercent { get; init; }
 
-    /// <summary>Failed rounds in percent of all rounds (down incidents included); null without rounds.</summary>
-    public double? LossPercent { get; init; }
-
     /// <summary>Failed rounds outside down incidents in percent of the rounds outside them: loss while the target was up.</summary>
     public double? LossWhileUpPercent { get; init; }
-
-    public double? MinMs { get; init; }
-
-    public double? AvgMs { get; init; }
-
-    public double? MaxMs { get; init; }
-
-    public double? P50Ms { get; init; }
-
-    public double? P95Ms { get; init; }
-
-    public double? P99Ms { get; init; }
-
-    /// <summary>Mean absolute difference of consecutive replies' RTTs.</summary>
-    public double? JitterMs { get; init; }
 
     /// <summary>Incidents of any type overlapping the day.</summary>
     public int IncidentCount { get; init; }
@@ -198,13 +181,7 @@ public sealed record HourFigures
     /// <summary>The hour's start in local time with its offset: on a 25-hour day 02:00 appears twice, with two offsets.</summary>
     public required DateTimeOffset LocalStart { get; init; }
 
-    public int Checks { get; init; }
-
-    public double? P50Ms { get; init; }
-
-    public double? P95Ms { get; init; }
-
-    public double? LossPercent { get; init; }
+    public required SampleStatistics Statistics { get; init; }
 }
 
 /// <summary>
@@ -267,6 +244,11 @@ public sealed record ReportTrend
     public TrendDirection Direction { get; init; }
 }
 
+/// <summary>
+/// The few figures a day is compared on. Not a <see cref="SampleStatistics"/>: a week's average of medians is no
+/// statistic of any rounds, and this small record is stored on its own (the reports table's Figures column) for
+/// later days to read.
+/// </summary>
 public sealed record TrendFigures
 {
     public double? UptimePercent { get; init; }

@@ -42,7 +42,7 @@ internal static class ReportAdvice
     {
         ArgumentNullException.ThrowIfNull(day);
         ArgumentNullException.ThrowIfNull(zone);
-        if (day.Checks == 0)
+        if (day.Statistics.Count == 0)
         {
             return ["No rounds were stored for this target: check that the probe was running and could reach the queue."];
         }
@@ -65,18 +65,18 @@ internal static class ReportAdvice
             findings.Add(peak);
         }
 
-        if (day.P50Ms is { } p50 && p50 > day.LatencyThresholdMs)
+        if (day.Statistics.P50Ms is { } p50 && p50 > day.LatencyThresholdMs)
         {
             findings.Add(string.Create(Invariant,
                 $"Median latency {p50:0.#} ms is above the {day.LatencyThresholdMs:0.#} ms threshold: the path itself is slow; raise the target's threshold if that is normal for it."));
         }
-        else if (day.P95Ms is { } p95 && p95 > day.LatencyThresholdMs)
+        else if (day.Statistics.P95Ms is { } p95 && p95 > day.LatencyThresholdMs)
         {
             findings.Add(string.Create(Invariant,
                 $"1 ping in 20 took longer than {day.LatencyThresholdMs:0.#} ms (95th percentile {p95:0.#} ms): latency spikes, not a slow path."));
         }
 
-        if (day.JitterMs is { } jitter && day.P50Ms is { } median && jitter >= JitterMs && jitter >= median / 2)
+        if (day.Statistics.JitterMs is { } jitter && day.Statistics.P50Ms is { } median && jitter >= JitterMs && jitter >= median / 2)
         {
             findings.Add(string.Create(Invariant,
                 $"High jitter ({jitter:0.#} ms against a median of {median:0.#} ms): calls and games will stutter; look for a congested link or Wi-Fi interference."));
@@ -115,19 +115,19 @@ internal static class ReportAdvice
         var count = downs.Count + (day.IncidentsNotListed > 0 ? "+" : "");
         return downs.Count >= RepeatedOutages
             ? $"{count} outages, {total} in all (longest {longest}{from}): repeated drops point at the line or the modem; note the times for your ISP."
-            : $"Down for {total} (longest {longest}{from}){(day.Uplink ? ": this is the uplink, so every target behind it was cut off too." : ".")}";
+            : $"Down for {total} (longest {longest}{from}){(day.Settings.Uplink ? ": this is the uplink, so every target behind it was cut off too." : ".")}";
     }
 
     /// <summary>The longest run of consecutive hours whose median stands out from the day's.</summary>
     private static string? Peak(TargetDayReport day, TimeZoneInfo zone)
     {
-        if (day.P50Ms is not { } baseline)
+        if (day.Statistics.P50Ms is not { } baseline)
         {
             return null;
         }
 
         bool IsPeak(HourFigures h) =>
-            h.P50Ms is { } p && h.Checks * (100 - (h.LossPercent ?? 0)) / 100 >= PeakMinReplies && p >= baseline * PeakRatio && p - baseline >= PeakMinMs;
+            h.Statistics.P50Ms is { } p && h.Statistics.Count * (100 - (h.Statistics.LossPercent ?? 0)) / 100 >= PeakMinReplies && p >= baseline * PeakRatio && p - baseline >= PeakMinMs;
 
         int bestStart = -1, bestLength = 0;
         for (var i = 0; i < day.Hours.Count; i++)
@@ -152,7 +152,7 @@ internal static class ReportAdvice
         }
 
         var run = day.Hours.Skip(bestStart).Take(bestLength).ToList();
-        var median = run.Select(h => h.P50Ms!.Value).Order().ElementAt((run.Count - 1) / 2);
+        var median = run.Select(h => h.Statistics.P50Ms!.Value).Order().ElementAt((run.Count - 1) / 2);
         var span = string.Create(Invariant, $"{run[0].LocalStart:HH:mm}–{EndLabel(TimeZoneInfo.ConvertTime(run[^1].LocalStart.AddHours(1), zone))}");
         var evening = run.Count(h => h.LocalStart.Hour >= EveningFromHour) * 2 >= run.Count;
         return evening

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 
@@ -76,10 +77,7 @@ internal sealed class ReportBuilder
     private ReportTarget ToReportTarget(TargetStatus target) => new()
     {
         ProbeId = target.ProbeId,
-        Name = target.Name,
-        Host = target.Settings.Host,
-        Category = target.Settings.Category,
-        Uplink = target.Settings.Uplink,
+        Settings = target.Settings,
         LatencyThresholdMs = target.Settings.LatencyThresholdMs ?? _detection.LatencyThresholdMs,
         LossThresholdPercent = target.Settings.LossThresholdPercent ?? _detection.LossThresholdPercent,
     };

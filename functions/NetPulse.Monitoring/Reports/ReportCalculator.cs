@@ -1,21 +1,16 @@
+using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Rollups;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Reports;
 
-/// <summary>A target as a report needs it: identity, config text and the thresholds it is graded against.</summary>
+/// <summary>A target as a report needs it: its probe, its settings and the thresholds it is graded against (see <see cref="TargetDayReport.LatencyThresholdMs"/>).</summary>
 internal sealed record ReportTarget
 {
     public required string ProbeId { get; init; }
 
-    public required string Name { get; init; }
-
-    public string Host { get; init; } = "";
-
-    public string? Category { get; init; }
-
-    public bool Uplink { get; init; }
+    public required TargetSettings Settings { get; init; }
 
     public required double LatencyThresholdMs { get; init; }
 
@@ -69,24 +64,12 @@ internal static class ReportCalculator
         var report = new TargetDayReport
         {
             ProbeId = target.ProbeId,
-            TargetName = target.Name,
-            Host = target.Host,
-            Category = target.Category,
-            Uplink = target.Uplink,
+            Settings = target.Settings,
             LatencyThresholdMs = target.LatencyThresholdMs,
             LossThresholdPercent = target.LossThresholdPercent,
-            Checks = checks,
-            Successes = statistics.Successes,
+            Statistics = statistics,
             UptimePercent = uptime,
-            LossPercent = checks == 0 ? null : statistics.LossPercent,
             LossWhileUpPercent = lossWhileUp,
-            MinMs = statistics.MinMs,
-            AvgMs = statistics.AvgMs,
-            MaxMs = statistics.MaxMs,
-            P50Ms = statistics.P50Ms,
-            P95Ms = statistics.P95Ms,
-            P99Ms = statistics.P99Ms,
-            JitterMs = statistics.JitterMs,
             IncidentCount = overlapping.Count,
             DowntimeSeconds = down.Sum(d => (d.End - d.Start).TotalSeconds),
             LongestDowntimeSeconds = down.Count == 0 ? 0 : down.Max(d => (d.End - d.Start).TotalSeconds),
@@ -163,15 +146,7 @@ internal static class ReportCalculator
         var hours = new List<HourFigures>();
         foreach (var (start, bucket) in Buckets(rounds, day, TimeSpan.FromHours(1)))
         {
-            var statistics = SampleStatistics.Of(bucket);
-            hours.Add(new HourFigures
-            {
-                LocalStart = TimeZoneInfo.ConvertTime(start, day.Zone),
-                Checks = statistics.Count,
-                P50Ms = statistics.P50Ms,
-                P95Ms = statistics.P95Ms,
-                LossPercent = statistics.Count == 0 ? null : statistics.LossPercent,
-            });
+            hours.Add(new HourFigures { LocalStart = TimeZoneInfo.ConvertTime(start, day.Zone), Statistics = SampleStatistics.Of(bucket) });
         }
 
         return hours;
@@ -189,7 +164,7 @@ internal static class ReportCalculator
             offset += bucket.Count;
             p50.Add(statistics.P50Ms);
             p95.Add(statistics.P95Ms);
-            loss.Add(statistics.Count == 0 ? null : statistics.LossPercent);
+            loss.Add(statistics.LossPercent);
         }
 
         return new LatencySeries { Start = day.From, StepSeconds = SeriesStepSeconds, P50Ms = p50, P95Ms = p95, LossPercent = loss };

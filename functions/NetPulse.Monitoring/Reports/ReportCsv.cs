@@ -28,12 +28,13 @@ internal static class ReportCsv
         var date = report.Date.ToString("yyyy-MM-dd", Invariant);
         foreach (var t in report.Targets)
         {
+            var s = t.Statistics;
             AppendRow(csv,
             [
-                date, report.TimeZone, t.ProbeId, t.TargetName, t.Host, t.Category ?? "", t.Uplink ? "true" : "false",
-                t.Grade?.ToString() ?? "", t.GradeReason, Number(t.Checks), Number(t.Successes),
-                Number(t.UptimePercent), Number(t.LossPercent), Number(t.LossWhileUpPercent), Number(t.MinMs), Number(t.AvgMs),
-                Number(t.MaxMs), Number(t.P50Ms), Number(t.P95Ms), Number(t.P99Ms), Number(t.JitterMs),
+                date, report.TimeZone, t.ProbeId, t.TargetName, t.Settings.Host, t.Settings.Category ?? "", t.Settings.Uplink ? "true" : "false",
+                t.Grade?.ToString() ?? "", t.GradeReason, Number(s.Count), Number(s.Successes),
+                Number(t.UptimePercent), Number(s.LossPercent), Number(t.LossWhileUpPercent), Number(s.MinMs), Number(s.AvgMs),
+                Number(s.MaxMs), Number(s.P50Ms), Number(s.P95Ms), Number(s.P99Ms), Number(s.JitterMs),
                 Number(t.LatencyThresholdMs), Number(t.LossThresholdPercent), Number(t.IncidentCount), Number(t.DowntimeSeconds),
                 Number(t.LongestDowntimeSeconds), t.Trend.Direction.ToString(), Number(t.Trend.PreviousDay?.P50Ms),
                 Number(t.Trend.WeekAverage?.P50Ms), Number(t.Trend.WeekAverage?.UptimePercent), string.Join(" ", t.Recommendations),

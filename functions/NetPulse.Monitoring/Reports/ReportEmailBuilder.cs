@@ -34,7 +34,7 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
         ArgumentNullException.ThrowIfNull(report);
         var date = report.Date.ToString("yyyy-MM-dd", Invariant);
         var charts = report.Targets
-            .Where(t => t.Checks > 0)
+            .Where(t => t.Statistics.Count > 0)
             .Take(maxCharts)
             .Select((t, i) => new ReportEmailChart($"chart-{i + 1}.{date}@netpulse", $"chart-{i + 1}.png", t))
             .ToList();
@@ -228,10 +228,10 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
         AlertText.SingleLine(t.TargetName),
         AlertText.SingleLine(t.ProbeId),
         Percent(t.UptimePercent),
-        Percent(t.LossPercent),
-        Ms(t.P50Ms),
-        Ms(t.P95Ms),
-        Ms(t.JitterMs),
+        Percent(t.Statistics.LossPercent),
+        Ms(t.Statistics.P50Ms),
+        Ms(t.Statistics.P95Ms),
+        Ms(t.Statistics.JitterMs),
         t.DowntimeSeconds > 0 ? AlertText.Duration(TimeSpan.FromSeconds(t.DowntimeSeconds)) : "–",
         t.IncidentCount.ToString(Invariant),
         t.Trend.Direction switch
@@ -291,13 +291,16 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
     private static string Title(TargetDayReport t)
     {
         var name = AlertText.SingleLine(t.TargetName);
-        var host = AlertText.SingleLine(t.Host);
+        var host = AlertText.SingleLine(t.Settings.Host);
         var grade = t.Grade?.ToString() ?? "no grade";
         return host.Length == 0 || host == name ? $"{grade}: {name}" : $"{grade}: {name} ({host})";
     }
 
-    private static string GradeText(TargetDayReport t) =>
-        string.Create(Invariant, $"{t.GradeReason}. {t.Checks} rounds, {t.Successes} replies, min/avg/max {Ms(t.MinMs)}/{Ms(t.AvgMs)}/{Ms(t.MaxMs)}, p99 {Ms(t.P99Ms)}.");
+    private static string GradeText(TargetDayReport t)
+    {
+        var s = t.Statistics;
+        return string.Create(Invariant, $"{t.GradeReason}. {s.Count} rounds, {s.Successes} replies, min/avg/max {Ms(s.MinMs)}/{Ms(s.AvgMs)}/{Ms(s.MaxMs)}, p99 {Ms(s.P99Ms)}.");
+    }
 
     private static string UnchartedNote(int count) =>
         $"{Count(count, "more target")} without a chart here: see the table above and the attached CSV.";

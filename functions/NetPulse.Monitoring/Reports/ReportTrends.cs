@@ -24,9 +24,9 @@ internal static class ReportTrends
         return new TrendFigures
         {
             UptimePercent = target.UptimePercent,
-            P50Ms = target.P50Ms,
-            P95Ms = target.P95Ms,
-            LossPercent = target.LossPercent,
+            P50Ms = target.Statistics.P50Ms,
+            P95Ms = target.Statistics.P95Ms,
+            LossPercent = target.Statistics.LossPercent,
         };
     }
 

@@ -66,18 +66,8 @@ internal static class HourCompactor
                     TargetName = name,
                     Hour = hour,
                     CoveredUntil = coveredUntil,
-                    Count = statistics.Count,
-                    Successes = statistics.Successes,
-                    LossPercent = statistics.LossPercent,
-                    MinMs = statistics.MinMs,
-                    AvgMs = statistics.AvgMs,
-                    MaxMs = statistics.MaxMs,
-                    P50Ms = statistics.P50Ms,
-                    P95Ms = statistics.P95Ms,
-                    P99Ms = statistics.P99Ms,
-                    JitterMs = statistics.JitterMs,
                     Minutes = MinuteRollups.Pack(MinuteRollups.Compute(slots)),
-                }));
+                }.WithStatistics(statistics)));
         }
 
         return built;

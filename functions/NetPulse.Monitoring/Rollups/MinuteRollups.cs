@@ -11,8 +11,24 @@ namespace NetPulse.Monitoring.Rollups;
 internal static class MinuteRollups
 {
     public const int Minutes = 60;
-    private const int FiguresPerMinute = 7;
-    private const int BytesPerMinute = 2 + FiguresPerMinute * sizeof(float);
+
+    /// <summary>
+    /// The figures after the two counts, in their stored order: both directions of the format read this one list.
+    /// Stored rows have exactly these, so a figure added here is a new format (old rows fail the length check);
+    /// a new statistic need not be kept per minute.
+    /// </summary>
+    private static readonly (Func<SampleStatistics, double?> Read, Func<SampleStatistics, double?, SampleStatistics> With)[] Figures =
+    [
+        (s => s.MinMs, (s, v) => s with { MinMs = v }),
+        (s => s.AvgMs, (s, v) => s with { AvgMs = v }),
+        (s => s.MaxMs, (s, v) => s with { MaxMs = v }),
+        (s => s.P50Ms, (s, v) => s with { P50Ms = v }),
+        (s => s.P95Ms, (s, v) => s with { P95Ms = v }),
+        (s => s.P99Ms, (s, v) => s with { P99Ms = v }),
+        (s => s.JitterMs, (s, v) => s with { JitterMs = v }),
+    ];
+
+    private static readonly int BytesPerMinute = 2 + Figures.Length * sizeof(float);
 
     public static SampleStatistics[] Compute(HourSlots slots)
     {
@@ -41,10 +57,9 @@ internal static class MinuteRollups
             var s = minutes[m];
             span[0] = checked((byte)s.Count);
             span[1] = checked((byte)s.Successes);
-            var figures = new[] { s.MinMs, s.AvgMs, s.MaxMs, s.P50Ms, s.P95Ms, s.P99Ms, s.JitterMs };
-            for (var f = 0; f < FiguresPerMinute; f++)
+            for (var f = 0; f < Figures.Length; f++)
             {
-                BinaryPrimitives.WriteSingleLittleEndian(span[(2 + f * sizeof(float))..], (float)(figures[f] ?? double.NaN));
+                BinaryPrimitives.WriteSingleLittleEndian(span[(2 + f * sizeof(float))..], (float)(Figures[f].Read(s) ?? double.NaN));
             }
         }
 
@@ -63,18 +78,16 @@ internal static class MinuteRollups
         for (var m = 0; m < Minutes; m++)
         {
             var span = packed.Slice(m * BytesPerMinute, BytesPerMinute);
-            minutes[m] = new SampleStatistics
+            var statistics = new SampleStatistics { Count = span[0], Successes = span[1] };
+            for (var f = 0; f < Figures.Length; f++)
             {
-                Count = span[0],
-                Successes = span[1],
-                MinMs = Figure(span, 0),
-                AvgMs = Figure(span, 1),
-                MaxMs = Figure(span, 2),
-                P50Ms = Figure(span, 3),
-                P95Ms = Figure(span, 4),
-                P99Ms = Figure(span, 5),
-                JitterMs = Figure(span, 6),
-            };
+                if (Figure(span, f) is { } value)
+                {
+                    statistics = Figures[f].With(statistics, value);
+                }
+            }
+
+            minutes[m] = statistics;
         }
 
         return minutes;

@@ -8,6 +8,11 @@ namespace NetPulse.Monitoring.Rollups;
 /// below it), so every figure is an RTT that was really measured. Jitter is the mean absolute difference of
 /// consecutive successful RTTs in time order; null with fewer than two replies.
 /// </summary>
+/// <remarks>
+/// The one record of these figures: an hour rollup stores it (<see cref="HourRollupStatistics"/> maps its columns),
+/// a minute rollup packs it (<see cref="MinuteRollups"/>), a daily report and its hours hold it, a series point is
+/// cut from it. A new statistic is a property and its computation here, and the places that show it.
+/// </remarks>
 public sealed record SampleStatistics
 {
     public static readonly SampleStatistics None = new();
@@ -20,8 +25,8 @@ public sealed record SampleStatistics
 
     public int Failures => Count - Successes;
 
-    /// <summary>Failed rounds in percent of all rounds; 0 with no rounds.</summary>
-    public double LossPercent => Count == 0 ? 0 : 100.0 * Failures / Count;
+    /// <summary>Failed rounds in percent of all rounds; null with no rounds (like the RTT figures without replies).</summary>
+    public double? LossPercent => Count == 0 ? null : 100.0 * Failures / Count;
 
     public double? MinMs { get; init; }
 

@@ -55,7 +55,11 @@ internal sealed class HourSamplesEntity : MonitoringEntity
     public byte[] Slots { get; set; } = [];
 }
 
-/// <summary>One target's UTC hour of statistics in the rollups table, with its 60 minutes packed.</summary>
+/// <summary>
+/// One target's UTC hour of statistics in the rollups table, with its 60 minutes packed. The figures are flat
+/// columns (Table storage has no nested values, and readers select the columns they need); they are mapped to
+/// and from the one statistics record in one place, <c>Rollups.HourRollupStatistics</c>, above this layer.
+/// </summary>
 internal sealed class HourRollupEntity : MonitoringEntity
 {
     public string ProbeId { get; set; } = "";
@@ -70,6 +74,7 @@ internal sealed class HourRollupEntity : MonitoringEntity
 
     public int Successes { get; set; }
 
+    /// <summary>Derived from the counts; stored for whoever reads the table itself.</summary>
     public double LossPercent { get; set; }
 
     public double? MinMs { get; set; }

@@ -20,9 +20,7 @@ public sealed class SampleReader
     private static readonly string[] HourRollupColumns =
     [
         nameof(HourRollupEntity.PartitionKey), nameof(HourRollupEntity.RowKey), nameof(HourRollupEntity.ProbeId), nameof(HourRollupEntity.TargetName),
-        nameof(HourRollupEntity.Hour), nameof(HourRollupEntity.CoveredUntil), nameof(HourRollupEntity.Count), nameof(HourRollupEntity.Successes),
-        nameof(HourRollupEntity.LossPercent), nameof(HourRollupEntity.MinMs), nameof(HourRollupEntity.AvgMs), nameof(HourRollupEntity.MaxMs),
-        nameof(HourRollupEntity.P50Ms), nameof(HourRollupEntity.P95Ms), nameof(HourRollupEntity.P99Ms), nameof(HourRollupEntity.JitterMs),
+        nameof(HourRollupEntity.Hour), nameof(HourRollupEntity.CoveredUntil), .. HourRollupStatistics.Columns,
     ];
 
     private static readonly string[] KeysOnly = [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)];
@@ -61,18 +59,7 @@ public sealed class SampleReader
             TargetName = targetName,
             Start = e.Hour.ToUniversalTime(),
             Length = TimeSpan.FromHours(1),
-            Statistics = new SampleStatistics
-            {
-                Count = e.Count,
-                Successes = e.Successes,
-                MinMs = e.MinMs,
-                AvgMs = e.AvgMs,
-                MaxMs = e.MaxMs,
-                P50Ms = e.P50Ms,
-                P95Ms = e.P95Ms,
-                P99Ms = e.P99Ms,
-                JitterMs = e.JitterMs,
-            },
+            Statistics = e.Statistics(),
         }).ToList();
         rollups.AddRange(Summarize(probe, targetName, tail, TimeSpan.FromHours(1)));
         return rollups;

@@ -135,8 +135,8 @@ public sealed class DailyReportTests(ReportDataFixture data) : IClassFixture<Rep
 
         Assert.Equal(new DateTimeOffset(2026, 3, 28, 23, 0, 0, TimeSpan.Zero), report.From);
         Assert.Equal(23, dns.Hours.Count);
-        Assert.Equal(23 * 60, dns.Checks);
-        Assert.Equal(23 * 60 - 12, dns.Successes);
+        Assert.Equal(23 * 60, dns.Statistics.Count);
+        Assert.Equal(23 * 60 - 12, dns.Statistics.Successes);
         Assert.Equal(12 * 60, dns.DowntimeSeconds);
         var outage = Assert.Single(dns.Incidents, i => i.Type == IncidentType.Down);
         Assert.Equal(ReportScenario.DownFrom, outage.Start);
@@ -149,7 +149,7 @@ public sealed class DailyReportTests(ReportDataFixture data) : IClassFixture<Rep
         Assert.Same(dns, report.Targets[0]);
 
         // The next day compares with this one and with the average of the two reported days before.
-        Assert.Equal(dns.P50Ms, next.Trend.PreviousDay!.P50Ms);
+        Assert.Equal(dns.Statistics.P50Ms, next.Trend.PreviousDay!.P50Ms);
         Assert.Equal(2, next.Trend.WeekDays);
         Assert.Equal(TrendDirection.Better, next.Trend.Direction);
 
@@ -158,6 +158,15 @@ public sealed class DailyReportTests(ReportDataFixture data) : IClassFixture<Rep
         Assert.Contains("\"date\":\"2026-03-29\"", json, StringComparison.Ordinal);
         Assert.Contains("\"grade\":\"C\"", json, StringComparison.Ordinal);
         Assert.Contains("\"type\":\"Down\"", json, StringComparison.Ordinal);
+
+        // Its figures are one statistics object per target and hour, its settings the target's settings record.
+        var api = JsonSerializer.Serialize(report, NetPulse.Monitoring.Api.ReportJsonContext.Default.DailyReport);
+        Assert.Contains("\"statistics\":{\"count\":1380,\"successes\":1368,\"failures\":12,", api, StringComparison.Ordinal);
+        Assert.Contains($"\"targetName\":\"{ReportScenario.Dns}\",\"settings\":{{\"name\":\"{ReportScenario.Dns}\",", api, StringComparison.Ordinal);
+        var read = JsonSerializer.Deserialize(api, NetPulse.Monitoring.Api.ReportJsonContext.Default.DailyReport)!.Targets[0];
+        Assert.Equal(dns.Statistics, read.Statistics);
+        Assert.Equal(dns.Settings, read.Settings);
+        Assert.Equal(dns.Hours[20].Statistics, read.Hours[20].Statistics);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Storage;
@@ -118,7 +119,13 @@ public sealed class ReportEmailTests
         Incident[] incidents = down
             ? [new Incident { Id = "d-1", ProbeId = "home-1", TargetName = name, Type = IncidentType.Down, Start = downFrom, End = downFrom.AddMinutes(30), PeakValue = 30, Threshold = 3 }]
             : [];
-        var target = new ReportTarget { ProbeId = "home-1", Name = name, Host = "10.200.0.1", LatencyThresholdMs = 150, LossThresholdPercent = 5 };
+        var target = new ReportTarget
+        {
+            ProbeId = "home-1",
+            Settings = new TargetSettings { Name = name, Host = "10.200.0.1", IntervalMs = 60_000 },
+            LatencyThresholdMs = 150,
+            LossThresholdPercent = 5,
+        };
         return ReportCalculator.Build(target, day, samples, incidents, null, []);
     }
 }

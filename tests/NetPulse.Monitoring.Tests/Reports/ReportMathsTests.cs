@@ -1,3 +1,4 @@
+using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Storage;
@@ -61,18 +62,18 @@ public sealed class ReportMathsTests
         var overlapping = generated.Incidents.Count(i => i.Start < day.To && (i.End is null || i.End > day.From));
 
         // ---- the comparison
-        Assert.Equal(rounds.Count, report.Checks);
-        Assert.Equal(replies.Count, report.Successes);
+        Assert.Equal(rounds.Count, report.Statistics.Count);
+        Assert.Equal(replies.Count, report.Statistics.Successes);
         Assert.Equal(100.0 * up.Count / rounds.Count, report.UptimePercent!.Value, 9);
-        Assert.Equal(100.0 * (rounds.Count - replies.Count) / rounds.Count, report.LossPercent!.Value, 9);
+        Assert.Equal(100.0 * (rounds.Count - replies.Count) / rounds.Count, report.Statistics.LossPercent!.Value, 9);
         Assert.Equal(100.0 * up.Count(s => s.Value < 0) / up.Count, report.LossWhileUpPercent!.Value, 9);
-        Assert.Equal(replies.Min() / 1000.0, report.MinMs);
-        Assert.Equal(replies.Max() / 1000.0, report.MaxMs);
-        Assert.Equal(replies.Average() / 1000.0, report.AvgMs!.Value, 9);
-        Assert.Equal(Percentile(replies, 50), report.P50Ms);
-        Assert.Equal(Percentile(replies, 95), report.P95Ms);
-        Assert.Equal(Percentile(replies, 99), report.P99Ms);
-        Assert.Equal(Jitter(replies), report.JitterMs!.Value, 9);
+        Assert.Equal(replies.Min() / 1000.0, report.Statistics.MinMs);
+        Assert.Equal(replies.Max() / 1000.0, report.Statistics.MaxMs);
+        Assert.Equal(replies.Average() / 1000.0, report.Statistics.AvgMs!.Value, 9);
+        Assert.Equal(Percentile(replies, 50), report.Statistics.P50Ms);
+        Assert.Equal(Percentile(replies, 95), report.Statistics.P95Ms);
+        Assert.Equal(Percentile(replies, 99), report.Statistics.P99Ms);
+        Assert.Equal(Jitter(replies), report.Statistics.JitterMs!.Value, 9);
         Assert.Equal(downSeconds.Count(d => d), report.DowntimeSeconds);
         Assert.Equal(longest, report.LongestDowntimeSeconds);
         Assert.Equal(overlapping, report.IncidentCount);
@@ -88,8 +89,8 @@ public sealed class ReportMathsTests
             var hour = report.Hours[h];
             Assert.Equal(TimeZoneInfo.ConvertTime(day.From.AddHours(h), zone), hour.LocalStart);
             Assert.Equal(hour.LocalStart.Offset, zone.GetUtcOffset(hour.LocalStart));
-            Assert.Equal(bucket.Count, hour.Checks);
-            Assert.Equal(Percentile(bucket.Where(s => s.Value >= 0).Select(s => s.Value).ToList(), 50), hour.P50Ms);
+            Assert.Equal(bucket.Count, hour.Statistics.Count);
+            Assert.Equal(Percentile(bucket.Where(s => s.Value >= 0).Select(s => s.Value).ToList(), 50), hour.Statistics.P50Ms);
         }
 
         // The chart series: five-minute steps over the whole day.
@@ -136,7 +137,8 @@ public sealed class ReportMathsTests
         var report = ReportCalculator.Build(Target(), day, [], [Down("all-day", day.From.AddHours(-1), null)], null, []);
 
         Assert.Null(report.Grade);
-        Assert.Equal(0, report.Checks);
+        Assert.Equal(0, report.Statistics.Count);
+        Assert.Null(report.Statistics.LossPercent);
         Assert.Null(report.UptimePercent);
         Assert.Equal(24 * 3600, report.DowntimeSeconds);
         Assert.Contains("No rounds were stored", Assert.Single(report.Recommendations), StringComparison.Ordinal);
@@ -183,9 +185,16 @@ public sealed class ReportMathsTests
         var target = new ReportTarget
         {
             ProbeId = probe,
-            Name = new string('n', 64),
-            Host = new string('h', 253),
-            Category = new string('c', 64),
+            Settings = new TargetSettings
+            {
+                Name = new string('n', TargetSettings.MaxNameLength),
+                Host = new string('h', TargetSettings.MaxHostLength),
+                Category = new string('c', TargetSettings.MaxCategoryLength),
+                Description = new string('d', TargetSettings.MaxDescriptionLength),
+                IntervalMs = TargetSettings.MinIntervalMs,
+                LatencyThresholdMs = TargetSettings.MaxLatencyThresholdMs,
+                LossThresholdPercent = 1 / 7.0,
+            },
             LatencyThresholdMs = 1 / 3.0,
             LossThresholdPercent = 1 / 7.0,
         };
@@ -236,7 +245,7 @@ public sealed class ReportMathsTests
             >= 97 => ReportGrade.D,
             _ => ReportGrade.F,
         };
-        double p50 = r.P50Ms!.Value, p95 = r.P95Ms!.Value, t = r.LatencyThresholdMs;
+        double p50 = r.Statistics.P50Ms!.Value, p95 = r.Statistics.P95Ms!.Value, t = r.LatencyThresholdMs;
         var latency = p95 <= t ? ReportGrade.A
             : p50 <= t && p95 <= 2 * t ? ReportGrade.B
             : p50 <= t ? ReportGrade.C
@@ -250,8 +259,7 @@ public sealed class ReportMathsTests
     private static ReportTarget Target() => new()
     {
         ProbeId = "probe-1",
-        Name = "target",
-        Host = "10.200.0.1",
+        Settings = new TargetSettings { Name = "target", Host = "10.200.0.1", IntervalMs = 1000 },
         LatencyThresholdMs = LatencyThresholdMs,
         LossThresholdPercent = LossThresholdPercent,
     };

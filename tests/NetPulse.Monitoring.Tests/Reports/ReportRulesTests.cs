@@ -1,5 +1,7 @@
+using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Reports;
+using NetPulse.Monitoring.Rollups;
 
 namespace NetPulse.Monitoring.Tests.Reports;
 
@@ -112,7 +114,7 @@ public sealed class ReportRulesTests
     [Fact]
     public void Loss_without_downtime_points_at_the_link()
     {
-        var day = Day() with { LossPercent = 2.5, LossWhileUpPercent = 2.5, Grade = ReportGrade.C };
+        var day = With(Day(), s => s with { Successes = 1404 }) with { LossWhileUpPercent = 2.5, Grade = ReportGrade.C };
 
         Assert.Equal(["Loss without downtime (2.5 % of rounds): check the link: cable, Wi-Fi signal, duplex settings."], ReportAdvice.For(day, Berlin));
     }
@@ -156,20 +158,18 @@ public sealed class ReportRulesTests
     [Fact]
     public void Slow_paths_spikes_and_jitter_each_get_their_word()
     {
-        Assert.StartsWith("Median latency 180 ms is above the 150 ms threshold", ReportAdvice.For(Day(median: 180) with { P95Ms = 200 }, Berlin)[0], StringComparison.Ordinal);
-        Assert.StartsWith("1 ping in 20 took longer than 150 ms (95th percentile 320 ms)", ReportAdvice.For(Day() with { P95Ms = 320 }, Berlin)[0], StringComparison.Ordinal);
-        Assert.StartsWith("High jitter (14 ms against a median of 12 ms)", ReportAdvice.For(Day() with { JitterMs = 14 }, Berlin)[0], StringComparison.Ordinal);
-        Assert.Equal(["No action needed."], ReportAdvice.For(Day(median: 40) with { JitterMs = 12 }, Berlin));
+        Assert.StartsWith("Median latency 180 ms is above the 150 ms threshold", ReportAdvice.For(With(Day(median: 180), s => s with { P95Ms = 200 }), Berlin)[0], StringComparison.Ordinal);
+        Assert.StartsWith("1 ping in 20 took longer than 150 ms (95th percentile 320 ms)", ReportAdvice.For(With(Day(), s => s with { P95Ms = 320 }), Berlin)[0], StringComparison.Ordinal);
+        Assert.StartsWith("High jitter (14 ms against a median of 12 ms)", ReportAdvice.For(With(Day(), s => s with { JitterMs = 14 }), Berlin)[0], StringComparison.Ordinal);
+        Assert.Equal(["No action needed."], ReportAdvice.For(With(Day(median: 40), s => s with { JitterMs = 12 }), Berlin));
     }
 
     [Fact]
     public void At_most_four_findings_most_important_first()
     {
         var start = new DateTimeOffset(2026, 1, 15, 13, 5, 0, TimeSpan.Zero);
-        var day = Day(hourMedian: h => h >= 19 ? 400 : 160, median: 180) with
+        var day = With(Day(hourMedian: h => h >= 19 ? 400 : 160, median: 180), s => s with { P95Ms = 420, JitterMs = 100 }) with
         {
-            P95Ms = 420,
-            JitterMs = 100,
             DowntimeSeconds = 60,
             LongestDowntimeSeconds = 60,
             LossWhileUpPercent = 3,
@@ -192,35 +192,37 @@ public sealed class ReportRulesTests
         var hours = Enumerable.Range(0, 24).Select(h => new HourFigures
         {
             LocalStart = TimeZoneInfo.ConvertTime(from.AddHours(h), Berlin),
-            Checks = 60,
-            P50Ms = hourMedian?.Invoke(h) ?? median,
-            LossPercent = 0,
+            Statistics = new SampleStatistics { Count = 60, Successes = 60, P50Ms = hourMedian?.Invoke(h) ?? median },
         }).ToList();
         return new TargetDayReport
         {
             ProbeId = "home-1",
-            TargetName = "dns",
-            Host = "9.9.9.9",
+            Settings = new TargetSettings { Name = "dns", Host = "9.9.9.9", IntervalMs = 60_000 },
             LatencyThresholdMs = 150,
             LossThresholdPercent = 5,
-            Checks = 1440,
-            Successes = 1440,
+            Statistics = new SampleStatistics
+            {
+                Count = 1440,
+                Successes = 1440,
+                MinMs = median - 2,
+                AvgMs = median,
+                MaxMs = median + 20,
+                P50Ms = median,
+                P95Ms = median + 4,
+                P99Ms = median + 10,
+                JitterMs = 1,
+            },
             UptimePercent = 100,
-            LossPercent = 0,
             LossWhileUpPercent = 0,
-            MinMs = median - 2,
-            AvgMs = median,
-            MaxMs = median + 20,
-            P50Ms = median,
-            P95Ms = median + 4,
-            P99Ms = median + 10,
-            JitterMs = 1,
             Grade = ReportGrade.A,
             Trend = ReportTrend.None,
             Hours = hours,
             Series = new LatencySeries { Start = from, StepSeconds = 300, P50Ms = [], P95Ms = [], LossPercent = [] },
         };
     }
+
+    private static TargetDayReport With(TargetDayReport day, Func<SampleStatistics, SampleStatistics> change) =>
+        day with { Statistics = change(day.Statistics) };
 
     private static ReportIncident Incident(IncidentType type, DateTimeOffset start, int seconds) => new()
     {

@@ -25,7 +25,15 @@ public sealed class SampleStatisticsTests
             var rtts = rounds.Where(v => v >= 0).ToList();
             Assert.Equal(rounds.Count, actual.Count);
             Assert.Equal(rtts.Count, actual.Successes);
-            Assert.Equal(rounds.Count == 0 ? 0 : 100.0 * rounds.Count(v => v < 0) / rounds.Count, actual.LossPercent, 9);
+            if (rounds.Count == 0)
+            {
+                Assert.Null(actual.LossPercent);
+            }
+            else
+            {
+                Assert.Equal(100.0 * rounds.Count(v => v < 0) / rounds.Count, actual.LossPercent!.Value, 9);
+            }
+
             if (rtts.Count == 0)
             {
                 Assert.Null(actual.MinMs);
