@@ -10,17 +10,38 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NetPulse.Functions.Triggers;
 using NetPulse.Monitoring.Hosting;
+using NetPulse.Testing;
 
 namespace NetPulse.Functions.Tests;
 
 /// <summary>
 /// The Functions host's services as Program.cs builds them, with the hosted services removed (no gRPC
-/// channel to a Functions host, no HTTP server): every function class and every options object must
-/// resolve, so a DI or settings mistake fails here rather than in the first deploy.
+/// channel to a Functions host, no HTTP server): every function class's dependencies and every options object
+/// must resolve and validate, and every options type must refuse a bad setting at start naming it, so a DI or
+/// settings mistake fails here rather than in the first deploy.
 /// </summary>
 public sealed partial class CompositionTests : IDisposable
 {
     private static readonly Assembly FunctionsAssembly = typeof(FunctionsComposition).Assembly;
+
+    private static readonly MethodInfo CheckSampleMethod = typeof(CompositionTests).GetMethod(nameof(CheckSample), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>
+    /// Per options type (full name): one setting that breaks it, its value, and what the start failure must name.
+    /// Every options type the composition configures needs one (<see cref="Every_options_type_has_a_broken_setting_case"/>).
+    /// </summary>
+    private static readonly Dictionary<string, (string Key, string? Value, string Named)> BrokenSettings = new(StringComparer.Ordinal)
+    {
+        ["NetPulse.Monitoring.Storage.StorageAccountOptions"] = ("AzureWebJobsStorage", "", "'AzureWebJobsStorage'"),
+        ["NetPulse.Monitoring.Storage.StorageOptions"] = ("NetPulse:Storage:ProbeStateCacheDuration", "-00:05:00", "NetPulse:Storage:ProbeStateCacheDuration"),
+        ["NetPulse.Monitoring.Incidents.DetectionOptions"] = ("NetPulse:Detection:LatencyOpenAfter", "-00:01:00", "NetPulse:Detection:LatencyOpenAfter"),
+        ["NetPulse.Monitoring.Rollups.CompactionOptions"] = ("NetPulse:Compaction:SettleDelay", "-00:02:00", "NetPulse:Compaction:SettleDelay"),
+        ["NetPulse.Monitoring.Incidents.WatchdogOptions"] = ("NetPulse:Watchdog:SilentAfter", "-00:05:00", "NetPulse:Watchdog:SilentAfter"),
+        ["NetPulse.Monitoring.Alerts.SmtpOptions"] = ("NetPulse:Smtp:Timeout", "-00:00:30", "NetPulse:Smtp:Timeout"),
+        ["NetPulse.Monitoring.Alerts.AlertOptions"] = ("NetPulse:Alerts:Cooldown", "-00:15:00", "NetPulse:Alerts:Cooldown"),
+        ["NetPulse.Monitoring.Reports.ReportOptions"] = ("NetPulse:Reports:SettleDelay", "-00:10:00", "NetPulse:Reports:SettleDelay"),
+        ["NetPulse.Monitoring.Api.ApiOptions"] = ("NetPulse:Api:AllowedOrigins", "*", "NetPulse:Api:AllowedOrigins"),
+    };
 
     private readonly IHost _host;
     private readonly IReadOnlyList<Type> _optionTypes;
@@ -29,15 +50,39 @@ public sealed partial class CompositionTests : IDisposable
 
     public static TheoryData<Type> FunctionClasses() => [.. FunctionTypes()];
 
+    public static TheoryData<string, string, string?, string> BrokenSettingCases()
+    {
+        var cases = new TheoryData<string, string, string?, string>();
+        foreach (var (type, (key, value, named)) in BrokenSettings.OrderBy(b => b.Key, StringComparer.Ordinal))
+        {
+            cases.Add(type, key, value, named);
+        }
+
+        return cases;
+    }
+
     [Theory]
     [MemberData(nameof(FunctionClasses))]
-    public void Every_function_class_resolves_with_the_sample_settings(Type functionClass)
+    public void Every_constructor_dependency_of_a_function_class_is_registered(Type functionClass)
     {
+        // The worker builds a function class from its public constructor with the services registered.
+        var constructor = Assert.Single(functionClass.GetConstructors());
         using var scope = _host.Services.CreateScope();
 
-        var instance = ActivatorUtilities.CreateInstance(scope.ServiceProvider, functionClass);
+        var arguments = constructor.GetParameters().Select(parameter =>
+        {
+            try
+            {
+                return scope.ServiceProvider.GetRequiredService(parameter.ParameterType);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new InvalidOperationException(
+                    $"{functionClass.Name} needs {parameter.ParameterType.FullName} ('{parameter.Name}'), which does not resolve: {ex.Message}", ex);
+            }
+        }).ToArray();
 
-        Assert.IsType(functionClass, instance);
+        constructor.Invoke(arguments);
     }
 
     [Fact]
@@ -52,31 +97,58 @@ public sealed partial class CompositionTests : IDisposable
     }
 
     [Fact]
-    public void Every_options_object_binds_and_validates_with_the_sample_settings()
+    public void Every_options_type_has_a_validator_and_the_sample_settings_pass_it()
     {
         Assert.Contains(typeof(NetPulse.Monitoring.Alerts.SmtpOptions), _optionTypes);
-        Assert.Contains(typeof(NetPulse.Monitoring.Alerts.AlertOptions), _optionTypes);
+        Assert.Contains(typeof(NetPulse.Monitoring.Storage.StorageOptions), _optionTypes);
 
-        foreach (var type in _optionTypes)
-        {
-            var options = _host.Services.GetRequiredService(typeof(IOptions<>).MakeGenericType(type));
-            Assert.NotNull(typeof(IOptions<>).MakeGenericType(type).GetProperty("Value")!.GetValue(options));
-        }
+        var problems = _optionTypes
+            .Select(type => (string?)CheckSampleMethod.MakeGenericMethod(type).Invoke(null, [_host.Services]))
+            .OfType<string>()
+            .ToList();
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
 
         // What Host.StartAsync runs for ValidateOnStart.
-        _host.Services.GetService<IStartupValidator>()?.Validate();
+        _host.Services.GetRequiredService<IStartupValidator>().Validate();
     }
 
     [Fact]
-    public void A_broken_setting_fails_the_start_with_its_name()
+    public void Every_options_type_has_a_broken_setting_case()
+    {
+        Assert.Equal(
+            BrokenSettings.Keys.Order(StringComparer.Ordinal),
+            _optionTypes.Select(t => t.FullName!).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(BrokenSettingCases))]
+    public void A_broken_setting_fails_the_start_naming_its_key(string optionsType, string key, string? value, string named)
     {
         var settings = SampleSettings.Load();
-        settings["NetPulse:Smtp:To"] = string.Empty;
+        settings[key] = value;
         using var host = BuildHost(settings).Host;
 
+        // Only this options type fails (two would throw an AggregateException), and the message names the key.
         var ex = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
 
-        Assert.Contains("NetPulse:Smtp:To", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(optionsType, ex.OptionsType.FullName);
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_composition_tested_is_the_one_Program_cs_runs()
+    {
+        // BuildHost calls what Program.cs calls; anything else Program.cs did would go untested here.
+        var path = RepositoryPaths.Combine("functions", "NetPulse.Functions", "Program.cs");
+        var statements = File.ReadAllLines(path)
+            .Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal) && !l.StartsWith("//", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Equal(
+            ["var builder = FunctionsApplication.CreateBuilder(args);", "builder.AddNetPulseFunctions();", "builder.Build().Run();"],
+            statements);
     }
 
     [Fact]
@@ -87,7 +159,10 @@ public sealed partial class CompositionTests : IDisposable
         using var host = BuildHost(settings).Host;
 
         var storage = host.Services.GetRequiredService<IOptions<NetPulse.Monitoring.Storage.StorageOptions>>().Value;
+        var listensOn = typeof(SendAlert).GetMethod(nameof(SendAlert.Run))!.GetParameters()
+            .Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()?.QueueName).OfType<string>().Single();
 
+        Assert.Equal($"%{TriggerSettings.AlertQueue}%", listensOn);
         Assert.Equal("netpulse-alerts", storage.AlertQueueName);
     }
 
@@ -139,13 +214,51 @@ public sealed partial class CompositionTests : IDisposable
             .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null))
             .OrderBy(t => t.Name, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Options types of NetPulse that the composition configures (bound from configuration, or set from it):
+    /// found by their configure registrations, not their validators, so a type without a validator is found too.
+    /// </summary>
     private static IEnumerable<Type> OptionsTypes(IServiceCollection services) =>
         services
             .Select(d => d.ServiceType)
-            .Where(t => t.IsGenericType && (t.GetGenericTypeDefinition() == typeof(IConfigureOptions<>) || t.GetGenericTypeDefinition() == typeof(IValidateOptions<>)))
+            .Where(t => t.IsGenericType && (t.GetGenericTypeDefinition() == typeof(IConfigureOptions<>)
+                || t.GetGenericTypeDefinition() == typeof(IPostConfigureOptions<>) || t.GetGenericTypeDefinition() == typeof(IOptionsChangeTokenSource<>)))
             .Select(t => t.GetGenericArguments()[0])
             .Where(t => t.Assembly.GetName().Name!.StartsWith("NetPulse.", StringComparison.Ordinal))
             .Distinct();
+
+    /// <summary>Null when <typeparamref name="T"/> has a validator and its value from the settings passes every one; else what is wrong.</summary>
+    private static string? CheckSample<T>(IServiceProvider services)
+        where T : class
+    {
+        var validators = services.GetServices<IValidateOptions<T>>().ToList();
+        if (validators.Count == 0)
+        {
+            return $"{typeof(T).FullName} has no IValidateOptions<{typeof(T).Name}> registered: its settings are never checked";
+        }
+
+        T value;
+        try
+        {
+            value = services.GetRequiredService<IOptions<T>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            return $"{typeof(T).FullName} fails with the sample settings: {ex.Message}";
+        }
+
+        foreach (var validator in validators)
+        {
+            var result = validator.Validate(Options.DefaultName, value);
+            if (!result.Succeeded)
+            {
+                return $"{typeof(T).FullName}: {validator.GetType().Name} {(result.Skipped ? "skips it" : "fails: " + result.FailureMessage)}";
+            }
+        }
+
+        return null;
+    }
+
 
     private static (IHost Host, IReadOnlyList<Type> OptionTypes) BuildHost(Dictionary<string, string?> settings)
     {

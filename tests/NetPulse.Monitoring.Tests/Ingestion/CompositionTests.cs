@@ -13,19 +13,34 @@ namespace NetPulse.Monitoring.Tests.Ingestion;
 
 public sealed class CompositionTests
 {
-    [Fact]
-    public void Every_handler_reader_and_options_object_resolves_from_settings_alone()
+    [Theory]
+    [InlineData(typeof(IngestBatchHandler))]
+    [InlineData(typeof(CompactionHandler))]
+    [InlineData(typeof(WatchdogHandler))]
+    [InlineData(typeof(SampleReader))]
+    [InlineData(typeof(TargetReader))]
+    [InlineData(typeof(IncidentReader))]
+    [InlineData(typeof(TableServiceClient))]
+    [InlineData(typeof(QueueServiceClient))]
+    [InlineData(typeof(MonitoringTables))]
+    [InlineData(typeof(ProbeLocks))]
+    [InlineData(typeof(ProbeStateStore))]
+    public void Each_handler_reader_and_store_is_one_instance_for_the_process(Type service)
     {
         using var services = Build(new() { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
 
-        Assert.NotNull(services.GetRequiredService<IngestBatchHandler>());
-        Assert.NotNull(services.GetRequiredService<CompactionHandler>());
-        Assert.NotNull(services.GetRequiredService<WatchdogHandler>());
-        Assert.NotNull(services.GetRequiredService<SampleReader>());
-        Assert.NotNull(services.GetRequiredService<TargetReader>());
-        Assert.NotNull(services.GetRequiredService<IncidentReader>());
-        Assert.NotNull(services.GetRequiredService<TableServiceClient>());
-        Assert.NotNull(services.GetRequiredService<QueueServiceClient>());
+        // One per process: the probe locks serialize a probe's batches and the state cache is shared only if every
+        // handler gets the same ones. GetRequiredService itself throws when a registration is missing.
+        Assert.Same(services.GetRequiredService(service), services.GetRequiredService(service));
+        using var scope = services.CreateScope();
+        Assert.Same(services.GetRequiredService(service), scope.ServiceProvider.GetRequiredService(service));
+    }
+
+    [Fact]
+    public void The_options_take_their_defaults_from_settings_alone()
+    {
+        using var services = Build(new() { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
+
         Assert.Same(TimeProvider.System, services.GetRequiredService<TimeProvider>());
         Assert.Equal(3, services.GetRequiredService<IOptions<DetectionOptions>>().Value.DownAfterFailedRounds);
         Assert.Equal("alerts", services.GetRequiredService<IOptions<StorageOptions>>().Value.AlertQueueName);

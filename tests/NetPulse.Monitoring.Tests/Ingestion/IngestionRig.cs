@@ -91,17 +91,52 @@ internal sealed class IngestionRig : IDisposable
         return new IngestionRig(services, time, counter, prefix, alertQueue);
     }
 
+    /// <summary>Delivers the batch as a new queue message: a fresh message id, first delivery.</summary>
     public Task IngestAsync(PingBatch batch) =>
-        Handler.HandleAsync(BinaryData.FromBytes(PingBatchCodec.Encode(batch)), "message-" + Interlocked.Increment(ref _messages), 1, CancellationToken.None);
+        IngestAsync(batch, "message-" + Interlocked.Increment(ref _messages), 1);
 
-    /// <summary>Every entity of the monitoring tables, one line each, Timestamp and ETag left out: tables compare entity by entity.</summary>
+    /// <summary>Delivers the batch as the queue trigger would: a redelivery keeps its message id and counts up its dequeue count.</summary>
+    public Task IngestAsync(PingBatch batch, string messageId, long dequeueCount) =>
+        Handler.HandleAsync(BinaryData.FromBytes(PingBatchCodec.Encode(batch)), messageId, dequeueCount, CancellationToken.None);
+
+    /// <summary>
+    /// Entities of the named monitoring tables ("batches", "samples", ...), one line each, Timestamp and ETag left
+    /// out: tables compare entity by entity. A name that is no monitoring table throws rather than dumping nothing.
+    /// </summary>
     public async Task<SortedDictionary<string, List<string>>> DumpAsync(params string[] tableNames)
     {
+        var known = Tables.All.Select(t => t.Name[Prefix.Length..]).ToList();
+        var unknown = tableNames.Except(known, StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"No monitoring table named {string.Join(", ", unknown)}; the tables are {string.Join(", ", known)}", nameof(tableNames));
+        }
+
         var dump = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var table in Tables.All.Where(t => tableNames.Length == 0 || tableNames.Contains(t.Name[Prefix.Length..])))
         {
             var lines = await TableDump.LinesAsync(table);
             dump[table.Name[Prefix.Length..]] = lines;
+        }
+
+        return dump;
+    }
+
+    /// <summary>
+    /// Every table of this rig's account whose name starts with its prefix, whichever part of the library made it,
+    /// keyed by the name without the prefix: a table the library adds is compared without this rig knowing it.
+    /// </summary>
+    public async Task<SortedDictionary<string, List<string>>> DumpEveryTableAsync()
+    {
+        var service = _services.GetRequiredService<TableServiceClient>();
+        var dump = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        // "{" follows every letter and digit, so the range holds exactly the names that start with the prefix.
+        await foreach (var table in service.QueryAsync(TableServiceClient.CreateQueryFilter($"TableName ge {Prefix} and TableName lt {Prefix + "{"}")))
+        {
+            if (table.Name.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                dump[table.Name[Prefix.Length..]] = await TableDump.LinesAsync(service.GetTableClient(table.Name));
+            }
         }
 
         return dump;

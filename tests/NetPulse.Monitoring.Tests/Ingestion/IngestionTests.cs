@@ -65,14 +65,19 @@ public sealed class IngestionTests(AzuriteFixture azurite, ITestOutputHelper out
     {
         var batches = Outages().Batches(150);
         var afterwards = Start.AddHours(3);
+        var seed = TestSeed.Choose(output);
+        var random = new Random(seed);
 
         using var inOrder = IngestionRig.Create(azurite.ConnectionString, afterwards);
-        foreach (var batch in batches)
-        {
-            await inOrder.IngestAsync(batch);
-        }
+        await DeliverAsync(inOrder, Deliveries.InOrder(batches));
+        await inOrder.Compaction.RunAsync(CancellationToken.None);
+        var expected = await inOrder.DumpEveryTableAsync();
+        var expectedAlerts = await AlertsAsync(inOrder);
 
-        var expected = await inOrder.DumpAsync("batches", "targets", "incidents");
+        // The reference run must have filled every monitoring table, or equal dumps would prove nothing; a table
+        // the library adds under the prefix is in the dumps and compared too.
+        AssertFilled(inOrder, expected);
+        output.WriteLine($"in order: {string.Join(", ", expected.Select(t => $"{t.Value.Count} {t.Key}"))}; {expectedAlerts.Count} alert(s) queued");
         var incidents = expected["incidents"];
         output.WriteLine(string.Join(Environment.NewLine, incidents));
         Assert.Contains(incidents, i => i.Contains("Type=Down", StringComparison.Ordinal) && i.Contains("TargetName=gw", StringComparison.Ordinal));
@@ -80,22 +85,25 @@ public sealed class IngestionTests(AzuriteFixture azurite, ITestOutputHelper out
         Assert.Contains(incidents, i => i.Contains("Type=Loss", StringComparison.Ordinal));
         Assert.Contains(incidents, i => i.Contains("GroupedUnderIncidentId=", StringComparison.Ordinal));
 
-        foreach (var batch in batches.OrderBy(_ => Random.Shared.Next()))
-        {
-            await inOrder.IngestAsync(batch);
-        }
+        // Every message redelivered, shuffled, after compaction: late batches for compacted hours.
+        await DeliverAsync(inOrder, Deliveries.AllAgainShuffled(batches, random));
+        await inOrder.Compaction.RunAsync(CancellationToken.None);
+        TableAssert.Same(expected, await inOrder.DumpEveryTableAsync(), $"every batch delivered again after compaction (seed {seed})");
+        Assert.Empty(await AlertsAsync(inOrder)); // reading hides what was read: these would be new alerts
 
-        Assert.Equal(expected, await inOrder.DumpAsync("batches", "targets", "incidents"));
-
+        // First deliveries shuffled, a third of them redelivered later with the same message id, and the
+        // compaction timer firing halfway through.
+        var deliveries = Deliveries.ShuffledWithRedeliveries(batches, random);
+        output.WriteLine($"{deliveries.Count} deliveries: {string.Join(' ', deliveries)}");
+        Assert.Contains(deliveries, d => d.DequeueCount > 1);
         using var shuffled = IngestionRig.Create(azurite.ConnectionString, afterwards);
-        var seed = Random.Shared.Next();
-        output.WriteLine($"shuffle seed {seed}");
-        foreach (var batch in batches.OrderBy(_ => new Random(seed).Next()).ToList().OrderBy(_ => Random.Shared.Next()))
-        {
-            await shuffled.IngestAsync(batch);
-        }
+        await DeliverAsync(shuffled, deliveries.Take(deliveries.Count / 2));
+        await shuffled.Compaction.RunAsync(CancellationToken.None);
+        await DeliverAsync(shuffled, deliveries.Skip(deliveries.Count / 2));
+        await shuffled.Compaction.RunAsync(CancellationToken.None);
 
-        Assert.Equal(expected, await shuffled.DumpAsync("batches", "targets", "incidents"));
+        TableAssert.Same(expected, await shuffled.DumpEveryTableAsync(), $"shuffled deliveries with redeliveries (seed {seed})");
+        Assert.Equal(expectedAlerts, await AlertsAsync(shuffled));
     }
 
     [Fact]
@@ -103,20 +111,64 @@ public sealed class IngestionTests(AzuriteFixture azurite, ITestOutputHelper out
     {
         var batches = Outages().Batches(60);
         using var oneByOne = IngestionRig.Create(azurite.ConnectionString, Start.AddHours(3));
-        foreach (var batch in batches)
-        {
-            await oneByOne.IngestAsync(batch);
-        }
+        await DeliverAsync(oneByOne, Deliveries.InOrder(batches));
+        await oneByOne.Compaction.RunAsync(CancellationToken.None);
+        var expected = await oneByOne.DumpEveryTableAsync();
+        AssertFilled(oneByOne, expected);
 
         using var atOnce = IngestionRig.Create(azurite.ConnectionString, Start.AddHours(3));
-        foreach (var chunk in batches.Chunk(16))
+        foreach (var chunk in Deliveries.InOrder(batches).Chunk(16))
         {
             // As the queue trigger does: up to 16 messages in flight, completing in any order.
-            await Task.WhenAll(chunk.Reverse().Select(b => Task.Run(() => atOnce.IngestAsync(b))));
+            await Task.WhenAll(chunk.Reverse().Select(d => Task.Run(() => atOnce.IngestAsync(d.Batch, d.MessageId, d.DequeueCount))));
         }
 
-        Assert.Equal(await oneByOne.DumpAsync("batches", "targets", "incidents"), await atOnce.DumpAsync("batches", "targets", "incidents"));
+        await atOnce.Compaction.RunAsync(CancellationToken.None);
+        TableAssert.Same(expected, await atOnce.DumpEveryTableAsync(), "16 batches at a time");
     }
+
+    [Fact]
+    public void The_seed_alone_decides_the_deliveries()
+    {
+        var batches = Outages().Batches(150);
+
+        var first = Deliveries.ShuffledWithRedeliveries(batches, new Random(20260302));
+        var again = Deliveries.ShuffledWithRedeliveries(batches, new Random(20260302));
+        var other = Deliveries.ShuffledWithRedeliveries(batches, new Random(20260303));
+
+        Assert.Equal(first.Select(d => d.ToString()), again.Select(d => d.ToString()));
+        Assert.NotEqual(first.Select(d => d.ToString()), other.Select(d => d.ToString()));
+        Assert.NotEqual(Deliveries.InOrder(batches).Select(d => d.ToString()), first.Where(d => d.DequeueCount == 1).Select(d => d.ToString()));
+
+        // Every batch is delivered first with dequeue count 1; a redelivery keeps the message id, counts up, and comes later.
+        Assert.Equal(batches.Count, first.Count(d => d.DequeueCount == 1));
+        Assert.InRange(first.Count - batches.Count, batches.Count / 6, batches.Count);
+        foreach (var message in first.GroupBy(d => d.MessageId))
+        {
+            Assert.Equal(Enumerable.Range(1, message.Count()).Select(c => (long)c), message.Select(d => d.DequeueCount));
+            Assert.Single(message.Select(d => d.Batch.Sequence).Distinct());
+        }
+    }
+
+    private static void AssertFilled(IngestionRig rig, SortedDictionary<string, List<string>> dump)
+    {
+        foreach (var table in rig.Tables.All.Select(t => t.Name[rig.Prefix.Length..]))
+        {
+            Assert.True(dump.TryGetValue(table, out var lines) && lines.Count > 0, $"table {table} is missing or empty after the reference run");
+        }
+    }
+
+    private static async Task DeliverAsync(IngestionRig rig, IEnumerable<Delivery> deliveries)
+    {
+        foreach (var delivery in deliveries)
+        {
+            await rig.IngestAsync(delivery.Batch, delivery.MessageId, delivery.DequeueCount);
+        }
+    }
+
+    /// <summary>The alerts ingestion queued, as kind and incident ids (each message's own id and time left out).</summary>
+    private static async Task<List<string>> AlertsAsync(IngestionRig rig) =>
+        [.. (await rig.AlertsAsync()).Select(a => $"{a.Kind}: {string.Join(", ", a.Incidents.Select(i => i.Incident.Id).Order(StringComparer.Ordinal))}")];
 
     /// <summary>25 minutes of a probe with an uplink outage, a slow server, a lossy one and a flapping one.</summary>
     internal static Scenario Outages() => new Scenario("home-1", Start)
