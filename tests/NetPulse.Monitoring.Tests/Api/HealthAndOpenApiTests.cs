@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Hosting;
+using NetPulse.Monitoring.Incidents;
 
 namespace NetPulse.Monitoring.Tests.Api;
 
@@ -32,6 +33,16 @@ public sealed class HealthAndOpenApiTests(ApiRig rig)
             .Order(StringComparer.Ordinal);
         Assert.Equal(routes, paths);
         Assert.Equal("3.0.3", answer.Json.GetProperty("openapi").GetString());
+    }
+
+    [Fact]
+    public void The_openapi_document_lists_exactly_the_incident_kinds_of_the_kind_table()
+    {
+        using var document = JsonDocument.Parse(OpenApiHandler.Load());
+        var documented = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("IncidentType").GetProperty("enum")
+            .EnumerateArray().Select(e => e.GetString());
+
+        Assert.Equal(IncidentKind.All.Select(k => k.ApiName), documented);
     }
 
     [Fact]
