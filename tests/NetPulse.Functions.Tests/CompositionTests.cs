@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NetPulse.Functions.Triggers;
 using NetPulse.Monitoring.Hosting;
+using NetPulse.Monitoring.Mail;
 using NetPulse.Testing;
 
 namespace NetPulse.Functions.Tests;
@@ -37,7 +38,7 @@ public sealed partial class CompositionTests : IDisposable
         ["NetPulse.Monitoring.Incidents.DetectionOptions"] = ("NetPulse:Detection:LatencyOpenAfter", "-00:01:00", "NetPulse:Detection:LatencyOpenAfter"),
         ["NetPulse.Monitoring.Rollups.CompactionOptions"] = ("NetPulse:Compaction:SettleDelay", "-00:02:00", "NetPulse:Compaction:SettleDelay"),
         ["NetPulse.Monitoring.Incidents.WatchdogOptions"] = ("NetPulse:Watchdog:SilentAfter", "-00:05:00", "NetPulse:Watchdog:SilentAfter"),
-        ["NetPulse.Monitoring.Alerts.SmtpOptions"] = ("NetPulse:Smtp:Timeout", "-00:00:30", "NetPulse:Smtp:Timeout"),
+        ["NetPulse.Monitoring.Mail.SmtpOptions"] = ("NetPulse:Smtp:Timeout", "-00:00:30", "NetPulse:Smtp:Timeout"),
         ["NetPulse.Monitoring.Alerts.AlertOptions"] = ("NetPulse:Alerts:Cooldown", "-00:15:00", "NetPulse:Alerts:Cooldown"),
         ["NetPulse.Monitoring.Reports.ReportOptions"] = ("NetPulse:Reports:SettleDelay", "-00:10:00", "NetPulse:Reports:SettleDelay"),
         ["NetPulse.Monitoring.Api.ApiOptions"] = ("NetPulse:Api:AllowedOrigins", "*", "NetPulse:Api:AllowedOrigins"),
@@ -99,7 +100,7 @@ public sealed partial class CompositionTests : IDisposable
     [Fact]
     public void Every_options_type_has_a_validator_and_the_sample_settings_pass_it()
     {
-        Assert.Contains(typeof(NetPulse.Monitoring.Alerts.SmtpOptions), _optionTypes);
+        Assert.Contains(typeof(NetPulse.Monitoring.Mail.SmtpOptions), _optionTypes);
         Assert.Contains(typeof(NetPulse.Monitoring.Storage.StorageOptions), _optionTypes);
 
         var problems = _optionTypes

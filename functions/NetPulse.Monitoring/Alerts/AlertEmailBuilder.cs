@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Mail;
 
 namespace NetPulse.Monitoring.Alerts;
 
@@ -47,14 +48,14 @@ public sealed class AlertEmailBuilder
         ArgumentNullException.ThrowIfNull(alert);
         var incident = alert.Incident;
         var end = incident.End ?? incident.Start;
-        var duration = AlertText.Duration(end - incident.Start);
+        var duration = MailText.Duration(end - incident.Start);
         var name = AlertText.Subject(incident);
         var problem = IncidentKind.Of(incident.Type).Problem;
 
         var fields = TargetFields(alert);
         fields.Add(("Problem", problem));
-        fields.Add(("Started", AlertText.LocalAndUtc(incident.Start, _zone)));
-        fields.Add(("Ended", AlertText.LocalAndUtc(end, _zone)));
+        fields.Add(("Started", MailText.LocalAndUtc(incident.Start, _zone)));
+        fields.Add(("Ended", MailText.LocalAndUtc(end, _zone)));
         fields.Add(("Duration", duration));
         AddPeakUptimeAndGroup(fields, alert);
 
@@ -73,7 +74,7 @@ public sealed class AlertEmailBuilder
         }
 
         var ordered = alerts.OrderBy(a => a.Incident.Start).ThenBy(a => a.Incident.TargetName, StringComparer.Ordinal).ToList();
-        var probes = string.Join(", ", ordered.Select(a => AlertText.SingleLine(a.Incident.ProbeId)).Distinct(StringComparer.Ordinal));
+        var probes = string.Join(", ", ordered.Select(a => MailText.SingleLine(a.Incident.ProbeId)).Distinct(StringComparer.Ordinal));
         var first = ordered[0].Incident.Start;
         var last = ordered.Max(a => a.Incident.End ?? a.Incident.Start);
         var count = ordered.Count;
@@ -81,7 +82,7 @@ public sealed class AlertEmailBuilder
 
         var subject = $"{Brand} {count} {noun} already over, reported late by probe {probes}";
         var lead = $"Data that probe {probes} delivered late (a backlog after an outage) shows {count} {noun} " +
-                   $"between {AlertText.Local(first, _zone)} and {AlertText.Local(last, _zone)}, all already over. " +
+                   $"between {MailText.Local(first, _zone)} and {MailText.Local(last, _zone)}, all already over. " +
                    "No separate alert or recovery emails were sent for them.";
 
         var table = new SummaryTable(
@@ -90,10 +91,10 @@ public sealed class AlertEmailBuilder
             [
                 AlertText.Subject(a.Incident),
                 IncidentKind.Of(a.Incident.Type).Problem,
-                AlertText.Local(a.Incident.Start, _zone),
-                a.Incident.End is { } end ? AlertText.Local(end, _zone) : "still open",
-                a.Incident.End is { } e ? AlertText.Duration(e - a.Incident.Start) : string.Empty,
-                AlertText.Peak(a.Incident) ?? string.Empty,
+                MailText.Local(a.Incident.Start, _zone),
+                a.Incident.End is { } end ? MailText.Local(end, _zone) : "still open",
+                a.Incident.End is { } e ? MailText.Duration(e - a.Incident.Start) : string.Empty,
+                IncidentKind.DescribePeak(a.Incident) ?? string.Empty,
             ])]);
         return Render(subject, lead, "#8a5a00", fields: [], table);
     }
@@ -102,15 +103,15 @@ public sealed class AlertEmailBuilder
     {
         ArgumentNullException.ThrowIfNull(alert);
         var incident = alert.Incident;
-        var openFor = AlertText.Duration(now - incident.Start);
+        var openFor = MailText.Duration(now - incident.Start);
         var name = AlertText.Subject(incident);
         var problem = IncidentKind.Of(incident.Type).Problem;
         var grouped = alert.GroupedTargets.Count;
 
         var fields = TargetFields(alert);
         fields.Add(("Problem", problem));
-        fields.Add(("Started", AlertText.LocalAndUtc(incident.Start, _zone)));
-        fields.Add(("Open for", $"{openFor} (as of {AlertText.Local(now, _zone)})"));
+        fields.Add(("Started", MailText.LocalAndUtc(incident.Start, _zone)));
+        fields.Add(("Open for", $"{openFor} (as of {MailText.Local(now, _zone)})"));
         AddPeakUptimeAndGroup(fields, alert);
 
         var more = grouped == 0 ? string.Empty : $" (+{grouped} {(grouped == 1 ? "target" : "targets")} behind it)";
@@ -119,7 +120,7 @@ public sealed class AlertEmailBuilder
             : $"{Brand} {IncidentKind.Of(incident.Type).ProblemTitle}: {name}{more}";
         var lead = reminder
             ? $"{name} is still {problem}: open for {openFor}."
-            : $"{name}: {problem} since {AlertText.Local(incident.Start, _zone)}.";
+            : $"{name}: {problem} since {MailText.Local(incident.Start, _zone)}.";
         return Render(subject, lead, "#b00020", fields, table: null);
     }
 
@@ -129,28 +130,28 @@ public sealed class AlertEmailBuilder
         var fields = new List<(string, string)>();
         if (!IncidentKind.Of(incident.Type).OfProbe && !string.IsNullOrWhiteSpace(incident.TargetName))
         {
-            var host = AlertText.SingleLine(alert.TargetHost);
-            var target = AlertText.SingleLine(incident.TargetName);
+            var host = MailText.SingleLine(alert.TargetHost);
+            var target = MailText.SingleLine(incident.TargetName);
             fields.Add(("Target", host.Length == 0 ? target : $"{target} ({host})"));
         }
 
         if (!string.IsNullOrWhiteSpace(alert.TargetCategory))
         {
-            fields.Add(("Category", AlertText.SingleLine(alert.TargetCategory)));
+            fields.Add(("Category", MailText.SingleLine(alert.TargetCategory)));
         }
 
         if (!string.IsNullOrWhiteSpace(alert.TargetDescription))
         {
-            fields.Add(("Description", AlertText.SingleLine(alert.TargetDescription, maxLength: 300)));
+            fields.Add(("Description", MailText.SingleLine(alert.TargetDescription, maxLength: 300)));
         }
 
-        fields.Add(("Probe", AlertText.SingleLine(incident.ProbeId)));
+        fields.Add(("Probe", MailText.SingleLine(incident.ProbeId)));
         return fields;
     }
 
     private static void AddPeakUptimeAndGroup(List<(string Label, string Value)> fields, AlertIncident alert)
     {
-        if (AlertText.Peak(alert.Incident) is { } peak)
+        if (IncidentKind.DescribePeak(alert.Incident) is { } peak)
         {
             fields.Add(("Peak", peak));
         }
@@ -162,11 +163,11 @@ public sealed class AlertEmailBuilder
 
         if (alert.GroupedTargets.Count > 0)
         {
-            var names = string.Join(", ", alert.GroupedTargets.Select(n => AlertText.SingleLine(n)).Order(StringComparer.Ordinal));
+            var names = string.Join(", ", alert.GroupedTargets.Select(n => MailText.SingleLine(n)).Order(StringComparer.Ordinal));
             fields.Add(("Also affected", $"{names} (grouped under this uplink incident)"));
         }
 
-        fields.Add(("Incident", AlertText.SingleLine(alert.Incident.Id, maxLength: 200)));
+        fields.Add(("Incident", MailText.SingleLine(alert.Incident.Id, maxLength: 200)));
     }
 
     private static AlertEmail Render(
@@ -177,7 +178,7 @@ public sealed class AlertEmailBuilder
         SummaryTable? table)
     {
         // The subject's parts were made single-line already; this is the last guard against a header break.
-        subject = AlertText.SingleLine(subject, maxLength: 200);
+        subject = MailText.SingleLine(subject, maxLength: 200);
         return new AlertEmail(subject, RenderHtml(subject, lead, colour, fields, table), RenderText(lead, fields, table));
     }
 

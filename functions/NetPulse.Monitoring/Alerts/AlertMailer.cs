@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Utils;
+using NetPulse.Monitoring.Mail;
 
 namespace NetPulse.Monitoring.Alerts;
 
@@ -19,7 +20,7 @@ public sealed class AlertMailer
         ArgumentNullException.ThrowIfNull(options);
         _delivery = delivery;
         _from = MailboxAddress.Parse(options.Value.From ?? throw new InvalidOperationException($"{SmtpOptions.Section}:From is not set"));
-        _to = AlertRecipients.Parse(options.Value.To);
+        _to = MailRecipients.Parse(options.Value.To);
         _time = time;
     }
 

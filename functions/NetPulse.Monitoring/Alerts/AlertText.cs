@@ -1,117 +1,21 @@
 using System.Globalization;
-using System.Text;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Mail;
 
 namespace NetPulse.Monitoring.Alerts;
 
-/// <summary>How the values of an alert read in an email, in one place so subject, HTML and text agree.</summary>
+/// <summary>How an alert's own values read in a message; general text, durations and times are <see cref="MailText"/>'s.</summary>
 internal static class AlertText
 {
-    private const int MaxNameLength = 80;
-
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-
-    /// <summary>
-    /// Makes configured text safe for one line: control characters (CR and LF above all, which would
-    /// start a new header in a subject) and line separators become spaces, runs of spaces collapse, and
-    /// overlong names are cut. HTML escaping is the caller's second step.
-    /// </summary>
-    public static string SingleLine(string? text, int maxLength = MaxNameLength)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return string.Empty;
-        }
-
-        var builder = new StringBuilder(Math.Min(text.Length, maxLength + 1));
-        var pendingSpace = false;
-        foreach (var c in text)
-        {
-            if (char.IsControl(c) || char.IsWhiteSpace(c) || c is '\u2028' or '\u2029')
-            {
-                pendingSpace = builder.Length > 0;
-                continue;
-            }
-
-            if (pendingSpace)
-            {
-                builder.Append(' ');
-                pendingSpace = false;
-            }
-
-            builder.Append(c);
-            if (builder.Length > maxLength)
-            {
-                // Never cut a surrogate pair in half.
-                builder.Length = char.IsHighSurrogate(builder[maxLength - 1]) ? maxLength - 1 : maxLength;
-                builder.Append('…');
-                break;
-            }
-        }
-
-        return builder.ToString();
-    }
 
     /// <summary>The target's name, or the probe for a probe-silent incident (which has no target).</summary>
     public static string Subject(Incident incident) =>
         IncidentKind.Of(incident.Type).OfProbe || string.IsNullOrWhiteSpace(incident.TargetName)
-            ? $"probe {SingleLine(incident.ProbeId)}"
-            : SingleLine(incident.TargetName);
-
-    /// <summary>"45 s", "12 min 05 s", "4 h 02 min", "3 d 4 h": precise enough to compare, short enough for a subject.</summary>
-    public static string Duration(TimeSpan span)
-    {
-        if (span < TimeSpan.Zero)
-        {
-            span = TimeSpan.Zero;
-        }
-
-        return span switch
-        {
-            { TotalMinutes: < 1 } => string.Create(Invariant, $"{(int)span.TotalSeconds} s"),
-            { TotalHours: < 1 } => string.Create(Invariant, $"{span.Minutes} min {span.Seconds:00} s"),
-            { TotalDays: < 1 } => string.Create(Invariant, $"{span.Hours} h {span.Minutes:00} min"),
-            _ => string.Create(Invariant, $"{(int)span.TotalDays} d {span.Hours} h"),
-        };
-    }
-
-    /// <summary>The worst value against the threshold, in the incident kind's unit; null when the incident has none.</summary>
-    public static string? Peak(Incident incident)
-    {
-        if (incident.PeakValue is not { } peak)
-        {
-            return null;
-        }
-
-        var kind = IncidentKind.Of(incident.Type);
-        var text = string.Format(Invariant, kind.PeakPhrase, peak);
-        return incident.Threshold is { } threshold ? $"{text} ({string.Format(Invariant, kind.ThresholdPhrase, threshold)})" : text;
-    }
+            ? $"probe {MailText.SingleLine(incident.ProbeId)}"
+            : MailText.SingleLine(incident.TargetName);
 
     public static string Uptime(double? percent) =>
         percent is { } p ? string.Create(Invariant, $"{p:0.00} %") : "not known yet";
 
-    /// <summary>"2025-03-01 14:03:05 Europe/Berlin (UTC+01:00)".</summary>
-    public static string Local(DateTimeOffset time, TimeZoneInfo zone)
-    {
-        if (IsUtc(zone))
-        {
-            return Utc(time);
-        }
-
-        var local = TimeZoneInfo.ConvertTime(time, zone);
-        var offset = local.Offset;
-        var sign = offset < TimeSpan.Zero ? '-' : '+';
-        return string.Create(Invariant, $"{local:yyyy-MM-dd HH:mm:ss} {zone.Id} (UTC{sign}{offset:hh\\:mm})");
-    }
-
-    /// <summary>"2025-03-01 13:03:05 UTC".</summary>
-    public static string Utc(DateTimeOffset time) =>
-        string.Create(Invariant, $"{time.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
-
-    /// <summary>Local time, then UTC unless the zone is UTC itself.</summary>
-    public static string LocalAndUtc(DateTimeOffset time, TimeZoneInfo zone) =>
-        IsUtc(zone) ? Utc(time) : $"{Local(time, zone)} = {Utc(time)}";
-
-    private static bool IsUtc(TimeZoneInfo zone) => zone.BaseUtcOffset == TimeSpan.Zero && !zone.SupportsDaylightSavingTime;
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Mail;
 
 namespace NetPulse.Monitoring.Alerts;
 

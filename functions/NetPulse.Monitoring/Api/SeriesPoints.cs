@@ -1,4 +1,3 @@
-using NetPulse.Monitoring.Rollups;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Api;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
-using NetPulse.Monitoring.Rollups;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Api;

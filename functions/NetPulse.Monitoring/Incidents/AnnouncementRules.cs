@@ -1,4 +1,3 @@
-using NetPulse.Monitoring.Alerts;
 
 namespace NetPulse.Monitoring.Incidents;
 

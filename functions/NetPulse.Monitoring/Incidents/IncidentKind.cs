@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NetPulse.Monitoring.Incidents;
 
 /// <summary>What a target's figure is measured in, for a kind's peak and threshold.</summary>
@@ -31,6 +33,22 @@ public sealed record IncidentKind(
     string PeakPhrase,
     string ThresholdPhrase)
 {
+    /// <summary>An incident's worst value against its threshold in this kind's words, e.g. "median RTT 120 ms (threshold 50 ms)"; null without a peak.</summary>
+    public static string? DescribePeak(Incident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        if (incident.PeakValue is not { } peak)
+        {
+            return null;
+        }
+
+        var kind = Of(incident.Type);
+        var text = string.Format(CultureInfo.InvariantCulture, kind.PeakPhrase, peak);
+        return incident.Threshold is { } threshold
+            ? $"{text} ({string.Format(CultureInfo.InvariantCulture, kind.ThresholdPhrase, threshold)})"
+            : text;
+    }
+
     /// <summary>Capitalised, for titles and subjects.</summary>
     public string ProblemTitle => string.Concat(char.ToUpperInvariant(Problem[0]).ToString(), Problem.AsSpan(1));
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;

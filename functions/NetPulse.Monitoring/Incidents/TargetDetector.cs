@@ -1,4 +1,4 @@
-using NetPulse.Monitoring.Rollups;
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;
 

@@ -1,4 +1,3 @@
-using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
-using NetPulse.Monitoring.Rollups;
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Reports;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Mail;
 
 namespace NetPulse.Monitoring.Reports;
 
@@ -103,13 +103,13 @@ internal static class ReportAdvice
         }
 
         var downs = day.Incidents.Where(i => i.Type == IncidentType.Down).ToList();
-        var total = AlertText.Duration(TimeSpan.FromSeconds(day.DowntimeSeconds));
+        var total = MailText.Duration(TimeSpan.FromSeconds(day.DowntimeSeconds));
         if (downs.Count > 0 && downs.All(i => i.GroupedUnderIncidentId is not null))
         {
             return $"Down for {total}, all of it while the probe's uplink was down: the uplink is the cause; see its line.";
         }
 
-        var longest = AlertText.Duration(TimeSpan.FromSeconds(day.LongestDowntimeSeconds));
+        var longest = MailText.Duration(TimeSpan.FromSeconds(day.LongestDowntimeSeconds));
         var worst = downs.OrderByDescending(i => i.SecondsInDay).FirstOrDefault();
         var from = worst is null ? "" : string.Create(Invariant, $" from {TimeZoneInfo.ConvertTime(worst.Start, zone):HH:mm}");
         var count = downs.Count + (day.IncidentsNotListed > 0 ? "+" : "");

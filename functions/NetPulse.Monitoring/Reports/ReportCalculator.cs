@@ -1,6 +1,5 @@
 using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
-using NetPulse.Monitoring.Rollups;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Reports;

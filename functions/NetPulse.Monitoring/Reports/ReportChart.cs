@@ -1,5 +1,5 @@
-using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Mail;
 using ScottPlot;
 
 namespace NetPulse.Monitoring.Reports;
@@ -82,7 +82,7 @@ internal static class ReportChart
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.SetLimits(0, dayHours, 0, yMax);
         plot.YLabel("RTT (ms)", 12);
-        plot.Title(AlertText.SingleLine(target.TargetName, maxLength: 60), 14);
+        plot.Title(MailText.SingleLine(target.TargetName, maxLength: 60), 14);
         plot.ShowLegend(Alignment.UpperLeft);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Mail;
 
 namespace NetPulse.Monitoring.Reports;
 
@@ -39,7 +39,7 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
             .Select((t, i) => new ReportEmailChart($"chart-{i + 1}.{date}@netpulse", $"chart-{i + 1}.png", t))
             .ToList();
         var incidents = Incidents(report);
-        var subject = AlertText.SingleLine($"{Brand} Daily report {date}: {GradeLine(report.Grades)}, {Count(incidents.Count, "incident")}", maxLength: 200);
+        var subject = MailText.SingleLine($"{Brand} Daily report {date}: {GradeLine(report.Grades)}, {Count(incidents.Count, "incident")}", maxLength: 200);
         var lead = Lead(report, incidents.Count);
         return new ReportEmail(
             subject,
@@ -111,7 +111,7 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
 
                 html.Append("</ul>\n")
                     .Append(Invariant, $"<img src=\"cid:{chart.ContentId}\" width=\"{ReportChart.Width}\" height=\"{ReportChart.Height}\" alt=\"")
-                    .Append(E("Latency of " + AlertText.SingleLine(t.TargetName)))
+                    .Append(E("Latency of " + MailText.SingleLine(t.TargetName)))
                     .Append("\">\n");
             }
         }
@@ -225,14 +225,14 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
     private static List<string> SummaryRow(TargetDayReport t) =>
     [
         t.Grade?.ToString() ?? "–",
-        AlertText.SingleLine(t.TargetName),
-        AlertText.SingleLine(t.ProbeId),
+        MailText.SingleLine(t.TargetName),
+        MailText.SingleLine(t.ProbeId),
         Percent(t.UptimePercent),
         Percent(t.Statistics.LossPercent),
         Ms(t.Statistics.P50Ms),
         Ms(t.Statistics.P95Ms),
         Ms(t.Statistics.JitterMs),
-        t.DowntimeSeconds > 0 ? AlertText.Duration(TimeSpan.FromSeconds(t.DowntimeSeconds)) : "–",
+        t.DowntimeSeconds > 0 ? MailText.Duration(TimeSpan.FromSeconds(t.DowntimeSeconds)) : "–",
         t.IncidentCount.ToString(Invariant),
         t.Trend.Direction switch
         {
@@ -249,8 +249,8 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
         IncidentKind.Of(incident.Type).Problem,
         Local(report, incident.Start),
         incident.End is { } end ? Local(report, end) : "still open",
-        AlertText.Duration(TimeSpan.FromSeconds(incident.SecondsInDay)),
-        AlertText.Peak(new Incident
+        MailText.Duration(TimeSpan.FromSeconds(incident.SecondsInDay)),
+        IncidentKind.DescribePeak(new Incident
         {
             Id = incident.Id,
             ProbeId = incident.ProbeId,
@@ -266,8 +266,8 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
     /// <summary>Every incident of the day, targets' and probes', oldest first, with the name it is listed under.</summary>
     private static List<(string Target, ReportIncident Incident)> Incidents(DailyReport report) =>
     [
-        .. report.Targets.SelectMany(t => t.Incidents.Select(i => (AlertText.SingleLine(t.TargetName), i)))
-            .Concat(report.ProbeIncidents.Select(i => ($"probe {AlertText.SingleLine(i.ProbeId)}", i)))
+        .. report.Targets.SelectMany(t => t.Incidents.Select(i => (MailText.SingleLine(t.TargetName), i)))
+            .Concat(report.ProbeIncidents.Select(i => ($"probe {MailText.SingleLine(i.ProbeId)}", i)))
             .OrderBy(x => x.Item2.Start)
             .ThenBy(x => x.Item1, StringComparer.Ordinal),
     ];
@@ -290,8 +290,8 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
 
     private static string Title(TargetDayReport t)
     {
-        var name = AlertText.SingleLine(t.TargetName);
-        var host = AlertText.SingleLine(t.Settings.Host);
+        var name = MailText.SingleLine(t.TargetName);
+        var host = MailText.SingleLine(t.Settings.Host);
         var grade = t.Grade?.ToString() ?? "no grade";
         return host.Length == 0 || host == name ? $"{grade}: {name}" : $"{grade}: {name} ({host})";
     }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Mail;
 
 namespace NetPulse.Monitoring.Reports;
 
@@ -26,7 +26,7 @@ internal sealed class ReportMailer
     {
         _delivery = delivery;
         _from = MailboxAddress.Parse(smtp.Value.From ?? throw new InvalidOperationException($"{SmtpOptions.Section}:From is not set"));
-        _to = AlertRecipients.Parse(smtp.Value.To);
+        _to = MailRecipients.Parse(smtp.Value.To);
         _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
         _emails = new ReportEmailBuilder(_zone, options.Value.MaxChartsPerEmail);
         _time = time;

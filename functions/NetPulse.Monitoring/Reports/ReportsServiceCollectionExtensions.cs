@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Mail;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Reports;

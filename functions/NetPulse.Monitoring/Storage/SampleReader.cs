@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using NetPulse.Monitoring.Rollups;
 
 namespace NetPulse.Monitoring.Storage;
 

@@ -1,5 +1,6 @@
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Mail;
 
 namespace NetPulse.Monitoring.Tests.Alerts;
 
@@ -163,5 +164,5 @@ public sealed class AlertEmailBuilderTests
     [InlineData(86400 * 3 + 3600 * 4, "3 d 4 h")]
     [InlineData(-5, "0 s")]
     public void Durations_read_short_and_exact_enough(double seconds, string expected) =>
-        Assert.Equal(expected, AlertText.Duration(TimeSpan.FromSeconds(seconds)));
+        Assert.Equal(expected, MailText.Duration(TimeSpan.FromSeconds(seconds)));
 }

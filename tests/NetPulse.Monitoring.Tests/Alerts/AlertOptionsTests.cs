@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Mail;
 
 namespace NetPulse.Monitoring.Tests.Alerts;
 

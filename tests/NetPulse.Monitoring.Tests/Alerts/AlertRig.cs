@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Mail;
 
 namespace NetPulse.Monitoring.Tests.Alerts;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Rollups;
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Tests.Api;
 

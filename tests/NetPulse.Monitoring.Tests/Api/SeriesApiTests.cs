@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using NetPulse.Monitoring.Rollups;
+using NetPulse.Monitoring.Storage;
 using static NetPulse.Monitoring.Tests.Api.ApiScenario;
 
 namespace NetPulse.Monitoring.Tests.Api;

@@ -10,6 +10,7 @@ using NetPulse.Contracts;
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Ingestion;
+using NetPulse.Monitoring.Mail;
 using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Rollups;
 using NetPulse.Testing;

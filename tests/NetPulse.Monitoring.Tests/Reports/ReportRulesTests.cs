@@ -2,6 +2,7 @@ using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Rollups;
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Tests.Reports;
 

@@ -1,6 +1,5 @@
-using NetPulse.Monitoring.Storage;
 
-namespace NetPulse.Monitoring.Rollups;
+namespace NetPulse.Monitoring.Storage;
 
 /// <summary>
 /// What a span of rounds amounts to. RTT figures are in milliseconds over successful rounds and null when

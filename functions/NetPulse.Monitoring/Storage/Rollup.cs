@@ -1,4 +1,4 @@
-namespace NetPulse.Monitoring.Rollups;
+namespace NetPulse.Monitoring.Storage;
 
 /// <summary>One target's statistics over one UTC hour or minute (<see cref="Start"/> to <see cref="Start"/> + <see cref="Length"/>).</summary>
 public sealed record Rollup

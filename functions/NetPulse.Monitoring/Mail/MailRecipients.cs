@@ -1,9 +1,9 @@
 using MimeKit;
 
-namespace NetPulse.Monitoring.Alerts;
+namespace NetPulse.Monitoring.Mail;
 
 /// <summary>The recipients setting is one string so it fits a single app setting; this splits it.</summary>
-internal static class AlertRecipients
+internal static class MailRecipients
 {
     public static IReadOnlyList<string> Split(string? recipients) =>
         string.IsNullOrWhiteSpace(recipients)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace NetPulse.Monitoring.Alerts;
+namespace NetPulse.Monitoring.Mail;
 
 /// <summary>
 /// Sends through an SMTP server with MailKit: one connection per message, since alerts are rare and a

@@ -1,6 +1,5 @@
-using NetPulse.Monitoring.Storage;
 
-namespace NetPulse.Monitoring.Rollups;
+namespace NetPulse.Monitoring.Storage;
 
 /// <summary>
 /// The one mapping between <see cref="SampleStatistics"/> and the flat columns of an <see cref="HourRollupEntity"/>

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace NetPulse.Monitoring.Alerts;
+namespace NetPulse.Monitoring.Mail;
 
 /// <summary>Hands a finished message over: to an SMTP server, or to a folder when none is configured.</summary>
 public interface IMailDelivery

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
-using NetPulse.Monitoring.Storage;
 
-namespace NetPulse.Monitoring.Rollups;
+namespace NetPulse.Monitoring.Storage;
 
 /// <summary>
 /// The 60 minute rollups of an hour packed into one binary property of the hour's rollup entity, so a week

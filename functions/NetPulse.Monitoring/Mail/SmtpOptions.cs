@@ -1,4 +1,4 @@
-namespace NetPulse.Monitoring.Alerts;
+namespace NetPulse.Monitoring.Mail;
 
 /// <summary>How alert emails leave: an SMTP server, or (with no <see cref="Host"/>) .eml files in a folder.</summary>
 public sealed class SmtpOptions

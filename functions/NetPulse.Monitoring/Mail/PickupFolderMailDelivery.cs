@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace NetPulse.Monitoring.Alerts;
+namespace NetPulse.Monitoring.Mail;
 
 /// <summary>
 /// With no SMTP server configured, writes each message as an .eml file, so a local run needs no

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace NetPulse.Monitoring.Alerts;
+namespace NetPulse.Monitoring.Mail;
 
 /// <summary>Checks the SMTP settings at start, naming the setting and how to fix it.</summary>
 internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
@@ -21,7 +21,7 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             failures.Add($"{Prefix}From '{options.From}' is not a mail address");
         }
 
-        var recipients = AlertRecipients.Split(options.To);
+        var recipients = MailRecipients.Split(options.To);
         if (recipients.Count == 0)
         {
             failures.Add($"{Prefix}To needs at least one recipient (separate several with commas)");
