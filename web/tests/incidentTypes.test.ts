@@ -29,8 +29,8 @@ function match(text: string, pattern: RegExp, where: string): string {
 }
 
 const apiMd = read('../API.md');
-const handler = read('../../functions/NetPulse.Monitoring/Api/IncidentsHandler.cs');
-const kindTable = read('../../functions/NetPulse.Monitoring/Incidents/IncidentKind.cs');
+const handler = read('../../functions/NetPulse.Monitoring.Api/IncidentsHandler.cs');
+const kindTable = read('../../functions/NetPulse.Monitoring.Incidents/IncidentKind.cs');
 
 /** The API names in the rows of the backend's IncidentKind table, in order. */
 const backendApiNames = (): string[] => {

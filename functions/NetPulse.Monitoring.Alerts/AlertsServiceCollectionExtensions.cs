@@ -11,25 +11,20 @@ public static class AlertsServiceCollectionExtensions
 {
     /// <summary>
     /// The alert sender and the reminder: options from "NetPulse:Smtp", "NetPulse:Alerts" and "NetPulse:TimeZone",
-    /// validated at start; SMTP delivery when "NetPulse:Smtp:Host" is set, else .eml files in a folder.
+    /// validated at start, and the mail delivery (<see cref="MailServiceCollectionExtensions.AddNetPulseMail"/>).
     /// Needs a <see cref="Azure.Data.Tables.TableServiceClient"/> and a <see cref="TimeProvider"/> registered.
     /// </summary>
     public static IServiceCollection AddNetPulseAlerts(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
+        services.AddNetPulseMail(configuration);
         services.AddOptions<AlertOptions>()
             .Bind(configuration.GetSection(AlertOptions.Section))
             .Configure(o => o.TimeZone = configuration[AlertOptions.TimeZoneKey] is { Length: > 0 } zone ? zone : o.TimeZone)
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>());
 
-        services.TryAddSingleton<IMailDelivery>(sp =>
-            sp.GetRequiredService<IOptions<SmtpOptions>>().Value.UsesServer
-                ? ActivatorUtilities.CreateInstance<SmtpMailDelivery>(sp)
-                : ActivatorUtilities.CreateInstance<PickupFolderMailDelivery>(sp));
         services.TryAddSingleton(sp =>
             new AlertEmailBuilder(TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<AlertOptions>>().Value.TimeZone)));
         services.TryAddSingleton<AlertMailer>();

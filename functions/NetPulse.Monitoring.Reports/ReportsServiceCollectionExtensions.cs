@@ -13,13 +13,14 @@ public static class ReportsServiceCollectionExtensions
 {
     /// <summary>
     /// Daily reports: <see cref="ReportReader"/> for the HTTP API and <see cref="DailyReportHandler"/> for the
-    /// timer, options from "NetPulse:Reports" and "NetPulse:TimeZone" validated at start. Needs ingestion's
-    /// readers and the alerts' mail delivery registered (<c>AddNetPulseIngestion</c>, <c>AddNetPulseAlerts</c>).
+    /// timer, options from "NetPulse:Reports" and "NetPulse:TimeZone" validated at start. Needs the incidents'
+    /// readers registered (<c>AddNetPulseIncidents</c>); registers the mail delivery itself.
     /// </summary>
     public static IServiceCollection AddNetPulseReports(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
+        services.AddNetPulseMail(configuration);
         services.AddOptions<ReportOptions>()
             .Bind(configuration.GetSection(ReportOptions.Section))
             .Configure(o => o.TimeZone = configuration[ReportOptions.TimeZoneKey] is { Length: > 0 } zone ? zone : o.TimeZone)

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NetPulse.Monitoring.Storage;
+
+namespace NetPulse.Monitoring.Incidents;
+
+public static class IncidentsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Detection, the incident store and readers (<see cref="TargetReader"/>, <see cref="IncidentReader"/>) and the
+    /// watchdog, with "NetPulse:Detection" and "NetPulse:Watchdog" validated at start, over
+    /// <see cref="StorageServiceCollectionExtensions.AddNetPulseStorage"/>. The watchdog and ingestion announce
+    /// through an <see cref="IIncidentAnnouncer"/> that the alerts layer registers.
+    /// </summary>
+    public static IServiceCollection AddNetPulseIncidents(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddNetPulseStorage(configuration);
+
+        services.AddOptions<DetectionOptions>().Bind(configuration.GetSection(DetectionOptions.Section)).ValidateOnStart();
+        services.AddOptions<WatchdogOptions>().Bind(configuration.GetSection(WatchdogOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DetectionOptions>, DetectionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchdogOptions>, WatchdogOptionsValidator>());
+
+        services.TryAddSingleton<IncidentStore>();
+        services.TryAddSingleton<ProbeEvaluator>();
+        services.TryAddSingleton<SummaryFlusher>();
+        services.TryAddSingleton(sp => new TargetReader(
+            sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<BatchStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new IncidentReader(sp.GetRequiredService<IncidentStore>(), sp.GetRequiredService<ProbeStateStore>()));
+        services.TryAddSingleton(sp => new WatchdogHandler(
+            sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<BatchStore>(),
+            sp.GetRequiredService<IncidentStore>(), sp.GetRequiredService<IIncidentAnnouncer>(), sp.GetRequiredService<SummaryFlusher>(),
+            sp.GetRequiredService<ProbeLocks>(), sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<IOptions<WatchdogOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WatchdogHandler>>()));
+        return services;
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Rollups;
+
+namespace NetPulse.Monitoring.Ingestion;
+
+public static class IngestionServiceCollectionExtensions
+{
+    /// <summary>
+    /// Ingestion of ping batches with everything it stands on: storage, incidents (detection, the watchdog, the
+    /// readers) and compaction (<see cref="IncidentsServiceCollectionExtensions.AddNetPulseIncidents"/>,
+    /// <see cref="RollupsServiceCollectionExtensions.AddNetPulseRollups"/>). Announcing needs an
+    /// <see cref="IIncidentAnnouncer"/> (the alerts layer's <c>AddNetPulseAlertQueue</c>).
+    /// </summary>
+    public static IServiceCollection AddNetPulseIngestion(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddNetPulseIncidents(configuration);
+        services.AddNetPulseRollups(configuration);
+
+        services.TryAddSingleton<BatchIngestion>();
+        services.TryAddSingleton(sp => new IngestBatchHandler(
+            sp.GetRequiredService<BatchIngestion>(), sp.GetRequiredService<ILogger<IngestBatchHandler>>()));
+        return services;
+    }
+}

@@ -1,0 +1,63 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace NetPulse.Monitoring.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// The tables and their stores and readers, with "AzureWebJobsStorage" and "NetPulse:Storage" validated at start.
+    /// Registers a <see cref="TableServiceClient"/> and a <see cref="QueueServiceClient"/> (Base64 messages) for that
+    /// account unless some are registered already, and <see cref="TimeProvider.System"/> likewise. Safe to call from
+    /// every layer that needs storage.
+    /// </summary>
+    public static IServiceCollection AddNetPulseStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(MonitoringTables)))
+        {
+            return services;
+        }
+
+        services.AddOptions<StorageAccountOptions>().Configure(o => StorageAccountOptions.Bind(o, configuration)).ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageAccountOptions>, StorageAccountOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => CreateTableServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value));
+        services.TryAddSingleton(sp => CreateQueueServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value));
+
+        services.TryAddSingleton<MonitoringTables>();
+        services.TryAddSingleton<BatchStore>();
+        services.TryAddSingleton<ProbeStateStore>();
+        services.TryAddSingleton<ProbeLocks>();
+        services.TryAddSingleton<SampleReader>();
+        return services;
+    }
+
+    private static TableServiceClient CreateTableServiceClient(StorageAccountOptions account) =>
+        account.ConnectionString is { } connection
+            ? new TableServiceClient(connection)
+            : new TableServiceClient(account.TableServiceUri!, Credential(account));
+
+    private static QueueServiceClient CreateQueueServiceClient(StorageAccountOptions account)
+    {
+        // The queue trigger reads Base64 bodies by default, in Functions and in the WebJobs dev host.
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        return account.ConnectionString is { } connection
+            ? new QueueServiceClient(connection, options)
+            : new QueueServiceClient(account.QueueServiceUri!, Credential(account), options);
+    }
+
+    private static TokenCredential Credential(StorageAccountOptions account) =>
+        account.ClientId is { } clientId
+            ? new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId })
+            : new DefaultAzureCredential();
+}
