@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Utils;
 using NetPulse.Monitoring.Mail;

@@ -1,7 +1,5 @@
 using System.Text;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 

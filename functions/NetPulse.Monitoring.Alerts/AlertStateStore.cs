@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Incidents;
 
 namespace NetPulse.Monitoring.Alerts;

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Mail;
 
@@ -19,11 +15,9 @@ public static class AlertsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddNetPulseMail(configuration);
-        services.AddOptions<AlertOptions>()
+        services.AddOptionsWithValidateOnStart<AlertOptions, AlertOptionsValidator>()
             .Bind(configuration.GetSection(AlertOptions.Section))
-            .Configure(o => o.TimeZone = configuration[AlertOptions.TimeZoneKey] is { Length: > 0 } zone ? zone : o.TimeZone)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>());
+            .Configure(o => o.TimeZone = configuration[AlertOptions.TimeZoneKey] is { Length: > 0 } zone ? zone : o.TimeZone);
 
         services.TryAddSingleton(sp =>
             new AlertEmailBuilder(TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<AlertOptions>>().Value.TimeZone)));

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using NetPulse.Contracts;
 
 namespace NetPulse.Monitoring.Ingestion;

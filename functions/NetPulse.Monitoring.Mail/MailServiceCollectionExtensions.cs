@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace NetPulse.Monitoring.Mail;
 
@@ -19,8 +15,7 @@ public static class MailServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<SmtpOptions, SmtpOptionsValidator>().Bind(configuration.GetSection(SmtpOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IMailDelivery>(sp =>
             sp.GetRequiredService<IOptions<SmtpOptions>>().Value.UsesServer

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Mail;
 using NetPulse.Monitoring.Storage;
@@ -21,11 +16,9 @@ public static class ReportsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddNetPulseMail(configuration);
-        services.AddOptions<ReportOptions>()
+        services.AddOptionsWithValidateOnStart<ReportOptions, ReportOptionsValidator>()
             .Bind(configuration.GetSection(ReportOptions.Section))
-            .Configure(o => o.TimeZone = configuration[ReportOptions.TimeZoneKey] is { Length: > 0 } zone ? zone : o.TimeZone)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportOptions>, ReportOptionsValidator>());
+            .Configure(o => o.TimeZone = configuration[ReportOptions.TimeZoneKey] is { Length: > 0 } zone ? zone : o.TimeZone);
 
         services.TryAddSingleton<ReportStore>();
         services.TryAddSingleton(sp => new ReportBuilder(

@@ -1,7 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Rollups;

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Rollups;
@@ -15,8 +10,7 @@ public static class RollupsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddNetPulseStorage(configuration);
 
-        services.AddOptions<CompactionOptions>().Bind(configuration.GetSection(CompactionOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CompactionOptions>, CompactionOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<CompactionOptions, CompactionOptionsValidator>().Bind(configuration.GetSection(CompactionOptions.Section));
         services.TryAddSingleton(sp => new CompactionHandler(
             sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<BatchStore>(),
             sp.GetRequiredService<IOptions<CompactionOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CompactionHandler>>()));

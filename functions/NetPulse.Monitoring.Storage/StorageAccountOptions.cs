@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace NetPulse.Monitoring.Storage;
 

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Hosting;
