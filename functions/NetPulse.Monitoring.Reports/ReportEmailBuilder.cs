@@ -239,7 +239,7 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
             TrendDirection.Better => "better",
             TrendDirection.Worse => "worse",
             TrendDirection.Steady => "steady",
-            _ => "–",
+            TrendDirection.Unknown => "–",
         },
     ];
 
@@ -335,7 +335,7 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
         ReportGrade.C => "#b58900",
         ReportGrade.D => "#cb4b16",
         ReportGrade.F => "#b00020",
-        _ => "#777777",
+        null => "#777777",
     };
 
     private static string Count(int count, string noun) =>

@@ -17,6 +17,6 @@ internal static class ReportOrder
         ReportGrade.D => 2,
         ReportGrade.C => 3,
         ReportGrade.B => 4,
-        _ => 5,
+        ReportGrade.A => 5,
     };
 }
