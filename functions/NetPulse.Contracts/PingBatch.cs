@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace NetPulse.Contracts;
 
 /// <summary>
@@ -30,5 +32,17 @@ public sealed record PingBatch
 /// <summary>A target's settings as the probe knows them, and its samples in this batch in time order.</summary>
 public sealed record TargetSamples : TargetSettings
 {
+    public TargetSamples()
+    {
+    }
+
+    /// <summary>A target's settings with its samples: a new setting travels without a change here.</summary>
+    [SetsRequiredMembers]
+    public TargetSamples(TargetSettings settings, IReadOnlyList<WireSample> samples)
+        : base(settings ?? throw new ArgumentNullException(nameof(settings)))
+    {
+        Samples = samples;
+    }
+
     public required IReadOnlyList<WireSample> Samples { get; init; }
 }

@@ -102,18 +102,7 @@ internal sealed class BatchLayout
     /// A target's settings with room for samples. The one place the probe copies the settings field by field:
     /// <see cref="TargetSamples"/> has no constructor from a <see cref="TargetSettings"/> (yet).
     /// </summary>
-    private static TargetSamples Template(TargetSettings settings) => new()
-    {
-        Name = settings.Name,
-        Host = settings.Host,
-        Category = settings.Category,
-        Description = settings.Description,
-        Uplink = settings.Uplink,
-        IntervalMs = settings.IntervalMs,
-        LatencyThresholdMs = settings.LatencyThresholdMs,
-        LossThresholdPercent = settings.LossThresholdPercent,
-        Samples = [],
-    };
+    private static TargetSamples Template(TargetSettings settings) => new(settings, []);
 
     private PingBatch Envelope(IReadOnlyList<TargetSamples> targets) => new()
     {
