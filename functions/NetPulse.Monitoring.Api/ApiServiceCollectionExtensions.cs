@@ -15,7 +15,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton<OpenApiHandler>();
         services.TryAddSingleton(sp => new TargetFiguresReader(
-            sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<BatchStore>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<BatchStore>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new TargetViews(
             sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<TargetFiguresReader>(), sp.GetRequiredService<ProbeStateStore>(),
             sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<TimeProvider>()));

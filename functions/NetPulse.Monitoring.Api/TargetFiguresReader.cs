@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Azure.Data.Tables;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Api;
@@ -21,7 +20,7 @@ internal sealed record TargetFigures(double? Loss1hPercent, double? Uptime24hPer
 /// so a poll costs the storage requests of the probes, not of every target. Per-minute medians need no more
 /// freshness than that.
 /// </remarks>
-internal sealed class TargetFiguresReader(MonitoringTables tables, BatchStore batches, TimeProvider time)
+internal sealed class TargetFiguresReader(SampleReader samples, BatchStore batches, TimeProvider time)
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
 
@@ -87,33 +86,27 @@ internal sealed class TargetFiguresReader(MonitoringTables tables, BatchStore ba
 
         if (boundary > window.First)
         {
-            var key = TableKeys.TargetKey(targetName);
             var firstHour = TableKeys.HourOf(window.First);
             var lastHour = TableKeys.HourOf(boundary.AddTicks(-1));
-            for (var month = MonthOf(firstHour); month <= lastHour; month = month.AddMonths(1))
+            await foreach (var row in samples.HourRollupRowsAsync(probeId, targetName, firstHour, lastHour, RollupColumns, cancellationToken))
             {
-                var filter = TableClient.CreateQueryFilter(
-                    $"PartitionKey eq {TableKeys.RollupPartition(probeId, month)} and RowKey ge {TableKeys.RollupRow(key, Max(firstHour, month))} and RowKey le {TableKeys.RollupRow(key, Min(lastHour, month.AddMonths(1).AddHours(-1)))}");
-                await foreach (var row in tables.Rollups.QueryAsync<HourRollupEntity>(filter, select: RollupColumns, cancellationToken: cancellationToken))
+                var hour = row.Hour.ToUniversalTime();
+                var end = hour.AddHours(1);
+                if (hour >= window.First && end <= boundary && end <= lastHourFirst && row.CoveredUntil >= end)
                 {
-                    var hour = row.Hour.ToUniversalTime();
-                    var end = hour.AddHours(1);
-                    if (hour >= window.First && end <= boundary && end <= lastHourFirst && row.CoveredUntil >= end)
-                    {
-                        // Wholly inside the day and before the last hour: the hour's totals will do.
-                        wholeHourCount += row.Count;
-                        wholeHourSuccesses += row.Successes;
-                        continue;
-                    }
+                    // Wholly inside the day and before the last hour: the hour's totals will do.
+                    wholeHourCount += row.Count;
+                    wholeHourSuccesses += row.Successes;
+                    continue;
+                }
 
-                    var stored = MinuteRollups.Unpack(row.Minutes);
-                    for (var m = 0; m < stored.Length; m++)
+                var stored = MinuteRollups.Unpack(row.Minutes);
+                for (var m = 0; m < stored.Length; m++)
+                {
+                    var start = hour.AddMinutes(m);
+                    if (start >= window.First && start < boundary && start.AddMinutes(1) <= row.CoveredUntil && stored[m].Count > 0)
                     {
-                        var start = hour.AddMinutes(m);
-                        if (start >= window.First && start < boundary && start.AddMinutes(1) <= row.CoveredUntil && stored[m].Count > 0)
-                        {
-                            minutes[window.IndexOf(start)] = new MinuteTally(stored[m].Count, stored[m].Successes, stored[m].P50Ms);
-                        }
+                        minutes[window.IndexOf(start)] = new MinuteTally(stored[m].Count, stored[m].Successes, stored[m].P50Ms);
                     }
                 }
             }
@@ -189,10 +182,6 @@ internal sealed class TargetFiguresReader(MonitoringTables tables, BatchStore ba
     }
 
     private static DateTimeOffset Minute(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
-
-    private static DateTimeOffset MonthOf(DateTimeOffset time) => new(time.Year, time.Month, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 
 namespace NetPulse.Monitoring.Storage;
@@ -196,10 +197,29 @@ public sealed class SampleReader
     }
 
     /// <summary>Stored rollup rows of complete hours, and the rounds of the hours compaction has not completed.</summary>
+    /// <summary>
+    /// A target's stored hour rollup rows for the UTC hours <paramref name="firstHour"/> to <paramref name="lastHour"/>
+    /// (both included), oldest first: one range scan per month partition. Rows may cover their hour only in part.
+    /// </summary>
+    internal async IAsyncEnumerable<HourRollupEntity> HourRollupRowsAsync(
+        string probeId, string targetName, DateTimeOffset firstHour, DateTimeOffset lastHour, IEnumerable<string>? select,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var key = TableKeys.TargetKey(targetName);
+        for (var month = new DateTimeOffset(firstHour.Year, firstHour.Month, 1, 0, 0, 0, TimeSpan.Zero); month <= lastHour; month = month.AddMonths(1))
+        {
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {TableKeys.RollupPartition(probeId, month)} and RowKey ge {TableKeys.RollupRow(key, Max(firstHour, month))} and RowKey le {TableKeys.RollupRow(key, Min(lastHour, month.AddMonths(1).AddHours(-1)))}");
+            await foreach (var entity in _tables.Rollups.QueryAsync<HourRollupEntity>(filter, select: select, cancellationToken: cancellationToken))
+            {
+                yield return entity;
+            }
+        }
+    }
+
     private async Task<(List<HourRollupEntity> Stored, List<Sample> Tail)> ReadRollupsAsync(
         string probeId, string targetName, DateTimeOffset from, DateTimeOffset to, IEnumerable<string>? select, CancellationToken cancellationToken)
     {
-        var key = TableKeys.TargetKey(targetName);
         var firstHour = TableKeys.HourOf(from);
         var lastHour = TableKeys.HourOf(to);
         var compactedThrough = await CompactedThroughAsync(probeId, cancellationToken);
@@ -207,16 +227,11 @@ public sealed class SampleReader
         var firstIncomplete = firstHour;
         if (compactedThrough is { } compacted)
         {
-            for (var month = new DateTimeOffset(firstHour.Year, firstHour.Month, 1, 0, 0, 0, TimeSpan.Zero); month <= lastHour; month = month.AddMonths(1))
+            await foreach (var entity in HourRollupRowsAsync(probeId, targetName, firstHour, lastHour, select, cancellationToken))
             {
-                var filter = TableClient.CreateQueryFilter(
-                    $"PartitionKey eq {TableKeys.RollupPartition(probeId, month)} and RowKey ge {TableKeys.RollupRow(key, Max(firstHour, month))} and RowKey le {TableKeys.RollupRow(key, Min(lastHour, month.AddMonths(1).AddHours(-1)))}");
-                await foreach (var entity in _tables.Rollups.QueryAsync<HourRollupEntity>(filter, select: select, cancellationToken: cancellationToken))
+                if (entity.CoveredUntil >= entity.Hour.AddHours(1))
                 {
-                    if (entity.CoveredUntil >= entity.Hour.AddHours(1))
-                    {
-                        stored.Add(entity);
-                    }
+                    stored.Add(entity);
                 }
             }
 

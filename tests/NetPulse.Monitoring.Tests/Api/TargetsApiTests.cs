@@ -103,9 +103,9 @@ public sealed class TargetsApiTests(ApiRig rig)
     {
         var services = rig.Services;
         var fromBoth = new TargetFiguresReader(
-            services.GetRequiredService<MonitoringTables>(), services.GetRequiredService<BatchStore>(), rig.Time);
+            services.GetRequiredService<SampleReader>(), services.GetRequiredService<BatchStore>(), rig.Time);
         var fromBatches = new TargetFiguresReader(
-            services.GetRequiredService<MonitoringTables>(), services.GetRequiredService<BatchStore>(), rig.Time);
+            services.GetRequiredService<SampleReader>(), services.GetRequiredService<BatchStore>(), rig.Time);
         var compactedThrough = await services.GetRequiredService<SampleReader>().CompactedThroughAsync(Home, CancellationToken.None);
         Assert.Equal(Now.AddMinutes(-2), compactedThrough);
 
