@@ -113,9 +113,12 @@ public sealed class PingClassEngineWireTests(ITestOutputHelper output) : EngineW
     /// <summary>
     /// Wider than the raw engine's 0.5 ms on purpose: Ping reports whole milliseconds, so the fallback times
     /// each round with its own stopwatch, which also counts Ping's per-request socket work and the async
-    /// hand-off. Measured here on a busy 2-core machine: 0.40-0.56 ms above fping.
+    /// hand-off. Measured here: 0.40-0.56 ms above fping on an idle 2-core machine, but 1.2-1.5 ms in three of
+    /// about ten runs while other builds shared the two cores (a stopwatch around a managed call is only as exact
+    /// as the scheduler). 2 ms still fails a fallback that times anything but the round (a timeout, a retry, a
+    /// second request: each adds whole milliseconds or more), and the raw engine keeps its 0.5 ms.
     /// </summary>
-    protected override double RttToleranceMilliseconds => 1.0;
+    protected override double RttToleranceMilliseconds => 2.0;
 
     protected override IPingEngine CreateEngine() => new PingClassPingEngine(
         new TargetResolver(), TimeSpan.FromMinutes(5), TimeProvider.System, new TestLog(Output, LogLevel.Information).For<PingClassPingEngine>());
