@@ -136,6 +136,9 @@ param alertFreshness string = '00:10:00'
 @description('A probe whose newest batch is older than this is silent (hh:mm:ss).')
 param probeSilentAfter string = '00:05:00'
 
+@description('A batch whose window starts longer ago than this is refused; the probe spools through outages shorter than it (d.hh:mm:ss, 1 to 400 days).')
+param backlogLimit string = '30.00:00:00'
+
 // ---------- timer schedules (NCRONTAB, six fields with seconds first, UTC) ----------
 
 @description('Compaction of finished hours into packed entities and rollups.')
@@ -374,6 +377,7 @@ module functionSettings 'app/functions-settings.bicep' = {
     }
     probeSilentAfter: probeSilentAfter
     compactionSettleDelay: compactionSettleDelay
+    backlogLimit: backlogLimit
     reports: {
       catchUpDays: reportCatchUpDays
       settleDelay: reportSettleDelay

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace NetPulse.Contracts;
@@ -22,7 +24,10 @@ public record TargetSettings
 
     public const int MaxLatencyThresholdMs = 60_000;
 
-    /// <summary>The target's name: unique per probe, 1–64 characters, no control characters. Text from config: escape it.</summary>
+    /// <summary>
+    /// The target's name: unique per probe, 1–64 characters, none of the characters <see cref="DescribeHiddenCharacter"/>
+    /// refuses. Text from config: escape it.
+    /// </summary>
     public required string Name { get; init; }
 
     /// <summary>The host as configured: an IPv4 or IPv6 address or a DNS name.</summary>
@@ -62,19 +67,31 @@ public record TargetSettings
             yield return ("name", name);
         }
 
-        if (string.IsNullOrWhiteSpace(Host) || Host.Length > MaxHostLength || Host.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(Host) || Host.Length > MaxHostLength)
         {
-            yield return ("host", $"must be 1-{MaxHostLength} characters without control characters");
+            yield return ("host", $"must be 1-{MaxHostLength} characters");
+        }
+        else if (DescribeHiddenCharacter(Host) is { } host)
+        {
+            yield return ("host", host);
         }
 
         if (Category is { Length: > MaxCategoryLength })
         {
             yield return ("category", $"is longer than {MaxCategoryLength} characters");
         }
+        else if (DescribeHiddenCharacter(Category) is { } category)
+        {
+            yield return ("category", category);
+        }
 
         if (Description is { Length: > MaxDescriptionLength })
         {
             yield return ("description", $"is longer than {MaxDescriptionLength} characters");
+        }
+        else if (DescribeHiddenCharacter(Description) is { } description)
+        {
+            yield return ("description", description);
         }
 
         if (IntervalMs is < MinIntervalMs or > MaxIntervalMs)
@@ -89,7 +106,8 @@ public record TargetSettings
 
         if (LossThresholdPercent is { } loss && (double.IsNaN(loss) || loss <= 0 || loss > 100))
         {
-            yield return ("lossThresholdPercent", $"is {loss}; it must be above 0 and at most 100");
+            // Invariant: the probe's config check runs under any culture, and the backend's logs read the same everywhere.
+            yield return ("lossThresholdPercent", string.Create(CultureInfo.InvariantCulture, $"is {loss}; it must be above 0 and at most 100"));
         }
     }
 
@@ -106,14 +124,42 @@ public record TargetSettings
             return $"is {name.Length} characters; at most {MaxNameLength} are allowed";
         }
 
-        if (name.Any(char.IsControl))
+        if (DescribeHiddenCharacter(name) is { } hidden)
         {
-            return "must not contain control characters";
+            return hidden;
         }
 
         if (name.Trim().Length != name.Length)
         {
             return "must not start or end with white space";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Null when <paramref name="text"/> holds no control (Cc), format (Cf), line separator (Zl) or paragraph
+    /// separator (Zp) character, else what is wrong, naming the first such code point. These show nothing, or
+    /// break a line, where the text is displayed: U+202E RIGHT-TO-LEFT OVERRIDE before "exe.txt" makes it read
+    /// "txt.exe", U+200B makes two names that look the same differ, and CR or U+2028 split a log line or a
+    /// mail header. Whole code points, so a format character outside the BMP (a tag, U+E0001) is caught too.
+    /// </summary>
+    public static string? DescribeHiddenCharacter(string? text)
+    {
+        foreach (var rune in (text ?? "").EnumerateRunes())
+        {
+            var kind = Rune.GetUnicodeCategory(rune) switch
+            {
+                UnicodeCategory.Control => "a control character",
+                UnicodeCategory.Format => "a format character",
+                UnicodeCategory.LineSeparator => "a line separator",
+                UnicodeCategory.ParagraphSeparator => "a paragraph separator",
+                _ => null,
+            };
+            if (kind is not null)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"must not contain U+{rune.Value:X4} ({kind})");
+            }
         }
 
         return null;

@@ -61,21 +61,6 @@ public sealed class SampleExport : IResult, IStatusCodeHttpResult, IContentTypeH
         }
     }
 
-    /// <summary>
-    /// A CSV cell: text that a spreadsheet would run as a formula (starting with = + - @, or tab or carriage return
-    /// as OWASP adds) gets a leading apostrophe, then RFC 4180 quoting where needed.
-    /// </summary>
-    public static string CsvCell(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            text = "'" + text;
-        }
-
-        return text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
-    }
-
     public static string StatusName(PingStatus status) => status switch
     {
         PingStatus.Ok => "ok",
@@ -91,8 +76,9 @@ public sealed class SampleExport : IResult, IStatusCodeHttpResult, IContentTypeH
         await using var writer = new StreamWriter(body, Utf8, bufferSize: 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
         await writer.WriteLineAsync("time,probeId,target,status,rttMs");
 
-        // The same for every row: made safe once.
-        var prefix = string.Concat(",", CsvCell(_probeId), ",", CsvCell(_targetName), ",");
+        // The same for every row: made safe once. Id and name are text from the probe's config; time, status and
+        // RTT are written here, and stay as they are.
+        var prefix = string.Concat(",", Storage.Csv.Text(_probeId), ",", Storage.Csv.Text(_targetName), ",");
         var line = new StringBuilder(96);
         await foreach (var day in DaysAsync(cancellationToken))
         {

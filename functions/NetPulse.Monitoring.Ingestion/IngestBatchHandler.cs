@@ -1,26 +1,40 @@
+using System.Globalization;
 using NetPulse.Contracts;
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Ingestion;
 
 /// <summary>
 /// Handles one message of the ping-batch queue: decode, store, detect, announce. A message that is no valid
-/// batch throws <see cref="InvalidPingBatchException"/> after logging why; the queue runtime retries it and then
-/// moves it to the poison queue, while other batches keep flowing. Handling the same message again, or messages
+/// batch, or whose window lies outside the time this host accepts (<see cref="DescribeWindow"/>), throws
+/// <see cref="InvalidPingBatchException"/> after logging why, having stored nothing; the queue runtime retries it
+/// and then moves it to the poison queue, while other batches keep flowing. Handling the same message again, or messages
 /// in any order, leaves the same tables.
 /// </summary>
 public sealed class IngestBatchHandler
 {
+    /// <summary>
+    /// How far ahead of this host's clock a batch's window may start: clocks of probe and host disagree by seconds
+    /// when both keep time, so a window further ahead is a probe clock that is wrong, whose samples would land in
+    /// hours that have not happened yet.
+    /// </summary>
+    public static readonly TimeSpan MaxWindowAhead = TimeSpan.FromMinutes(10);
+
     private readonly BatchIngestion _ingestion;
+    private readonly TimeProvider _time;
+    private readonly IOptions<StorageOptions> _storage;
     private readonly ILogger<IngestBatchHandler> _logger;
 
-    internal IngestBatchHandler(BatchIngestion ingestion, ILogger<IngestBatchHandler> logger)
+    internal IngestBatchHandler(BatchIngestion ingestion, TimeProvider time, IOptions<StorageOptions> storage, ILogger<IngestBatchHandler> logger)
     {
         _ingestion = ingestion;
+        _time = time;
+        _storage = storage;
         _logger = logger;
     }
 
     /// <summary>Handles the message body (the queue has already undone its Base64).</summary>
-    /// <exception cref="InvalidPingBatchException">The body is no valid ping batch; retrying cannot help.</exception>
+    /// <exception cref="InvalidPingBatchException">The body is no valid ping batch, or its window is out of bounds; retrying cannot help.</exception>
     public async Task HandleAsync(BinaryData message, string messageId, long dequeueCount, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -28,6 +42,10 @@ public sealed class IngestBatchHandler
         try
         {
             batch = PingBatchCodec.Decode(message.ToMemory().Span);
+            if (DescribeWindow(batch.WindowStart, _time.GetUtcNow(), _storage.Value.BacklogLimit) is { } window)
+            {
+                throw new InvalidPingBatchException(window);
+            }
         }
         catch (InvalidPingBatchException ex)
         {
@@ -49,5 +67,27 @@ public sealed class IngestBatchHandler
     {
         ArgumentNullException.ThrowIfNull(message);
         return HandleAsync(BinaryData.FromString(message), messageId, dequeueCount, cancellationToken);
+    }
+
+    /// <summary>
+    /// Null when a batch whose window starts at <paramref name="windowStart"/> may be stored at <paramref name="now"/>,
+    /// else why not: it starts more than <see cref="MaxWindowAhead"/> ahead, or more than
+    /// <paramref name="backlogLimit"/> (<see cref="StorageOptions.BacklogLimit"/>) behind.
+    /// </summary>
+    internal static string? DescribeWindow(DateTimeOffset windowStart, DateTimeOffset now, TimeSpan backlogLimit)
+    {
+        if (windowStart > now + MaxWindowAhead)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"'windowStart' {windowStart.UtcDateTime:O} is {windowStart - now} ahead of this host's clock ({now.UtcDateTime:O}); at most {MaxWindowAhead} is allowed, so the probe's clock is wrong");
+        }
+
+        if (windowStart < now - backlogLimit)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"'windowStart' {windowStart.UtcDateTime:O} is {now - windowStart} before this host's clock ({now.UtcDateTime:O}); batches older than {StorageOptions.Section}:BacklogLimit ({backlogLimit}) are not stored");
+        }
+
+        return null;
     }
 }

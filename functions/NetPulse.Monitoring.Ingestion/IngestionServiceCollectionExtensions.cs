@@ -1,5 +1,6 @@
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Rollups;
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Ingestion;
 
@@ -19,7 +20,10 @@ public static class IngestionServiceCollectionExtensions
 
         services.TryAddSingleton<BatchIngestion>();
         services.TryAddSingleton(sp => new IngestBatchHandler(
-            sp.GetRequiredService<BatchIngestion>(), sp.GetRequiredService<ILogger<IngestBatchHandler>>()));
+            sp.GetRequiredService<BatchIngestion>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<StorageOptions>>(),
+            sp.GetRequiredService<ILogger<IngestBatchHandler>>()));
         return services;
     }
 }

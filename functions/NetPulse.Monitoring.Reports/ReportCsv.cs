@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Reports;
 
 /// <summary>
-/// The day's targets as CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs pick the encoding). A cell that
-/// begins with = + - @ (or a tab or carriage return) gets a leading apostrophe: a spreadsheet would otherwise
-/// run it as a formula, and target names and hosts are text from config.
+/// The day's targets as CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs pick the encoding), in
+/// <see cref="Csv"/>'s cells: text from config (probe, names, hosts, categories, the time zone) and the prose
+/// around it are neutralised, numbers and enum names written as they are.
 /// </summary>
 internal static class ReportCsv
 {
@@ -24,44 +25,27 @@ internal static class ReportCsv
     {
         ArgumentNullException.ThrowIfNull(report);
         var csv = new StringBuilder();
-        AppendRow(csv, Header);
+        Csv.AppendRow(csv, Header);
         var date = report.Date.ToString("yyyy-MM-dd", Invariant);
         foreach (var t in report.Targets)
         {
             var s = t.Statistics;
-            AppendRow(csv,
+            Csv.AppendRow(csv,
             [
-                date, report.TimeZone, t.ProbeId, t.TargetName, t.Settings.Host, t.Settings.Category ?? "", t.Settings.Uplink ? "true" : "false",
-                t.Grade?.ToString() ?? "", t.GradeReason, Number(s.Count), Number(s.Successes),
+                date, Csv.Text(report.TimeZone), Csv.Text(t.ProbeId), Csv.Text(t.TargetName), Csv.Text(t.Settings.Host),
+                Csv.Text(t.Settings.Category), t.Settings.Uplink ? "true" : "false",
+                t.Grade?.ToString() ?? "", Csv.Text(t.GradeReason), Number(s.Count), Number(s.Successes),
                 Number(t.UptimePercent), Number(s.LossPercent), Number(t.LossWhileUpPercent), Number(s.MinMs), Number(s.AvgMs),
                 Number(s.MaxMs), Number(s.P50Ms), Number(s.P95Ms), Number(s.P99Ms), Number(s.JitterMs),
                 Number(t.LatencyThresholdMs), Number(t.LossThresholdPercent), Number(t.IncidentCount), Number(t.DowntimeSeconds),
                 Number(t.LongestDowntimeSeconds), t.Trend.Direction.ToString(), Number(t.Trend.PreviousDay?.P50Ms),
-                Number(t.Trend.WeekAverage?.P50Ms), Number(t.Trend.WeekAverage?.UptimePercent), string.Join(" ", t.Recommendations),
+                Number(t.Trend.WeekAverage?.P50Ms), Number(t.Trend.WeekAverage?.UptimePercent), Csv.Text(string.Join(" ", t.Recommendations)),
             ]);
         }
 
         var preamble = Encoding.UTF8.GetPreamble();
         var body = Encoding.UTF8.GetBytes(csv.ToString());
         return [.. preamble, .. body];
-    }
-
-    /// <summary>One cell: neutralised if a spreadsheet would read it as a formula, then quoted if it needs to be.</summary>
-    public static string Cell(string? value)
-    {
-        var text = value ?? "";
-        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            text = "'" + text;
-        }
-
-        return text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
-    }
-
-    private static void AppendRow(StringBuilder csv, IEnumerable<string> cells)
-    {
-        csv.AppendJoin(',', cells.Select(Cell));
-        csv.Append("\r\n");
     }
 
     private static string Number(double? value) => value is { } v ? v.ToString("0.###", Invariant) : "";

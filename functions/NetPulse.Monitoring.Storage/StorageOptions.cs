@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace NetPulse.Monitoring.Storage;
@@ -18,6 +19,20 @@ public sealed partial class StorageOptions
 
     /// <summary>How long ingestion trusts its in-memory copy of a probe's catalogue and incident state before reading it again.</summary>
     public TimeSpan ProbeStateCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How old a batch's window may be and still be stored. The probe spools through an outage and uploads the
+    /// backlog when the link returns, so days-old batches are normal; a batch older than this is a probe with a
+    /// wrong clock or a replay from long ago, and is refused with its reason rather than written into months that
+    /// compaction and reports have finished.
+    /// </summary>
+    public TimeSpan BacklogLimit { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The least <see cref="BacklogLimit"/>: a day's outage must always be recoverable.</summary>
+    internal static readonly TimeSpan MinBacklogLimit = TimeSpan.FromDays(1);
+
+    /// <summary>The most <see cref="BacklogLimit"/>: the longest range the API charts (from hour rollups).</summary>
+    internal static readonly TimeSpan MaxBacklogLimit = TimeSpan.FromDays(400);
 
     [GeneratedRegex("^([A-Za-z][A-Za-z0-9]{0,29})?$", RegexOptions.CultureInvariant)]
     internal static partial Regex TablePrefixPattern();
@@ -45,6 +60,12 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (options.ProbeStateCacheDuration < TimeSpan.Zero || options.ProbeStateCacheDuration > TimeSpan.FromHours(1))
         {
             failures.Add($"{StorageOptions.Section}:ProbeStateCacheDuration is {options.ProbeStateCacheDuration}; it must be between 00:00:00 and 01:00:00");
+        }
+
+        if (options.BacklogLimit < StorageOptions.MinBacklogLimit || options.BacklogLimit > StorageOptions.MaxBacklogLimit)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{StorageOptions.Section}:BacklogLimit is {options.BacklogLimit}; it must be between {StorageOptions.MinBacklogLimit} and {StorageOptions.MaxBacklogLimit}"));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -30,6 +30,9 @@ param alertQueueName string
 @description('Prefix of the monitoring table names (empty for none).')
 param tablePrefix string
 
+@description('Batches whose window starts longer ago than this (d.hh:mm:ss, 1 to 400 days) are refused.')
+param backlogLimit string
+
 @description('Table of per-target alert state.')
 param alertStateTableName string
 
@@ -113,6 +116,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
 
     NetPulse__TimeZone: timeZone
     NetPulse__Storage__TablePrefix: tablePrefix
+    NetPulse__Storage__BacklogLimit: backlogLimit
     // Ingestion writes alerts to this queue and SendAlert listens on AlertQueue: one value for both.
     NetPulse__Storage__AlertQueueName: alertQueueName
     // The platform's CORS (siteConfig.cors, functions.bicep) answers browsers in Azure; this copy keeps the app's

@@ -78,7 +78,7 @@ public sealed class PingBatchCodecTests
         { "probeId", Batch(Target("a", [WireSample.Success(0, 1)])) with { ProbeId = "bad/probe" } },
         { "'sequence' is -1", Batch(Target("a", [WireSample.Success(0, 1)])) with { Sequence = -1 } },
         { "appears twice", Batch(Target("a", [WireSample.Success(0, 1)]), Target("A", [WireSample.Success(0, 1)])) },
-        { "control characters", Batch(Target("bad\nname", [WireSample.Success(0, 1)])) },
+        { "name must not contain U+000A (a control character)", Batch(Target("bad\nname", [WireSample.Success(0, 1)])) },
         { "less than 1000 ms after", Batch(Target("a", [WireSample.Success(0, 1), WireSample.Success(999, 1)])) },
         { "less than 1000 ms after", Batch(Target("a", [WireSample.Success(2000, 1), WireSample.Success(1000, 1)])) },
         { "no known failure status", Batch(Target("a", [new WireSample(0, -99)])) },
@@ -101,6 +101,62 @@ public sealed class PingBatchCodecTests
         var unchecked_ = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(batch, PingBatchJsonContext.Default.PingBatch));
         var onRead = Assert.Throws<InvalidPingBatchException>(() => PingBatchCodec.Decode(unchecked_));
         Assert.Contains(reason, onRead.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, TargetSamples> HiddenCharacters => new()
+    {
+        { "targets[0].name must not contain U+202E (a format character)", Target("gw\u202Eexe.txt", [WireSample.Success(0, 1)]) },
+        { "targets[0].name must not contain U+200B (a format character)", Target("g\u200Bw", [WireSample.Success(0, 1)]) },
+        { "targets[0].name must not contain U+FEFF (a format character)", Target("\uFEFFgw", [WireSample.Success(0, 1)]) },
+        { "targets[0].name must not contain U+2028 (a line separator)", Target("gw\u2028x", [WireSample.Success(0, 1)]) },
+        { "targets[0].name must not contain U+E0001 (a format character)", Target("gw\U000E0001", [WireSample.Success(0, 1)]) },
+        { "targets[0] ('gw').host must not contain U+0000 (a control character)", Target("gw", [WireSample.Success(0, 1)]) with { Host = "192.0.2.1\0" } },
+        { "targets[0] ('gw').category must not contain U+2029 (a paragraph separator)", Target("gw", [WireSample.Success(0, 1)]) with { Category = "a\u2029b" } },
+        { "targets[0] ('gw').description must not contain U+202E (a format character)", Target("gw", [WireSample.Success(0, 1)]) with { Description = "fine \u202Eenil" } },
+        { "targets[0] ('gw').description must not contain U+000D (a control character)", Target("gw", [WireSample.Success(0, 1)]) with { Description = "two\r\nlines" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(HiddenCharacters))]
+    public void A_batch_with_a_hidden_character_in_its_text_is_refused_naming_field_and_code_point(string reason, TargetSamples target)
+    {
+        // As a hostile or broken writer would send it: the checks skipped.
+        var body = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(Batch(target), PingBatchJsonContext.Default.PingBatch));
+
+        var ex = Assert.Throws<InvalidPingBatchException>(() => PingBatchCodec.Decode(body));
+
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Visible_text_in_any_script_is_accepted()
+    {
+        var target = Target("Zürich – 東京 🛰", [WireSample.Success(0, 1)]) with
+        {
+            Host = "bücher.example",
+            Category = "café",
+            Description = "Ünï, with   spaces; emoji 👍🏽",
+        };
+
+        var decoded = PingBatchCodec.Decode(PingBatchCodec.Encode(Batch(target)));
+
+        Assert.Equal(target.Description, decoded.Targets[0].Description);
+    }
+
+    [Fact]
+    public void The_loss_threshold_is_described_in_the_invariant_culture()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+        try
+        {
+            var problem = Assert.Single((Target("gw", []).ToSettings() with { LossThresholdPercent = 100.5 }).Problems());
+            Assert.Equal(("lossThresholdPercent", "is 100.5; it must be above 0 and at most 100"), problem);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
     }
 
     [Fact]

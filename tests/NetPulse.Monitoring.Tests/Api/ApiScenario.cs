@@ -20,7 +20,7 @@ internal static class ApiScenario
     public const string Gateway = "gw";
 
     /// <summary>Text from config that a spreadsheet would run as a formula: with quotes and a comma for good measure.</summary>
-    public const string Hostile = "=HYPERLINK(\"http://x.example\",\"a,b\")";
+    public const string Hostile = "=HYPERLINK(\"http://x.example\",\"a,b\"),=1+1";
 
     /// <summary>Down for five minutes, then a ten-minute latency incident; up now.</summary>
     public const string Nas = "nas";

@@ -29,11 +29,12 @@ public sealed class ExportApiTests(ApiRig rig)
         var expected = Rounds(Home, Hostile, From, To).ToList();
         Assert.Equal(3601, expected.Count);
         Assert.Equal(
-            expected.Select(r => $"{r.Time.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'},home-1,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"a,b\"\")\",ok,{(r.Value / 1000.0).ToString(CultureInfo.InvariantCulture)}"),
+            expected.Select(r => $"{r.Time.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'},home-1,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"a,b\"\"),'=1+1\",ok,{(r.Value / 1000.0).ToString(CultureInfo.InvariantCulture)}"),
             rows);
 
-        // No cell of the file starts a formula, quoted or not.
+        // No cell of the file starts a formula, quoted or not, nor does one when a naive reader splits at every comma.
         Assert.DoesNotContain(rows, row => row.Contains(",=", StringComparison.Ordinal) || row.Contains(",\"=", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows.SelectMany(row => row.Split(',')), cell => cell.TrimStart('"').StartsWith('='));
     }
 
     [Fact]
@@ -103,21 +104,6 @@ public sealed class ExportApiTests(ApiRig rig)
     public async Task An_unknown_target_is_a_404_naming_target()
     {
         (await Answer.Of(r => rig.Export.ExportAsync(r, CancellationToken.None), "?target=" + ApiRig.Id(Office, Nas))).AssertProblem(404, "target");
-    }
-
-    [Theory]
-    [InlineData("=1+1", "'=1+1")]
-    [InlineData("+1", "'+1")]
-    [InlineData("-1", "'-1")]
-    [InlineData("@SUM(A1)", "'@SUM(A1)")]
-    [InlineData("\tx", "'\tx")]
-    [InlineData("a,b", "\"a,b\"")]
-    [InlineData("=\"x\",1", "\"'=\"\"x\"\",1\"")]
-    [InlineData("plain", "plain")]
-    [InlineData("a=b", "a=b")]
-    public void A_cell_that_a_spreadsheet_would_run_gets_an_apostrophe(string text, string cell)
-    {
-        Assert.Equal(cell, SampleExport.CsvCell(text));
     }
 
     /// <summary>A response body that notes how many storage reads had happened when the first bytes arrived.</summary>

@@ -29,7 +29,7 @@ public sealed class ReportsApiTests(ApiRig rig)
         Assert.Equal(200, csv.Status);
         Assert.Equal("text/csv; charset=utf-8", csv.ContentType);
         Assert.Equal("attachment; filename=\"netpulse-report-2026-02-28.csv\"", csv.Headers["Content-Disposition"]);
-        Assert.Contains(",\"'=HYPERLINK(\"\"http://x.example\"\",\"\"a,b\"\")\",", csv.Text, StringComparison.Ordinal);
+        Assert.Contains(",\"'=HYPERLINK(\"\"http://x.example\"\",\"\"a,b\"\"),'=1+1\",", csv.Text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -60,6 +60,9 @@ public sealed class ProbeConfigurationTests : IDisposable
     [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "IntervalSeconds": 0.5 }""", "Targets:0:IntervalSeconds: 0.5 is out of range: it must be between 1 and 3600 seconds")]
     [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "IntervalSeconds": 1, "TimeoutMs": 1500 }""", "Targets:0:TimeoutMs: target 'x' has a timeout of 1500 ms, longer than its interval (1 s)")]
     [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "LossThresholdPercent": 150 }""", "Targets:0:LossThresholdPercent: is 150; it must be above 0 and at most 100")]
+    [InlineData("""{ "Name": "g\u200Bw", "Host": "127.0.0.1" }""", "Targets:0:Name: target name must not contain U+200B (a format character)")]
+    [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "Description": "fine \u202Eenil" }""", "Targets:0:Description: must not contain U+202E (a format character)")]
+    [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "Category": "a\u2028b" }""", "Targets:0:Category: must not contain U+2028 (a line separator)")]
     [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "Enabled": false }""", "Targets: every target is disabled: enable at least one")]
     public void A_bad_target_is_named_with_its_file_field_and_problem(string target, string expected)
     {
