@@ -46,7 +46,7 @@ public sealed class ReportsHandler
         {
             return new ApiJsonResult<DailyReport>(await _reports.RebuildAsync(day, cancellationToken), ReportJsonContext.Default.DailyReport);
         }
-        catch (ReportDayNotOverException ex)
+        catch (ReportDateOutOfRangeException ex)
         {
             throw new ApiParameterException(Date, ex.Message);
         }
