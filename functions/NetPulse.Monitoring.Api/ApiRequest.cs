@@ -19,9 +19,13 @@ internal static partial class ApiRequest
     public const string Target = "target";
     public const string Id = "id";
 
-    /// <summary>Runs a handler's body; a bad or unknown parameter becomes its problem answer, any other failure propagates.</summary>
-    public static async Task<IResult> HandleAsync(Func<Task<IResult>> body)
+    /// <summary>
+    /// Runs a handler's body: a bad or unknown parameter becomes its problem answer, storage that cannot be reached a
+    /// 503 with Retry-After (logged as a warning), and any other failure propagates to the host, which answers 500.
+    /// </summary>
+    public static async Task<IResult> HandleAsync(HttpRequest request, Func<Task<IResult>> body)
     {
+        ArgumentNullException.ThrowIfNull(request);
         try
         {
             return await body();
@@ -29,6 +33,12 @@ internal static partial class ApiRequest
         catch (ApiParameterException ex)
         {
             return ex.ToResult();
+        }
+        catch (Exception ex) when (StorageFailures.IsUnreachable(ex) && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            var logger = request.HttpContext.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger(typeof(ApiRequest).FullName!);
+            logger?.LogWarning("{Method} {Path} answered 503: storage is unreachable ({Reason})", request.Method, request.Path, StorageFailures.Reason(ex));
+            return ApiProblems.StorageUnavailable(StorageFailures.Reason(ex));
         }
     }
 

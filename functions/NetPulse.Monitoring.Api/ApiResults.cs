@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
@@ -49,6 +50,13 @@ internal static class ApiProblems
     public const string ContentType = "application/problem+json; charset=utf-8";
     public const string BadParameterType = "urn:netpulse:problem:bad-parameter";
     public const string NotFoundType = "urn:netpulse:problem:not-found";
+    public const string NoSuchRouteType = "urn:netpulse:problem:no-such-route";
+    public const string BadRequestType = "urn:netpulse:problem:bad-request";
+    public const string StorageUnavailableType = "urn:netpulse:problem:storage-unavailable";
+    public const string ServerErrorType = "urn:netpulse:problem:server-error";
+
+    /// <summary>How long a client waits before asking again while storage is unreachable: long enough not to hammer it.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
 
     public static ApiJsonResult<ApiProblem> BadParameter(string parameter, string detail) =>
         Result(new ApiProblem(BadParameterType, "A request parameter is not valid", StatusCodes.Status400BadRequest, detail, parameter));
@@ -56,8 +64,45 @@ internal static class ApiProblems
     public static ApiJsonResult<ApiProblem> NotFound(string parameter, string detail) =>
         Result(new ApiProblem(NotFoundType, "Not found", StatusCodes.Status404NotFound, detail, parameter));
 
+    /// <summary>The answer while storage cannot be reached: the request may succeed later, and Retry-After says when to try.</summary>
+    public static IResult StorageUnavailable(string reason) =>
+        new RetryAfterResult(Result(new ApiProblem(
+            StorageUnavailableType, "Storage is unavailable", StatusCodes.Status503ServiceUnavailable,
+            string.Create(CultureInfo.InvariantCulture, $"the monitoring data cannot be read right now ({reason}); try again in {RetryAfter.TotalSeconds:0} seconds"), null)));
+
+    /// <summary>
+    /// The problem for an answer the host gave before or instead of a handler (no route matched, a request the
+    /// server refused, an exception): the same shape as the handlers' problems, so a client parses one format.
+    /// </summary>
+    public static ApiProblem ForStatus(int status, string method, string path) => status switch
+    {
+        StatusCodes.Status404NotFound => new ApiProblem(NoSuchRouteType, "No such route", status,
+            $"{method} {ApiRequest.Shorten(path)} names no API route; GET /api/openapi.json lists them", null),
+        StatusCodes.Status405MethodNotAllowed => new ApiProblem(NoSuchRouteType, "Method not allowed", status,
+            $"{method} is not allowed on {ApiRequest.Shorten(path)}; GET /api/openapi.json lists the routes and their methods", null),
+        >= 500 => new ApiProblem(ServerErrorType, "Server error", status, "the request failed on the server; its log has the details", null),
+        _ => new ApiProblem(BadRequestType, "Bad request", status, $"{method} {ApiRequest.Shorten(path)} was refused before it reached the API", null),
+    };
+
     private static ApiJsonResult<ApiProblem> Result(ApiProblem problem) =>
         new(problem, ApiJsonContext.Default.ApiProblem, problem.Status, ContentType);
+}
+
+/// <summary>A problem answer with a Retry-After header (in seconds, as RFC 9110 allows).</summary>
+internal sealed class RetryAfterResult(ApiJsonResult<ApiProblem> problem) : IResult, IStatusCodeHttpResult, IValueHttpResult
+{
+    public ApiJsonResult<ApiProblem> Problem { get; } = problem;
+
+    public int? StatusCode => Problem.StatusCode;
+
+    public object? Value => Problem.Value;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.Headers.RetryAfter = ((int)ApiProblems.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return Problem.ExecuteAsync(httpContext);
+    }
 }
 
 /// <summary>

@@ -23,7 +23,7 @@ public sealed class ExportHandler
         _time = time;
     }
 
-    public Task<IResult> ExportAsync(HttpRequest request, CancellationToken cancellationToken) => ApiRequest.HandleAsync(async () =>
+    public Task<IResult> ExportAsync(HttpRequest request, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
         var id = ApiRequest.Query(request, ApiRequest.Target);

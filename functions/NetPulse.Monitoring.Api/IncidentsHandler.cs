@@ -28,7 +28,7 @@ public sealed class IncidentsHandler
         _time = time;
     }
 
-    public Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) => ApiRequest.HandleAsync(async () =>
+    public Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = _time.GetUtcNow();

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -48,5 +50,26 @@ public static class NetPulseApi
             handler.ExportAsync(request, cancellationToken));
         api.MapGet(OpenApiRoute, (OpenApiHandler handler, HttpRequest request) => handler.Get(request));
         return endpoints;
+    }
+
+    /// <summary>
+    /// Gives the answers no handler wrote (no route matched, a method not allowed, a request refused by the server's
+    /// model binding, an exception) the same problem+json body as the handlers' own problems, so a client parses one
+    /// format. The status stays what the host chose; the exception handler logs the exception before answering 500.
+    /// Call before the routes are mapped.
+    /// </summary>
+    public static IApplicationBuilder UseNetPulseApiProblems(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = context => WriteProblemAsync(context, StatusCodes.Status500InternalServerError) });
+        app.UseStatusCodePages(context => WriteProblemAsync(context.HttpContext, context.HttpContext.Response.StatusCode));
+        return app;
+    }
+
+    private static async Task WriteProblemAsync(HttpContext context, int status)
+    {
+        var problem = ApiProblems.ForStatus(status, context.Request.Method, context.Request.Path.Value ?? "");
+        context.Response.StatusCode = status;
+        context.Response.ContentType = ApiProblems.ContentType;
+        await JsonSerializer.SerializeAsync(context.Response.Body, problem, ApiJsonContext.Default.ApiProblem, context.RequestAborted);
     }
 }

@@ -19,16 +19,15 @@ public sealed class ReportsHandler
         _reports = reports;
     }
 
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
-        ArgumentNullException.ThrowIfNull(request);
         var days = await _reports.ListDatesAsync(cancellationToken);
         return new ApiJsonResult<ReportDateList>(
             new ReportDateList([.. days.Select(d => d.Date.ToString(ReportReader.DateFormat, CultureInfo.InvariantCulture))], days),
             ApiJsonContext.Default.ReportDateList);
-    }
+    });
 
-    public Task<IResult> GetAsync(HttpRequest request, string? date, CancellationToken cancellationToken) => ApiRequest.HandleAsync(async () =>
+    public Task<IResult> GetAsync(HttpRequest request, string? date, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
         var day = ParseDate(date);
@@ -39,7 +38,7 @@ public sealed class ReportsHandler
             : new ApiJsonResult<DailyReport>(report, ReportJsonContext.Default.DailyReport);
     });
 
-    public Task<IResult> RebuildAsync(HttpRequest request, string? date, CancellationToken cancellationToken) => ApiRequest.HandleAsync(async () =>
+    public Task<IResult> RebuildAsync(HttpRequest request, string? date, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
         var day = ParseDate(date);
@@ -47,7 +46,7 @@ public sealed class ReportsHandler
         {
             return new ApiJsonResult<DailyReport>(await _reports.RebuildAsync(day, cancellationToken), ReportJsonContext.Default.DailyReport);
         }
-        catch (ReportDayNotOverException ex)
+        catch (ReportDateOutOfRangeException ex)
         {
             throw new ApiParameterException(Date, ex.Message);
         }

@@ -23,13 +23,10 @@ public sealed class TargetsHandler
         _time = time;
     }
 
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return new ApiJsonResult<TargetList>(await _views.ListAsync(cancellationToken), ApiJsonContext.Default.TargetList);
-    }
+    public Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
+        new ApiJsonResult<TargetList>(await _views.ListAsync(cancellationToken), ApiJsonContext.Default.TargetList));
 
-    public Task<IResult> GetAsync(HttpRequest request, string? id, CancellationToken cancellationToken) => ApiRequest.HandleAsync(async () =>
+    public Task<IResult> GetAsync(HttpRequest request, string? id, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
         var (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Id);
@@ -37,7 +34,7 @@ public sealed class TargetsHandler
         return new ApiJsonResult<TargetView>(target.View, ApiJsonContext.Default.TargetView);
     });
 
-    public Task<IResult> SeriesAsync(HttpRequest request, string? id, CancellationToken cancellationToken) => ApiRequest.HandleAsync(async () =>
+    public Task<IResult> SeriesAsync(HttpRequest request, string? id, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
         var (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Id);

@@ -44,22 +44,25 @@ public sealed class WatchdogHandler
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await _tables.EnsureCreatedAsync(cancellationToken);
-        foreach (var probe in await _states.ReadAllAsync(cancellationToken))
+        var probes = await _states.ReadAllAsync(cancellationToken);
+        await EachProbe.RunAsync(probes, "Watchdog", _logger, probe => WatchProbeAsync(probe, cancellationToken), cancellationToken);
+    }
+
+    private async Task WatchProbeAsync(ProbeState probe, CancellationToken cancellationToken)
+    {
+        await WatchAsync(probe, cancellationToken);
+        if (probe.SummaryPending && probe.SummaryPendingSince <= _time.GetUtcNow() - _summaryDelay)
         {
-            await WatchAsync(probe, cancellationToken);
-            if (probe.SummaryPending && probe.SummaryPendingSince <= _time.GetUtcNow() - _summaryDelay)
+            // A backlog that never caught up (the probe stopped again): its summary goes out anyway.
+            using var held = await _locks.EnterAsync(probe.ProbeId, cancellationToken);
+            try
             {
-                // A backlog that never caught up (the probe stopped again): its summary goes out anyway.
-                using var held = await _locks.EnterAsync(probe.ProbeId, cancellationToken);
-                try
-                {
-                    await _summaries.FlushAsync(await _states.GetAsync(probe.ProbeId, cancellationToken), cancellationToken);
-                }
-                catch
-                {
-                    _states.Forget(probe.ProbeId);
-                    throw;
-                }
+                await _summaries.FlushAsync(await _states.GetAsync(probe.ProbeId, cancellationToken), cancellationToken);
+            }
+            catch
+            {
+                _states.Forget(probe.ProbeId);
+                throw;
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetPulse.Monitoring.Incidents;
 
 namespace NetPulse.Monitoring.Reports;
 
@@ -14,13 +15,15 @@ public sealed class ReportReader
 
     private readonly ReportStore _store;
     private readonly ReportBuilder _builder;
+    private readonly TargetReader _targets;
     private readonly TimeProvider _time;
     private readonly ILogger<ReportReader> _logger;
 
-    internal ReportReader(ReportStore store, ReportBuilder builder, TimeProvider time, ILogger<ReportReader> logger)
+    internal ReportReader(ReportStore store, ReportBuilder builder, TargetReader targets, TimeProvider time, ILogger<ReportReader> logger)
     {
         _store = store;
         _builder = builder;
+        _targets = targets;
         _time = time;
         _logger = logger;
     }
@@ -34,13 +37,19 @@ public sealed class ReportReader
         _store.ReadAsync(date, cancellationToken);
 
     /// <summary>Builds the day again from the stored rounds and incidents, stores it in place of the old one and returns it.</summary>
-    /// <exception cref="ReportDayNotOverException">The day has not ended yet in the report time zone.</exception>
+    /// <exception cref="ReportDateOutOfRangeException">
+    /// The date is before the first stored round's day or after yesterday, in the report time zone.
+    /// </exception>
     public async Task<DailyReport> RebuildAsync(DateOnly date, CancellationToken cancellationToken = default)
     {
-        var day = ReportDay.Of(date, _builder.Zone);
-        if (day.To > _time.GetUtcNow())
+        // Only days with data that have ended: an earlier day would be an empty report that looks like an outage,
+        // a later one partial, and a stored report the timer takes for done.
+        var zone = _builder.Zone;
+        var last = ReportDay.DateOf(_time.GetUtcNow(), zone).AddDays(-1);
+        var first = await FirstDayAsync(zone, cancellationToken);
+        if (first is null || date < first || date > last)
         {
-            throw new ReportDayNotOverException(date, _builder.Zone.Id, day.To);
+            throw new ReportDateOutOfRangeException(date, first, last, zone.Id, ReportDay.Of(date, zone).To);
         }
 
         var report = await _builder.BuildAsync(date, cancellationToken);
@@ -49,33 +58,59 @@ public sealed class ReportReader
         return await _store.ReadAsync(date, cancellationToken) ?? report;
     }
 
+    /// <summary>The local day of the first round stored of any target; null before the first batch.</summary>
+    private async Task<DateOnly?> FirstDayAsync(TimeZoneInfo zone, CancellationToken cancellationToken) =>
+        (await _targets.GetTargetsAsync(cancellationToken: cancellationToken))
+            .Where(t => t.FirstSampleAt != default)
+            .Select(t => (DateOnly?)ReportDay.DateOf(t.FirstSampleAt, zone))
+            .Min();
+
     /// <summary>Parses a route's date ("2026-03-29", nothing else).</summary>
     public static bool TryParseDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 }
 
-/// <summary>A day that has not ended yet cannot be reported: its report would be partial, and the timer would take it for done.</summary>
-public sealed class ReportDayNotOverException : InvalidOperationException
+/// <summary>
+/// A day outside the stored data's days cannot be rebuilt: before the first round its report would be empty, one
+/// that has not ended would be partial (and the timer would take it for done).
+/// </summary>
+public sealed class ReportDateOutOfRangeException : InvalidOperationException
 {
-    public ReportDayNotOverException()
+    public ReportDateOutOfRangeException()
     {
     }
 
-    public ReportDayNotOverException(string message)
+    public ReportDateOutOfRangeException(string message)
         : base(message)
     {
     }
 
-    public ReportDayNotOverException(string message, Exception innerException)
+    public ReportDateOutOfRangeException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
-    internal ReportDayNotOverException(DateOnly date, string zone, DateTimeOffset endsAt)
-        : base(string.Create(CultureInfo.InvariantCulture, $"{date:yyyy-MM-dd} in {zone} ends at {endsAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC; it can be reported from then on"))
+    internal ReportDateOutOfRangeException(DateOnly date, DateOnly? first, DateOnly last, string zone, DateTimeOffset endsAt)
+        : base(Describe(date, first, last, zone, endsAt))
     {
         Date = date;
     }
 
     public DateOnly? Date { get; }
+
+    private static string Describe(DateOnly date, DateOnly? first, DateOnly last, string zone, DateTimeOffset endsAt)
+    {
+        if (first is not { } firstDay)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{date:yyyy-MM-dd} cannot be rebuilt: no round is stored yet, so no day can be reported");
+        }
+
+        var range = firstDay > last
+            ? string.Create(CultureInfo.InvariantCulture, $"no day can be rebuilt yet: the first stored round's day, {firstDay:yyyy-MM-dd} in {zone}, has not ended")
+            : string.Create(CultureInfo.InvariantCulture, $"days from {firstDay:yyyy-MM-dd} (the first stored round's) to {last:yyyy-MM-dd} (yesterday) in {zone} can be rebuilt");
+        var why = date > last
+            ? string.Create(CultureInfo.InvariantCulture, $"; {date:yyyy-MM-dd} ends at {endsAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC")
+            : "";
+        return string.Create(CultureInfo.InvariantCulture, $"{date:yyyy-MM-dd} cannot be rebuilt: {range}{why}");
+    }
 }

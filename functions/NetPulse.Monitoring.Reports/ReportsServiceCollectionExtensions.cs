@@ -28,8 +28,8 @@ public static class ReportsServiceCollectionExtensions
             sp.GetRequiredService<IMailDelivery>(), sp.GetRequiredService<IOptions<SmtpOptions>>(), sp.GetRequiredService<IOptions<ReportOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReportMailer>>()));
         services.TryAddSingleton(sp => new ReportReader(
-            sp.GetRequiredService<ReportStore>(), sp.GetRequiredService<ReportBuilder>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ReportReader>>()));
+            sp.GetRequiredService<ReportStore>(), sp.GetRequiredService<ReportBuilder>(), sp.GetRequiredService<TargetReader>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReportReader>>()));
         services.TryAddSingleton(sp => new DailyReportHandler(
             sp.GetRequiredService<ReportBuilder>(), sp.GetRequiredService<ReportStore>(), sp.GetRequiredService<ReportMailer>(),
             sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<TimeProvider>(),

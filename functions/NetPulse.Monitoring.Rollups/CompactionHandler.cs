@@ -39,10 +39,8 @@ public sealed class CompactionHandler
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await _tables.EnsureCreatedAsync(cancellationToken);
-        foreach (var probe in await _states.ReadAllAsync(cancellationToken))
-        {
-            await CompactProbeAsync(probe, cancellationToken);
-        }
+        var probes = await _states.ReadAllAsync(cancellationToken);
+        await EachProbe.RunAsync(probes, "Compaction", _logger, probe => CompactProbeAsync(probe, cancellationToken), cancellationToken);
     }
 
     private async Task CompactProbeAsync(ProbeState probe, CancellationToken cancellationToken)

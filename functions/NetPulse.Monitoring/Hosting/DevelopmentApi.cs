@@ -28,10 +28,11 @@ public static class DevelopmentApi
         return services;
     }
 
-    /// <summary>CORS, then the API's routes; says in the log, once started, that nothing checks keys here.</summary>
+    /// <summary>Problem bodies for the host's own errors, CORS, then the API's routes; says in the log, once started, that nothing checks keys here.</summary>
     public static WebApplication MapNetPulseApiWithoutKeys(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseNetPulseApiProblems();
         app.UseCors();
         app.MapNetPulseApi();
         var origins = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.Origins;

@@ -143,6 +143,11 @@ public class DevHostFixture : IAsyncLifetime, IAsyncDisposable
         }
     }
 
+    /// <summary>A last say over the settings, once <see cref="Azurite"/> runs (a setting that needs its ports, say).</summary>
+    protected virtual void AdjustSettings(IDictionary<string, string> settings)
+    {
+    }
+
     Task IAsyncLifetime.InitializeAsync() => StartCoreAsync(CancellationToken.None);
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
@@ -168,6 +173,8 @@ public class DevHostFixture : IAsyncLifetime, IAsyncDisposable
         {
             settings[key] = value;
         }
+
+        AdjustSettings(settings);
 
         _app = DevHostApplication.Build(
             [.. settings.Select(s => string.Create(CultureInfo.InvariantCulture, $"--{s.Key}={s.Value}"))],

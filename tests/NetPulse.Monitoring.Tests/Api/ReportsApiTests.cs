@@ -52,6 +52,18 @@ public sealed class ReportsApiTests(ApiRig rig)
         Assert.Contains("2026-03-01", today.AssertProblem(400, "date"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("2026-02-18")]
+    [InlineData("2000-01-01")]
+    [InlineData("2026-03-02")]
+    public async Task A_rebuild_outside_the_stored_days_is_a_400_naming_the_date_and_the_allowed_range(string date)
+    {
+        var answer = await Answer.Of(r => rig.Reports.RebuildAsync(r, date, CancellationToken.None), method: "POST");
+
+        var detail = answer.AssertProblem(400, "date");
+        Assert.StartsWith(date + " cannot be rebuilt: days from 2026-02-19 (the first stored round's) to 2026-02-28 (yesterday) in UTC", detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unknown_format_is_a_400_naming_format()
     {

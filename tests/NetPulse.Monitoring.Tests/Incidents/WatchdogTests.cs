@@ -51,4 +51,29 @@ public sealed class WatchdogTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Empty(await rig.Incidents.GetOpenIncidentsAsync());
         Assert.Equal(silent.Id, Assert.Single(await rig.Incidents.GetIncidentsAsync(Start, Start.AddHours(1))).Id);
     }
+
+    [Fact]
+    public async Task A_probe_whose_batches_cannot_be_read_fails_the_run_after_the_other_probe_is_watched()
+    {
+        var good = new Scenario("good-1", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(6);
+        var bad = new Scenario("bad-1", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(6);
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
+        foreach (var (first, second) in good.Zip(bad))
+        {
+            rig.Time.SetUtcNow(first.WindowStart.AddSeconds(12));
+            await rig.IngestAsync(first);
+            await rig.IngestAsync(second);
+        }
+
+        await rig.CorruptBatchesAsync("bad-1");
+        rig.Time.Advance(TimeSpan.FromMinutes(10));
+
+        var error = await Assert.ThrowsAsync<AggregateException>(() => rig.Watchdog.RunAsync(CancellationToken.None));
+
+        Assert.Contains("bad-1", error.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidDataException>(Assert.Single(error.InnerExceptions));
+        var opened = Assert.Single(await rig.AlertsAsync());
+        Assert.Equal(AlertKind.Opened, opened.Kind);
+        Assert.Equal("good-1", Assert.Single(opened.Incidents).Incident.ProbeId);
+    }
 }

@@ -165,5 +165,34 @@ internal sealed class IngestionRig : IDisposable
         return messages;
     }
 
+    /// <summary>
+    /// Overwrites the packed rounds of every stored batch of <paramref name="probeId"/> with a format byte no reader
+    /// knows, as a bug or a half-migrated entity would leave them: every read of that probe's batches then throws.
+    /// </summary>
+    public async Task CorruptBatchesAsync(string probeId)
+    {
+        var corrupted = 0;
+        await foreach (var entity in Tables.Batches.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ProbeId eq {probeId}")))
+        {
+            await Tables.Batches.UpdateEntityAsync(
+                new TableEntity(entity.PartitionKey, entity.RowKey) { ["Targets"] = new byte[] { 0xEE } }, entity.ETag, TableUpdateMode.Merge);
+            corrupted++;
+        }
+
+        Assert.True(corrupted > 0, $"no batch of {probeId} is stored");
+    }
+
+    /// <summary>The partition keys of the hour entities compaction wrote.</summary>
+    public async Task<List<string>> SamplePartitionsAsync()
+    {
+        var partitions = new List<string>();
+        await foreach (var entity in Tables.Samples.QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        {
+            partitions.Add(entity.PartitionKey);
+        }
+
+        return partitions;
+    }
+
     public void Dispose() => _services.Dispose();
 }

@@ -210,14 +210,20 @@ public sealed class DailyReportTests(ReportDataFixture data) : IClassFixture<Rep
     }
 
     [Fact]
-    public async Task A_day_that_has_not_ended_cannot_be_rebuilt_and_an_unreported_one_is_not_found()
+    public async Task A_day_that_has_not_ended_or_is_before_the_first_round_cannot_be_rebuilt_and_an_unreported_one_is_not_found()
     {
         await using var sink = await SmtpSink.StartAsync();
         using var rig = await ReportRig.StartAsync(data, sink.Port, new DateTime(2026, 3, 30, 23, 59, 0));
 
-        var error = await Assert.ThrowsAsync<ReportDayNotOverException>(() => rig.Reader.RebuildAsync(ReportScenario.LastDay));
+        var notOver = await Assert.ThrowsAsync<ReportDateOutOfRangeException>(() => rig.Reader.RebuildAsync(ReportScenario.LastDay));
+        var beforeData = await Assert.ThrowsAsync<ReportDateOutOfRangeException>(() => rig.Reader.RebuildAsync(ReportScenario.FirstDay.AddDays(-1)));
 
-        Assert.Equal("2026-03-30 in Europe/Berlin ends at 2026-03-30 22:00 UTC; it can be reported from then on", error.Message);
+        Assert.Equal(
+            "2026-03-30 cannot be rebuilt: days from 2026-03-28 (the first stored round's) to 2026-03-29 (yesterday) in Europe/Berlin can be rebuilt; 2026-03-30 ends at 2026-03-30 22:00 UTC",
+            notOver.Message);
+        Assert.Equal(
+            "2026-03-27 cannot be rebuilt: days from 2026-03-28 (the first stored round's) to 2026-03-29 (yesterday) in Europe/Berlin can be rebuilt",
+            beforeData.Message);
         Assert.Null(await rig.Reader.GetReportAsync(ReportScenario.LastDay));
         Assert.True(ReportReader.TryParseDate("2026-03-29", out var parsed));
         Assert.Equal(ReportScenario.ShortDay, parsed);

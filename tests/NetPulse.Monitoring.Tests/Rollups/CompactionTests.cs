@@ -114,4 +114,29 @@ public sealed class CompactionTests(AzuriteFixture azurite, ITestOutputHelper ou
         Assert.Contains("home-1, office-2", ambiguous.Message, StringComparison.Ordinal);
         Assert.Equal(10, (await rig.Samples.GetSamplesAsync("office-2", "gw", Start, Now, CancellationToken.None)).Count);
     }
+
+    [Fact]
+    public async Task A_probe_whose_batches_cannot_be_read_fails_the_run_after_the_other_probe_is_compacted()
+    {
+        var good = new Scenario("good-1", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(30);
+        var bad = new Scenario("bad-1", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(30);
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
+        foreach (var (first, second) in good.Zip(bad))
+        {
+            rig.Time.SetUtcNow(first.WindowStart.AddSeconds(12));
+            await rig.IngestAsync(first);
+            await rig.IngestAsync(second);
+        }
+
+        await rig.CorruptBatchesAsync("bad-1");
+        rig.Time.SetUtcNow(Now);
+
+        var error = await Assert.ThrowsAsync<AggregateException>(() => rig.Compaction.RunAsync(CancellationToken.None));
+
+        Assert.Contains("bad-1", error.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidDataException>(Assert.Single(error.InnerExceptions));
+        var partitions = await rig.SamplePartitionsAsync();
+        Assert.NotEmpty(partitions);
+        Assert.All(partitions, p => Assert.StartsWith("good-1", p, StringComparison.Ordinal));
+    }
 }
