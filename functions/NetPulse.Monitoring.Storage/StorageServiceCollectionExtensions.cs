@@ -36,15 +36,33 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
-    private static TableServiceClient CreateTableServiceClient(StorageAccountOptions account) =>
-        account.ConnectionString is { } connection
-            ? new TableServiceClient(connection)
-            : new TableServiceClient(account.TableServiceUri!, Credential(account));
+    private static TableServiceClient CreateTableServiceClient(StorageAccountOptions account)
+    {
+        var options = new TableClientOptions();
+        ShortenRetries(options.Retry);
+        return account.ConnectionString is { } connection
+            ? new TableServiceClient(connection, options)
+            : new TableServiceClient(account.TableServiceUri!, Credential(account), options);
+    }
+
+    /// <summary>
+    /// Three retries 0.2 s apart, doubling (1.4 s in all), where the SDK waits 0.8 s doubling (5.6 s): every caller
+    /// retries a failed operation as a whole anyway (the queue redelivers a batch, a timer runs again, a dashboard
+    /// polls), so a storage outage answers an API request with a 503 in seconds rather than holding it.
+    /// </summary>
+    private static void ShortenRetries(RetryOptions retry)
+    {
+        retry.Mode = RetryMode.Exponential;
+        retry.MaxRetries = 3;
+        retry.Delay = TimeSpan.FromMilliseconds(200);
+        retry.MaxDelay = TimeSpan.FromSeconds(2);
+    }
 
     private static QueueServiceClient CreateQueueServiceClient(StorageAccountOptions account)
     {
         // The queue trigger reads Base64 bodies by default, in Functions and in the WebJobs dev host.
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        ShortenRetries(options.Retry);
         return account.ConnectionString is { } connection
             ? new QueueServiceClient(connection, options)
             : new QueueServiceClient(account.QueueServiceUri!, Credential(account), options);
