@@ -41,12 +41,9 @@ public sealed class WatchdogHandler
         _logger = logger;
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        await _tables.EnsureCreatedAsync(cancellationToken);
-        var probes = await _states.ReadAllAsync(cancellationToken);
-        await EachProbe.RunAsync(probes, "Watchdog", _logger, probe => WatchProbeAsync(probe, cancellationToken), cancellationToken);
-    }
+    /// <summary>One run over every probe (reading them creates the tables on a new installation).</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        EachProbe.RunAsync(_states, "Watchdog", _logger, probe => WatchProbeAsync(probe, cancellationToken), cancellationToken);
 
     private async Task WatchProbeAsync(ProbeState probe, CancellationToken cancellationToken)
     {

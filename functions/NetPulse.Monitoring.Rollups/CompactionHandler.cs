@@ -36,12 +36,9 @@ public sealed class CompactionHandler
         _logger = logger;
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        await _tables.EnsureCreatedAsync(cancellationToken);
-        var probes = await _states.ReadAllAsync(cancellationToken);
-        await EachProbe.RunAsync(probes, "Compaction", _logger, probe => CompactProbeAsync(probe, cancellationToken), cancellationToken);
-    }
+    /// <summary>One run over every probe (reading them creates the tables on a new installation).</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        EachProbe.RunAsync(_states, "Compaction", _logger, probe => CompactProbeAsync(probe, cancellationToken), cancellationToken);
 
     private async Task CompactProbeAsync(ProbeState probe, CancellationToken cancellationToken)
     {

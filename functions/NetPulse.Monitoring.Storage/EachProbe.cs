@@ -7,9 +7,11 @@ namespace NetPulse.Monitoring.Storage;
 /// </summary>
 internal static class EachProbe
 {
+    /// <summary>Runs <paramref name="body"/> for every probe the targets table knows, as it holds them now.</summary>
     public static async Task RunAsync(
-        IReadOnlyCollection<ProbeState> probes, string step, ILogger logger, Func<ProbeState, Task> body, CancellationToken cancellationToken)
+        ProbeStateStore states, string step, ILogger logger, Func<ProbeState, Task> body, CancellationToken cancellationToken)
     {
+        var probes = await states.ReadAllAsync(cancellationToken);
         var failures = new List<Exception>();
         var failed = new List<string>();
         foreach (var probe in probes)
