@@ -173,8 +173,9 @@ public sealed class RawSocketEngineLoopbackTests(ITestOutputHelper output) : Eng
         var secondStats = second.Stats.Snapshot();
         Output.WriteLine($"first: {firstStats}\nsecond: {secondStats}");
         Assert.All(firstSamples[0].Concat(secondSamples[0]), s => Assert.Equal(PingStatus.Ok, s.Status));
-        Assert.True(firstStats.ForeignMessages >= Rounds, $"first engine saw {firstStats.ForeignMessages} foreign messages");
-        Assert.True(secondStats.ForeignMessages >= Rounds, $"second engine saw {secondStats.ForeignMessages} foreign messages");
+        // The first engine's first round may leave before the second engine's socket exists: one round fewer.
+        Assert.True(firstStats.ForeignMessages >= Rounds - 1, $"first engine saw {firstStats.ForeignMessages} foreign messages");
+        Assert.True(secondStats.ForeignMessages >= Rounds - 1, $"second engine saw {secondStats.ForeignMessages} foreign messages");
         Assert.Equal(firstStats.Sent, firstStats.Received + firstStats.Timeouts);
         Assert.Equal(0, firstStats.UnexpectedReplies + secondStats.UnexpectedReplies);
     }
