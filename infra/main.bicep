@@ -185,8 +185,10 @@ param deployerPrincipalType string = 'User'
 @description('Issue the probe an add-only SAS for the ping-batch queue (output probeQueueSasUrl). This keeps shared-key signing enabled on the storage account; false turns it off and the probe signs in with Entra ID (probeServicePrincipalId or createProbeIdentity).')
 param enableProbeQueueSas bool = true
 
-@description('Expiry of the probe\'s queue SAS, UTC ISO 8601 ("2027-12-31T00:00:00Z"). Default: one year after the deployment.')
-param probeQueueSasExpiry string = dateTimeAdd(utcNow('u'), 'P1Y', 'yyyy-MM-dd\'T\'HH:mm:ss\'Z\'')
+@description('Stored access policy on the ping-batch queue that the probe\'s SAS refers to (permission and expiry live in the policy; infra/probe-queue-policy.sh creates and revokes it). Give a new name to issue a SAS after a revoke.')
+@minLength(1)
+@maxLength(64)
+param probeQueueSasPolicy string = 'probe-send'
 
 @description('Object id of a service principal the probe signs in as (DefaultAzureCredential with AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret or certificate); gets Storage Queue Data Message Sender on the ping-batch queue only. Empty for none.')
 param probeServicePrincipalId string = ''
@@ -239,7 +241,7 @@ module storage 'app/storage.bicep' = {
     tableNames: concat(monitoringTableNames, [alertStateTableName])
     deploymentContainerName: deploymentContainerName
     allowProbeQueueSas: enableProbeQueueSas
-    probeQueueSasExpiry: probeQueueSasExpiry
+    probeQueueSasPolicy: probeQueueSasPolicy
   }
 }
 

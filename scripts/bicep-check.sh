@@ -92,6 +92,48 @@ if [ "$failed" -eq 0 ] && check "snapshot of the deployment (placeholder ids)" s
   fi
 fi
 
+echo "==> hardening"
+# Settings that keep a deployed NetPulse safe to leave alone; each line is a jq test on the evaluated
+# deployment that must print true. A change that drops one fails here, not in a review.
+harden() {
+  local what="$1" snapshot="$2" test="$3"
+  if [ "$(jq -r "$test" "$snapshot" 2>&1)" = "true" ]; then
+    echo "ok $what"
+  else
+    echo "!! $what (jq: $test)"
+    failed=1
+  fi
+}
+if [ "$failed" -eq 0 ]; then
+  resources='.predictedResources[]'
+  harden "Function App: FTP off" "$snapshot" \
+    "[$resources | select(.type == \"Microsoft.Web/sites\") | .properties.siteConfig.ftpsState == \"Disabled\"] | all and length == 1"
+  harden "Function App: basic publishing credentials off (ftp and scm)" "$snapshot" \
+    "[$resources | select(.type == \"Microsoft.Web/sites/basicPublishingCredentialsPolicies\") | select(.properties.allow == false) | .name | split(\"/\")[1]] | sort == [\"ftp\", \"scm\"]"
+  harden "Function App: HTTPS only, TLS 1.2" "$snapshot" \
+    "[$resources | select(.type == \"Microsoft.Web/sites\") | .properties.httpsOnly == true and .properties.siteConfig.minTlsVersion == \"1.2\"] | all"
+  harden "Key Vault: RBAC only, purge protection on" "$snapshot" \
+    "[$resources | select(.type == \"Microsoft.KeyVault/vaults\") | .properties.enablePurgeProtection == true and .properties.enableRbacAuthorization == true] | all and length == 1"
+  harden "Application Insights: local (key) authentication off" "$snapshot" \
+    "[$resources | select(.type == \"Microsoft.Insights/components\") | .properties.DisableLocalAuth == true] | all and length == 1"
+  harden "storage: no public blobs, HTTPS only, TLS 1.2" "$snapshot" \
+    "[$resources | select(.type == \"Microsoft.Storage/storageAccounts\") | .properties.allowBlobPublicAccess == false and .properties.supportsHttpsTrafficOnly == true and .properties.minimumTlsVersion == \"TLS1_2\"] | all and length == 1"
+  # Shared keys exist only to sign the probe's SAS: with the SAS off they must be off too.
+  sed 's/^param enableProbeQueueSas = .*/param enableProbeQueueSas = false/' "$work/main.bicepparam" > "$work/nosas.bicepparam"
+  grep -q '^param enableProbeQueueSas = false' "$work/nosas.bicepparam" || echo "param enableProbeQueueSas = false" >> "$work/nosas.bicepparam"
+  if check "snapshot with enableProbeQueueSas=false" snapshot "$work/nosas.bicepparam" --mode overwrite \
+    --subscription-id 00000000-0000-0000-0000-000000000001 --tenant-id 00000000-0000-0000-0000-000000000002 \
+    --resource-group rg-netpulse-check --location westeurope --deployment-name bicep-check; then
+    harden "storage: shared-key access off when no probe uses a SAS" "$work/nosas.snapshot.json" \
+      "[$resources | select(.type == \"Microsoft.Storage/storageAccounts\") | .properties.allowSharedKeyAccess == false] | all and length == 1"
+  fi
+  # The SAS must name the stored access policy and carry no permission or expiry of its own (a SAS that
+  # does cannot be revoked without rotating the account key). Outputs are not evaluated: read the template.
+  "$bicep" build --no-restore --stdout infra/main.bicep > "$work/main.json"
+  harden "probe SAS: bound to a stored access policy, no permission or expiry of its own" "$work/main.json" \
+    "([.. | strings | select(test(\"listServiceSAS\"))] | length) > 0 and ([.. | objects | select(has(\"canonicalizedResource\"))] as \$sas | (\$sas | length) > 0 and (\$sas | all(has(\"signedIdentifier\") and (has(\"signedExpiry\") or has(\"signedPermission\") | not))))"
+fi
+
 if [ "$failed" -ne 0 ]; then
   echo "!! Bicep check failed" >&2
   exit 1

@@ -39,6 +39,6 @@ check_tools
 # iproute2: network namespaces for outage tests; fping: the peer the probe is measured against;
 # iputils-ping: ping; procps: ps for the benchmark; ca-certificates for NuGet;
 # chromium: the dashboard's browser tests; fonts-dejavu-core: text in report chart images.
-need_debian_packages iproute2 fping iputils-ping procps ca-certificates chromium fonts-dejavu-core
+need_debian_packages iproute2 fping iputils-ping procps ca-certificates chromium fonts-dejavu-core jq
 need_npm_packages "$repo_root/tools/azurite"
 need_npm_packages "$repo_root/web"

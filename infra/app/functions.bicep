@@ -62,6 +62,9 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
+      // Deployment is from the blob container with the app's identity: no FTP, and (below) no
+      // user-name/password publishing credentials that could push code around Entra ID.
+      ftpsState: 'Disabled'
       cors: {
         allowedOrigins: corsAllowedOrigins
         supportCredentials: false
@@ -86,6 +89,22 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         maximumInstanceCount: maximumInstanceCount
       }
     }
+  }
+}
+
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
   }
 }
 

@@ -37,10 +37,12 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
     enabledForDeployment: false
     enabledForDiskEncryption: false
     enabledForTemplateDeployment: false
-    // Soft delete cannot be turned off; a short retention lets a deleted environment's name be reused
-    // soon (or purge it: see infra/README.md, "Clean up").
+    // Soft delete cannot be turned off, and purge protection means nobody (a leaked deployer credential
+    // included) can destroy the SMTP secret for good before the retention ends. It cannot be turned off
+    // again either: a deleted environment's vault name is free after these 7 days (infra/README.md).
     enableSoftDelete: true
     softDeleteRetentionInDays: 7
+    enablePurgeProtection: true
     publicNetworkAccess: 'Enabled'
   }
 }

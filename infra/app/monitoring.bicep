@@ -41,10 +41,11 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: logAnalytics.id
-    // The Functions host signs in with its managed identity (APPLICATIONINSIGHTS_AUTHENTICATION_STRING),
-    // but local (instrumentation-key) ingestion stays on so a worker-side SDK that is not configured
-    // for Entra ID still gets its telemetry in.
-    DisableLocalAuth: false
+    // Only Entra ID may send telemetry: the Functions host signs in with its managed identity
+    // (APPLICATIONINSIGHTS_AUTHENTICATION_STRING, Monitoring Metrics Publisher), and the worker has no
+    // Application Insights SDK of its own. The instrumentation key in the connection string is then no
+    // credential: whoever reads it cannot write fake telemetry.
+    DisableLocalAuth: true
   }
 }
 

@@ -37,8 +37,10 @@ param deploymentContainerName string
 @description('Allow shared-key signing so an add-only SAS for the ping-batch queue can be issued to the probe. false: the account accepts Entra ID only.')
 param allowProbeQueueSas bool
 
-@description('Expiry (UTC, ISO 8601) of the probe\'s add-only queue SAS.')
-param probeQueueSasExpiry string
+@description('Name of the stored access policy on the ping-batch queue that the probe\'s SAS refers to. infra/probe-queue-policy.sh creates it (permission add, with its expiry) and deletes it to revoke every SAS bound to it.')
+@minLength(1)
+@maxLength(64)
+param probeQueueSasPolicy string
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: name
@@ -128,16 +130,18 @@ output tableEndpoint string = storage.properties.primaryEndpoints.table
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'
 output pingBatchQueueUrl string = '${storage.properties.primaryEndpoints.queue}${pingBatchQueueName}'
 
-// Add ('a') only: whoever holds the probe's SAS can put messages on this one queue until the expiry, and
-// can neither read, peek, delete nor create anything.
+// The SAS names a stored access policy and carries no permission or expiry of its own: the policy (add
+// only, created by infra/probe-queue-policy.sh) holds both, so deleting or changing the policy revokes or
+// shortens every SAS bound to it without rotating the account key. Whoever holds the SAS can put messages
+// on this one queue and can neither read, peek, delete nor create anything; a batch still needs the
+// probe's own signature to be stored.
 var probeQueueSasParameters = {
   canonicalizedResource: '/queue/${storage.name}/${pingBatchQueueName}'
-  signedPermission: 'a'
+  signedIdentifier: probeQueueSasPolicy
   signedProtocol: 'https'
-  signedExpiry: probeQueueSasExpiry
 }
 
-@description('The ping-batch queue URL with an add-only SAS (Probe:Queue:ServiceUri). Empty when allowProbeQueueSas is false.')
+@description('The ping-batch queue URL with a SAS bound to the stored access policy probeQueueSasPolicy (Probe:Queue:ServiceUri); it works once infra/probe-queue-policy.sh has created the policy. Empty when allowProbeQueueSas is false.')
 @secure()
 output probeQueueSasUrl string = allowProbeQueueSas
   ? '${storage.properties.primaryEndpoints.queue}${pingBatchQueueName}?${storage.listServiceSAS('2024-01-01', probeQueueSasParameters).serviceSasToken}'
