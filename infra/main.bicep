@@ -238,7 +238,7 @@ module storage 'app/storage.bicep' = {
     skuName: storageSku
     pingBatchQueueName: pingBatchQueueName
     alertQueueName: alertQueueName
-    tableNames: concat(monitoringTableNames, [alertStateTableName])
+    tableNames: concat(monitoringTableNames, ['${tablePrefix}${alertStateTableName}'])
     deploymentContainerName: deploymentContainerName
     allowProbeQueueSas: enableProbeQueueSas
     probeQueueSasPolicy: probeQueueSasPolicy

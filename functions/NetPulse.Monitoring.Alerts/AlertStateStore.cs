@@ -5,11 +5,12 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Alerts;
 
 /// <summary>
-/// Alert state in the "alertstate" table: one small entity per probe, target and incident type. Every
+/// Alert state in the "alertstate" table (after NetPulse:Storage:TablePrefix): one small entity per probe, target and incident type. Every
 /// change is a read, a decision and a conditional write (ETag), retried on a conflict, so two alerts for
 /// the same key handled at once cannot lose each other's update.
 /// </summary>
@@ -20,11 +21,13 @@ public sealed class AlertStateStore
     private readonly TableClient _table;
     private volatile bool _created;
 
-    public AlertStateStore(TableServiceClient tables, IOptions<AlertOptions> options)
+    public AlertStateStore(TableServiceClient tables, IOptions<AlertOptions> options, IOptions<StorageOptions> storage)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(options);
-        _table = tables.GetTableClient(options.Value.StateTable);
+        ArgumentNullException.ThrowIfNull(storage);
+        // Prefixed like every other table, so two installations sharing an account keep their own alert state.
+        _table = tables.GetTableClient(storage.Value.TablePrefix + options.Value.StateTable);
     }
 
     public async Task<AlertState?> GetAsync(AlertKey key, CancellationToken cancellationToken)

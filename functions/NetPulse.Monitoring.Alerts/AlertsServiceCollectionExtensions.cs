@@ -1,5 +1,6 @@
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Mail;
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Alerts;
 
@@ -14,6 +15,8 @@ public static class AlertsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
+        // The storage settings name the alert state's table (TablePrefix); a client registered before wins.
+        services.AddNetPulseStorage(configuration);
         services.AddNetPulseMail(configuration);
         services.AddOptionsWithValidateOnStart<AlertOptions, AlertOptionsValidator>()
             .Bind(configuration.GetSection(AlertOptions.Section))

@@ -30,6 +30,8 @@ internal sealed class AlertRig : IDisposable
 
     public AlertStateStore States => _services.GetRequiredService<AlertStateStore>();
 
+    public string StateTable => _services.GetRequiredService<IOptions<AlertOptions>>().Value.StateTable;
+
     /// <summary>Settings for an SMTP sink on loopback, two recipients, Europe/Berlin times.</summary>
     public static Dictionary<string, string?> SmtpSettings(int port) => new()
     {

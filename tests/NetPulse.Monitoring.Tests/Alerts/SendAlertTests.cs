@@ -12,6 +12,24 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
     private static readonly CancellationToken None = CancellationToken.None;
 
     [Fact]
+    public async Task Alert_state_lives_in_the_installations_prefixed_table()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        var prefix = "np" + Guid.NewGuid().ToString("N")[..8];
+        var settings = AlertRig.SmtpSettings(smtp.Port);
+        settings["NetPulse:Storage:TablePrefix"] = prefix;
+        using var rig = AlertRig.Create(azurite.ConnectionString, settings);
+        var opened = AlertSamples.Down();
+
+        await rig.Sender.HandleAsync(AlertSamples.Opened(opened), None);
+
+        var tables = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString);
+        var names = await tables.QueryAsync(t => t.Name == prefix + rig.StateTable || t.Name == rig.StateTable).Select(t => t.Name).ToListAsync();
+        Assert.Equal([prefix + rig.StateTable], names);
+        Assert.NotNull((await rig.States.GetAsync(AlertKey.Of(opened.Incident), None))?.OpenIncident);
+    }
+
+    [Fact]
     public async Task An_opened_alert_reaches_every_recipient_with_its_context()
     {
         await using var smtp = await SmtpSink.StartAsync();
