@@ -100,10 +100,10 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
     document.title = 'NetPulse';
     nav.hidden = true;
     statusBar.element.remove();
+    userElement?.remove();
     if (reason === 'noRole' && user) {
       replaceChildren(main, noRoleScreen(user, () => void signedIn.signOut()));
     } else {
-      userElement?.remove();
       showSignIn(main, signedIn, reason === 'noRole' ? { kind: 'expired' } : reason);
     }
   };
