@@ -32,6 +32,8 @@ const apiCalls: { path: string; authorization: string | null }[] = [];
 /** Requests to anywhere else: aborted, and listed so a test can see none was attempted. */
 const blocked: string[] = [];
 const authorizeRequests: URL[] = [];
+/** The grant_type of each token endpoint request: authorization_code, then refresh_token. */
+const tokenGrants: string[] = [];
 /** true: the authorize request is answered like Entra ID would; false: aborted. */
 let playEntra = false;
 const cspViolations: string[] = [];
@@ -96,6 +98,9 @@ describe('sign-in with Microsoft Entra ID', () => {
     await page.locator('a.tile').first().waitFor({ timeout: 30_000 });
     expect(await page.locator('a.tile .name').textContent()).toBe(targetName);
     expect(apiCalls.length).toBeGreaterThan(0);
+    // The code was redeemed, and the first token (about to expire) renewed with the refresh token by fetch
+    // to Entra ID's token endpoint (the CSP's connect-src), before any API call.
+    expect(tokenGrants.slice(0, 2)).toEqual(['authorization_code', 'refresh_token']);
     expect(apiCalls.every((c) => c.authorization === 'Bearer e2e-access-token')).toBe(true);
     await page.screenshot({ path: `${shots}/signed-in.png`, fullPage: true });
 
@@ -206,6 +211,8 @@ async function answerEntra(route: Route, url: URL): Promise<void> {
     const answer = new URLSearchParams({ code: 'e2e-code', client_info: clientInfo(), state: url.searchParams.get('state') ?? '', session_state: 'e2e' });
     await route.fulfill({ status: 302, headers: { location: `${url.searchParams.get('redirect_uri')}#${answer}` } });
   } else if (url.pathname.endsWith('/oauth2/v2.0/token')) {
+    const grant = new URLSearchParams(route.request().postData() ?? '').get('grant_type') ?? '';
+    tokenGrants.push(grant);
     await route.fulfill({
       status: 200,
       headers: cors,
@@ -213,9 +220,10 @@ async function answerEntra(route: Route, url: URL): Promise<void> {
       body: JSON.stringify({
         token_type: 'Bearer',
         scope: `${auth.scope} openid profile offline_access`,
-        expires_in: 3599,
+        // Once refreshed, a token lasts; the first one is nearly spent, so the next call renews it with the refresh token.
+        expires_in: grant === 'refresh_token' ? 3599 : 60,
         ext_expires_in: 3599,
-        access_token: 'e2e-access-token',
+        access_token: grant === 'refresh_token' ? 'e2e-access-token' : 'e2e-first-access-token',
         refresh_token: 'e2e-refresh-token',
         id_token: idToken(['Reader']),
         client_info: clientInfo(),
