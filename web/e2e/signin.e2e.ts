@@ -36,6 +36,8 @@ const authorizeRequests: URL[] = [];
 const tokenGrants: string[] = [];
 /** true: the authorize request is answered like Entra ID would; false: aborted. */
 let playEntra = false;
+/** true: the token endpoint refuses refresh tokens (expired after 24 h), so MSAL must renew in a hidden iframe. */
+let refreshTokenExpired = false;
 const cspViolations: string[] = [];
 const pageErrors: string[] = [];
 
@@ -117,6 +119,28 @@ describe('sign-in with Microsoft Entra ID', () => {
     expect(await page.locator('[data-screen="no-role"] .why').textContent()).toContain('has no NetPulse role (Reader or Admin); ask the owner');
     expect(await page.locator('a.tile').count()).toBe(0);
     await page.screenshot({ path: `${shots}/no-role.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('renews in a hidden iframe through redirect.html when the refresh token has expired', async () => {
+    playEntra = true;
+    refreshTokenExpired = true;
+    apiMode = 'data';
+    apiCalls.length = 0;
+    tokenGrants.length = 0;
+    authorizeRequests.length = 0;
+    const page = await newPage();
+    await page.goto(`${dashboard.origin}/#/`);
+    await page.locator('.sign-in-button').click();
+    await page.locator('a.tile').first().waitFor({ timeout: 30_000 });
+
+    // The sign-in, then (first token nearly spent, refresh token refused) a prompt=none authorize in a frame
+    // (the CSP's frame-src), answered to redirect.html (frame-ancestors 'self'), whose code MSAL redeemed.
+    expect(authorizeRequests.map((u) => u.searchParams.get('prompt'))).toEqual([null, 'none']);
+    expect(tokenGrants.slice(0, 3)).toEqual(['authorization_code', 'refresh_token', 'authorization_code']);
+    expect(apiCalls.length).toBeGreaterThan(0);
+    expect(apiCalls.every((c) => c.authorization === 'Bearer e2e-silent-access-token')).toBe(true);
+    expect(await page.locator('iframe').count()).toBe(0);
     await page.close();
   });
 
@@ -208,11 +232,25 @@ async function answerEntra(route: Route, url: URL): Promise<void> {
     }
 
     nonce = url.searchParams.get('nonce') ?? '';
-    const answer = new URLSearchParams({ code: 'e2e-code', client_info: clientInfo(), state: url.searchParams.get('state') ?? '', session_state: 'e2e' });
+    // prompt=none: the hidden iframe of a silent renewal.
+    const code = url.searchParams.get('prompt') === 'none' ? 'e2e-silent-code' : 'e2e-code';
+    const answer = new URLSearchParams({ code, client_info: clientInfo(), state: url.searchParams.get('state') ?? '', session_state: 'e2e' });
     await route.fulfill({ status: 302, headers: { location: `${url.searchParams.get('redirect_uri')}#${answer}` } });
   } else if (url.pathname.endsWith('/oauth2/v2.0/token')) {
-    const grant = new URLSearchParams(route.request().postData() ?? '').get('grant_type') ?? '';
+    const form = new URLSearchParams(route.request().postData() ?? '');
+    const grant = form.get('grant_type') ?? '';
     tokenGrants.push(grant);
+    if (grant === 'refresh_token' && refreshTokenExpired) {
+      await route.fulfill({
+        status: 400,
+        headers: cors,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'invalid_grant', error_description: 'AADSTS700084: The refresh token has expired.', error_codes: [700084] }),
+      });
+      return;
+    }
+
+    const silent = form.get('code') === 'e2e-silent-code';
     await route.fulfill({
       status: 200,
       headers: cors,
@@ -221,9 +259,9 @@ async function answerEntra(route: Route, url: URL): Promise<void> {
         token_type: 'Bearer',
         scope: `${auth.scope} openid profile offline_access`,
         // Once refreshed, a token lasts; the first one is nearly spent, so the next call renews it with the refresh token.
-        expires_in: grant === 'refresh_token' ? 3599 : 60,
+        expires_in: grant === 'refresh_token' || silent ? 3599 : 60,
         ext_expires_in: 3599,
-        access_token: grant === 'refresh_token' ? 'e2e-access-token' : 'e2e-first-access-token',
+        access_token: silent ? 'e2e-silent-access-token' : grant === 'refresh_token' ? 'e2e-access-token' : 'e2e-first-access-token',
         refresh_token: 'e2e-refresh-token',
         id_token: idToken(['Reader']),
         client_info: clientInfo(),
