@@ -226,7 +226,8 @@ export class ApiClient {
 
   /** POST /reports/{date}/rebuild: the Admin role's route. */
   async rebuildReport(date: string, signal?: AbortSignal): Promise<ReportBody> {
-    const response = await this.#send('POST', this.#url(`/reports/${encodeURIComponent(date)}/rebuild`, {}), signal);
+    // Reads a whole day of rounds: more than a refresh may take.
+    const response = await this.#send('POST', this.#url(`/reports/${encodeURIComponent(date)}/rebuild`, {}), signal, 'application/json', rebuildTimeoutMs);
     return this.#json(response, signal);
   }
 
@@ -249,7 +250,8 @@ export class ApiClient {
       throw new Error(`not an API download: ${url}`);
     }
 
-    const response = await this.#send('GET', url, signal, '*/*');
+    // An export of weeks of rounds streams for a while: the refresh timeout is not for it.
+    const response = await this.#send('GET', url, signal, '*/*', downloadTimeoutMs);
     let blob: Blob;
     try {
       blob = await response.blob();
@@ -265,7 +267,7 @@ export class ApiClient {
     return this.#json(response, signal);
   }
 
-  async #send(method: 'GET' | 'POST', url: string, signal: AbortSignal | undefined, accept = 'application/json'): Promise<Response> {
+  async #send(method: 'GET' | 'POST', url: string, signal: AbortSignal | undefined, accept = 'application/json', timeoutMs = this.#timeoutMs): Promise<Response> {
     const headers: Record<string, string> = { accept };
     // Before the timeout starts: a token refresh is not the API's time. A sign-in error passes through as it is.
     const token = await this.#token();
@@ -274,7 +276,7 @@ export class ApiClient {
       headers['authorization'] = `Bearer ${token}`;
     }
 
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let response: Response;
     try {
@@ -325,6 +327,9 @@ export class ApiClient {
     return `${this.#base}${path}${search ? `?${search}` : ''}`;
   }
 }
+
+const downloadTimeoutMs = 10 * 60_000;
+const rebuildTimeoutMs = 2 * 60_000;
 
 function isUnder(url: string, base: string): boolean {
   return url.startsWith(`${base}/`) || url.startsWith(`${base}?`);
