@@ -2,7 +2,7 @@
 // the refresh loop.
 
 import { ApiClient, type ApiError, type TokenProvider } from './api.ts';
-import { AuthSession, SignInRequiredError, type MsalPort, type SignedInUser } from './auth.ts';
+import { AuthSession, errorCode, SignInRequiredError, type MsalPort, type SignedInUser } from './auth.ts';
 import { loadConfig, type AuthConfig, type DashboardConfig } from './config.ts';
 import { h, replaceChildren, setAttr } from './dom.ts';
 import { interceptDownloads } from './downloads.ts';
@@ -187,18 +187,20 @@ function showSignIn(main: HTMLElement, session: AuthSession | null, reason: Sign
   replaceChildren(
     main,
     signInScreen(reason, () => {
-      session?.signIn().catch((error: unknown) => showSignIn(main, session, { kind: 'failed', detail: describeAuthError(error) }));
+      if (!session) {
+        // MSAL itself could not start: a fresh page is the only way to try again.
+        window.location.reload();
+        return;
+      }
+
+      session.signIn().catch((error: unknown) => showSignIn(main, session, { kind: 'failed', detail: describeAuthError(error) }));
     }),
   );
 }
 
 /** MSAL v5's messages are only links to its docs: its error code says more. */
 function describeAuthError(error: unknown): string {
-  if (error !== null && typeof error === 'object' && 'errorCode' in error && typeof error.errorCode === 'string' && error.errorCode) {
-    return error.errorCode;
-  }
-
-  return error instanceof Error ? error.message : String(error);
+  return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
 function createView(route: Route, context: ViewContext, navigate: (href: string) => void): View {

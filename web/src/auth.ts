@@ -117,7 +117,7 @@ export class AuthSession {
         throw error;
       }
 
-      throw new TokenError(errorCode(error), error);
+      throw new TokenError(errorCode(error) ?? (error instanceof Error ? error.name : 'unknown'), error);
     }
   }
 
@@ -148,10 +148,11 @@ export class AuthSession {
   }
 }
 
-function errorCode(error: unknown): string {
+/** An MSAL error's `errorCode` (v5's messages are only links to its docs), else null. */
+export function errorCode(error: unknown): string | null {
   if (error !== null && typeof error === 'object' && 'errorCode' in error && typeof error.errorCode === 'string' && error.errorCode) {
     return error.errorCode;
   }
 
-  return error instanceof Error ? error.name : 'unknown';
+  return null;
 }
