@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { staticWebApp } from './scripts/static-web-app.ts';
 
@@ -11,6 +12,13 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2022',
+    rolldownOptions: {
+      // redirect.html is where Microsoft Entra ID sends the browser back (MSAL's redirect bridge).
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        redirect: fileURLToPath(new URL('redirect.html', import.meta.url)),
+      },
+    },
   },
   preview: {
     host: '127.0.0.1',

@@ -7,7 +7,7 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { preview, type PreviewServer } from 'vite';
-import { staticWebApp } from '../scripts/static-web-app.ts';
+import { type ServedConfig, staticWebApp } from '../scripts/static-web-app.ts';
 
 export const webRoot = fileURLToPath(new URL('..', import.meta.url));
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -227,7 +227,7 @@ export async function startDevHost(options: { port: number; storage: string; das
 }
 
 /** The built dashboard (dist/) on a free port, config.json pointing at the dev host, with the deployed site's headers. */
-export async function serveDashboard(config: { apiBaseUrl: string; refreshSeconds: number }): Promise<{ server: PreviewServer; origin: string }> {
+export async function serveDashboard(config: ServedConfig): Promise<{ server: PreviewServer; origin: string }> {
   if (!existsSync(`${webRoot}dist/index.html`)) {
     throw new Error('the dashboard is not built: run "npm run build" in web/ first');
   }
@@ -240,7 +240,7 @@ export async function serveDashboard(config: { apiBaseUrl: string; refreshSecond
     base: './',
     build: { outDir: 'dist' },
     preview: { host: '127.0.0.1', port, strictPort: true },
-    plugins: [staticWebApp({ config: { ...config, functionKey: '' } })],
+    plugins: [staticWebApp({ config: { auth: null, ...config } })],
   });
   return { server, origin: `http://127.0.0.1:${port}` };
 }

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin, PreviewServer } from 'vite';
 
 export const apiOriginPlaceholder = '__NETPULSE_API_ORIGIN__';
+/** Microsoft Entra ID's origin in connect-src (token endpoint, metadata) and frame-src (silent renewal), only with sign-in. */
+export const signInOriginPlaceholder = '__NETPULSE_SIGNIN_ORIGIN__';
+export const signInOrigin = 'https://login.microsoftonline.com';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
 export const swaConfigPath = `${webRoot}staticwebapp.config.json`;
@@ -26,19 +29,37 @@ export function apiOrigin(apiBaseUrl: string, pageOrigin = 'http://127.0.0.1'): 
   return url.origin === new URL(pageOrigin).origin ? "'self'" : url.origin;
 }
 
-/** The headers of staticwebapp.config.json with the API's origin put into the CSP's connect-src. */
-export function headersFor(config: SwaConfig, origin: string): Record<string, string> {
+/**
+ * The headers of staticwebapp.config.json with the API's origin put into the CSP's connect-src, and Microsoft
+ * Entra ID's origin into connect-src and frame-src when sign-in is configured (left out otherwise).
+ */
+export function headersFor(config: SwaConfig, origin: string, signIn = false): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.globalHeaders ?? {})) {
-    headers[name] = value.replaceAll(apiOriginPlaceholder, origin);
+    headers[name] = fillPlaceholders(value, origin, signIn);
   }
 
   return headers;
 }
 
+/** The template's placeholders filled (configure-deploy.mjs does the same to the deployed file). */
+export function fillPlaceholders(text: string, origin: string, signIn: boolean): string {
+  return text
+    .replaceAll(apiOriginPlaceholder, origin)
+    .replaceAll(` ${signInOriginPlaceholder}`, signIn ? ` ${signInOrigin}` : '')
+    .replaceAll(signInOriginPlaceholder, signIn ? signInOrigin : '');
+}
+
+/** config.json as the dashboard reads it (src/config.ts). */
+export interface ServedConfig {
+  apiBaseUrl: string;
+  refreshSeconds?: number;
+  auth?: { clientId: string; tenantId: string; scope: string } | null;
+}
+
 export interface StaticWebAppPluginOptions {
   /** Served as /config.json by the preview server instead of the file in dist/ (the end-to-end test uses it). */
-  config?: { apiBaseUrl: string; functionKey?: string; refreshSeconds?: number };
+  config?: ServedConfig;
 }
 
 /**
@@ -54,13 +75,13 @@ export function staticWebApp(options: StaticWebAppPluginOptions = {}): Plugin {
     configurePreviewServer(server: PreviewServer) {
       const outDir = server.config.build.outDir;
       const distDir = outDir.startsWith('/') ? outDir : `${server.config.root}/${outDir}`;
-      const served = (): { apiBaseUrl: string } =>
-        options.config ?? (JSON.parse(readFileSync(`${distDir}/config.json`, 'utf8')) as { apiBaseUrl: string });
+      const served = (): ServedConfig => options.config ?? (JSON.parse(readFileSync(`${distDir}/config.json`, 'utf8')) as ServedConfig);
 
       server.middlewares.use((request, response, next) => {
         const host = request.headers.host ?? '127.0.0.1';
         const swa = readSwaConfig();
-        for (const [name, value] of Object.entries(headersFor(swa, apiOrigin(served().apiBaseUrl, `http://${host}`)))) {
+        const config = served();
+        for (const [name, value] of Object.entries(headersFor(swa, apiOrigin(config.apiBaseUrl, `http://${host}`), Boolean(config.auth)))) {
           response.setHeader(name, value);
         }
 

@@ -102,7 +102,7 @@ export interface IncidentQuery {
 /** The body of a daily report is issue 5's to define: the dashboard reads it generically (report.ts). */
 export type ReportBody = Record<string, unknown>;
 
-/** RFC 7807, as the API sends it for 400 and 404. */
+/** RFC 7807, as the API sends it for its errors (400, 401, 403, 404, 503). */
 export interface Problem {
   type?: string;
   title?: string;
@@ -128,31 +128,62 @@ export class ApiError extends Error {
     readonly url: string,
     readonly status: number,
     readonly problem: Problem | null,
+    readonly method: 'GET' | 'POST' = 'GET',
   ) {
     super(problem?.detail ?? problem?.title ?? `the API answered ${status}`);
     this.name = 'ApiError';
   }
 }
 
+/** 401: no token, or one the API does not take (expired, wrong audience): the user must sign in (again). */
+export function isUnauthorized(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 401;
+}
+
+/** 403: signed in, but without the role the route needs (Reader for reading, Admin for writing). */
+export function isForbidden(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 403;
+}
+
+/**
+ * Gives the access token for each call, or null for an open API. It throws (and never answers a token)
+ * when the user must sign in first; that error passes through the client unchanged.
+ */
+export type TokenProvider = () => Promise<string | null>;
+
 export interface ApiClientOptions {
   apiBaseUrl: string;
-  functionKey: string;
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** Absent: an open API (local run), no Authorization header. */
+  token?: TokenProvider;
+  /** Told of every 401 and 403 before the error is thrown, wherever the call came from (refresh, download, rebuild). */
+  onRefused?: (error: ApiError) => void;
+}
+
+/** A file the API answered, fetched with the bearer token (a plain link cannot send one). */
+export interface Download {
+  blob: Blob;
+  fileName: string | null;
 }
 
 export class ApiClient {
   readonly #base: string;
-  readonly #key: string;
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch;
+  readonly #token: TokenProvider;
+  readonly #onRefused: (error: ApiError) => void;
+  /** True when calls carry a bearer token: a download must then go through download(), not a plain link. */
+  readonly signsRequests: boolean;
 
   constructor(options: ApiClientOptions) {
     this.#base = options.apiBaseUrl.replace(/\/+$/, '');
-    this.#key = options.functionKey;
     this.#timeoutMs = options.timeoutMs;
     // Bound, because calling a detached window.fetch throws "Illegal invocation".
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#token = options.token ?? (() => Promise.resolve(null));
+    this.signsRequests = options.token !== undefined;
+    this.#onRefused = options.onRefused ?? (() => {});
   }
 
   get baseUrl(): string {
@@ -193,12 +224,16 @@ export class ApiClient {
     return this.#get(`/reports/${encodeURIComponent(date)}`, {}, signal);
   }
 
-  /**
-   * A link a person can click to download: a plain navigation sends no headers, so the function key
-   * travels as the `code` query parameter, which Azure Functions accepts as well.
-   */
+  /** POST /reports/{date}/rebuild: the Admin role's route. */
+  async rebuildReport(date: string, signal?: AbortSignal): Promise<ReportBody> {
+    // Reads a whole day of rounds: more than a refresh may take.
+    const response = await this.#send('POST', this.#url(`/reports/${encodeURIComponent(date)}/rebuild`, {}), signal, 'application/json', rebuildTimeoutMs);
+    return this.#json(response, signal);
+  }
+
+  /** A download link's target (the API's URL). With sign-in, a click must fetch it through download(). */
   downloadUrl(path: string, query: Record<string, string | undefined>): string {
-    return this.#url(path, this.#key ? { ...query, code: this.#key } : query);
+    return this.#url(path, query);
   }
 
   exportUrl(targetId: string, from: Date, to: Date, format: 'csv' | 'json'): string {
@@ -209,18 +244,43 @@ export class ApiClient {
     return this.downloadUrl(`/reports/${encodeURIComponent(date)}`, format === 'csv' ? { format } : {});
   }
 
-  async #get<T>(path: string, query: Record<string, string | undefined>, signal?: AbortSignal): Promise<T> {
-    const url = this.#url(path, query);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.#key) {
-      headers['x-functions-key'] = this.#key;
+  /** Fetches a download link's file with the token; only URLs under the API's base are fetched. */
+  async download(url: string, signal?: AbortSignal): Promise<Download> {
+    if (!isUnder(url, this.#base)) {
+      throw new Error(`not an API download: ${url}`);
     }
 
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    // An export of weeks of rounds streams for a while: the refresh timeout is not for it.
+    const response = await this.#send('GET', url, signal, '*/*', downloadTimeoutMs);
+    let blob: Blob;
+    try {
+      blob = await response.blob();
+    } catch (error) {
+      throw new ApiUnreachableError(url, error);
+    }
+
+    return { blob, fileName: fileNameOf(response.headers.get('content-disposition')) };
+  }
+
+  async #get<T>(path: string, query: Record<string, string | undefined>, signal?: AbortSignal): Promise<T> {
+    const response = await this.#send('GET', this.#url(path, query), signal);
+    return this.#json(response, signal);
+  }
+
+  async #send(method: 'GET' | 'POST', url: string, signal: AbortSignal | undefined, accept = 'application/json', timeoutMs = this.#timeoutMs): Promise<Response> {
+    const headers: Record<string, string> = { accept };
+    // Before the timeout starts: a token refresh is not the API's time. A sign-in error passes through as it is.
+    const token = await this.#token();
+    signal?.throwIfAborted();
+    if (token) {
+      headers['authorization'] = `Bearer ${token}`;
+    }
+
+    const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let response: Response;
     try {
-      response = await this.#fetch(url, { headers, signal: combined, cache: 'no-store' });
+      response = await this.#fetch(url, { method, headers, signal: combined, cache: 'no-store' });
     } catch (error) {
       // A navigation away aborts on purpose: that is not an outage.
       if (signal?.aborted) {
@@ -231,9 +291,18 @@ export class ApiClient {
     }
 
     if (!response.ok) {
-      throw new ApiError(url, response.status, await readProblem(response));
+      const error = new ApiError(url, response.status, await readProblem(response), method);
+      if (error.status === 401 || error.status === 403) {
+        this.#onRefused(error);
+      }
+
+      throw error;
     }
 
+    return response;
+  }
+
+  async #json<T>(response: Response, signal: AbortSignal | undefined): Promise<T> {
     try {
       return (await response.json()) as T;
     } catch (error) {
@@ -242,7 +311,7 @@ export class ApiClient {
       }
 
       // A proxy's HTML error page or a cut-off body: the API is not really there.
-      throw new ApiUnreachableError(url, error);
+      throw new ApiUnreachableError(response.url, error);
     }
   }
 
@@ -257,6 +326,19 @@ export class ApiClient {
     const search = params.toString();
     return `${this.#base}${path}${search ? `?${search}` : ''}`;
   }
+}
+
+const downloadTimeoutMs = 10 * 60_000;
+const rebuildTimeoutMs = 2 * 60_000;
+
+function isUnder(url: string, base: string): boolean {
+  return url.startsWith(`${base}/`) || url.startsWith(`${base}?`);
+}
+
+/** The file name of `Content-Disposition: attachment; filename="x.csv"` (the API's form), else null. */
+export function fileNameOf(disposition: string | null): string | null {
+  const match = /filename="([^"]+)"/i.exec(disposition ?? '') ?? /filename=([^;\s]+)/i.exec(disposition ?? '');
+  return match?.[1] ?? null;
 }
 
 /** ISO-8601 UTC to the second: the API's own format, and a stable cache key. */

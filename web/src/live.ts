@@ -222,8 +222,12 @@ export class StatusBar {
 
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 401 || error.status === 403) {
-      return `${error.status}: the API refused the function key in config.json.`;
+    if (error.status === 401) {
+      return '401: the API wants a signed-in user. Sign-in is set by "auth" in config.json.';
+    }
+
+    if (error.status === 403) {
+      return '403: the signed-in account lacks the NetPulse role this needs.';
     }
 
     const parameter = error.problem?.parameter ? ` (parameter ${error.problem.parameter})` : '';

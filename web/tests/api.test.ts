@@ -3,19 +3,20 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, ApiError, ApiUnreachableError, isUnreachable } from '../src/api.ts';
+import { ApiClient, ApiError, ApiUnreachableError, fileNameOf, isForbidden, isUnauthorized, isUnreachable, type ApiClientOptions } from '../src/api.ts';
+import { SignInRequiredError } from '../src/auth.ts';
 import { target, targetList } from './fixtures.ts';
 
 let server: Server;
 let base: string;
 let seen: IncomingMessage[] = [];
-let answer: (request: IncomingMessage) => { status: number; body: string; type?: string } = () => ({ status: 200, body: '{}' });
+let answer: (request: IncomingMessage) => { status: number; body: string; type?: string; headers?: Record<string, string> } = () => ({ status: 200, body: '{}' });
 
 beforeAll(async () => {
   server = createServer((request, response) => {
     seen.push(request);
-    const { status, body, type } = answer(request);
-    response.writeHead(status, { 'content-type': type ?? 'application/json' });
+    const { status, body, type, headers } = answer(request);
+    response.writeHead(status, { 'content-type': type ?? 'application/json', ...headers });
     response.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -30,7 +31,14 @@ beforeEach(() => {
   seen = [];
 });
 
-const client = (key = ''): ApiClient => new ApiClient({ apiBaseUrl: `${base}/`, functionKey: key, timeoutMs: 2000 });
+const client = (options: Partial<ApiClientOptions> = {}): ApiClient => new ApiClient({ apiBaseUrl: `${base}/`, timeoutMs: 2000, ...options });
+
+const problem = (status: number, title: string): { status: number; body: string; type: string; headers: Record<string, string> } => ({
+  status,
+  type: 'application/problem+json',
+  headers: status === 401 ? { 'www-authenticate': 'Bearer' } : {},
+  body: JSON.stringify({ type: `urn:netpulse:problem:${status === 401 ? 'unauthenticated' : 'forbidden'}`, title, status, detail: title }),
+});
 
 describe('ApiClient', () => {
   it('reads the target list', async () => {
@@ -42,14 +50,94 @@ describe('ApiClient', () => {
     expect(seen[0]?.url).toBe('/api/targets');
   });
 
-  it('sends the function key as x-functions-key when one is set, and no key header otherwise', async () => {
+  it('sends no Authorization header and no key of any kind for an open API', async () => {
     answer = () => ({ status: 200, body: '{"dates":[]}' });
 
-    await client('s3cret').reportDates();
-    await client('').reportDates();
+    await client().reportDates();
 
-    expect(seen[0]?.headers['x-functions-key']).toBe('s3cret');
-    expect(seen[1]?.headers['x-functions-key']).toBeUndefined();
+    expect(seen[0]?.headers['authorization']).toBeUndefined();
+    expect(seen[0]?.headers['x-functions-key']).toBeUndefined();
+    expect(seen[0]?.url).toBe('/api/reports');
+  });
+
+  it('sends the access token as a bearer token, asking for it on every call', async () => {
+    answer = () => ({ status: 200, body: '{"dates":[]}' });
+    let asked = 0;
+    const api = client({ token: () => Promise.resolve(`t${++asked}`) });
+
+    await api.reportDates();
+    await api.targets();
+
+    expect(seen.map((r) => r.headers['authorization'])).toEqual(['Bearer t1', 'Bearer t2']);
+    expect(api.signsRequests).toBe(true);
+    expect(client().signsRequests).toBe(false);
+  });
+
+  it('makes no call when there is no token: the sign-in error passes through unchanged', async () => {
+    const error = await client({ token: () => Promise.reject(new SignInRequiredError(false)) })
+      .targets()
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(SignInRequiredError);
+    expect(isUnreachable(error)).toBe(false);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('turns a 401 problem into an ApiError the app is told of, not an outage', async () => {
+    answer = () => problem(401, 'Sign in');
+    const refused: ApiError[] = [];
+
+    const error = await client({ token: () => Promise.resolve('expired'), onRefused: (e) => refused.push(e) })
+      .targets()
+      .catch((e: unknown) => e);
+
+    expect(isUnauthorized(error)).toBe(true);
+    expect(isForbidden(error)).toBe(false);
+    expect((error as ApiError).problem?.title).toBe('Sign in');
+    expect(isUnreachable(error)).toBe(false);
+    expect(refused).toEqual([error]);
+    expect(refused[0]?.method).toBe('GET');
+  });
+
+  it('turns a 403 into an ApiError that says which method was refused', async () => {
+    answer = (request) => (request.method === 'POST' ? problem(403, 'Needs the Admin role') : { status: 200, body: '{"dates":[]}' });
+    const refused: ApiError[] = [];
+    const api = client({ token: () => Promise.resolve('reader'), onRefused: (e) => refused.push(e) });
+
+    await api.reportDates();
+    const error = await api.rebuildReport('2026-11-26').catch((e: unknown) => e);
+
+    expect(isForbidden(error)).toBe(true);
+    expect((error as ApiError).message).toBe('Needs the Admin role');
+    expect(refused.map((e) => `${e.method} ${e.status}`)).toEqual(['POST 403']);
+    expect(seen[1]?.method).toBe('POST');
+    expect(seen[1]?.url).toBe('/api/reports/2026-11-26/rebuild');
+    expect(seen[1]?.headers['authorization']).toBe('Bearer reader');
+  });
+
+  it('tells the app of no other error status', async () => {
+    answer = () => ({ status: 404, body: '{"title":"no"}', type: 'application/problem+json' });
+    const refused: ApiError[] = [];
+
+    await client({ onRefused: (e) => refused.push(e) })
+      .report('2026-01-01')
+      .catch(() => {});
+
+    expect(refused).toEqual([]);
+  });
+
+  it('downloads a file with the token and its name from Content-Disposition, only from the API', async () => {
+    answer = () => ({ status: 200, body: 'time,probeId\r\n', type: 'text/csv', headers: { 'content-disposition': 'attachment; filename="netpulse-x-2026.csv"' } });
+    const api = client({ token: () => Promise.resolve('t') });
+    const url = api.exportUrl('p.gw', new Date('2026-11-26T00:00:00Z'), new Date('2026-11-27T00:00:00Z'), 'csv');
+
+    const file = await api.download(url);
+
+    expect(await file.blob.text()).toBe('time,probeId\r\n');
+    expect(file.fileName).toBe('netpulse-x-2026.csv');
+    expect(seen[0]?.headers['authorization']).toBe('Bearer t');
+    await expect(api.download('https://elsewhere.example/api/export')).rejects.toThrow('not an API download');
+    expect(fileNameOf(null)).toBeNull();
   });
 
   it('puts ids in the path encoded and the range in ISO-8601 UTC', async () => {
@@ -90,7 +178,7 @@ describe('ApiClient', () => {
     const port = (dead.address() as AddressInfo).port;
     await new Promise<void>((resolve) => dead.close(() => resolve()));
 
-    const error = await new ApiClient({ apiBaseUrl: `http://127.0.0.1:${port}/api`, functionKey: '', timeoutMs: 2000 }).targets().catch((e: unknown) => e);
+    const error = await new ApiClient({ apiBaseUrl: `http://127.0.0.1:${port}/api`, timeoutMs: 2000 }).targets().catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ApiUnreachableError);
     expect(isUnreachable(error)).toBe(true);
@@ -115,11 +203,11 @@ describe('ApiClient', () => {
     expect((error as DOMException).name).toBe('AbortError');
   });
 
-  it('builds download links that carry the key as the code parameter', () => {
+  it('builds download links with no key or token in them', () => {
     const from = new Date('2026-11-26T00:00:00Z');
     const to = new Date('2026-11-27T00:00:00Z');
 
-    expect(client('k&y').exportUrl('p.gw', from, to, 'csv')).toBe(`${base}/export?target=p.gw&from=2026-11-26T00%3A00%3A00Z&to=2026-11-27T00%3A00%3A00Z&format=csv&code=k%26y`);
+    expect(client({ token: () => Promise.resolve('secret') }).exportUrl('p.gw', from, to, 'csv')).toBe(`${base}/export?target=p.gw&from=2026-11-26T00%3A00%3A00Z&to=2026-11-27T00%3A00%3A00Z&format=csv`);
     expect(client().reportUrl('2026-11-26')).toBe(`${base}/reports/2026-11-26`);
   });
 });

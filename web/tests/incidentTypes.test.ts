@@ -91,9 +91,10 @@ describe('incidentTypes', () => {
 
   it('offers every kind in the type filter, by its label, and every state in the state filter', () => {
     const context = {
-      api: new ApiClient({ apiBaseUrl: 'http://127.0.0.1:9/api', functionKey: '', timeoutMs: 100 }),
+      api: new ApiClient({ apiBaseUrl: 'http://127.0.0.1:9/api', timeoutMs: 100 }),
       now: () => new Date(at(0)),
       refreshNow: () => {},
+      canWrite: true,
     };
     const view = new IncidentsView(context, { page: 'incidents', target: null, type: null, state: 'all', range: '7d' }, () => {});
 

@@ -163,10 +163,12 @@ describe('StatusBar', () => {
     expect(banner.hidden).toBe(true);
   });
 
-  it('names the refused key on 401/403 and the bad parameter on 400', () => {
+  it('says what 401 and 403 mean, and names the bad parameter on 400', () => {
     const bar = new StatusBar('http://x/api', 5);
     bar.set({ kind: 'failed', lastOk: null, error: new ApiError('u', 401, null) }, t);
-    expect(bar.element.textContent).toContain('refused the function key');
+    expect(bar.element.textContent).toContain('401: the API wants a signed-in user');
+    bar.set({ kind: 'failed', lastOk: null, error: new ApiError('u', 403, null) }, t);
+    expect(bar.element.textContent).toContain('403: the signed-in account lacks the NetPulse role');
 
     bar.set({ kind: 'failed', lastOk: null, error: new ApiError('u', 400, { detail: 'bad range', parameter: 'from' }) }, t);
     expect(bar.element.textContent).toContain('400: bad range (parameter from)');

@@ -9,9 +9,10 @@ const now = new Date(at(0));
 
 function view(): OverviewView {
   const context: ViewContext = {
-    api: new ApiClient({ apiBaseUrl: 'http://127.0.0.1:9/api', functionKey: '', timeoutMs: 100 }),
+    api: new ApiClient({ apiBaseUrl: 'http://127.0.0.1:9/api', timeoutMs: 100 }),
     now: () => now,
     refreshNow: () => {},
+    canWrite: true,
   };
   return new OverviewView(context);
 }

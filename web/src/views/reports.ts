@@ -1,7 +1,7 @@
 // Reports: the dates that have a daily report, and one day's report as a table of targets with their
 // grades, plus downloads (the report's JSON, and each target's samples of that day as CSV or JSON).
 
-import { ApiError, type ReportBody } from '../api.ts';
+import { ApiError, isAbort, isForbidden, isUnauthorized, type ReportBody } from '../api.ts';
 import { h, replaceChildren, setText } from '../dom.ts';
 import { formatDateTime, formatDuration, formatNumber, formatPercent, formatRtt, parseTime } from '../format.ts';
 import type { View } from '../live.ts';
@@ -16,15 +16,21 @@ export class ReportsView implements View {
   readonly #message = h('p', { class: 'empty', hidden: true });
   #datesKey = '';
   #reportKey = '';
+  readonly #rebuild: HTMLElement | null;
+  readonly #rebuildStatus = h('span', { class: 'rebuild-status', role: 'status' });
+  readonly #rebuildController = new AbortController();
 
   constructor(
     private readonly context: ViewContext,
     private readonly date: string | null,
   ) {
+    // Admin only (with sign-in): a Reader does not see the button at all.
+    this.#rebuild = date && context.canWrite ? this.#rebuildControl(date) : null;
     this.element = h(
       'section',
       { class: 'page reports' },
       h('h1', {}, date ? `Report ${date}` : 'Daily reports'),
+      this.#rebuild,
       this.#message,
       h('div', { class: 'reports-layout' }, h('nav', { class: 'report-list', 'aria-label': 'Report dates' }, this.#dates), this.#detail),
     );
@@ -45,7 +51,39 @@ export class ReportsView implements View {
     }
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.#rebuildController.abort();
+  }
+
+  #rebuildControl(date: string): HTMLElement {
+    const button = h('button', { type: 'button', class: 'rebuild-button' }, 'Rebuild this report');
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      setText(this.#rebuildStatus, 'Rebuilding…');
+      this.context.api
+        .rebuildReport(date, this.#rebuildController.signal)
+        .then(() => {
+          setText(this.#rebuildStatus, 'Rebuilt from the samples stored now.');
+          this.context.refreshNow();
+        })
+        .catch((error: unknown) => {
+          if (isAbort(error) || isUnauthorized(error)) {
+            return;
+          }
+
+          setText(
+            this.#rebuildStatus,
+            isForbidden(error)
+              ? 'The API refused: rebuilding a report needs the Admin role.'
+              : `Rebuild failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        })
+        .finally(() => {
+          button.disabled = false;
+        });
+    });
+    return h('p', { class: 'rebuild' }, button, ' ', this.#rebuildStatus);
+  }
 
   async #loadReport(date: string, signal: AbortSignal): Promise<ReportBody | null> {
     try {
