@@ -32,7 +32,6 @@ public static class ProbeHost
             .PostConfigure(options =>
             {
                 UseTargetsFile(options, builder.Configuration);
-                options.Id = ProbeIdentity.Resolve(options.Id);
                 if (!string.IsNullOrWhiteSpace(options.Spool.Path))
                 {
                     options.Spool.Path = ResolvePath(options.Spool.Path);
@@ -53,8 +52,36 @@ public static class ProbeHost
     public static HostApplicationBuilder CreateRunBuilder(string[] args)
     {
         var builder = CreateBuilder(args);
+
+        // Only run settles the id: status and check-config must not write a file as a side effect of reading.
+        builder.Services.AddOptions<ProbeOptions>().PostConfigure<ILoggerFactory>((options, loggers) =>
+        {
+            if (!string.IsNullOrWhiteSpace(options.Spool.Path))
+            {
+                options.Id = SettleProbeId(options, loggers.CreateLogger(typeof(ProbeIdFile)));
+            }
+        });
         builder.Services.AddProbePipeline();
         return builder;
+    }
+
+    private static string SettleProbeId(ProbeOptions options, ILogger logger)
+    {
+        var resolved = ProbeIdFile.ResolveOrCreate(options.Id, options.Spool.Path, Environment.MachineName);
+        switch (resolved.Source)
+        {
+            case ProbeIdSource.Configured:
+                logger.LogInformation("Probe id {ProbeId} is configured (Probe:Id)", resolved.Id);
+                break;
+            case ProbeIdSource.File:
+                logger.LogInformation("Probe id {ProbeId} read from {ProbeIdFile}", resolved.Id, resolved.File);
+                break;
+            case ProbeIdSource.Generated:
+                logger.LogInformation("Probe id {ProbeId} generated (Probe:Id is not set) and kept in {ProbeIdFile}; later starts reuse it", resolved.Id, resolved.File);
+                break;
+        }
+
+        return resolved.Id;
     }
 
     /// <summary>The probe's options, validated; throws <see cref="OptionsValidationException"/> listing every problem.</summary>
