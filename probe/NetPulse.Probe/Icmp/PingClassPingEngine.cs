@@ -109,6 +109,7 @@ public sealed class PingClassPingEngine : PingEngineBase
         private readonly TargetAddressBook _addresses;
         private readonly PingSchedule _schedule;
         private readonly SampleSink _sink;
+        private readonly WallClockAnchor _anchor;
         private readonly SendFailureLog _sendFailures;
         private readonly TimeSpan[] _timeouts;
         private readonly Ping?[] _pings;
@@ -128,9 +129,9 @@ public sealed class PingClassPingEngine : PingEngineBase
                 intervals[slot] = targets[slot].Interval;
             }
 
-            var anchorUtc = engine.TimeProvider.GetUtcNow();
+            _anchor = new WallClockAnchor(engine.TimeProvider, engine.Logger);
             _schedule = new PingSchedule(intervals, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
-            _sink = new SampleSink(targets, samples, engine.Stats, engine.Logger, anchorUtc, Stopwatch.GetTimestamp, Stopwatch.Frequency);
+            _sink = new SampleSink(targets, samples, engine.Stats, engine.Logger, _anchor, Stopwatch.GetTimestamp, Stopwatch.Frequency);
             _sendFailures = new SendFailureLog(targets, engine.Logger);
             _timeouts = new TimeSpan[_count];
             for (var slot = 0; slot < _count; slot++)
@@ -149,6 +150,7 @@ public sealed class PingClassPingEngine : PingEngineBase
             _engine.Logger.LogInformation("Ping-class ping engine started: {Targets} targets", _count);
             while (!cancellationToken.IsCancellationRequested)
             {
+                _anchor.CheckForStep();
                 var now = Stopwatch.GetTimestamp();
                 while (_schedule.TryTakeDue(now, out var due))
                 {
