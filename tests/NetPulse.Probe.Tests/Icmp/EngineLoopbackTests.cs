@@ -147,7 +147,7 @@ public abstract class EngineLoopbackTests(ITestOutputHelper output)
 
     protected IPingEngine CreateEngine() => CreateFactory().Create(Choice);
 
-    private PingEngineFactory CreateFactory(TimeProvider? time = null, TestLog? log = null) =>
+    protected PingEngineFactory CreateFactory(TimeProvider? time = null, TestLog? log = null) =>
         new(OfflineResolver(), Options.Create(new ProbeOptions()), time ?? TimeProvider.System, log ?? new TestLog(Output, LogLevel.Debug));
 
     private OneShotPinger CreatePinger() => new(CreateFactory(), OfflineResolver(), Choice);
@@ -252,4 +252,22 @@ public sealed class PingClassEngineLoopbackTests(ITestOutputHelper output) : Eng
     [Fact]
     public override Task The_one_shot_ping_of_a_name_that_does_not_resolve_fails() =>
         base.The_one_shot_ping_of_a_name_that_does_not_resolve_fails();
+
+    [Fact]
+    public async Task Ping_is_warmed_up_on_loopback_before_the_schedule_starts_and_the_warm_up_is_no_sample()
+    {
+        var log = new TestLog(Output, LogLevel.Debug);
+        IReadOnlyList<IReadOnlyList<PingSample>> byTarget;
+        await using (var run = EngineHarness.Start(CreateFactory(log: log).Create(Choice), "127.0.0.2"))
+        {
+            byTarget = await run.WaitForSamplesAsync(1, 2);
+        }
+
+        var messages = log.Entries.Select(e => e.Message).ToList();
+        var warmedUp = messages.FindIndex(m => m.StartsWith("Ping warmed up on 127.0.0.1: Success", StringComparison.Ordinal));
+        var started = messages.FindIndex(m => m.StartsWith("Ping-class ping engine started", StringComparison.Ordinal));
+        Assert.InRange(warmedUp, 0, started - 1);
+        Assert.DoesNotContain(messages, m => m.StartsWith("Ping warmed up on ::1", StringComparison.Ordinal));
+        Assert.All(byTarget[0], s => Assert.Equal(PingStatus.Ok, s.Status));
+    }
 }
