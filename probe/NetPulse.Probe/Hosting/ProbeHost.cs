@@ -54,34 +54,16 @@ public static class ProbeHost
         var builder = CreateBuilder(args);
 
         // Only run settles the id: status and check-config must not write a file as a side effect of reading.
-        builder.Services.AddOptions<ProbeOptions>().PostConfigure<ILoggerFactory>((options, loggers) =>
+        builder.Services.AddSingleton<ProbeIdSettler>();
+        builder.Services.AddOptions<ProbeOptions>().PostConfigure<ProbeIdSettler>((options, settler) =>
         {
             if (!string.IsNullOrWhiteSpace(options.Spool.Path))
             {
-                options.Id = SettleProbeId(options, loggers.CreateLogger(typeof(ProbeIdFile)));
+                options.Id = settler.Settle(options);
             }
         });
         builder.Services.AddProbePipeline();
         return builder;
-    }
-
-    private static string SettleProbeId(ProbeOptions options, ILogger logger)
-    {
-        var resolved = ProbeIdFile.ResolveOrCreate(options.Id, options.Spool.Path, Environment.MachineName);
-        switch (resolved.Source)
-        {
-            case ProbeIdSource.Configured:
-                logger.LogInformation("Probe id {ProbeId} is configured (Probe:Id)", resolved.Id);
-                break;
-            case ProbeIdSource.File:
-                logger.LogInformation("Probe id {ProbeId} read from {ProbeIdFile}", resolved.Id, resolved.File);
-                break;
-            case ProbeIdSource.Generated:
-                logger.LogInformation("Probe id {ProbeId} generated (Probe:Id is not set) and kept in {ProbeIdFile}; later starts reuse it", resolved.Id, resolved.File);
-                break;
-        }
-
-        return resolved.Id;
     }
 
     /// <summary>The probe's options, validated; throws <see cref="OptionsValidationException"/> listing every problem.</summary>
@@ -121,6 +103,44 @@ public static class ProbeHost
         if (!string.IsNullOrWhiteSpace(options.TargetsFile))
         {
             options.Targets = configuration.GetSection("Targets").Get<List<TargetOptions>>() ?? [];
+        }
+    }
+
+    /// <summary>
+    /// Settles the id once per host and says where it came from. The options are built more than once (for
+    /// <c>IOptions</c> and again for the validation on start), and the id must be read, generated and logged once.
+    /// </summary>
+    private sealed class ProbeIdSettler(ILoggerFactory loggers)
+    {
+        private readonly ILogger _logger = loggers.CreateLogger(typeof(ProbeIdFile));
+        private readonly Lock _gate = new();
+        private string? _id;
+
+        public string Settle(ProbeOptions options)
+        {
+            lock (_gate)
+            {
+                return _id ??= ResolveAndLog(options);
+            }
+        }
+
+        private string ResolveAndLog(ProbeOptions options)
+        {
+            var resolved = ProbeIdFile.ResolveOrCreate(options.Id, options.Spool.Path, Environment.MachineName);
+            switch (resolved.Source)
+            {
+                case ProbeIdSource.Configured:
+                    _logger.LogInformation("Probe id {ProbeId} is configured (Probe:Id)", resolved.Id);
+                    break;
+                case ProbeIdSource.File:
+                    _logger.LogInformation("Probe id {ProbeId} read from {ProbeIdFile}", resolved.Id, resolved.File);
+                    break;
+                case ProbeIdSource.Generated:
+                    _logger.LogInformation("Probe id {ProbeId} generated (Probe:Id is not set) and kept in {ProbeIdFile}; later starts reuse it", resolved.Id, resolved.File);
+                    break;
+            }
+
+            return resolved.Id;
         }
     }
 }

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
 using NetPulse.Probe.Batching;
 using NetPulse.Probe.Cli;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Hosting;
 using NetPulse.Probe.Tests.Spool;
+using NetPulse.Testing.Logging;
 
 namespace NetPulse.Probe.Tests.Hosting;
 
@@ -100,10 +103,16 @@ public sealed class ProbeIdFileTests : IDisposable
     [Fact]
     public void The_run_host_without_an_id_generates_one_into_the_spool_and_the_next_host_reuses_it()
     {
+        using var log = new TestLog();
         string Run()
         {
-            using var host = ProbeHost.CreateRunBuilder([$"--Probe:Spool:Path={_folder.Path}"]).Build();
+            var builder = ProbeHost.CreateRunBuilder([$"--Probe:Spool:Path={_folder.Path}"]);
+            builder.Logging.AddProvider(log);
+            using var host = builder.Build();
             var options = ProbeHost.ValidatedOptions(host.Services);
+
+            // The validation on start builds the options again: the id is still settled (and logged) once.
+            Assert.Equal(options.Id, host.Services.GetRequiredService<IOptionsMonitor<ProbeOptions>>().CurrentValue.Id);
             Assert.Equal(options.Id, host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Batcher>().Single().ProbeId);
             return options.Id!;
         }
@@ -111,6 +120,9 @@ public sealed class ProbeIdFileTests : IDisposable
         var first = Run();
 
         Assert.Equal(first, Run());
+        Assert.Equal(
+            [$"Probe id {first} generated (Probe:Id is not set) and kept in {_folder.Combine(ProbeIdFile.FileName)}; later starts reuse it", $"Probe id {first} read from {_folder.Combine(ProbeIdFile.FileName)}"],
+            log.Entries.Where(e => e.Message.StartsWith("Probe id", StringComparison.Ordinal)).Select(e => e.Message));
         Assert.Equal(first, File.ReadAllText(_folder.Combine(ProbeIdFile.FileName)).Trim());
         Assert.Matches("-[0-9a-f]{6}$", first);
     }
