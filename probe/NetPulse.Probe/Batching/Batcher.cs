@@ -12,7 +12,8 @@ namespace NetPulse.Probe.Batching;
 /// <summary>
 /// Reads the engine's samples from the <see cref="SampleChannel"/> and closes a batch every batch
 /// window (<see cref="ProbeOptions.BatchWindowSeconds"/>), or earlier when the next sample would make
-/// the message too big or break a contract rule, and hands each closed batch to the
+/// the message too big or break a contract rule, or comes from after a step of the wall clock (another
+/// <see cref="PingSample.ClockEpoch"/>: see <see cref="OpenBatch"/>), and hands each closed batch to the
 /// <see cref="BatchSpool"/>, which numbers it. Never waits on the network. On stop it completes the
 /// channel, drains it and spools the open batch.
 /// </summary>

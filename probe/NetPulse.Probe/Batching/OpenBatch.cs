@@ -6,7 +6,9 @@ namespace NetPulse.Probe.Batching;
 /// <summary>
 /// The batch being filled. It refuses a sample that would break a rule of the contract or push the
 /// message past <see cref="PingBatchCodec.MaxBodyBytes"/>, so the batcher closes it first; whatever it
-/// accepted always encodes.
+/// accepted always encodes. It also refuses a sample of another clock epoch: when the wall clock steps
+/// (see <c>Icmp.WallClockAnchor</c>) the open batch closes early and the next window starts on the
+/// corrected clock, so no batch mixes stamps from before and after a step.
 /// </summary>
 internal sealed class OpenBatch
 {
@@ -18,6 +20,7 @@ internal sealed class OpenBatch
     private long _earliestMs = long.MaxValue;
     private long _latestMs = long.MinValue;
     private int _estimatedBytes;
+    private int _clockEpoch;
 
     public OpenBatch(BatchLayout layout)
     {
@@ -45,6 +48,11 @@ internal sealed class OpenBatch
             Append(sample);
             _estimatedBytes = Estimate(_earliestMs);
             return AddOutcome.Added;
+        }
+
+        if (sample.ClockEpoch != _clockEpoch)
+        {
+            return AddOutcome.Full;
         }
 
         var times = _timesByTarget.GetValueOrDefault(sample.TargetIndex);
@@ -138,6 +146,7 @@ internal sealed class OpenBatch
 
     private void Append(PendingSample sample)
     {
+        _clockEpoch = sample.ClockEpoch;
         _samples.Add(sample);
         if (!_timesByTarget.TryGetValue(sample.TargetIndex, out var times))
         {

@@ -3,8 +3,11 @@ using NetPulse.Probe.Icmp;
 
 namespace NetPulse.Probe.Batching;
 
-/// <summary>A sample as a batch holds it: its target, its scheduled time in whole UTC milliseconds, and its wire value.</summary>
-internal readonly record struct PendingSample(int TargetIndex, long ScheduledMs, int Value)
+/// <summary>
+/// A sample as a batch holds it: its target, its scheduled time in whole UTC milliseconds, its wire value, and the
+/// clock epoch that stamped it (<see cref="PingSample.ClockEpoch"/>).
+/// </summary>
+internal readonly record struct PendingSample(int TargetIndex, long ScheduledMs, int Value, int ClockEpoch = 0)
 {
     private static readonly long EarliestMs = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
     private static readonly long LatestMs = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
@@ -48,7 +51,7 @@ internal readonly record struct PendingSample(int TargetIndex, long ScheduledMs,
             return "its status is not a known ping status";
         }
 
-        pending = new PendingSample(sample.TargetIndex, scheduledMs, value);
+        pending = new PendingSample(sample.TargetIndex, scheduledMs, value, sample.ClockEpoch);
         return null;
     }
 }

@@ -57,7 +57,7 @@ public static class ProbeCommandLine
             var options = ProbeHost.ValidatedOptions(host.Services);
             var targets = host.Services.GetRequiredService<IReadOnlyList<ProbeTarget>>();
             var inv = CultureInfo.InvariantCulture;
-            output.WriteLine($"configuration is valid: probe '{ProbeIdentity.Resolve(options.Id)}'");
+            output.WriteLine($"configuration is valid: probe {ProbeIdFile.Find(options.Id, ProbeHost.ResolvePath(options.Spool.Path))?.Describe() ?? "id not generated yet (the first run does)"}");
             output.WriteLine(string.Create(inv, $"  targets: {targets.Count} enabled, {options.Targets.Count - targets.Count} disabled{(options.TargetsFile is null ? string.Empty : $" (from {ProbeHost.ResolvePath(options.TargetsFile)})")}"));
             foreach (var target in targets)
             {

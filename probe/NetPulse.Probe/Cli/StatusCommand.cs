@@ -23,7 +23,7 @@ internal static class StatusCommand
             var status = SpoolStatusReader.Read(path);
             var now = DateTimeOffset.UtcNow;
             var inv = CultureInfo.InvariantCulture;
-            output.WriteLine($"probe '{ProbeIdentity.Resolve(options.Id)}', spool {path}");
+            output.WriteLine($"probe {ProbeIdFile.Find(options.Id, path)?.Describe() ?? $"id not generated yet (the first run writes it to {ProbeIdFile.PathIn(path)})"}, spool {path}");
             output.WriteLine(string.Create(inv, $"  waiting:   {status.BatchCount} batches, {status.Bytes / 1024.0:0.0} KiB"));
             output.WriteLine(status.OldestSequence is { } oldest
                 ? string.Create(inv, $"  oldest:    batch {oldest}, samples from {status.OldestWindowStart:u} ({Ago(now - status.OldestWindowStart!.Value)} ago)")

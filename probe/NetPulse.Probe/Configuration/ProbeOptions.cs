@@ -7,7 +7,10 @@ public sealed class ProbeOptions
 {
     public const string Section = "Probe";
 
-    /// <summary>Names this probe in every batch; defaults to the machine name. 1-64 of A-Z a-z 0-9 . _ -.</summary>
+    /// <summary>
+    /// Names this probe in every batch. 1-64 of A-Z a-z 0-9 . _ -. Unset, <c>run</c> generates one (machine name plus a
+    /// random suffix) and keeps it in the spool folder's <c>probe-id</c> file (see <c>Hosting.ProbeIdFile</c>).
+    /// </summary>
     public string? Id { get; set; }
 
     /// <summary>Seconds between a target's rounds unless the target says otherwise. At least 1.</summary>

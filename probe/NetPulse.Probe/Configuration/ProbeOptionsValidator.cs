@@ -25,7 +25,7 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
         void Fail(string key, string problem) => errors.Add($"{_locator.Describe(key)}: {key}: {problem}");
 
         const string p = ProbeOptions.Section;
-        if (!PingBatchRules.IsValidProbeId(ProbeIdentity.Resolve(options.Id)))
+        if (ProbeIdentity.IsConfigured(options.Id) && !PingBatchRules.IsValidProbeId(options.Id))
         {
             Fail($"{p}:Id", $"'{options.Id}' is not a valid probe id: use 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit");
         }

@@ -32,7 +32,6 @@ public static class ProbeHost
             .PostConfigure(options =>
             {
                 UseTargetsFile(options, builder.Configuration);
-                options.Id = ProbeIdentity.Resolve(options.Id);
                 if (!string.IsNullOrWhiteSpace(options.Spool.Path))
                 {
                     options.Spool.Path = ResolvePath(options.Spool.Path);
@@ -53,6 +52,16 @@ public static class ProbeHost
     public static HostApplicationBuilder CreateRunBuilder(string[] args)
     {
         var builder = CreateBuilder(args);
+
+        // Only run settles the id: status and check-config must not write a file as a side effect of reading.
+        builder.Services.AddSingleton<ProbeIdSettler>();
+        builder.Services.AddOptions<ProbeOptions>().PostConfigure<ProbeIdSettler>((options, settler) =>
+        {
+            if (!string.IsNullOrWhiteSpace(options.Spool.Path))
+            {
+                options.Id = settler.Settle(options);
+            }
+        });
         builder.Services.AddProbePipeline();
         return builder;
     }
@@ -94,6 +103,44 @@ public static class ProbeHost
         if (!string.IsNullOrWhiteSpace(options.TargetsFile))
         {
             options.Targets = configuration.GetSection("Targets").Get<List<TargetOptions>>() ?? [];
+        }
+    }
+
+    /// <summary>
+    /// Settles the id once per host and says where it came from. The options are built more than once (for
+    /// <c>IOptions</c> and again for the validation on start), and the id must be read, generated and logged once.
+    /// </summary>
+    private sealed class ProbeIdSettler(ILoggerFactory loggers)
+    {
+        private readonly ILogger _logger = loggers.CreateLogger(typeof(ProbeIdFile));
+        private readonly Lock _gate = new();
+        private string? _id;
+
+        public string Settle(ProbeOptions options)
+        {
+            lock (_gate)
+            {
+                return _id ??= ResolveAndLog(options);
+            }
+        }
+
+        private string ResolveAndLog(ProbeOptions options)
+        {
+            var resolved = ProbeIdFile.ResolveOrCreate(options.Id, options.Spool.Path, Environment.MachineName);
+            switch (resolved.Source)
+            {
+                case ProbeIdSource.Configured:
+                    _logger.LogInformation("Probe id {ProbeId} is configured (Probe:Id)", resolved.Id);
+                    break;
+                case ProbeIdSource.File:
+                    _logger.LogInformation("Probe id {ProbeId} read from {ProbeIdFile}", resolved.Id, resolved.File);
+                    break;
+                case ProbeIdSource.Generated:
+                    _logger.LogInformation("Probe id {ProbeId} generated (Probe:Id is not set) and kept in {ProbeIdFile}; later starts reuse it", resolved.Id, resolved.File);
+                    break;
+            }
+
+            return resolved.Id;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.NetworkInformation;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,9 @@ namespace NetPulse.Probe.Icmp;
 /// The due-time loop runs on a thread of its own, like the raw engine's (see <see cref="SchedulerThread"/>),
 /// and starts each request there; only the replies come back on the thread pool. A loop awaiting timers on
 /// the pool was measured skipping rounds whenever the pool was starved.
+/// <para>Before the first round it warms <see cref="Ping"/> up with a ping to loopback that is no sample
+/// (<see cref="WarmUpAsync"/>): the process's first Ping loads and compiles its whole stack, and once timed out a
+/// first round at 500 ms on an idle machine.</para>
 /// </remarks>
 public sealed class PingClassPingEngine : PingEngineBase
 {
@@ -30,6 +34,9 @@ public sealed class PingClassPingEngine : PingEngineBase
     /// (PlatformNotSupportedException): null then asks for Ping's default one.
     /// </summary>
     private static readonly Lazy<byte[]?> UsablePayload = new(() => IcmpSockets.CanOpen(out _) ? Payload : null);
+
+    /// <summary>How long a warm-up ping may take: loopback answers in microseconds, the first Ping of a process in up to about half a second.</summary>
+    private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(2);
 
     public PingClassPingEngine(
         TargetResolver resolver,
@@ -59,21 +66,36 @@ public sealed class PingClassPingEngine : PingEngineBase
     };
 
     /// <summary>
-    /// The RTT of a reply: <see cref="PingReply.RoundtripTime"/> has whole milliseconds (rounded), the engine's
-    /// own stopwatch is finer but also counts the async hand-offs (and, without privileges, starting
-    /// <c>/usr/bin/ping</c>). The stopwatch figure is kept unless it is more than the coarse one allows.
+    /// The RTT of a reply: <see cref="PingReply.RoundtripTime"/> has whole milliseconds only, the engine's own
+    /// stopwatch is finer but also counts Ping's per-request socket set-up and the async hand-off of the reply
+    /// (and, without privileges, starting <c>/usr/bin/ping</c>). The stopwatch figure is kept unless it is more
+    /// than the coarse one allows.
     /// </summary>
+    /// <remarks>
+    /// RoundtripTime is never the finer of the two: it is a <see langword="long"/> of milliseconds, so it can only
+    /// bound the stopwatch, which is what this does. What the stopwatch adds over fping (0.3-0.5 ms measured) is
+    /// Ping's work inside the call; nothing outside Ping can take it out. Two ways were weighed and left: blocking
+    /// <see cref="Ping.Send(IPAddress, int)"/> (no hand-off, but a thread per request in flight), and inline socket
+    /// completions (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c>, process-wide, so the queue sender's work
+    /// would run on the socket event thread). Hosts where this matters give the probe CAP_NET_RAW for the raw engine.
+    /// </remarks>
     internal static TimeSpan EstimateRtt(long roundtripMilliseconds, TimeSpan measured)
     {
         var upperBound = TimeSpan.FromMilliseconds(roundtripMilliseconds + 1);
         return measured < upperBound ? measured : upperBound;
     }
 
-    private protected override Task PingAsync(IReadOnlyList<ProbeTarget> targets, TargetAddressBook addresses, ChannelWriter<PingSample> samples, CancellationToken cancellationToken) =>
-        WhileResolvingAsync(
+    private protected override Task PingAsync(IReadOnlyList<ProbeTarget> targets, TargetAddressBook addresses, ChannelWriter<PingSample> samples, CancellationToken cancellationToken)
+    {
+        // Alongside the first DNS pass, which the loop waits for anyway.
+        var warmUp = WarmUpAsync(addresses.MayNeedIPv6, cancellationToken);
+        return WhileResolvingAsync(
             addresses,
             async () =>
             {
+                await warmUp;
+
+                // Made after the warm-up, so the schedule (and its first round) starts once Ping is ready.
                 var run = new Run(this, targets, addresses, samples);
                 try
                 {
@@ -85,6 +107,33 @@ public sealed class PingClassPingEngine : PingEngineBase
                 }
             },
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Pings loopback (and IPv6 loopback when a target may need IPv6) once, outside the schedule and the counters,
+    /// so that loading and compiling Ping's stack is not paid for by a target's first round. A loopback that does
+    /// not answer costs at most <see cref="WarmUpTimeout"/> once, and only a slower first round after it.
+    /// </summary>
+    internal async Task WarmUpAsync(bool ipv6, CancellationToken cancellationToken)
+    {
+        using var ping = new Ping();
+        IPAddress[] loopbacks = ipv6 ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [IPAddress.Loopback];
+        foreach (var loopback in loopbacks)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var reply = await ping.SendPingAsync(loopback, WarmUpTimeout, UsablePayload.Value, null, cancellationToken);
+                Logger.LogDebug(
+                    "Ping warmed up on {Address}: {Status} in {Milliseconds} ms (not a sample)",
+                    loopback, reply.Status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            catch (Exception e) when (e is PingException or PlatformNotSupportedException or InvalidOperationException)
+            {
+                Logger.LogDebug(e, "Ping warm-up on {Address} failed; the first rounds may be slow", loopback);
+            }
+        }
+    }
 
     private static byte[] CreatePayload()
     {
@@ -109,6 +158,7 @@ public sealed class PingClassPingEngine : PingEngineBase
         private readonly TargetAddressBook _addresses;
         private readonly PingSchedule _schedule;
         private readonly SampleSink _sink;
+        private readonly WallClockAnchor _anchor;
         private readonly SendFailureLog _sendFailures;
         private readonly TimeSpan[] _timeouts;
         private readonly Ping?[] _pings;
@@ -128,9 +178,9 @@ public sealed class PingClassPingEngine : PingEngineBase
                 intervals[slot] = targets[slot].Interval;
             }
 
-            var anchorUtc = engine.TimeProvider.GetUtcNow();
+            _anchor = new WallClockAnchor(engine.TimeProvider, engine.Logger);
             _schedule = new PingSchedule(intervals, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
-            _sink = new SampleSink(targets, samples, engine.Stats, engine.Logger, anchorUtc, Stopwatch.GetTimestamp, Stopwatch.Frequency);
+            _sink = new SampleSink(targets, samples, engine.Stats, engine.Logger, _anchor, Stopwatch.GetTimestamp, Stopwatch.Frequency);
             _sendFailures = new SendFailureLog(targets, engine.Logger);
             _timeouts = new TimeSpan[_count];
             for (var slot = 0; slot < _count; slot++)
@@ -149,6 +199,7 @@ public sealed class PingClassPingEngine : PingEngineBase
             _engine.Logger.LogInformation("Ping-class ping engine started: {Targets} targets", _count);
             while (!cancellationToken.IsCancellationRequested)
             {
+                _anchor.CheckForStep();
                 var now = Stopwatch.GetTimestamp();
                 while (_schedule.TryTakeDue(now, out var due))
                 {
@@ -212,15 +263,17 @@ public sealed class PingClassPingEngine : PingEngineBase
         {
             var slot = due.Slot;
             var ping = _pings[slot] ??= new Ping();
-            var started = Stopwatch.GetTimestamp();
-            var lateness = _schedule.ToTimeSpan(started - due.DueTimestamp);
+            var handedOver = Stopwatch.GetTimestamp();
+            var lateness = _schedule.ToTimeSpan(handedOver - due.DueTimestamp);
 
             // Counted when handed to Ping: unlike a raw socket, it does not say whether anything left.
-            _engine.Stats.RecordSent(lateness, started);
+            _engine.Stats.RecordSent(lateness, handedOver);
             PingStatus status;
             TimeSpan? rtt = null;
             try
             {
+                // Read last before the call, so the RTT holds nothing of the engine's own bookkeeping.
+                var started = Stopwatch.GetTimestamp();
                 var reply = await ping.SendPingAsync(address.Address, _timeouts[slot], UsablePayload.Value, null, cancellationToken);
                 var measured = _schedule.ToTimeSpan(Stopwatch.GetTimestamp() - started);
                 status = ToPingStatus(reply.Status);

@@ -15,8 +15,9 @@ public abstract class PingEngineBase : IPingEngine
     private readonly TimeSpan _dnsRefreshInterval;
     private int _running;
 
-    /// <param name="timeProvider">Anchors the schedule in UTC (<see cref="PingSample.ScheduledAt"/>) and paces DNS
-    /// refreshes; the loops themselves measure with <see cref="Stopwatch"/>, since they wait in real time.</param>
+    /// <param name="timeProvider">Anchors the schedule in UTC (<see cref="PingSample.ScheduledAt"/>), again when its wall
+    /// clock steps against its monotonic one (<see cref="WallClockAnchor"/>), and paces DNS refreshes; the loops themselves
+    /// measure with <see cref="Stopwatch"/>, since they wait in real time.</param>
     private protected PingEngineBase(TargetResolver resolver, TimeSpan dnsRefreshInterval, TimeProvider timeProvider, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(resolver);

@@ -8,6 +8,10 @@ namespace NetPulse.Probe.Icmp;
 /// so a target's samples are evenly spaced whatever the machine's load; <see cref="Lateness"/> says how
 /// late the request actually left.
 /// </summary>
+/// <remarks>
+/// <see cref="ClockEpoch"/> says which anchoring of the schedule to the wall clock stamped it (see
+/// <see cref="WallClockAnchor"/>): it goes up by one each time the wall clock steps, and a batch holds one epoch only.
+/// </remarks>
 public readonly record struct PingSample(
     int TargetIndex,
     DateTimeOffset ScheduledAt,
@@ -15,5 +19,7 @@ public readonly record struct PingSample(
     TimeSpan? Rtt,
     TimeSpan Lateness)
 {
+    public int ClockEpoch { get; init; }
+
     public bool IsSuccess => Status == PingStatus.Ok;
 }

@@ -18,7 +18,7 @@ namespace NetPulse.Probe.Icmp;
 /// timers or thread-pool work per ping, and no allocation in the steady state: buffers, socket addresses,
 /// the pending-round table and both queues are sized once. Clock readings are
 /// <see cref="Stopwatch.GetTimestamp"/> (monotonic, high resolution); the <see cref="TimeProvider"/> only
-/// anchors the schedule in UTC.
+/// anchors the schedule in UTC, again whenever the wall clock steps (<see cref="WallClockAnchor"/>).
 /// </remarks>
 internal sealed class RawPingLoop
 {
@@ -41,6 +41,7 @@ internal sealed class RawPingLoop
     private readonly long[] _timeouts;
     private readonly ushort[] _sequences;
     private readonly SampleSink _sink;
+    private readonly WallClockAnchor _anchor;
     private readonly SendFailureLog _sendFailures;
     private readonly byte[] _request = new byte[IcmpPacket.EchoRequestLength];
     private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(ushort.MaxValue + 1);
@@ -73,7 +74,7 @@ internal sealed class RawPingLoop
             intervals[slot] = targets[slot].Interval;
         }
 
-        var anchorUtc = timeProvider.GetUtcNow();
+        _anchor = new WallClockAnchor(timeProvider, logger);
         _schedule = new PingSchedule(intervals, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
         _pending = new PendingRounds(count, EchoIdentifier.Next());
 
@@ -88,7 +89,7 @@ internal sealed class RawPingLoop
             EngineRules.WarnIfIntervalCapped(targets[slot], _schedule.Interval(slot), logger);
         }
 
-        _sink = new SampleSink(targets, samples, stats, logger, anchorUtc, Stopwatch.GetTimestamp, Stopwatch.Frequency);
+        _sink = new SampleSink(targets, samples, stats, logger, _anchor, Stopwatch.GetTimestamp, Stopwatch.Frequency);
         _sendFailures = new SendFailureLog(targets, logger);
         for (var i = IcmpPacket.HeaderLength; i < _request.Length; i++)
         {
@@ -109,6 +110,8 @@ internal sealed class RawPingLoop
             _sockets.V6 is null ? "off" : "on");
         while (!cancellationToken.IsCancellationRequested)
         {
+            _anchor.CheckForStep();
+
             // Replies first: a reply already here must not lose to its own deadline below.
             DrainReplies();
             var now = Stopwatch.GetTimestamp();

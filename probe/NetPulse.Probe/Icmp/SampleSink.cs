@@ -23,18 +23,18 @@ internal sealed class SampleSink
     private readonly ChannelWriter<PingSample> _writer;
     private readonly PingEngineStats _stats;
     private readonly ILogger _logger;
-    private readonly DateTimeOffset _anchorUtc;
+    private readonly WallClockAnchor _anchor;
     private readonly Func<long> _clock;
     private readonly long _dropLogIntervalTimestamps;
     private long _lastDropLog = long.MinValue;
 
-    /// <param name="anchorUtc">The UTC time at the schedule's start: a round's <see cref="PingSample.ScheduledAt"/> is this plus its due offset.</param>
+    /// <param name="anchor">The UTC time of the schedule's start: a round's <see cref="PingSample.ScheduledAt"/> is its current value plus the round's due offset.</param>
     public SampleSink(
         IReadOnlyList<ProbeTarget> targets,
         ChannelWriter<PingSample> writer,
         PingEngineStats stats,
         ILogger logger,
-        DateTimeOffset anchorUtc,
+        WallClockAnchor anchor,
         Func<long> clock,
         long timestampFrequency)
     {
@@ -42,7 +42,7 @@ internal sealed class SampleSink
         _writer = writer;
         _stats = stats;
         _logger = logger;
-        _anchorUtc = anchorUtc;
+        _anchor = anchor;
         _clock = clock;
         _dropLogIntervalTimestamps = (long)(DropLogInterval.TotalSeconds * timestampFrequency);
     }
@@ -50,7 +50,10 @@ internal sealed class SampleSink
     public void Write(int slot, TimeSpan dueOffset, PingStatus status, TimeSpan? rtt, TimeSpan lateness)
     {
         _stats.RecordOutcome(status);
-        var sample = new PingSample(_targets[slot].Index, _anchorUtc + dueOffset, status, rtt, lateness);
+        // Stamped when it finishes, from the anchor of that moment: a round in flight across a clock step gets the
+        // corrected time, and the channel sees the epochs in order (but for a race of the fallback's reply threads).
+        var anchor = _anchor.Current;
+        var sample = new PingSample(_targets[slot].Index, anchor.StartUtc + dueOffset, status, rtt, lateness) { ClockEpoch = anchor.Epoch };
         if (_writer.TryWrite(sample))
         {
             return;

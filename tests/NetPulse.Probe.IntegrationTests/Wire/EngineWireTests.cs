@@ -43,7 +43,7 @@ public abstract class EngineWireTests(ITestOutputHelper output)
         }
 
         var fpingRounds = (await fping)[fpingAddress];
-        var engineMedian = RoundTrips.MedianMilliseconds(samples.Skip(WarmUpRounds).Where(s => s.IsSuccess).Select(s => s.Rtt!.Value));
+        var engineMedian = RoundTrips.MedianMilliseconds(samples.Where(s => s.IsSuccess).Select(s => s.Rtt!.Value));
         var fpingMedian = RoundTrips.MedianMilliseconds(fpingRounds);
         Output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -52,7 +52,7 @@ public abstract class EngineWireTests(ITestOutputHelper output)
         // The responder drops the 10th and the 20th request of each address.
         int[] expectedLost = [10, 20];
         Assert.Equal(expectedLost, LostRounds(fpingRounds.Select(rtt => rtt.HasValue)));
-        Assert.Equal(expectedLost, LostRounds(samples.Select(s => s.IsSuccess)).Where(round => round > WarmUpRounds));
+        Assert.Equal(expectedLost, LostRounds(samples.Select(s => s.IsSuccess)));
         Assert.All(samples.Where(s => !s.IsSuccess), s => Assert.Equal(PingStatus.Timeout, s.Status));
         // Never below the responder's delay; the load of a 2-core machine may make it 2 ms late. The engine's
         // own error is judged against fping, which ran at the same time under the same load.
@@ -88,9 +88,6 @@ public abstract class EngineWireTests(ITestOutputHelper output)
         Assert.All(samples.Zip(samples.Skip(1)), pair => Assert.Equal(Interval, pair.Second.ScheduledAt - pair.First.ScheduledAt));
     }
 
-    /// <summary>Rounds at the start whose RTT and loss are not judged (the engine's cold start).</summary>
-    protected virtual int WarmUpRounds => 0;
-
     /// <summary>How far the engine's median round trip may lie from fping's.</summary>
     protected abstract double RttToleranceMilliseconds { get; }
 
@@ -122,13 +119,6 @@ public sealed class PingClassEngineWireTests(ITestOutputHelper output) : EngineW
     /// second request: each adds whole milliseconds or more), and the raw engine keeps its 0.5 ms.
     /// </summary>
     protected override double RttToleranceMilliseconds => 2.0;
-
-    /// <summary>
-    /// The fallback's first request once timed out (500 ms) on an idle CI-like run while fping's did not: the first
-    /// <see cref="System.Net.NetworkInformation.Ping"/> of a process pays for loading and compiling its whole stack.
-    /// Later rounds are judged as the raw engine's are; the raw engine judges every round.
-    /// </summary>
-    protected override int WarmUpRounds => 1;
 
     protected override IPingEngine CreateEngine() => new PingClassPingEngine(
         new TargetResolver(), TimeSpan.FromMinutes(5), TimeProvider.System, new TestLog(Output, LogLevel.Information).For<PingClassPingEngine>());

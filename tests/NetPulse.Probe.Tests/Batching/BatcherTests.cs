@@ -210,6 +210,33 @@ public sealed class BatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_clock_step_either_way_closes_the_open_batch_at_once_and_the_next_window_starts_on_the_new_clock()
+    {
+        await using var run = Start(TestTargets.Plain(2));
+        Write(run, Ok(0, T0));
+        Write(run, Ok(1, T0.AddMilliseconds(500)));
+        Write(run, Ok(0, T0.AddSeconds(1)));
+
+        // The wall clock stepped 30 s back (epoch 1): these would fit the open batch by time, but not by clock.
+        Write(run, Ok(1, T0.AddSeconds(-28.5)) with { ClockEpoch = 1 });
+        Write(run, Ok(0, T0.AddSeconds(-28)) with { ClockEpoch = 1 });
+        await run.WaitForBatchesAsync(1);
+
+        // Then 10 minutes forwards (epoch 2), still well inside one window's span.
+        Write(run, Ok(1, T0.AddMinutes(10)) with { ClockEpoch = 2 });
+        await run.WaitForBatchesAsync(2);
+        Assert.Equal(T0, _time.GetUtcNow());
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await run.WaitForBatchesAsync(3);
+
+        var batches = await run.SentAsync();
+        Assert.Equal([T0, T0.AddSeconds(-28.5), T0.AddMinutes(10)], batches.Select(b => b.WindowStart));
+        Assert.Equal([3, 2, 1], batches.Select(b => b.SampleCount));
+        Assert.Equal([0, 500], batches[1].Targets.SelectMany(t => t.Samples).Select(s => s.OffsetMs).Order());
+    }
+
+    [Fact]
     public async Task A_late_sample_scheduled_before_the_others_moves_the_window_start()
     {
         await using var run = Start(TestTargets.Plain(2));

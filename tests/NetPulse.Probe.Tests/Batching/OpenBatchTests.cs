@@ -64,4 +64,31 @@ public sealed class OpenBatchTests
         Assert.Equal([new WireSample(500, 3)], batch.Targets[0].Samples);
         Assert.Equal([new WireSample(0, 2)], batch.Targets[1].Samples);
     }
+
+    [Fact]
+    public void A_batch_holds_one_clock_epoch_and_a_straggler_of_the_old_clock_after_a_step_gets_a_batch_of_its_own()
+    {
+        // The fallback engine's replies finish on several threads: one stamped just before a step can reach the
+        // channel just after the first sample stamped after it.
+        var open = new OpenBatch(new BatchLayout("probe-1", TestTargets.Plain(2)));
+        var batches = new List<PingBatch>();
+        void Add(PendingSample sample)
+        {
+            if (open.TryAdd(sample) == AddOutcome.Full)
+            {
+                batches.Add(PingBatchCodec.Decode(open.Close(batches.Count).Spooled.Body.Span));
+                open.RemoveFirst(open.Count);
+                Assert.Equal(AddOutcome.Added, open.TryAdd(sample));
+            }
+        }
+
+        Add(new PendingSample(0, T0Ms, 1));
+        Add(new PendingSample(0, T0Ms + 5000, 2, ClockEpoch: 1));
+        Add(new PendingSample(1, T0Ms + 500, 3));
+        Add(new PendingSample(1, T0Ms + 5500, 4, ClockEpoch: 1));
+        batches.Add(PingBatchCodec.Decode(open.Close(batches.Count).Spooled.Body.Span));
+
+        Assert.Equal([T0Ms, T0Ms + 5000, T0Ms + 500, T0Ms + 5500], batches.Select(b => b.WindowStart.ToUnixTimeMilliseconds()));
+        Assert.All(batches, b => Assert.Equal(1, b.SampleCount));
+    }
 }

@@ -86,6 +86,37 @@ public abstract class EngineLoopbackTests(ITestOutputHelper output)
         Assert.All(byTarget[1], s => Assert.Equal(PingStatus.Ok, s.Status));
     }
 
+    public virtual async Task A_wall_clock_step_restamps_the_following_rounds_within_seconds_in_a_new_clock_epoch()
+    {
+        // Real time, real sockets; only the wall clock is stepped, as NTP steps a Pi's clock after boot.
+        var clock = new SteppedWallClock(TimeProvider.System);
+        var log = new TestLog(Output, LogLevel.Debug);
+        var step = TimeSpan.FromHours(-2);
+        List<PingSample> samples;
+        await using (var run = EngineHarness.Start(CreateFactory(clock, log).Create(Choice), "127.0.0.1"))
+        {
+            var before = (await run.WaitForSamplesAsync(1, 2))[0].Count;
+            clock.Step(step);
+            samples = [.. (await run.WaitForSamplesAsync(1, before + 4))[0].OrderBy(s => s.ClockEpoch).ThenBy(s => s.ScheduledAt)];
+        }
+
+        Output.WriteLine(string.Join("\n", samples.Select(s => $"epoch {s.ClockEpoch} {s.ScheduledAt:O} {s.Status}")));
+        Assert.All(samples, s => Assert.Equal(PingStatus.Ok, s.Status));
+        var old = samples.Where(s => s.ClockEpoch == 0).ToList();
+        var corrected = samples.Where(s => s.ClockEpoch == 1).ToList();
+        Assert.Equal(samples.Count, old.Count + corrected.Count);
+
+        // Re-anchored within a check interval and a round of the step: at most two rounds on the old stamps after it.
+        Assert.InRange(corrected.Count, 2, samples.Count);
+        Assert.All(corrected.Zip(corrected.Skip(1)), pair => Assert.Equal(EngineHarness.Interval, pair.Second.ScheduledAt - pair.First.ScheduledAt));
+
+        // The next round after the step is stamped exactly the step earlier than the old clock would have put it.
+        var gap = corrected[0].ScheduledAt - old[^1].ScheduledAt - step;
+        Assert.InRange(gap, EngineHarness.Interval - TimeSpan.FromMilliseconds(5), EngineHarness.Interval + TimeSpan.FromMilliseconds(5));
+        var warning = Assert.Single(log.AtLeast(LogLevel.Warning), w => w.Message.Contains("stepped", StringComparison.Ordinal));
+        Assert.Equal("backwards", warning.Properties["Direction"]);
+    }
+
     public virtual async Task The_one_shot_ping_prints_each_reply_and_a_summary()
     {
         var output = new StringWriter();
@@ -116,8 +147,8 @@ public abstract class EngineLoopbackTests(ITestOutputHelper output)
 
     protected IPingEngine CreateEngine() => CreateFactory().Create(Choice);
 
-    private PingEngineFactory CreateFactory() =>
-        new(OfflineResolver(), Options.Create(new ProbeOptions()), TimeProvider.System, new TestLog(Output, LogLevel.Debug));
+    protected PingEngineFactory CreateFactory(TimeProvider? time = null, TestLog? log = null) =>
+        new(OfflineResolver(), Options.Create(new ProbeOptions()), time ?? TimeProvider.System, log ?? new TestLog(Output, LogLevel.Debug));
 
     private OneShotPinger CreatePinger() => new(CreateFactory(), OfflineResolver(), Choice);
 
@@ -145,6 +176,10 @@ public sealed class RawSocketEngineLoopbackTests(ITestOutputHelper output) : Eng
     [RawSocketFact]
     public override Task A_request_the_kernel_refuses_to_send_is_send_failed() =>
         base.A_request_the_kernel_refuses_to_send_is_send_failed();
+
+    [RawSocketFact]
+    public override Task A_wall_clock_step_restamps_the_following_rounds_within_seconds_in_a_new_clock_epoch() =>
+        base.A_wall_clock_step_restamps_the_following_rounds_within_seconds_in_a_new_clock_epoch();
 
     [RawSocketFact]
     public override Task The_one_shot_ping_prints_each_reply_and_a_summary() =>
@@ -207,10 +242,32 @@ public sealed class PingClassEngineLoopbackTests(ITestOutputHelper output) : Eng
         base.A_request_the_kernel_refuses_to_send_is_send_failed();
 
     [Fact]
+    public override Task A_wall_clock_step_restamps_the_following_rounds_within_seconds_in_a_new_clock_epoch() =>
+        base.A_wall_clock_step_restamps_the_following_rounds_within_seconds_in_a_new_clock_epoch();
+
+    [Fact]
     public override Task The_one_shot_ping_prints_each_reply_and_a_summary() =>
         base.The_one_shot_ping_prints_each_reply_and_a_summary();
 
     [Fact]
     public override Task The_one_shot_ping_of_a_name_that_does_not_resolve_fails() =>
         base.The_one_shot_ping_of_a_name_that_does_not_resolve_fails();
+
+    [Fact]
+    public async Task Ping_is_warmed_up_on_loopback_before_the_schedule_starts_and_the_warm_up_is_no_sample()
+    {
+        var log = new TestLog(Output, LogLevel.Debug);
+        IReadOnlyList<IReadOnlyList<PingSample>> byTarget;
+        await using (var run = EngineHarness.Start(CreateFactory(log: log).Create(Choice), "127.0.0.2"))
+        {
+            byTarget = await run.WaitForSamplesAsync(1, 2);
+        }
+
+        var messages = log.Entries.Select(e => e.Message).ToList();
+        var warmedUp = messages.FindIndex(m => m.StartsWith("Ping warmed up on 127.0.0.1: Success", StringComparison.Ordinal));
+        var started = messages.FindIndex(m => m.StartsWith("Ping-class ping engine started", StringComparison.Ordinal));
+        Assert.InRange(warmedUp, 0, started - 1);
+        Assert.DoesNotContain(messages, m => m.StartsWith("Ping warmed up on ::1", StringComparison.Ordinal));
+        Assert.All(byTarget[0], s => Assert.Equal(PingStatus.Ok, s.Status));
+    }
 }
