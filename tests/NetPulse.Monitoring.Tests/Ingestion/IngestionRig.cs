@@ -57,9 +57,13 @@ internal sealed class IngestionRig : IDisposable
 
     public MonitoringTables Tables => _services.GetRequiredService<MonitoringTables>();
 
-    public static IngestionRig Create(string connectionString, DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    /// <param name="prefix">
+    /// The table prefix (and alert queue) to use: a new one by default; another rig's to run a second instance with
+    /// caches of its own over the same tables and queue.
+    /// </param>
+    public static IngestionRig Create(string connectionString, DateTimeOffset now, IDictionary<string, string?>? settings = null, string? prefix = null)
     {
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        prefix ??= "t" + Guid.NewGuid().ToString("N")[..12];
         var alertQueue = "alerts-" + prefix;
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
