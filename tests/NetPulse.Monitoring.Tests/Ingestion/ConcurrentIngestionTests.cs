@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Storage;
 using NetPulse.Testing;
 using Xunit.Abstractions;
 
@@ -60,7 +63,7 @@ public sealed class ConcurrentIngestionTests(AzuriteFixture azurite, ITestOutput
                 }
                 catch (Exception ex) when (delivery.DequeueCount < MaxDequeueCount)
                 {
-                    failures.Add($"{delivery}: {ex.GetType().Name}: {ex.Message}");
+                    failures.Add($"{delivery}: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
                     queue.Enqueue(delivery with { DequeueCount = delivery.DequeueCount + 1 });
                 }
             }
@@ -91,6 +94,51 @@ public sealed class ConcurrentIngestionTests(AzuriteFixture azurite, ITestOutput
         Assert.True(failures.IsEmpty, $"{failures.Count} deliveries failed (seed {seed}): {string.Join(Environment.NewLine, failures.Take(5))}");
     }
 
+    [Fact]
+    public async Task A_change_committed_by_an_instance_that_stopped_before_queueing_its_alert_is_published_by_another_once()
+    {
+        var batches = Outages().Batches(60);
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        using var stopping = IngestionRig.Create(
+            azurite.ConnectionString, Start, prefix: prefix, services: s => s.AddSingleton<IIncidentAnnouncer, StopsBeforeQueueing>());
+
+        var stoppedAt = -1;
+        for (var i = 0; i < batches.Count && stoppedAt < 0; i++)
+        {
+            stopping.Time.SetUtcNow(batches[i].WindowStart.AddSeconds(12));
+            try
+            {
+                await stopping.IngestAsync(batches[i]);
+            }
+            catch (IOException)
+            {
+                stoppedAt = i;
+            }
+        }
+
+        // It stopped where the gateway's outage opened: committed, incident written, alert not queued.
+        Assert.InRange(stoppedAt, 10, 20);
+        Assert.Contains((await stopping.DumpAsync("targets"))["targets"], row => row.StartsWith("office-2 / publish|", StringComparison.Ordinal));
+        Assert.Contains((await stopping.DumpAsync("incidents"))["incidents"], row => row.Contains("Announcement=Opened", StringComparison.Ordinal));
+        Assert.Empty(await stopping.AlertsAsync());
+
+        // Another instance, a couple of minutes on, finds the publication abandoned and finishes it before deciding anything.
+        var takeover = batches[stoppedAt].WindowStart.AddMinutes(2);
+        using var taking = IngestionRig.Create(azurite.ConnectionString, takeover, prefix: prefix);
+        foreach (var batch in batches.Skip(stoppedAt))
+        {
+            var arrival = batch.WindowStart.AddSeconds(12);
+            taking.Time.SetUtcNow(arrival > takeover ? arrival : takeover);
+            await taking.IngestAsync(batch);
+        }
+
+        var alerts = Describe(await taking.AlertsAsync());
+        Assert.Equal(["Opened", "Resolved", "Opened", "Resolved"], alerts.Select(a => a.Split(' ')[0]));
+        Assert.Equal(alerts.Count, alerts.Distinct(StringComparer.Ordinal).Count());
+        Assert.DoesNotContain((await taking.DumpAsync("targets"))["targets"], row => row.Contains(" / publish|", StringComparison.Ordinal));
+        Assert.DoesNotContain((await taking.DumpAsync("incidents"))["incidents"], row => !row.Contains("Announcement=Resolved", StringComparison.Ordinal));
+    }
+
     private static List<string> Describe(List<AlertMessage> alerts) =>
         [.. alerts.SelectMany(a => a.Incidents.Select(i => $"{a.Kind} {i.Incident.Id}"))];
 
@@ -99,4 +147,13 @@ public sealed class ConcurrentIngestionTests(AzuriteFixture azurite, ITestOutput
         .Target("gw", s => s is >= 100 and < 160 ? Scenario.Timeout : Scenario.Healthy(s))
         .Target("slow", s => s is >= 200 and < 440 ? 250_000 + s : Scenario.Healthy(s), latencyThresholdMs: 100)
         .Target("nas", Scenario.Healthy);
+
+    /// <summary>The alerts layer of an instance that stops after its commit, before any alert is on the queue.</summary>
+    private sealed class StopsBeforeQueueing : IIncidentAnnouncer
+    {
+        public Task AnnounceAsync(
+            IReadOnlyList<AnnouncementDecision> decisions, IReadOnlyDictionary<string, TargetEntity> targets, IEnumerable<StoredIncident> known,
+            CancellationToken cancellationToken) =>
+            decisions.Any(d => !AnnouncementRules.IsSilent(d)) ? throw new IOException("the instance stopped") : Task.CompletedTask;
+    }
 }
