@@ -13,6 +13,9 @@ namespace NetPulse.Monitoring.Ingestion;
 /// </summary>
 internal sealed class BatchLimits : IDisposable
 {
+    /// <summary>How long before its window a restarted probe's first batch may have been numbered (startup, a late first window).</summary>
+    private static readonly TimeSpan RestartTolerance = TimeSpan.FromDays(1);
+
     private readonly BatchStore _batches;
     private readonly TargetNamesPerDay _names;
     private readonly LimitsOptions _limits;
@@ -46,11 +49,11 @@ internal sealed class BatchLimits : IDisposable
             throw Refused($"batch {batch.Sequence} of probe {batch.ProbeId} has {message.Targets.Count} targets", nameof(LimitsOptions.MaxTargetsPerProbe), _limits.MaxTargetsPerProbe);
         }
 
-        if (await HighestAsync(batch.ProbeId, cancellationToken) is { } highest && message.Sequence - highest > _limits.MaxSequenceJump
-            && message.Sequence > message.WindowStart.ToUnixTimeMilliseconds())
+        if (JumpsTooFar(message, await HighestAsync(batch.ProbeId, fresh: false, cancellationToken))
+            && await HighestAsync(batch.ProbeId, fresh: true, cancellationToken) is { } highest && JumpsTooFar(message, highest))
         {
             throw Refused(
-                $"batch {message.Sequence} of probe {batch.ProbeId} jumps {message.Sequence - highest} past its highest stored sequence {highest} (and is no restart of the numbering at the clock's Unix milliseconds)",
+                $"batch {message.Sequence} of probe {batch.ProbeId} jumps {message.Sequence - highest} past its highest stored sequence {highest} (and is no restart of its numbering at its window start's Unix milliseconds)",
                 nameof(LimitsOptions.MaxSequenceJump), _limits.MaxSequenceJump);
         }
 
@@ -73,9 +76,26 @@ internal sealed class BatchLimits : IDisposable
         }
     }
 
-    private async Task<long?> HighestAsync(string probeId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Further past <paramref name="highest"/> than <see cref="LimitsOptions.MaxSequenceJump"/>, and no restart of the
+    /// probe's numbering: that gives the first batch after it the clock's Unix milliseconds, at most the start of
+    /// its window and not a day before it.
+    /// </summary>
+    private bool JumpsTooFar(PingBatch message, long? highest)
     {
-        if (_highest.TryGetValue(probeId, out long known))
+        if (highest is not { } last || message.Sequence - last <= _limits.MaxSequenceJump)
+        {
+            return false;
+        }
+
+        var windowMs = message.WindowStart.ToUnixTimeMilliseconds();
+        return !(message.Sequence <= windowMs && windowMs - message.Sequence <= RestartTolerance.TotalMilliseconds);
+    }
+
+    /// <param name="fresh">Read the table even if this instance knows a value: before refusing, since another instance may have stored higher ones.</param>
+    private async Task<long?> HighestAsync(string probeId, bool fresh, CancellationToken cancellationToken)
+    {
+        if (!fresh && _highest.TryGetValue(probeId, out long known))
         {
             return known;
         }

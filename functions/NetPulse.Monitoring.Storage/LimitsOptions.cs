@@ -21,7 +21,8 @@ public sealed class LimitsOptions
     /// How far a batch's sequence may run ahead of the probe's highest stored one. A probe numbers its batches one by
     /// one, at most one per window (10 s) plus early closes: weeks offline with a full spool are some 10^5 batches.
     /// The one bigger jump a real probe makes is a restart of its numbering at the clock's Unix time in milliseconds
-    /// (a garbled state file); a sequence no larger than its window start in Unix milliseconds is let through as such.
+    /// (a garbled state file); a sequence at most a day before its window start in Unix milliseconds, and not after
+    /// it, is let through as such.
     /// </summary>
     public long MaxSequenceJump { get; set; } = 1_000_000;
 
