@@ -26,7 +26,8 @@ public sealed class ConcurrentIngestionTests(AzuriteFixture azurite, ITestOutput
 
         // Within the alert freshness of every round, so each incident is announced as it opens and resolves.
         var now = Start.AddSeconds(600 + 12);
-        var seed = TestSeed.Choose(output);
+        // A fixed seed (the one this test was shown to fail with on the old code); the threads still interleave differently each run.
+        var seed = TestSeed.Choose(output, fixedSeed: 20261206);
         var random = new Random(seed);
 
         using var sequential = IngestionRig.Create(azurite.ConnectionString, now);
