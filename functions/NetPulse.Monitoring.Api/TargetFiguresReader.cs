@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Api;
@@ -20,7 +21,7 @@ internal sealed record TargetFigures(double? Loss1hPercent, double? Uptime24hPer
 /// so a poll costs the storage requests of the probes, not of every target. Per-minute medians need no more
 /// freshness than that.
 /// </remarks>
-internal sealed class TargetFiguresReader(SampleReader samples, BatchStore batches, TimeProvider time)
+internal sealed class TargetFiguresReader : IDisposable
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
 
@@ -34,7 +35,32 @@ internal sealed class TargetFiguresReader(SampleReader samples, BatchStore batch
         nameof(HourRollupEntity.Successes), nameof(HourRollupEntity.Minutes),
     ];
 
-    private readonly ConcurrentDictionary<(string ProbeId, string TargetName), (DateTimeOffset At, TargetFigures Figures)> _cache = new();
+    private readonly SampleReader samples;
+    private readonly BatchStore batches;
+    private readonly TimeProvider time;
+
+    /// <summary>At most <see cref="LimitsOptions.MaxCachedTargetFigures"/> targets, the least recently used dropped first.</summary>
+    private readonly MemoryCache _cache;
+
+    /// <summary>With the default bound of <see cref="LimitsOptions.MaxCachedTargetFigures"/>.</summary>
+    public TargetFiguresReader(SampleReader samples, BatchStore batches, TimeProvider time)
+        : this(samples, batches, time, Options.Create(new LimitsOptions()))
+    {
+    }
+
+    public TargetFiguresReader(SampleReader samples, BatchStore batches, TimeProvider time, IOptions<LimitsOptions> limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        this.samples = samples;
+        this.batches = batches;
+        this.time = time;
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = limits.Value.MaxCachedTargetFigures });
+    }
+
+    /// <summary>Targets whose figures this instance holds in memory now.</summary>
+    public int CachedCount => _cache.Count;
+
+    public void Dispose() => _cache.Dispose();
 
     /// <summary>Figures of the named targets of one probe, from the cache where fresh.</summary>
     public async Task<IReadOnlyDictionary<string, TargetFigures>> GetAsync(
@@ -45,7 +71,7 @@ internal sealed class TargetFiguresReader(SampleReader samples, BatchStore batch
         var stale = new List<string>();
         foreach (var name in targetNames)
         {
-            if (_cache.TryGetValue((probeId, name), out var cached) && now - cached.At < Freshness && cached.At <= now)
+            if (_cache.TryGetValue((probeId, name), out (DateTimeOffset At, TargetFigures Figures) cached) && now - cached.At < Freshness && cached.At <= now)
             {
                 figures[name] = cached.Figures;
             }
@@ -71,7 +97,7 @@ internal sealed class TargetFiguresReader(SampleReader samples, BatchStore batch
             async (name, token) =>
             {
                 var computed = await ComputeAsync(probeId, name, window, boundary, recent.GetValueOrDefault(name), token);
-                _cache[(probeId, name)] = (now, computed);
+                _cache.Set((probeId, name), (now, computed), new MemoryCacheEntryOptions { Size = 1 });
                 figures[name] = computed;
             });
         return figures;

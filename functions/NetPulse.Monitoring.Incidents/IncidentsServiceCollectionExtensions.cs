@@ -20,6 +20,7 @@ public static class IncidentsServiceCollectionExtensions
 
         services.TryAddSingleton<IncidentStore>();
         services.TryAddSingleton<ProbeEvaluator>();
+        services.TryAddSingleton<ProbeCommits>();
         services.TryAddSingleton<SummaryFlusher>();
         services.TryAddSingleton(sp => new TargetReader(
             sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<BatchStore>(), sp.GetRequiredService<TimeProvider>()));
@@ -27,7 +28,7 @@ public static class IncidentsServiceCollectionExtensions
         services.TryAddSingleton(sp => new WatchdogHandler(
             sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<BatchStore>(),
             sp.GetRequiredService<IncidentStore>(), sp.GetRequiredService<IIncidentAnnouncer>(), sp.GetRequiredService<SummaryFlusher>(),
-            sp.GetRequiredService<ProbeLocks>(), sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<IOptions<WatchdogOptions>>(),
+            sp.GetRequiredService<ProbeLocks>(), sp.GetRequiredService<ProbeCommits>(), sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<IOptions<WatchdogOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WatchdogHandler>>()));
         return services;
     }

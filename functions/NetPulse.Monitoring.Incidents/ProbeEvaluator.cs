@@ -25,6 +25,12 @@ internal sealed class ProbeEvaluation
     /// <summary>The batches read, oldest first: the batch itself, its prelude and anything later.</summary>
     public List<StoredBatch> Batches { get; init; } = [];
 
+    /// <summary>The range of last rounds the batches were read from: a batch stored there later was not seen.</summary>
+    public DateTimeOffset ReadFrom { get; init; }
+
+    /// <inheritdoc cref="ReadFrom"/>
+    public DateTimeOffset ReadTo { get; init; }
+
     public IEnumerable<StoredIncident> Changed =>
         Current.Where(c => !Stored.TryGetValue(c.Id, out var stored) || stored != c);
 }
@@ -51,7 +57,7 @@ internal sealed class ProbeEvaluator(BatchStore batches, IncidentStore incidents
         var read = await batches.ReadAsync(batch.ProbeId, from - prelude, forwardEnd, cancellationToken);
         var names = batch.Targets.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var rounds = ProbeRounds.Of(read, _options, names);
-        var evaluation = new ProbeEvaluation { ProbeId = batch.ProbeId, Batches = read };
+        var evaluation = new ProbeEvaluation { ProbeId = batch.ProbeId, Batches = read, ReadFrom = from - prelude, ReadTo = forwardEnd };
         var batchSpan = batch.LastSampleAt - batch.FirstSampleAt + TimeSpan.FromMinutes(1);
 
         var perTarget = new Dictionary<string, List<StoredIncident>>(StringComparer.Ordinal);

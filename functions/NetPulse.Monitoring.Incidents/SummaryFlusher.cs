@@ -7,7 +7,11 @@ namespace NetPulse.Monitoring.Incidents;
 /// backlog has caught up) or, failing that, from the watchdog after <see cref="DetectionOptions.SummaryDelay"/>.
 /// Callers hold the probe's lock.
 /// </summary>
-internal sealed class SummaryFlusher(IncidentStore incidents, ProbeStateStore states, IIncidentAnnouncer announcer, TimeProvider time, ILogger<SummaryFlusher> logger)
+/// <remarks>
+/// The incidents marked summarized, the cleared mark and the summary are one commit (<see cref="ProbeCommits"/>):
+/// when another instance changed the probe meanwhile nothing is written, and the mark stays for the next flush.
+/// </remarks>
+internal sealed class SummaryFlusher(IncidentStore incidents, ProbeCommits commits, TimeProvider time, ILogger<SummaryFlusher> logger)
 {
     public async Task FlushAsync(ProbeState state, CancellationToken cancellationToken)
     {
@@ -23,30 +27,32 @@ internal sealed class SummaryFlusher(IncidentStore incidents, ProbeStateStore st
             .OrderBy(i => i.Start)
             .ThenBy(i => i.Id, StringComparer.Ordinal)
             .ToList();
-        if (pending.Count > 0)
+        var done = pending.Select(i => i with { Announcement = Announcement.Summarized }).ToList();
+        var byId = done.ToDictionary(i => i.Id, StringComparer.Ordinal);
+        var targets = new List<TargetEntity>();
+        foreach (var target in state.Targets.Values)
         {
-            var done = pending.Select(i => i with { Announcement = Announcement.Summarized }).ToList();
-            var snapshots = state.Targets.Values.SelectMany(t => StoredIncident.FromJson(t.Incidents));
-            await announcer.AnnounceAsync(
-                [.. done.Select(i => new AnnouncementDecision(AlertKind.Summary, i))], state.Targets, done.Concat(snapshots).DistinctBy(i => i.Id), cancellationToken);
-
-            // Recorded after the alert is on the queue: a crash in between repeats the summary rather than losing it.
-            await incidents.WriteAsync(done, [], cancellationToken);
-            var byId = done.ToDictionary(i => i.Id, StringComparer.Ordinal);
-            var targets = new List<TargetEntity>();
-            foreach (var target in state.Targets.Values)
+            var snapshot = StoredIncident.FromJson(target.Incidents);
+            if (snapshot.Any(i => byId.ContainsKey(i.Id)))
             {
-                var snapshot = StoredIncident.FromJson(target.Incidents);
-                if (snapshot.Any(i => byId.ContainsKey(i.Id)))
-                {
-                    targets.Add(TargetRows.WithIncidents(target, [.. snapshot.Select(i => byId.GetValueOrDefault(i.Id) ?? i)]));
-                }
+                targets.Add(TargetRows.WithIncidents(target, [.. snapshot.Select(i => byId.GetValueOrDefault(i.Id) ?? i)]));
             }
-
-            await states.SaveAsync(state, targets, [], cancellationToken);
-            logger.LogInformation("Summary of {IncidentCount} finished incident(s) of probe {ProbeId} queued", done.Count, state.ProbeId);
         }
 
-        await states.ClearSummaryPendingAsync(state, cancellationToken);
+        var known = done.Concat(state.Targets.Values.SelectMany(t => StoredIncident.FromJson(t.Incidents))).DistinctBy(i => i.Id).ToList();
+        var committed = await commits.TryCommitAsync(
+            state,
+            new ProbeCommit { Targets = targets, ClearSummaryPending = true },
+            [.. done.Select(i => new IncidentChange(i, Delete: false, AlertKind.Summary))],
+            known,
+            cancellationToken);
+        if (!committed)
+        {
+            logger.LogInformation("Summary of probe {ProbeId} not sent: another instance changed the probe's state meanwhile; the next flush sends it", state.ProbeId);
+        }
+        else if (done.Count > 0)
+        {
+            logger.LogInformation("Summary of {IncidentCount} finished incident(s) of probe {ProbeId} queued", done.Count, state.ProbeId);
+        }
     }
 }

@@ -18,6 +18,7 @@ public sealed class WatchdogHandler
     private readonly IIncidentAnnouncer _announcer;
     private readonly SummaryFlusher _summaries;
     private readonly ProbeLocks _locks;
+    private readonly ProbeCommits _commits;
     private readonly TimeSpan _summaryDelay;
     private readonly WatchdogOptions _options;
     private readonly TimeProvider _time;
@@ -25,11 +26,12 @@ public sealed class WatchdogHandler
 
     internal WatchdogHandler(
         MonitoringTables tables, ProbeStateStore states, BatchStore batches, IncidentStore incidents, IIncidentAnnouncer announcer,
-        SummaryFlusher summaries, ProbeLocks locks, IOptions<DetectionOptions> detection, IOptions<WatchdogOptions> options, TimeProvider time,
+        SummaryFlusher summaries, ProbeLocks locks, ProbeCommits commits, IOptions<DetectionOptions> detection, IOptions<WatchdogOptions> options, TimeProvider time,
         ILogger<WatchdogHandler> logger)
     {
         _summaries = summaries;
         _locks = locks;
+        _commits = commits;
         _summaryDelay = detection.Value.SummaryDelay;
         _tables = tables;
         _states = states;
@@ -54,7 +56,7 @@ public sealed class WatchdogHandler
             using var held = await _locks.EnterAsync(probe.ProbeId, cancellationToken);
             try
             {
-                await _summaries.FlushAsync(await _states.GetAsync(probe.ProbeId, cancellationToken), cancellationToken);
+                await _summaries.FlushAsync(await _commits.ReadyAsync(probe.ProbeId, cancellationToken), cancellationToken);
             }
             catch
             {

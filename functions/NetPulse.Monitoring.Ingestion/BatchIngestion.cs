@@ -9,26 +9,37 @@ namespace NetPulse.Monitoring.Ingestion;
 /// Stores a decoded batch and brings catalogue, incidents and alerts up to date with it.
 /// </summary>
 /// <remarks>
-/// Requests per batch in the steady state: one write (the batch entity) and one range read (the rounds detection
-/// needs); the catalogue and incident state come from memory. Everything else is written only when it changes:
-/// a target's settings, a new target, an incident opening or closing (then the incidents' month partition and the
-/// probe's targets partition, one transaction each, the alert, and the same two again to record the announcement).
-/// Every write is an upsert of content computed from the stored rounds, so a replay writes the same again.
+/// <para>
+/// Requests per batch in the steady state: one write (the batch entity), one point read (is this instance's copy of
+/// the probe's state current?) and one range read (the rounds detection needs). Everything else is written only when
+/// it changes: a target's settings, a new target, an incident opening, closing or being announced. Then one
+/// conditional transaction in the probe's partition commits the decision, and the incidents table and the alerts
+/// queue follow it (<see cref="ProbeCommits"/>).
+/// </para>
+/// <para>
+/// Several instances ingest one probe's batches at once. A decision made on state that another instance changed
+/// meanwhile fails to commit and is made again here on what is stored, up to <see cref="MaxAttempts"/> times. A
+/// committed decision whose rounds missed a batch stored meanwhile (its instance decided on the state before this
+/// commit) is made again too, so no batch's rounds go undecided.
+/// </para>
 /// </remarks>
 internal sealed class BatchIngestion(
     MonitoringTables tables,
     BatchStore batches,
     ProbeStateStore states,
     ProbeEvaluator evaluator,
-    IncidentStore incidents,
-    IIncidentAnnouncer announcer,
+    ProbeCommits commits,
     SummaryFlusher summaries,
     ProbeLocks locks,
+    BatchLimits limits,
     IOptions<DetectionOptions> detection,
     IOptions<CompactionOptions> compaction,
     TimeProvider time,
     ILogger<BatchIngestion> logger)
 {
+    /// <summary>Decisions made again on a conflict before the message goes back to the queue.</summary>
+    internal const int MaxAttempts = 8;
+
     /// <summary>Room for clocks of different instances when deciding whether compaction may have passed a batch by.</summary>
     private static readonly TimeSpan LateMargin = TimeSpan.FromSeconds(15);
 
@@ -36,7 +47,18 @@ internal sealed class BatchIngestion(
     {
         var batch = StoredBatch.From(message);
         await tables.EnsureCreatedAsync(cancellationToken);
+        try
+        {
+            await limits.CheckAsync(message, batch, cancellationToken);
+        }
+        catch (InvalidPingBatchException ex)
+        {
+            logger.LogError("Batch {Sequence} of probe {ProbeId} refused: {Reason}", batch.Sequence, batch.ProbeId, ex.Message);
+            throw;
+        }
+
         await batches.WriteAsync(batch, cancellationToken);
+        limits.Accepted(batch);
 
         using var held = await locks.EnterAsync(batch.ProbeId, cancellationToken);
         try
@@ -45,7 +67,7 @@ internal sealed class BatchIngestion(
         }
         catch
         {
-            // Part of the state may be written: let the retry read what the tables hold.
+            // Let the retry read what the tables hold.
             states.Forget(batch.ProbeId);
             throw;
         }
@@ -54,33 +76,57 @@ internal sealed class BatchIngestion(
     private async Task UpdateAsync(PingBatch message, StoredBatch batch, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var state = await states.GetAsync(batch.ProbeId, cancellationToken);
-        var evaluation = await evaluator.EvaluateAsync(state, batch, cancellationToken);
-
-        var changedIncidents = evaluation.Changed.ToList();
-        if (changedIncidents.Count > 0 || evaluation.Deleted.Count > 0)
+        ProbeState state;
+        for (var attempt = 1; ; attempt++)
         {
-            await incidents.WriteAsync(changedIncidents, evaluation.Deleted, cancellationToken);
+            state = await commits.ReadyAsync(batch.ProbeId, cancellationToken);
+            var evaluation = await evaluator.EvaluateAsync(state, batch, cancellationToken);
+            var decision = Decide(message, batch, state, evaluation, now);
+            if (decision is null)
+            {
+                break;
+            }
+
+            if (decision.Commit is null)
+            {
+                await states.MarkDirtyHoursAsync(batch.ProbeId, decision.DirtyHours, cancellationToken);
+                break;
+            }
+
+            string again;
+            if (await commits.TryCommitAsync(state, decision.Commit, decision.Changes, decision.Known, cancellationToken))
+            {
+                if (decision.Changes.Count > 0)
+                {
+                    logger.LogInformation(
+                        "Batch {Sequence} of probe {ProbeId}: {ChangedCount} incident(s) opened, closed, changed or announced, {DeletedCount} withdrawn",
+                        batch.Sequence, batch.ProbeId, decision.Changes.Count(c => !c.Delete), decision.Changes.Count(c => c.Delete));
+                }
+
+                if (!await MissedBatchesAsync(batch.ProbeId, evaluation, cancellationToken))
+                {
+                    break;
+                }
+
+                again = "batches were stored while it was decided";
+            }
+            else
+            {
+                again = "another instance changed the probe's state first";
+
+                // Instances that collided would otherwise come back in step: a few milliseconds apart, one goes first.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 * attempt)), cancellationToken);
+            }
+
+            if (attempt == MaxAttempts)
+            {
+                throw new ProbeStateConflictException(
+                    $"batch {batch.Sequence} of probe {batch.ProbeId}: {again}, {MaxAttempts} times in a row; the queue will retry the message");
+            }
+
             logger.LogInformation(
-                "Batch {Sequence} of probe {ProbeId}: {ChangedCount} incident(s) opened, closed or changed, {DeletedCount} withdrawn",
-                batch.Sequence, batch.ProbeId, changedIncidents.Count, evaluation.Deleted.Count);
-        }
-
-        var changedTargets = CatalogueChanges(message, batch, state, evaluation);
-        var dirtyHours = batch.FirstSampleAt < now - compaction.Value.SettleDelay + LateMargin ? HoursOf(batch) : [];
-        if (changedTargets.Count > 0 || dirtyHours.Count > 0 || !state.ProbeRowExists)
-        {
-            await states.SaveAsync(state, changedTargets, dirtyHours, cancellationToken);
-        }
-
-        var uplinks = evaluation.Current.Concat(evaluation.Snapshots.Values.SelectMany(s => s))
-            .Where(i => i.Type == IncidentType.Down && state.Targets.GetValueOrDefault(i.TargetName)?.ToSettings().Uplink == true)
-            .DistinctBy(i => i.Id)
-            .ToDictionary(i => i.Id, StringComparer.Ordinal);
-        var decisions = AnnouncementRules.Decide(evaluation.Current, evaluation.Deleted, evaluation.LastRoundAt, uplinks, now, detection.Value);
-        if (decisions.Count > 0)
-        {
-            await AnnounceAsync(state, evaluation, decisions, cancellationToken);
+                "Batch {Sequence} of probe {ProbeId}: {Reason}; deciding again (attempt {Attempt} of {MaxAttempts})",
+                batch.Sequence, batch.ProbeId, again, attempt + 1, MaxAttempts);
         }
 
         // A fresh batch means any backlog has caught up: what it revealed goes out now, in one summary.
@@ -90,41 +136,62 @@ internal sealed class BatchIngestion(
         }
     }
 
-    private async Task AnnounceAsync(ProbeState state, ProbeEvaluation evaluation, List<AnnouncementDecision> decisions, CancellationToken cancellationToken)
+    /// <summary>What a batch changes: null when nothing.</summary>
+    private Decision? Decide(PingBatch message, StoredBatch batch, ProbeState state, ProbeEvaluation evaluation, DateTimeOffset now)
     {
-        // The mark first: a crash after it leaves a summary with nothing to say, never incidents nobody will summarize.
+        var uplinks = evaluation.Current.Concat(evaluation.Snapshots.Values.SelectMany(s => s))
+            .Where(i => i.Type == IncidentType.Down && state.Targets.GetValueOrDefault(i.TargetName)?.ToSettings().Uplink == true)
+            .DistinctBy(i => i.Id)
+            .ToDictionary(i => i.Id, StringComparer.Ordinal);
+        var decisions = AnnouncementRules.Decide(evaluation.Current, evaluation.Deleted, evaluation.LastRoundAt, uplinks, now, detection.Value);
+
+        // Each incident goes into the commit as it will be once announced: the decision and its alert are one write.
+        var decided = decisions.ToDictionary(d => d.Incident.Id, StringComparer.Ordinal);
+        var current = evaluation.Current.Select(i => decided.GetValueOrDefault(i.Id)?.Incident ?? i).ToList();
+        var changes = current
+            .Where(i => !evaluation.Stored.TryGetValue(i.Id, out var stored) || stored != i)
+            .Select(i => new IncidentChange(i, Delete: false, decided.GetValueOrDefault(i.Id)?.Kind))
+            .Concat(evaluation.Deleted.Select(i => decided.TryGetValue(i.Id, out var d) ? new IncidentChange(d.Incident, true, d.Kind) : new IncidentChange(i, true, null)))
+            .ToList();
+        var announced = current.ToDictionary(i => i.Id, StringComparer.Ordinal);
+        var snapshots = evaluation.Snapshots.ToDictionary(
+            s => s.Key, s => (IReadOnlyList<StoredIncident>)[.. s.Value.Select(i => announced.GetValueOrDefault(i.Id) ?? i)], StringComparer.Ordinal);
+
+        var changedTargets = CatalogueChanges(message, batch, state, evaluation, snapshots);
+        var dirtyHours = batch.FirstSampleAt < now - compaction.Value.SettleDelay + LateMargin ? HoursOf(batch) : [];
         var pending = decisions.Where(d => d.Incident.Announcement == Announcement.Pending).ToList();
-        if (pending.Count > 0)
+        DateTimeOffset? summaryFrom = pending.Count > 0 ? pending.Min(d => d.Incident.Start) : null;
+        var summaryUnchanged = summaryFrom is null || (state.SummaryPending && state.SummaryPendingFrom is { } from && from <= summaryFrom);
+        if (changes.Count == 0 && changedTargets.Count == 0 && state.ProbeRowExists && summaryUnchanged)
         {
-            await states.MarkSummaryPendingAsync(state, pending.Min(d => d.Incident.Start), cancellationToken);
+            // Nothing decided: compaction markers alone go without a commit, so they never race another instance's.
+            return dirtyHours.Count == 0 ? null : new Decision(null, [], [], dirtyHours);
         }
 
-        await announcer.AnnounceAsync(decisions, state.Targets, evaluation.Current.Concat(evaluation.Snapshots.Values.SelectMany(s => s)).DistinctBy(i => i.Id), cancellationToken);
-
-        // Recorded after the alert is on the queue: a crash in between sends it again (SendAlert drops repeats by
-        // incident id) rather than never.
-        var currentIds = evaluation.Current.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
-        var announced = decisions.Select(d => d.Incident).Where(i => currentIds.Contains(i.Id)).ToList();
-        await incidents.WriteAsync(announced, [], cancellationToken);
-        var announcedById = announced.ToDictionary(i => i.Id, StringComparer.Ordinal);
-        var targetsAnnounced = new List<TargetEntity>();
-        foreach (var (name, snapshot) in evaluation.Snapshots)
-        {
-            if (snapshot.Any(i => announcedById.ContainsKey(i.Id)))
-            {
-                var updated = snapshot.Select(i => announcedById.GetValueOrDefault(i.Id) ?? i).ToList();
-                targetsAnnounced.Add(TargetRows.WithIncidents(state.Targets[name], updated));
-            }
-        }
-
-        await states.SaveAsync(state, targetsAnnounced, [], cancellationToken);
+        return new Decision(
+            new ProbeCommit { Targets = changedTargets, DirtyHours = dirtyHours, SummaryPendingFrom = summaryUnchanged ? null : summaryFrom },
+            changes,
+            [.. current, .. snapshots.Values.SelectMany(s => s)],
+            dirtyHours);
     }
+
+    /// <summary>True when a batch was stored in the range the evaluation read after it read it.</summary>
+    private async Task<bool> MissedBatchesAsync(string probeId, ProbeEvaluation evaluation, CancellationToken cancellationToken)
+    {
+        var seen = evaluation.Batches.Select(b => (b.Sequence, b.LastSampleAt)).ToHashSet();
+        var now = await batches.ReadAsync(probeId, evaluation.ReadFrom, evaluation.ReadTo, cancellationToken);
+        return now.Any(b => !seen.Contains((b.Sequence, b.LastSampleAt)));
+    }
+
+    /// <summary>A commit, or (<see cref="Commit"/> null) only compaction markers to note.</summary>
+    private sealed record Decision(ProbeCommit? Commit, List<IncidentChange> Changes, List<StoredIncident> Known, List<DateTimeOffset> DirtyHours);
 
     /// <summary>
     /// Target rows to write: new targets, settings from the newest batch that names the target (so shuffled
     /// batches settle on the same row), an earlier first round, and a changed incident state.
     /// </summary>
-    private static List<TargetEntity> CatalogueChanges(PingBatch message, StoredBatch batch, ProbeState state, ProbeEvaluation evaluation)
+    private static List<TargetEntity> CatalogueChanges(
+        PingBatch message, StoredBatch batch, ProbeState state, ProbeEvaluation evaluation, Dictionary<string, IReadOnlyList<StoredIncident>> snapshots)
     {
         var changed = new List<TargetEntity>();
         foreach (var target in message.Targets)
@@ -135,7 +202,7 @@ internal sealed class BatchIngestion(
                 (b.LastSampleAt, b.Sequence).CompareTo((batch.LastSampleAt, batch.Sequence)) > 0 && b.Targets.Any(t => t.Name == target.Name));
             var row = existing is null || isNewest ? WithSettings(existing, batch.ProbeId, target) : existing.Copy();
             row.FirstSampleAt = existing is null || firstSample < existing.FirstSampleAt ? firstSample : existing.FirstSampleAt;
-            var snapshot = evaluation.Snapshots.GetValueOrDefault(target.Name);
+            var snapshot = snapshots.GetValueOrDefault(target.Name);
             row.Incidents = snapshot is null ? existing?.Incidents : TargetRows.IncidentsJson(snapshot);
             if (existing is null || !SameRow(existing, row))
             {

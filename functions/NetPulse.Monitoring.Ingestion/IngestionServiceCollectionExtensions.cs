@@ -18,6 +18,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddNetPulseIncidents(configuration);
         services.AddNetPulseRollups(configuration);
 
+        services.TryAddSingleton<BatchLimits>();
         services.TryAddSingleton<BatchIngestion>();
         services.TryAddSingleton(sp => new IngestBatchHandler(
             sp.GetRequiredService<BatchIngestion>(),

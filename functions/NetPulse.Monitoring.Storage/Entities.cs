@@ -147,6 +147,42 @@ internal sealed class DirtyHourEntity : MonitoringEntity
     public DateTimeOffset Hour { get; set; }
 }
 
+/// <summary>
+/// One incident of a committed change, in the probe's partition of the targets table until the incidents table and
+/// the alerts queue have it: while such rows exist no other change of the probe commits, and if the instance that
+/// committed them stops, another publishes them.
+/// </summary>
+internal sealed class PublicationEntity : MonitoringEntity
+{
+    public string ProbeId { get; set; } = "";
+
+    /// <summary>The incident as committed (JSON; the incidents layer reads it).</summary>
+    public string Incident { get; set; } = "";
+
+    /// <summary>True to delete the incident's row, false to write it.</summary>
+    public bool Delete { get; set; }
+
+    /// <summary>The alert to raise for it (the incidents layer's AlertKind), if any.</summary>
+    public string? Alert { get; set; }
+
+    /// <summary>The position of its alert among those of the change.</summary>
+    public int Order { get; set; }
+
+    /// <summary>When it was committed, or last claimed by an instance publishing for one that stopped.</summary>
+    public DateTimeOffset CommittedAt { get; set; }
+}
+
+/// <summary>The distinct target names of a probe's batches on one UTC day (of their window start), as 64-bit hashes.</summary>
+internal sealed class TargetNamesEntity : MonitoringEntity
+{
+    public string ProbeId { get; set; } = "";
+
+    public int Count { get; set; }
+
+    /// <summary><see cref="Count"/> little-endian 64-bit hashes of the names (see <c>TargetNamesPerDay</c>).</summary>
+    public byte[] Hashes { get; set; } = [];
+}
+
 /// <summary>An incident in the incidents table.</summary>
 internal sealed class IncidentEntity : MonitoringEntity
 {

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace NetPulse.Monitoring.Storage;
 
@@ -25,35 +25,99 @@ internal sealed class ProbeState
 
     public Dictionary<string, TargetEntity> Targets { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Publications of a committed change not yet finished: while there are any, nothing else commits.</summary>
+    public List<PublicationEntity> Publications { get; } = [];
+
     public DateTimeOffset LoadedAt { get; init; }
 }
 
 /// <summary>
-/// Reads and writes a probe's partition of the targets table: its row, its targets, its compaction markers.
-/// Ingestion keeps what it read in memory for <see cref="StorageOptions.ProbeStateCacheDuration"/> so a steady
-/// stream of batches reads it once in a while, not once per batch; every write goes through here and keeps
-/// the copy current. A failed batch drops the copy, so the retry starts from what the table really holds.
+/// What one decision changes in a probe's partition, written at once and only if nothing changed there since the
+/// state it was decided on was read (<see cref="ProbeStateStore.TryCommitAsync"/>).
 /// </summary>
-internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageOptions> options, TimeProvider time)
+internal sealed class ProbeCommit
+{
+    public IReadOnlyCollection<TargetEntity> Targets { get; init; } = [];
+
+    public IReadOnlyCollection<DateTimeOffset> DirtyHours { get; init; } = [];
+
+    /// <summary>The incidents to write and alerts to raise once committed (see <see cref="PublicationEntity"/>).</summary>
+    public IReadOnlyList<PublicationEntity> Publications { get; init; } = [];
+
+    /// <summary>Marks finished incidents as waiting for a summary, the earliest starting then; null leaves the mark as it is.</summary>
+    public DateTimeOffset? SummaryPendingFrom { get; init; }
+
+    /// <summary>Clears the pending-summary mark (the summary is among the publications).</summary>
+    public bool ClearSummaryPending { get; init; }
+}
+
+/// <summary>
+/// Reads and writes a probe's partition of the targets table: its row, its targets, its compaction markers and the
+/// publications of its committed changes.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Several instances ingest at once, each with its own memory, so the probe's row is the partition's version: every
+/// change of detection state (<see cref="TryCommitAsync"/>) writes it, conditionally on the ETag it was read with, in
+/// the same transaction as the target rows. A conflict writes nothing and the caller decides again on what the
+/// table holds.
+/// </para>
+/// <para>
+/// Ingestion keeps what it read in memory (at most <see cref="LimitsOptions.MaxCachedProbes"/> probes, least
+/// recently used dropped first, each for at most <see cref="StorageOptions.ProbeStateCacheDuration"/>) and checks it
+/// per batch with one point read of the probe's row: a row whose ETag is unchanged means the copy is current, so a
+/// steady stream of batches reads the whole partition only after someone else wrote it.
+/// </para>
+/// </remarks>
+internal sealed class ProbeStateStore : IDisposable
 {
     private const int MaxActionsPerTransaction = 100;
     private static readonly string[] KeysOnly = [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)];
-    private readonly ConcurrentDictionary<string, ProbeState> _cache = new(StringComparer.Ordinal);
-    private readonly TimeSpan _cacheDuration = options.Value.ProbeStateCacheDuration;
+    private static readonly string[] ProbeIdOnly = [nameof(ProbeEntity.ProbeId)];
 
+    private readonly MonitoringTables tables;
+    private readonly TimeProvider time;
+    private readonly TimeSpan _cacheDuration;
+    private readonly MemoryCache _cache;
+
+    public ProbeStateStore(MonitoringTables tables, IOptions<StorageOptions> options, IOptions<LimitsOptions> limits, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(limits);
+        this.tables = tables;
+        this.time = time;
+        _cacheDuration = options.Value.ProbeStateCacheDuration;
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = limits.Value.MaxCachedProbes });
+    }
+
+    /// <summary>Probes whose state this instance holds in memory now.</summary>
+    public int CachedProbeCount => _cache.Count;
+
+    public void Dispose() => _cache.Dispose();
+
+    /// <summary>
+    /// The probe's state as stored now: the copy in memory when the probe's row is unchanged since it was read (one
+    /// point read), else the whole partition.
+    /// </summary>
     public async Task<ProbeState> GetAsync(string probeId, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue(probeId, out var cached) && time.GetUtcNow() - cached.LoadedAt < _cacheDuration)
+        if (_cache.TryGetValue(probeId, out ProbeState? cached) && cached is not null && time.GetUtcNow() - cached.LoadedAt < _cacheDuration)
         {
-            return cached;
+            await tables.EnsureCreatedAsync(cancellationToken);
+            var row = await tables.Targets.GetEntityIfExistsAsync<TableEntity>(
+                TableKeys.TargetsPartition(probeId), TableKeys.ProbeRow, ProbeIdOnly, cancellationToken);
+            if (row.HasValue == cached.ProbeRowExists && (!row.HasValue || row.Value!.ETag == cached.ProbeRowETag))
+            {
+                return cached;
+            }
         }
 
         var state = await ReadAsync(probeId, cancellationToken);
-        _cache[probeId] = state;
+        _cache.Set(probeId, state, new MemoryCacheEntryOptions { Size = 1 });
         return state;
     }
 
-    public void Forget(string probeId) => _cache.TryRemove(probeId, out _);
+    public void Forget(string probeId) => _cache.Remove(probeId);
 
     /// <summary>The probe's own row as the table holds it now (not the cache); null when no batch ever came from it.</summary>
     public async Task<ProbeEntity?> ReadProbeRowAsync(string probeId, CancellationToken cancellationToken)
@@ -73,58 +137,140 @@ internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageO
         return row.HasValue;
     }
 
-    /// <summary>Notes that finished incidents wait for a summary (merged into the probe's row).</summary>
-    public async Task MarkSummaryPendingAsync(ProbeState state, DateTimeOffset earliestStart, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="commit"/> if the partition is as <paramref name="state"/> read it: the probe's row
+    /// conditionally on its ETag (added if new), target rows on theirs, publications added, in one transaction
+    /// (one per hundred rows; the probe's row and publications come first). False on a conflict, with the copy in
+    /// memory dropped: nothing was written, unless the commit needed more than one transaction.
+    /// </summary>
+    public async Task<bool> TryCommitAsync(ProbeState state, ProbeCommit commit, CancellationToken cancellationToken)
     {
-        var from = state.SummaryPending && state.SummaryPendingFrom is { } known && known < earliestStart ? known : earliestStart;
-        if (state.SummaryPending && state.SummaryPendingFrom == from)
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(commit);
+        var partition = TableKeys.TargetsPartition(state.ProbeId);
+        var summaryFrom = commit.SummaryPendingFrom is { } from && state.SummaryPending && state.SummaryPendingFrom is { } known && known < from ? known : commit.SummaryPendingFrom;
+        var summarySince = state.SummaryPending ? state.SummaryPendingSince : time.GetUtcNow();
+        var probeRow = new ProbeEntity { PartitionKey = partition, RowKey = TableKeys.ProbeRow, ProbeId = state.ProbeId };
+        if (commit.ClearSummaryPending)
+        {
+            probeRow.SummaryPending = false;
+        }
+        else if (summaryFrom is not null)
+        {
+            (probeRow.SummaryPending, probeRow.SummaryPendingFrom, probeRow.SummaryPendingSince) = (true, summaryFrom, summarySince);
+        }
+
+        // Merge: compaction and the watchdog keep their own properties on the probe's row.
+        var actions = new List<TableTransactionAction>
+        {
+            state.ProbeRowExists
+                ? new TableTransactionAction(TableTransactionActionType.UpdateMerge, probeRow, state.ProbeRowETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, probeRow),
+        };
+        actions.AddRange(commit.Publications.Select(p => new TableTransactionAction(TableTransactionActionType.Add, p)));
+        actions.AddRange(commit.Targets.Select(t => state.Targets.TryGetValue(t.Name, out var read) && read.ETag != default
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, t, read.ETag)
+            : new TableTransactionAction(TableTransactionActionType.Add, t)));
+        actions.AddRange(commit.DirtyHours.Distinct().Select(hour => new TableTransactionAction(
+            TableTransactionActionType.UpsertReplace,
+            new DirtyHourEntity { PartitionKey = partition, RowKey = TableKeys.DirtyHourRow(hour), Hour = hour })));
+
+        if (!await TrySubmitAsync(state, actions, cancellationToken))
+        {
+            return false;
+        }
+
+        state.ProbeRowExists = true;
+        state.ProbeRowETag = probeRow.ETag;
+        if (commit.ClearSummaryPending)
+        {
+            state.SummaryPending = false;
+        }
+        else if (summaryFrom is not null)
+        {
+            (state.SummaryPending, state.SummaryPendingFrom, state.SummaryPendingSince) = (true, summaryFrom, summarySince);
+        }
+
+        foreach (var target in commit.Targets)
+        {
+            state.Targets[target.Name] = target;
+        }
+
+        state.Publications.AddRange(commit.Publications);
+        return true;
+    }
+
+    /// <summary>
+    /// Notes hours that got rounds after compaction may have passed them (upserts, in one transaction per hundred):
+    /// markers change no decision, so they need no condition and leave the probe's row, and every copy of it, alone.
+    /// </summary>
+    public async Task MarkDirtyHoursAsync(string probeId, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken)
+    {
+        var partition = TableKeys.TargetsPartition(probeId);
+        foreach (var chunk in hours.Distinct().Chunk(MaxActionsPerTransaction))
+        {
+            await tables.Targets.SubmitTransactionAsync(
+                chunk.Select(hour => new TableTransactionAction(
+                    TableTransactionActionType.UpsertReplace,
+                    new DirtyHourEntity { PartitionKey = partition, RowKey = TableKeys.DirtyHourRow(hour), Hour = hour })),
+                cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Takes over publications that another instance committed and never finished (it stopped): they are stamped
+    /// with this instance's time, conditionally on their ETags, so two instances cannot both take them. False when
+    /// someone else finished or took them first.
+    /// </summary>
+    public async Task<bool> TryClaimPublicationsAsync(ProbeState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var now = time.GetUtcNow();
+        var actions = state.Publications
+            .Select(p =>
+            {
+                var claimed = Copy(p);
+                claimed.CommittedAt = now;
+                return new TableTransactionAction(TableTransactionActionType.UpdateReplace, claimed, p.ETag);
+            })
+            .Append(ProbeRowTouch(state))
+            .ToList();
+        if (!await TrySubmitAsync(state, actions, cancellationToken))
+        {
+            return false;
+        }
+
+        var claimedRows = actions.Select(a => a.Entity).OfType<PublicationEntity>().ToList();
+        state.Publications.Clear();
+        state.Publications.AddRange(claimedRows);
+        state.ProbeRowETag = actions[^1].Entity.ETag;
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes the publications once their incidents are written and alerts queued, conditionally on their ETags: an
+    /// instance that took them over meanwhile (this one was too slow) finishes them instead.
+    /// </summary>
+    public async Task FinishPublishingAsync(ProbeState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Publications.Count == 0)
         {
             return;
         }
 
-        var since = state.SummaryPending ? state.SummaryPendingSince : time.GetUtcNow();
-        var response = await tables.Targets.UpsertEntityAsync(
-            new ProbeEntity
-            {
-                PartitionKey = TableKeys.TargetsPartition(state.ProbeId),
-                RowKey = TableKeys.ProbeRow,
-                ProbeId = state.ProbeId,
-                SummaryPending = true,
-                SummaryPendingFrom = from,
-                SummaryPendingSince = since,
-            },
-            TableUpdateMode.Merge,
-            cancellationToken);
-        state.ProbeRowExists = true;
-        state.SummaryPending = true;
-        state.SummaryPendingFrom = from;
-        state.SummaryPendingSince = since;
-        state.ProbeRowETag = response.Headers.ETag ?? default;
-    }
-
-    /// <summary>
-    /// Clears the pending-summary mark unless the row changed since <paramref name="state"/> read it (then a new
-    /// incident may be waiting, and the mark stays for the next flush).
-    /// </summary>
-    public async Task ClearSummaryPendingAsync(ProbeState state, CancellationToken cancellationToken)
-    {
-        try
+        var actions = state.Publications
+            .Select(p => new TableTransactionAction(TableTransactionActionType.Delete, p, p.ETag))
+            .Append(ProbeRowTouch(state))
+            .ToList();
+        if (await TrySubmitAsync(state, actions, cancellationToken))
         {
-            var response = await tables.Targets.UpdateEntityAsync(
-                new ProbeEntity { PartitionKey = TableKeys.TargetsPartition(state.ProbeId), RowKey = TableKeys.ProbeRow, ProbeId = state.ProbeId, SummaryPending = false },
-                state.ProbeRowETag == default ? Azure.ETag.All : state.ProbeRowETag,
-                TableUpdateMode.Merge,
-                cancellationToken);
-            state.SummaryPending = false;
-            state.ProbeRowETag = response.Headers.ETag ?? default;
-        }
-        catch (Azure.RequestFailedException ex) when (ex.Status == 412)
-        {
-            Forget(state.ProbeId);
+            state.Publications.Clear();
+            state.ProbeRowETag = actions[^1].Entity.ETag;
         }
     }
 
-    /// <summary>The probe's row and targets as stored now (compaction markers left out).</summary>
+    /// <summary>The probe's row, targets and pending publications as stored now (compaction markers and name counts left out).</summary>
     public async Task<ProbeState> ReadAsync(string probeId, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync(cancellationToken);
@@ -139,49 +285,53 @@ internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageO
     }
 
     /// <summary>
-    /// Writes changed target rows, the probe's row if it is new, and compaction markers: one transaction per
-    /// hundred rows (the partition is the probe's), usually one.
+    /// An unconditional merge of nothing into the probe's row: its ETag changes, so every instance's copy of the
+    /// partition is read again. Last in its transaction, so the new ETag means the whole change is there.
     /// </summary>
-    public async Task SaveAsync(
-        ProbeState state, IReadOnlyCollection<TargetEntity> changedTargets, IReadOnlyCollection<DateTimeOffset> dirtyHours, CancellationToken cancellationToken)
+    private static TableTransactionAction ProbeRowTouch(ProbeState state) => new(
+        TableTransactionActionType.UpsertMerge,
+        new ProbeEntity { PartitionKey = TableKeys.TargetsPartition(state.ProbeId), RowKey = TableKeys.ProbeRow, ProbeId = state.ProbeId });
+
+    /// <summary>
+    /// Submits the actions, a hundred per transaction, and gives each written entity its new ETag. False, with the
+    /// copy in memory dropped, when a condition failed (412) or a row to add exists (409) or a row to delete is gone (404).
+    /// </summary>
+    private async Task<bool> TrySubmitAsync(ProbeState state, List<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
-        var partition = TableKeys.TargetsPartition(state.ProbeId);
-        var actions = new List<TableTransactionAction>();
-        if (!state.ProbeRowExists)
+        try
         {
-            // Merge: compaction and the watchdog keep their own properties on this row.
-            actions.Add(new TableTransactionAction(
-                TableTransactionActionType.UpsertMerge,
-                new ProbeEntity { PartitionKey = partition, RowKey = TableKeys.ProbeRow, ProbeId = state.ProbeId }));
-        }
-
-        // Conditional: a target row changed by someone else since it was read fails the write, and the retry
-        // (the queue's, or the next timer run) starts again from what is stored.
-        actions.AddRange(changedTargets.Select(t => state.Targets.TryGetValue(t.Name, out var read) && read.ETag != default
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, t, read.ETag)
-            : new TableTransactionAction(TableTransactionActionType.Add, t)));
-        actions.AddRange(dirtyHours.Distinct().Select(hour => new TableTransactionAction(
-            TableTransactionActionType.UpsertReplace,
-            new DirtyHourEntity { PartitionKey = partition, RowKey = TableKeys.DirtyHourRow(hour), Hour = hour })));
-
-        foreach (var chunk in actions.Chunk(MaxActionsPerTransaction))
-        {
-            var responses = (await tables.Targets.SubmitTransactionAsync(chunk, cancellationToken)).Value;
-            for (var i = 0; i < chunk.Length; i++)
+            foreach (var chunk in actions.Chunk(MaxActionsPerTransaction))
             {
-                if (chunk[i].Entity is TargetEntity written && responses[i].Headers.ETag is { } etag)
+                var responses = (await tables.Targets.SubmitTransactionAsync(chunk, cancellationToken)).Value;
+                for (var i = 0; i < chunk.Length; i++)
                 {
-                    written.ETag = etag;
+                    if (chunk[i].ActionType != TableTransactionActionType.Delete && responses[i].Headers.ETag is { } etag)
+                    {
+                        chunk[i].Entity.ETag = etag;
+                    }
                 }
             }
-        }
 
-        state.ProbeRowExists = true;
-        foreach (var target in changedTargets)
+            return true;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
-            state.Targets[target.Name] = target;
+            Forget(state.ProbeId);
+            return false;
         }
     }
+
+    private static PublicationEntity Copy(PublicationEntity p) => new()
+    {
+        PartitionKey = p.PartitionKey,
+        RowKey = p.RowKey,
+        ProbeId = p.ProbeId,
+        Incident = p.Incident,
+        Delete = p.Delete,
+        Alert = p.Alert,
+        Order = p.Order,
+        CommittedAt = p.CommittedAt,
+    };
 
     /// <summary>Every probe that has a row, with its targets: for compaction, the watchdog and readers.</summary>
     public async Task<List<ProbeState>> ReadAllAsync(CancellationToken cancellationToken)
@@ -222,7 +372,24 @@ internal sealed class ProbeStateStore(MonitoringTables tables, IOptions<StorageO
             var target = ToTarget(entity);
             state.Targets[target.Name] = target;
         }
+        else if (entity.RowKey.StartsWith(TableKeys.PublicationRowPrefix, StringComparison.Ordinal))
+        {
+            state.Publications.Add(ToPublication(entity));
+        }
     }
+
+    private static PublicationEntity ToPublication(TableEntity entity) => new()
+    {
+        PartitionKey = entity.PartitionKey,
+        RowKey = entity.RowKey,
+        ETag = entity.ETag,
+        ProbeId = entity.GetString(nameof(PublicationEntity.ProbeId)) ?? entity.PartitionKey,
+        Incident = entity.GetString(nameof(PublicationEntity.Incident)) ?? "",
+        Delete = entity.GetBoolean(nameof(PublicationEntity.Delete)) ?? false,
+        Alert = entity.GetString(nameof(PublicationEntity.Alert)),
+        Order = entity.GetInt32(nameof(PublicationEntity.Order)) ?? 0,
+        CommittedAt = entity.GetDateTimeOffset(nameof(PublicationEntity.CommittedAt))?.ToUniversalTime() ?? default,
+    };
 
     private static TargetEntity ToTarget(TableEntity entity) => new()
     {

@@ -8,7 +8,7 @@ namespace NetPulse.Monitoring.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// The tables and their stores and readers, with "AzureWebJobsStorage" and "NetPulse:Storage" validated at start.
+    /// The tables and their stores and readers, with "AzureWebJobsStorage" and "NetPulse:Storage" and "NetPulse:Limits" validated at start.
     /// Registers a <see cref="TableServiceClient"/> and a <see cref="QueueServiceClient"/> (Base64 messages) for that
     /// account unless some are registered already, and <see cref="TimeProvider.System"/> likewise. Safe to call from
     /// every layer that needs storage.
@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
 
         services.AddOptionsWithValidateOnStart<StorageAccountOptions, StorageAccountOptionsValidator>().Configure(o => StorageAccountOptions.Bind(o, configuration));
         services.AddOptionsWithValidateOnStart<StorageOptions, StorageOptionsValidator>().Bind(configuration.GetSection(StorageOptions.Section));
+        services.AddOptionsWithValidateOnStart<LimitsOptions, LimitsOptionsValidator>().Bind(configuration.GetSection(LimitsOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => CreateTableServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value));
@@ -32,6 +33,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<BatchStore>();
         services.TryAddSingleton<ProbeStateStore>();
         services.TryAddSingleton<ProbeLocks>();
+        services.TryAddSingleton<TargetNamesPerDay>();
         services.TryAddSingleton<SampleReader>();
         return services;
     }

@@ -30,6 +30,18 @@ public static class TableKeys
     /// <summary>Prefix of the "hour needs compacting again" markers in the targets table.</summary>
     public const string DirtyHourRowPrefix = "dirty|";
 
+    /// <summary>
+    /// Prefix of the rows of a committed change whose incidents and alerts are still being published, in the targets
+    /// table: after "probe", so a read of the probe's state finds them.
+    /// </summary>
+    public const string PublicationRowPrefix = "publish|";
+
+    /// <summary>
+    /// Prefix of the rows counting a probe's target names per UTC day, in the targets table: before "dirty|", so
+    /// neither compaction's markers nor the probe's state (from "probe" on) take them in.
+    /// </summary>
+    public const string TargetNamesRowPrefix = "daynames|";
+
     private const string TickFormat = "D19";
 
     /// <summary>The key form of a target name: URL-safe Base64 of its UTF-8, without padding.</summary>
@@ -109,6 +121,10 @@ public static class TableKeys
 
     public static DateTimeOffset HourFromDirtyRow(string rowKey) =>
         new(DateTime.ParseExact(rowKey.AsSpan(DirtyHourRowPrefix.Length), "yyyyMMddHH", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
+
+    public static string PublicationRow(string incidentId) => PublicationRowPrefix + incidentId;
+
+    public static string TargetNamesRow(DateTimeOffset day) => TargetNamesRowPrefix + Day(day);
 
     // ---- incidents: by UTC month of their start, newest first.
 

@@ -33,6 +33,21 @@ param tablePrefix string
 @description('Batches whose window starts longer ago than this (d.hh:mm:ss, 1 to 400 days) are refused.')
 param backlogLimit string
 
+@description('Caps on what one probe may send (a batch over one is refused) and per-instance cache sizes: NetPulse:Limits in the README.')
+param limits {
+  maxTargetsPerProbe: int
+  maxTargetNamesPerDay: int
+  maxSequenceJump: int
+  maxCachedProbes: int
+  maxCachedTargetFigures: int
+} = {
+  maxTargetsPerProbe: 500
+  maxTargetNamesPerDay: 1000
+  maxSequenceJump: 1000000
+  maxCachedProbes: 1000
+  maxCachedTargetFigures: 20000
+}
+
 @description('Table of per-target alert state.')
 param alertStateTableName string
 
@@ -119,6 +134,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     NetPulse__Storage__BacklogLimit: backlogLimit
     // Ingestion writes alerts to this queue and SendAlert listens on AlertQueue: one value for both.
     NetPulse__Storage__AlertQueueName: alertQueueName
+    NetPulse__Limits__MaxTargetsPerProbe: string(limits.maxTargetsPerProbe)
+    NetPulse__Limits__MaxTargetNamesPerDay: string(limits.maxTargetNamesPerDay)
+    NetPulse__Limits__MaxSequenceJump: string(limits.maxSequenceJump)
+    NetPulse__Limits__MaxCachedProbes: string(limits.maxCachedProbes)
+    NetPulse__Limits__MaxCachedTargetFigures: string(limits.maxCachedTargetFigures)
     // The platform's CORS (siteConfig.cors, functions.bicep) answers browsers in Azure; this copy keeps the app's
     // own setting (applied by the dev host) saying the same, so settings copied from Azure to a local run agree.
     NetPulse__Api__AllowedOrigins: join(corsAllowedOrigins, ',')

@@ -35,6 +35,7 @@ public sealed partial class CompositionTests : IDisposable
     {
         ["NetPulse.Monitoring.Storage.StorageAccountOptions"] = ("AzureWebJobsStorage", "", "'AzureWebJobsStorage'"),
         ["NetPulse.Monitoring.Storage.StorageOptions"] = ("NetPulse:Storage:ProbeStateCacheDuration", "-00:05:00", "NetPulse:Storage:ProbeStateCacheDuration"),
+        ["NetPulse.Monitoring.Storage.LimitsOptions"] = ("NetPulse:Limits:MaxSequenceJump", "0", "NetPulse:Limits:MaxSequenceJump"),
         ["NetPulse.Monitoring.Incidents.DetectionOptions"] = ("NetPulse:Detection:LatencyOpenAfter", "-00:01:00", "NetPulse:Detection:LatencyOpenAfter"),
         ["NetPulse.Monitoring.Rollups.CompactionOptions"] = ("NetPulse:Compaction:SettleDelay", "-00:02:00", "NetPulse:Compaction:SettleDelay"),
         ["NetPulse.Monitoring.Incidents.WatchdogOptions"] = ("NetPulse:Watchdog:SilentAfter", "-00:05:00", "NetPulse:Watchdog:SilentAfter"),

@@ -57,9 +57,19 @@ internal sealed class IngestionRig : IDisposable
 
     public MonitoringTables Tables => _services.GetRequiredService<MonitoringTables>();
 
-    public static IngestionRig Create(string connectionString, DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    /// <summary>Any service of the rig, as the library registered it.</summary>
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
+    /// <param name="prefix">
+    /// The table prefix (and alert queue) to use: a new one by default; another rig's to run a second instance with
+    /// caches of its own over the same tables and queue.
+    /// </param>
+    /// <param name="services">Registrations made before the library's, which they replace (e.g. an announcer that fails).</param>
+    public static IngestionRig Create(
+        string connectionString, DateTimeOffset now, IDictionary<string, string?>? settings = null, string? prefix = null, Action<IServiceCollection>? services = null)
     {
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        prefix ??= "t" + Guid.NewGuid().ToString("N")[..12];
         var alertQueue = "alerts-" + prefix;
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -76,7 +86,9 @@ internal sealed class IngestionRig : IDisposable
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         queueOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
         var time = new FakeTimeProvider(now);
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection();
+        services?.Invoke(collection);
+        var provider = collection
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(time)
             .AddSingleton(new TableServiceClient(connectionString, tableOptions))
@@ -86,9 +98,10 @@ internal sealed class IngestionRig : IDisposable
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         // What ValidateOnStart does in a host.
-        _ = services.GetRequiredService<IOptions<DetectionOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        return new IngestionRig(services, time, counter, prefix, alertQueue);
+        _ = provider.GetRequiredService<IOptions<DetectionOptions>>().Value;
+        _ = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+        _ = provider.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        return new IngestionRig(provider, time, counter, prefix, alertQueue);
     }
 
     /// <summary>Delivers the batch as a new queue message: a fresh message id, first delivery.</summary>

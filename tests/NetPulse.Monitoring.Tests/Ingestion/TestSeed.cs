@@ -11,14 +11,15 @@ internal static class TestSeed
 {
     public const string Variable = "NETPULSE_TEST_SEED";
 
-    public static int Choose(ITestOutputHelper output)
+    /// <param name="fixedSeed">The seed when NETPULSE_TEST_SEED is not set, for a test whose every run should see the same input; none for a new one each run.</param>
+    public static int Choose(ITestOutputHelper output, int? fixedSeed = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         var text = Environment.GetEnvironmentVariable(Variable);
         int seed;
         if (string.IsNullOrWhiteSpace(text))
         {
-            seed = Random.Shared.Next();
+            seed = fixedSeed ?? Random.Shared.Next();
         }
         else if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out seed))
         {
