@@ -15,7 +15,8 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton<OpenApiHandler>();
         services.TryAddSingleton(sp => new TargetFiguresReader(
-            sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<BatchStore>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<BatchStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<LimitsOptions>>()));
         services.TryAddSingleton(sp => new TargetViews(
             sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<TargetFiguresReader>(), sp.GetRequiredService<ProbeStateStore>(),
             sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<TimeProvider>()));
