@@ -79,14 +79,14 @@ internal sealed class SignInOptionsValidator : IValidateOptions<SignInOptions>
         }
 
         var failures = new List<string>();
-        if (!Guid.TryParse(options.TenantId, out _))
+        if (!Guid.TryParse(options.TenantId, out var tenant) || tenant == Guid.Empty)
         {
             failures.Add($"{Section}:TenantId must be the directory (tenant) id, a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47 (az account show --query tenantId); it is '{options.TenantId}'");
         }
 
-        if (!Guid.TryParse(options.ApiClientId, out _))
+        if (!Guid.TryParse(options.ApiClientId, out var client) || client == Guid.Empty)
         {
-            failures.Add($"{Section}:ApiClientId must be the application (client) id of the NetPulse API's app registration, a GUID (infra/register-app.sh prints it); it is '{options.ApiClientId}'");
+            failures.Add($"{Section}:ApiClientId must be the application (client) id of the NetPulse API's app registration, a GUID other than the placeholder 00000000-0000-0000-0000-000000000000 (infra/register-app.sh prints it); it is '{options.ApiClientId}'");
         }
 
         if (!string.IsNullOrWhiteSpace(options.Authority))
