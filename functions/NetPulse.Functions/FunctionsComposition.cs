@@ -18,6 +18,7 @@ public static class FunctionsComposition
         // Who may call each HTTP function, from NetPulseApi.Routes; a function missing there throws here, before the app starts.
         builder.Services.AddSingleton(new HttpFunctionAccess(typeof(FunctionsComposition).Assembly));
         builder.UseMiddleware<SignInMiddleware>();
+        builder.Services.AddHostedService<SignInAnnouncement>();
 
         // The Azure SDK warns about every slow storage response under load; errors are what matter.
         builder.Logging.AddFilter("Azure.Core", LogLevel.Error);

@@ -7,12 +7,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetPulse.Functions.Triggers;
 using NetPulse.Monitoring.Api.SignIn;
 using NetPulse.Monitoring.Hosting;
 using NetPulse.Monitoring.Mail;
 using NetPulse.Testing;
+using NetPulse.Testing.Logging;
 
 namespace NetPulse.Functions.Tests;
 
@@ -171,6 +173,28 @@ public sealed partial class CompositionTests : IDisposable
         Assert.Equal(SignInMode.Required, options.EffectiveMode);
         Assert.Equal($"https://login.microsoftonline.com/{settings["NetPulse:Auth:TenantId"]}/v2.0", options.Issuer);
         Assert.Equal([$"api://{settings["NetPulse:Auth:ApiClientId"]}", settings["NetPulse:Auth:ApiClientId"]!], options.Audiences);
+    }
+
+    [Theory]
+    [InlineData("Open", LogLevel.Warning, "WITHOUT sign-in")]
+    [InlineData("Required", LogLevel.Information, "requires sign-in: tokens from https://login.microsoftonline.com/")]
+    public async Task The_start_log_says_whether_the_api_requires_sign_in(string mode, LogLevel level, string said)
+    {
+        var settings = SampleSettings.Load();
+        settings["NetPulse:Auth:Mode"] = mode;
+        settings["NetPulse:Auth:TenantId"] = Guid.NewGuid().ToString();
+        settings["NetPulse:Auth:ApiClientId"] = Guid.NewGuid().ToString();
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddNetPulseFunctions();
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SignInAnnouncement));
+        builder.Services.RemoveAll<IHostedService>();
+        using var log = new TestLog();
+        using var host = builder.Build();
+
+        await ActivatorUtilities.CreateInstance<SignInAnnouncement>(host.Services, log.For<SignInAnnouncement>()).StartAsync(CancellationToken.None);
+
+        Assert.Contains(log.Entries, e => e.Level == level && e.Message.Contains(said, StringComparison.Ordinal));
     }
 
     [Fact]

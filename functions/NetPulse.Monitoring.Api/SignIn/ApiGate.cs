@@ -12,18 +12,13 @@ public sealed class ApiGate
     private readonly SignInOptions _options;
     private readonly AccessTokenValidator? _validator;
 
-    public ApiGate(IOptions<SignInOptions> options, TimeProvider time, ILogger<ApiGate> logger)
+    public ApiGate(IOptions<SignInOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        if (_options.EffectiveMode == SignInMode.Required)
-        {
-            _validator = new AccessTokenValidator(_options, AccessTokenValidator.MetadataFor(_options), time);
-        }
-        else
-        {
-            logger.LogWarning("Sign-in is OFF ({Setting}=Open): the HTTP API answers every request without a token. For local development only", $"{SignInOptions.Section}:Mode");
-        }
+        _validator = _options.EffectiveMode == SignInMode.Required
+            ? new AccessTokenValidator(_options, AccessTokenValidator.MetadataFor(_options), time)
+            : null;
     }
 
     public SignInMode Mode => _options.EffectiveMode;
