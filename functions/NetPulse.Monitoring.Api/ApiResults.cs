@@ -87,6 +87,11 @@ internal static class ApiProblems
             SignInUnavailableType, "Sign-in is unavailable", StatusCodes.Status503ServiceUnavailable,
             string.Create(CultureInfo.InvariantCulture, $"{reason}; try again in {RetryAfter.TotalSeconds:0} seconds"), null)));
 
+    /// <summary>500: an endpoint under /api that nobody said who may call (mapped around NetPulseApi's Map): a bug, refused.</summary>
+    public static IResult Unguarded(string method, string pattern) =>
+        Result(new ApiProblem(ServerErrorType, "Server error", StatusCodes.Status500InternalServerError,
+            $"{method} {ApiRequest.Shorten(pattern)} is not in NetPulseApi.Routes, so nobody has said who may call it; it is refused until it is", null));
+
     /// <summary>
     /// The problem for an answer the host gave before or instead of a handler (no route matched, a request the
     /// server refused, an exception): the same shape as the handlers' problems, so a client parses one format.

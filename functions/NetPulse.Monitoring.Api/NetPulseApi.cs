@@ -93,9 +93,13 @@ public static class NetPulseApi
         var gate = app.ApplicationServices.GetRequiredService<ApiGate>();
         return app.Use(async (context, next) =>
         {
-            var refusal = context.GetEndpoint()?.Metadata.GetMetadata<ApiRoute>() is { } route
+            var endpoint = context.GetEndpoint();
+            var refusal = endpoint?.Metadata.GetMetadata<ApiRoute>() is { } route
                 ? await gate.AdmitAsync(context.Request, route.Access, context.RequestAborted)
-                : null;
+                : endpoint is RouteEndpoint { RoutePattern.RawText: { } pattern } && pattern.TrimStart('/').StartsWith(RoutePrefix + "/", StringComparison.Ordinal)
+                    // An API endpoint mapped without Map (so without its entry of Routes): refuse rather than serve it unchecked.
+                    ? ApiProblems.Unguarded(context.Request.Method, pattern)
+                    : null;
             if (refusal is null)
             {
                 await next(context);
