@@ -11,17 +11,17 @@ public sealed class ApiGate
 {
     private readonly SignInOptions _options;
     private readonly AccessTokenValidator? _validator;
+    private readonly ILogger<ApiGate> _logger;
 
-    public ApiGate(IOptions<SignInOptions> options, TimeProvider time)
+    public ApiGate(IOptions<SignInOptions> options, TimeProvider time, ILogger<ApiGate> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
+        _logger = logger;
         _validator = _options.EffectiveMode == SignInMode.Required
             ? new AccessTokenValidator(_options, AccessTokenValidator.MetadataFor(_options), time)
             : null;
     }
-
-    public SignInMode Mode => _options.EffectiveMode;
 
     public async Task<IResult?> AdmitAsync(HttpRequest request, ApiAccess access, CancellationToken cancellationToken)
     {
@@ -50,6 +50,8 @@ public sealed class ApiGate
         }
         catch (SigningKeysUnavailableException ex)
         {
+            // Not the caller's fault, and every signed-in request fails until it is fixed: the log must say so.
+            _logger.LogError(ex, "No token can be checked: {Reason}", ex.Message);
             return ApiProblems.SignInUnavailable(ex.Message);
         }
 
