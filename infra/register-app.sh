@@ -46,6 +46,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+if ! [[ "$environment" =~ ^[A-Za-z0-9-]{2,12}$ ]]; then
+  echo "!! --environment must be main.bicep's environmentName: 2-12 letters, digits or hyphens, not '$environment'" >&2
+  exit 2
+fi
 case "$assign_me" in
   Reader|Admin|none) ;;
   *) echo "!! --assign-me must be Reader, Admin or none, not '$assign_me'" >&2; exit 2 ;;
@@ -74,7 +78,8 @@ new_id() { if command -v uuidgen >/dev/null; then uuidgen; else cat /proc/sys/ke
 # The client (application) id of the registration with this display name; created, single-tenant, when missing.
 ensure_app() {
   local name="$1" app_id
-  app_id="$(az ad app list --display-name "$name" --query '[0].appId' -o tsv)"
+  # An exact match: --display-name would match by prefix.
+  app_id="$(az ad app list --filter "displayName eq '$name'" --query '[0].appId' -o tsv)"
   if [ -z "$app_id" ]; then
     app_id="$(az ad app create --display-name "$name" --sign-in-audience AzureADMyOrg --query appId -o tsv)"
     echo "==> created app registration '$name' ($app_id)" >&2
