@@ -53,6 +53,8 @@ export AzureWebJobsStorage="UseDevelopmentStorage=true"
 if [ -d functions/NetPulse.DevHost ]; then
   echo "==> starting the Functions dev host on http://127.0.0.1:7071 (log in .netpulse/logs/functions.log)"
   # No SMTP host: every alert is written to .netpulse/mail as an .eml file you can open.
+  # No sign-in: the API on 127.0.0.1 answers every request (in Azure it needs an Entra ID token).
+  NetPulse__Auth__Mode=Open \
   NetPulse__Smtp__Host="" NetPulse__Smtp__PickupFolder="$data/mail" \
   NetPulse__Smtp__From="NetPulse <netpulse@localhost>" NetPulse__Smtp__To="you@localhost" \
   ASPNETCORE_URLS="http://127.0.0.1:7071" \
@@ -71,6 +73,7 @@ pids+=($!)
 wait_port 5173 dashboard
 
 echo "==> NetPulse is running: dashboard http://127.0.0.1:5173, API http://127.0.0.1:7071/api, mail in .netpulse/mail"
+echo "    sign-in is OFF (NetPulse__Auth__Mode=Open): the API answers without a token, for this local run only"
 echo "==> starting the probe (loopback targets from probe/NetPulse.Probe/targets.json); it prints each batch it sends; Ctrl+C stops everything"
 if [ "$(id -u)" -ne 0 ]; then
   echo "    (not root: the probe falls back to System.Net.NetworkInformation.Ping; see README 'ICMP permissions')"

@@ -169,6 +169,23 @@ param reportSettleDelay string = '00:10:00'
 @maxValue(200)
 param reportMaxChartsPerEmail int = 20
 
+// ---------- sign-in (Entra ID): infra/register-app.sh creates both app registrations and prints these ----------
+
+@description('Directory (tenant) id whose users sign in to the dashboard and whose tokens the API accepts. Default: the tenant of this deployment.')
+@minLength(36)
+@maxLength(36)
+param authTenantId string = tenant().tenantId
+
+@description('Application (client) id of the "NetPulse API" app registration (app roles Reader and Admin, scope access_as_user); register-app.sh prints it.')
+@minLength(36)
+@maxLength(36)
+param authApiClientId string
+
+@description('Application (client) id of the "NetPulse dashboard" app registration (single-page application, redirect URI the Static Web App\'s URL); register-app.sh prints it.')
+@minLength(36)
+@maxLength(36)
+param authSpaClientId string
+
 // ---------- access for the deploying principal and the probe ----------
 
 @description('Object id of the user or principal that deploys and runs NetPulse locally against this account (`az ad signed-in-user show --query id -o tsv`); gets the storage data roles so no account key is needed. Empty for none.')
@@ -345,6 +362,10 @@ module functionSettings 'app/functions-settings.bicep' = {
     }
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     corsAllowedOrigins: dashboardOrigins
+    auth: {
+      tenantId: authTenantId
+      apiClientId: authApiClientId
+    }
     pingBatchQueueName: pingBatchQueueName
     alertQueueName: alertQueueName
     tablePrefix: tablePrefix
@@ -405,6 +426,15 @@ output pingBatchQueueUrl string = storage.outputs.pingBatchQueueUrl
 @description('The probe\'s Probe:Queue:ServiceUri with an add-only SAS; empty when enableProbeQueueSas is false. Secure: kept out of the deployment history (infra/README.md shows how to read it).')
 @secure()
 output probeQueueSasUrl string = storage.outputs.probeQueueSasUrl
+
+@description('The dashboard\'s config.json auth.tenantId: the tenant users sign in to.')
+output authTenantId string = authTenantId
+
+@description('The dashboard\'s config.json auth.clientId: the SPA app registration users sign in with.')
+output authSpaClientId string = authSpaClientId
+
+@description('The dashboard\'s config.json auth.scope: the delegated scope its access tokens are requested for.')
+output authApiScope string = 'api://${authApiClientId}/access_as_user'
 
 @description('Client id of the probe\'s user-assigned identity (AZURE_CLIENT_ID on the probe\'s machine); empty unless createProbeIdentity.')
 output probeIdentityClientId string = createProbeIdentity ? probeIdentity!.outputs.clientId : ''

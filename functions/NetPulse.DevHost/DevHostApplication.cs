@@ -41,6 +41,8 @@ public static class DevHostApplication
         // The Azure SDK warns about every slow storage response under load; errors are what matter.
         builder.Logging.AddFilter("Azure.Core", LogLevel.Error);
 
+        // Sign-in is open here unless the settings configure it (DevelopmentApi.OpenByDefault); the start log says which.
+        builder.Configuration.AddInMemoryCollection(DevelopmentApi.OpenByDefault(builder.Configuration));
         builder.Services.AddNetPulseMonitoring(builder.Configuration);
         builder.Services.AddNetPulseApiCors();
         builder.Host.ConfigureWebJobs(webJobs =>
@@ -61,7 +63,7 @@ public static class DevHostApplication
 
         configure?.Invoke(builder);
         var app = builder.Build();
-        app.MapNetPulseApiWithoutKeys();
+        app.MapNetPulseDevelopmentApi();
         return app;
     }
 

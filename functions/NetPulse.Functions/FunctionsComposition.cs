@@ -1,4 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NetPulse.Monitoring;
 
@@ -12,6 +14,11 @@ public static class FunctionsComposition
         ArgumentNullException.ThrowIfNull(builder);
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddNetPulseMonitoring(builder.Configuration);
+
+        // Who may call each HTTP function, from NetPulseApi.Routes; a function missing there throws here, before the app starts.
+        builder.Services.AddSingleton(new HttpFunctionAccess(typeof(FunctionsComposition).Assembly));
+        builder.UseMiddleware<SignInMiddleware>();
+        builder.Services.AddHostedService<SignInAnnouncement>();
 
         // The Azure SDK warns about every slow storage response under load; errors are what matter.
         builder.Logging.AddFilter("Azure.Core", LogLevel.Error);

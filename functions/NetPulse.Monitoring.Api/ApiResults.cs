@@ -54,6 +54,9 @@ internal static class ApiProblems
     public const string BadRequestType = "urn:netpulse:problem:bad-request";
     public const string StorageUnavailableType = "urn:netpulse:problem:storage-unavailable";
     public const string ServerErrorType = "urn:netpulse:problem:server-error";
+    public const string SignInRequiredType = "urn:netpulse:problem:sign-in-required";
+    public const string RoleMissingType = "urn:netpulse:problem:role-missing";
+    public const string SignInUnavailableType = "urn:netpulse:problem:sign-in-unavailable";
 
     /// <summary>How long a client waits before asking again while storage is unreachable: long enough not to hammer it.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
@@ -69,6 +72,25 @@ internal static class ApiProblems
         new RetryAfterResult(Result(new ApiProblem(
             StorageUnavailableType, "Storage is unavailable", StatusCodes.Status503ServiceUnavailable,
             string.Create(CultureInfo.InvariantCulture, $"the monitoring data cannot be read right now ({reason}); try again in {RetryAfter.TotalSeconds:0} seconds"), null)));
+
+    /// <summary>401: no token, or one that is not valid (<paramref name="invalidToken"/>); the Bearer challenge says the same as the body.</summary>
+    public static IResult SignInRequired(string detail, bool invalidToken) =>
+        new BearerChallengeResult(Result(new ApiProblem(SignInRequiredType, "Sign-in required", StatusCodes.Status401Unauthorized, detail, null)), invalidToken);
+
+    /// <summary>403: a valid token whose roles do not grant the route.</summary>
+    public static IResult RoleMissing(string detail) =>
+        Result(new ApiProblem(RoleMissingType, "Role missing", StatusCodes.Status403Forbidden, detail, null));
+
+    /// <summary>503: the issuer's signing keys cannot be fetched, so no token can be checked now.</summary>
+    public static IResult SignInUnavailable(string reason) =>
+        new RetryAfterResult(Result(new ApiProblem(
+            SignInUnavailableType, "Sign-in is unavailable", StatusCodes.Status503ServiceUnavailable,
+            string.Create(CultureInfo.InvariantCulture, $"{reason}; try again in {RetryAfter.TotalSeconds:0} seconds"), null)));
+
+    /// <summary>500: an endpoint under /api that nobody said who may call (mapped around NetPulseApi's Map): a bug, refused.</summary>
+    public static IResult Unguarded(string method, string pattern) =>
+        Result(new ApiProblem(ServerErrorType, "Server error", StatusCodes.Status500InternalServerError,
+            $"{method} {ApiRequest.Shorten(pattern)} is not in NetPulseApi.Routes, so nobody has said who may call it; it is refused until it is", null));
 
     /// <summary>
     /// The problem for an answer the host gave before or instead of a handler (no route matched, a request the
@@ -103,6 +125,31 @@ internal sealed class RetryAfterResult(ApiJsonResult<ApiProblem> problem) : IRes
         httpContext.Response.Headers.RetryAfter = ((int)ApiProblems.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return Problem.ExecuteAsync(httpContext);
     }
+}
+
+/// <summary>A 401 problem with the RFC 6750 challenge: error="invalid_token" and the detail when a token was sent and refused.</summary>
+internal sealed class BearerChallengeResult(ApiJsonResult<ApiProblem> problem, bool invalidToken) : IResult, IStatusCodeHttpResult, IValueHttpResult
+{
+    public ApiJsonResult<ApiProblem> Problem { get; } = problem;
+
+    public int? StatusCode => Problem.StatusCode;
+
+    public object? Value => Problem.Value;
+
+    public string Challenge => invalidToken
+        ? $"Bearer realm=\"NetPulse\", error=\"invalid_token\", error_description=\"{HeaderText(Problem.Value.Detail)}\""
+        : "Bearer realm=\"NetPulse\"";
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.Headers.WWWAuthenticate = Challenge;
+        return Problem.ExecuteAsync(httpContext);
+    }
+
+    /// <summary>A quoted-string value that any header parser takes: printable ASCII without quotes or backslashes.</summary>
+    private static string HeaderText(string text) =>
+        new([.. text.Select(c => c is >= ' ' and <= '~' and not '"' and not '\\' ? c : '\'')]);
 }
 
 /// <summary>

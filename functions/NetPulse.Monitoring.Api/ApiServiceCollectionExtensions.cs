@@ -1,3 +1,4 @@
+using NetPulse.Monitoring.Api.SignIn;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Storage;
@@ -6,11 +7,17 @@ namespace NetPulse.Monitoring.Api;
 
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>The HTTP API's handlers and "NetPulse:Api" options; the readers they use come from ingestion's and reports' registrations.</summary>
+    /// <summary>
+    /// The HTTP API's handlers, its "NetPulse:Api" options and its sign-in ("NetPulse:Auth", checked by
+    /// <see cref="ApiGate"/>); the readers they use come from ingestion's and reports' registrations.
+    /// </summary>
     public static IServiceCollection AddNetPulseApi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptionsWithValidateOnStart<ApiOptions, ApiOptionsValidator>().Bind(configuration.GetSection(ApiOptions.Section));
+
+        services.AddOptionsWithValidateOnStart<SignInOptions, SignInOptionsValidator>().Bind(configuration.GetSection(SignInOptions.Section));
+        services.TryAddSingleton<ApiGate>();
 
         services.TryAddSingleton<HealthHandler>();
         services.TryAddSingleton<OpenApiHandler>();

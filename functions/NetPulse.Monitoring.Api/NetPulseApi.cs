@@ -3,14 +3,20 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using NetPulse.Monitoring.Api.SignIn;
 
 namespace NetPulse.Monitoring.Api;
+
+/// <summary>A route of the HTTP API: method, template under /api, and who may call it.</summary>
+public sealed record ApiRoute(string Method, string Template, ApiAccess Access);
 
 /// <summary>
 /// The HTTP API's routes, in one place for both hosts: the Functions app's HTTP functions use the route
 /// constants (under the Functions default prefix "api"), the dev host maps the same handlers with
-/// <see cref="MapNetPulseApi"/>. Adding an endpoint: a handler in Api/, a constant and a Map line here, a thin
-/// HTTP function in NetPulse.Functions, its path in Api/openapi.json, and a line in web/API.md.
+/// <see cref="MapNetPulseApi"/>, and <see cref="Routes"/> says who may call each, which both hosts enforce
+/// (<see cref="ApiGate"/>). Adding an endpoint: a handler in Api/, a constant, a line in <see cref="Routes"/> (a route
+/// without one fails both hosts' start) and a Map line here, a thin HTTP function in NetPulse.Functions, its path in
+/// Api/openapi.json, and a line in web/API.md.
 /// </summary>
 public static class NetPulseApi
 {
@@ -28,29 +34,84 @@ public static class NetPulseApi
     public const string ExportRoute = "export";
     public const string OpenApiRoute = "openapi.json";
 
+    /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
+    public static IReadOnlyList<ApiRoute> Routes { get; } =
+    [
+        new(HttpMethods.Get, HealthRoute, ApiAccess.Anonymous),
+        new(HttpMethods.Get, OpenApiRoute, ApiAccess.Anonymous),
+        new(HttpMethods.Get, TargetsRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, TargetRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, SeriesRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, IncidentsRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, ReportsRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, ReportRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, ExportRoute, ApiAccess.Reader),
+        new(HttpMethods.Post, RebuildReportRoute, ApiAccess.Admin),
+    ];
+
+    /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
+    public static ApiRoute Route(string method, string template)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return Routes.SingleOrDefault(r => string.Equals(r.Method, method, StringComparison.OrdinalIgnoreCase) && r.Template == template)
+            ?? throw new InvalidOperationException(
+                $"{method.ToUpperInvariant()} /{RoutePrefix}/{template} is not in NetPulseApi.Routes: add it there with who may call it (Anonymous, Reader or Admin)");
+    }
+
     public static IEndpointRouteBuilder MapNetPulseApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/" + RoutePrefix);
-        api.MapGet(HealthRoute, (HealthHandler handler, HttpRequest request) => handler.Handle(request));
-        api.MapGet(TargetsRoute, (TargetsHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+        Map(api, HttpMethods.Get, HealthRoute, (HealthHandler handler, HttpRequest request) => handler.Handle(request));
+        Map(api, HttpMethods.Get, TargetsRoute, (TargetsHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
             handler.ListAsync(request, cancellationToken));
-        api.MapGet(TargetRoute, (TargetsHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+        Map(api, HttpMethods.Get, TargetRoute, (TargetsHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
             handler.GetAsync(request, id, cancellationToken));
-        api.MapGet(SeriesRoute, (TargetsHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+        Map(api, HttpMethods.Get, SeriesRoute, (TargetsHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
             handler.SeriesAsync(request, id, cancellationToken));
-        api.MapGet(IncidentsRoute, (IncidentsHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+        Map(api, HttpMethods.Get, IncidentsRoute, (IncidentsHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
             handler.ListAsync(request, cancellationToken));
-        api.MapGet(ReportsRoute, (ReportsHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+        Map(api, HttpMethods.Get, ReportsRoute, (ReportsHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
             handler.ListAsync(request, cancellationToken));
-        api.MapGet(ReportRoute, (ReportsHandler handler, HttpRequest request, string date, CancellationToken cancellationToken) =>
+        Map(api, HttpMethods.Get, ReportRoute, (ReportsHandler handler, HttpRequest request, string date, CancellationToken cancellationToken) =>
             handler.GetAsync(request, date, cancellationToken));
-        api.MapPost(RebuildReportRoute, (ReportsHandler handler, HttpRequest request, string date, CancellationToken cancellationToken) =>
+        Map(api, HttpMethods.Post, RebuildReportRoute, (ReportsHandler handler, HttpRequest request, string date, CancellationToken cancellationToken) =>
             handler.RebuildAsync(request, date, cancellationToken));
-        api.MapGet(ExportRoute, (ExportHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+        Map(api, HttpMethods.Get, ExportRoute, (ExportHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
             handler.ExportAsync(request, cancellationToken));
-        api.MapGet(OpenApiRoute, (OpenApiHandler handler, HttpRequest request) => handler.Get(request));
+        Map(api, HttpMethods.Get, OpenApiRoute, (OpenApiHandler handler, HttpRequest request) => handler.Get(request));
         return endpoints;
     }
+
+    /// <summary>
+    /// Lets through only what each route's <see cref="ApiRoute.Access"/> allows (<see cref="ApiGate"/>), answering the
+    /// rest with its problem. Call after routing and CORS (so a refusal still carries the CORS headers a page needs to
+    /// read it) and before the endpoints run; requests no API route matched pass on to the 404/405 answers.
+    /// </summary>
+    public static IApplicationBuilder UseNetPulseSignIn(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var gate = app.ApplicationServices.GetRequiredService<ApiGate>();
+        return app.Use(async (context, next) =>
+        {
+            var endpoint = context.GetEndpoint();
+            var refusal = endpoint?.Metadata.GetMetadata<ApiRoute>() is { } route
+                ? await gate.AdmitAsync(context.Request, route.Access, context.RequestAborted)
+                : endpoint is RouteEndpoint { RoutePattern.RawText: { } pattern } && pattern.TrimStart('/').StartsWith(RoutePrefix + "/", StringComparison.Ordinal)
+                    // An API endpoint mapped without Map (so without its entry of Routes): refuse rather than serve it unchecked.
+                    ? ApiProblems.Unguarded(context.Request.Method, pattern)
+                    : null;
+            if (refusal is null)
+            {
+                await next(context);
+                return;
+            }
+
+            await refusal.ExecuteAsync(context);
+        });
+    }
+
+    private static void Map(RouteGroupBuilder api, string method, string template, Delegate handler) =>
+        api.MapMethods(template, [method], handler).WithMetadata(Route(method, template));
 
     /// <summary>
     /// Gives the answers no handler wrote (no route matched, a method not allowed, a request refused by the server's

@@ -21,6 +21,12 @@ param applicationInsightsConnectionString string
 @description('Origins allowed to call the HTTP API from a browser: the same list as the Function App\'s CORS setting.')
 param corsAllowedOrigins string[]
 
+@description('Sign-in: the tenant whose tokens the API accepts and the API app registration\'s client id (tokens for api://<it>).')
+param auth {
+  tenantId: string
+  apiClientId: string
+}
+
 @description('Queue the probe sends its batches to.')
 param pingBatchQueueName string
 
@@ -142,6 +148,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     // The platform's CORS (siteConfig.cors, functions.bicep) answers browsers in Azure; this copy keeps the app's
     // own setting (applied by the dev host) saying the same, so settings copied from Azure to a local run agree.
     NetPulse__Api__AllowedOrigins: join(corsAllowedOrigins, ',')
+
+    // Every route but health and openapi.json needs an Entra ID access token with the Reader or Admin app role; the HTTP
+    // triggers are anonymous to the host (no function key reaches a browser). Required is explicit: the app refuses to
+    // start with sign-in neither configured nor set Open, and Open is for a local run only.
+    NetPulse__Auth__Mode: 'Required'
+    NetPulse__Auth__TenantId: auth.tenantId
+    NetPulse__Auth__ApiClientId: auth.apiClientId
 
     NetPulse__Smtp__Host: smtp.host
     NetPulse__Smtp__Port: string(smtp.port)

@@ -70,7 +70,7 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
         using var allowed = await http.SendAsync(Preflight(Dashboard));
         Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
         Assert.Equal(Dashboard, Assert.Single(allowed.Headers.GetValues("Access-Control-Allow-Origin")));
-        Assert.Contains("x-functions-key", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("authorization", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.OrdinalIgnoreCase);
 
         using var refused = await http.SendAsync(Preflight("https://evil.example"));
         Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
@@ -112,9 +112,9 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
     }
 
     [Fact]
-    public void The_start_says_the_api_has_no_keys_and_is_for_local_development_only()
+    public void The_start_says_the_api_is_open_without_sign_in_and_for_local_development_only()
     {
-        Assert.Contains(host.Log.AtLeast(LogLevel.Warning), entry => entry.Message.Contains("WITHOUT function keys", StringComparison.Ordinal)
+        Assert.Contains(host.Log.AtLeast(LogLevel.Warning), entry => entry.Message.Contains("WITHOUT sign-in", StringComparison.Ordinal)
             && entry.Message.Contains("local development only", StringComparison.Ordinal)
             && entry.Message.Contains(Dashboard, StringComparison.Ordinal));
     }
@@ -169,7 +169,7 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
         var request = new HttpRequestMessage(HttpMethod.Options, "/api/targets");
         request.Headers.Add("Origin", origin);
         request.Headers.Add("Access-Control-Request-Method", "GET");
-        request.Headers.Add("Access-Control-Request-Headers", "x-functions-key");
+        request.Headers.Add("Access-Control-Request-Headers", "authorization");
         return request;
     }
 

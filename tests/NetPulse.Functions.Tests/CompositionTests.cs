@@ -7,11 +7,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetPulse.Functions.Triggers;
+using NetPulse.Monitoring.Api.SignIn;
 using NetPulse.Monitoring.Hosting;
 using NetPulse.Monitoring.Mail;
 using NetPulse.Testing;
+using NetPulse.Testing.Logging;
 
 namespace NetPulse.Functions.Tests;
 
@@ -43,6 +46,7 @@ public sealed partial class CompositionTests : IDisposable
         ["NetPulse.Monitoring.Alerts.AlertOptions"] = ("NetPulse:Alerts:Cooldown", "-00:15:00", "NetPulse:Alerts:Cooldown"),
         ["NetPulse.Monitoring.Reports.ReportOptions"] = ("NetPulse:Reports:SettleDelay", "-00:10:00", "NetPulse:Reports:SettleDelay"),
         ["NetPulse.Monitoring.Api.ApiOptions"] = ("NetPulse:Api:AllowedOrigins", "*", "NetPulse:Api:AllowedOrigins"),
+        ["NetPulse.Monitoring.Api.SignIn.SignInOptions"] = ("NetPulse:Auth:Mode", "Required", "NetPulse:Auth:TenantId"),
     };
 
     private readonly IHost _host;
@@ -136,6 +140,62 @@ public sealed partial class CompositionTests : IDisposable
 
         Assert.Equal(optionsType, ex.OptionsType.FullName);
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_app_refuses_to_start_when_sign_in_is_neither_configured_nor_set_open()
+    {
+        var settings = SampleSettings.Load();
+        foreach (var key in settings.Keys.Where(k => k.StartsWith("NetPulse:Auth:", StringComparison.Ordinal)).ToList())
+        {
+            settings.Remove(key);
+        }
+
+        using var host = BuildHost(settings).Host;
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("NetPulse:Auth is not configured", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("NetPulse:Auth:Mode=Open", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_sample_settings_run_open_and_configured_ids_require_sign_in()
+    {
+        Assert.Equal(SignInMode.Open, _host.Services.GetRequiredService<IOptions<SignInOptions>>().Value.EffectiveMode);
+
+        var settings = SampleSettings.Load();
+        settings.Remove("NetPulse:Auth:Mode");
+        settings["NetPulse:Auth:TenantId"] = Guid.NewGuid().ToString();
+        settings["NetPulse:Auth:ApiClientId"] = Guid.NewGuid().ToString();
+        using var host = BuildHost(settings).Host;
+
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        var options = host.Services.GetRequiredService<IOptions<SignInOptions>>().Value;
+        Assert.Equal(SignInMode.Required, options.EffectiveMode);
+        Assert.Equal($"https://login.microsoftonline.com/{settings["NetPulse:Auth:TenantId"]}/v2.0", options.Issuer);
+        Assert.Equal([$"api://{settings["NetPulse:Auth:ApiClientId"]}", settings["NetPulse:Auth:ApiClientId"]!], options.Audiences);
+    }
+
+    [Theory]
+    [InlineData("Open", LogLevel.Warning, "WITHOUT sign-in")]
+    [InlineData("Required", LogLevel.Information, "requires sign-in: tokens from https://login.microsoftonline.com/")]
+    public async Task The_start_log_says_whether_the_api_requires_sign_in(string mode, LogLevel level, string said)
+    {
+        var settings = SampleSettings.Load();
+        settings["NetPulse:Auth:Mode"] = mode;
+        settings["NetPulse:Auth:TenantId"] = Guid.NewGuid().ToString();
+        settings["NetPulse:Auth:ApiClientId"] = Guid.NewGuid().ToString();
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddNetPulseFunctions();
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SignInAnnouncement));
+        builder.Services.RemoveAll<IHostedService>();
+        using var log = new TestLog();
+        using var host = builder.Build();
+
+        await ActivatorUtilities.CreateInstance<SignInAnnouncement>(host.Services, log.For<SignInAnnouncement>()).StartAsync(CancellationToken.None);
+
+        Assert.Contains(log.Entries, e => e.Level == level && e.Message.Contains(said, StringComparison.Ordinal));
     }
 
     [Fact]

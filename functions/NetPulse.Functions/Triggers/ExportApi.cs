@@ -10,6 +10,6 @@ public sealed class ExportApi(ExportHandler handler)
 {
     [Function("Export")]
     public Task<IResult> Export(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = NetPulseApi.ExportRoute)] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = NetPulseApi.ExportRoute)] HttpRequest request, CancellationToken cancellationToken) =>
         handler.ExportAsync(request, cancellationToken);
 }

@@ -10,6 +10,6 @@ public sealed class IncidentsApi(IncidentsHandler handler)
 {
     [Function("Incidents")]
     public Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = NetPulseApi.IncidentsRoute)] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = NetPulseApi.IncidentsRoute)] HttpRequest request, CancellationToken cancellationToken) =>
         handler.ListAsync(request, cancellationToken);
 }

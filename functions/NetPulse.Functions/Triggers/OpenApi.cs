@@ -10,6 +10,6 @@ public sealed class OpenApi(OpenApiHandler handler)
 {
     [Function(nameof(OpenApi))]
     public IResult Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = NetPulseApi.OpenApiRoute)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = NetPulseApi.OpenApiRoute)] HttpRequest request) =>
         handler.Get(request);
 }

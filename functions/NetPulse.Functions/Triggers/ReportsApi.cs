@@ -10,16 +10,16 @@ public sealed class ReportsApi(ReportsHandler handler)
 {
     [Function("Reports")]
     public Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = NetPulseApi.ReportsRoute)] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = NetPulseApi.ReportsRoute)] HttpRequest request, CancellationToken cancellationToken) =>
         handler.ListAsync(request, cancellationToken);
 
     [Function("Report")]
     public Task<IResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = NetPulseApi.ReportRoute)] HttpRequest request, string date, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = NetPulseApi.ReportRoute)] HttpRequest request, string date, CancellationToken cancellationToken) =>
         handler.GetAsync(request, date, cancellationToken);
 
     [Function("RebuildReport")]
     public Task<IResult> Rebuild(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = NetPulseApi.RebuildReportRoute)] HttpRequest request, string date, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = NetPulseApi.RebuildReportRoute)] HttpRequest request, string date, CancellationToken cancellationToken) =>
         handler.RebuildAsync(request, date, cancellationToken);
 }

@@ -10,16 +10,16 @@ public sealed class TargetsApi(TargetsHandler handler)
 {
     [Function("Targets")]
     public Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = NetPulseApi.TargetsRoute)] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = NetPulseApi.TargetsRoute)] HttpRequest request, CancellationToken cancellationToken) =>
         handler.ListAsync(request, cancellationToken);
 
     [Function("Target")]
     public Task<IResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = NetPulseApi.TargetRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = NetPulseApi.TargetRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
         handler.GetAsync(request, id, cancellationToken);
 
     [Function("TargetSeries")]
     public Task<IResult> Series(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = NetPulseApi.SeriesRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = NetPulseApi.SeriesRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
         handler.SeriesAsync(request, id, cancellationToken);
 }

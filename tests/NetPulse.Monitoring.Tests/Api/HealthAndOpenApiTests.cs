@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using NetPulse.Monitoring.Api;
+using NetPulse.Monitoring.Api.SignIn;
 using NetPulse.Monitoring.Hosting;
 using NetPulse.Monitoring.Incidents;
 
@@ -43,6 +44,29 @@ public sealed class HealthAndOpenApiTests(ApiRig rig)
             .EnumerateArray().Select(e => e.GetString());
 
         Assert.Equal(IncidentKind.All.Select(k => k.ApiName), documented);
+    }
+
+    [Fact]
+    public void Every_operation_documents_the_access_the_route_table_gives_it()
+    {
+        using var document = JsonDocument.Parse(OpenApiHandler.Load());
+        var documented = document.RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Route: NetPulseApi.Route(operation.Name, path.Name.TrimStart('/')), Operation: operation.Value)))
+            .ToList();
+
+        Assert.Equal(NetPulseApi.Routes.Count, documented.Count);
+        Assert.All(documented, d =>
+        {
+            var anonymous = d.Route.Access == ApiAccess.Anonymous;
+            var responses = d.Operation.GetProperty("responses");
+
+            // Anonymous operations override the document's bearer requirement with none; the others inherit it.
+            Assert.Equal(anonymous, d.Operation.TryGetProperty("security", out var security) && security.GetArrayLength() == 0);
+            Assert.Equal(anonymous ? null : d.Route.Access.ToString(), d.Operation.TryGetProperty("x-netpulse-role", out var role) ? role.GetString() : null);
+            Assert.Equal(!anonymous, responses.TryGetProperty("401", out _));
+            Assert.Equal(!anonymous, responses.TryGetProperty("403", out _));
+        });
+        Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
     }
 
     [Fact]

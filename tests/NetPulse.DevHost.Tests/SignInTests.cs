@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NetPulse.Monitoring.Api;
+using NetPulse.Monitoring.Api.SignIn;
+using NetPulse.Testing.DevHost;
+using NetPulse.Testing.SignIn;
+
+namespace NetPulse.DevHost.Tests;
+
+/// <summary>
+/// The dev host with sign-in required, through Kestrel, against a local token issuer on loopback (OpenID metadata and
+/// keys fetched over HTTP as from Entra ID): a bad or missing token is a 401 problem with a Bearer challenge saying
+/// what is wrong, a valid token without the route's role a 403, and the anonymous routes stay open.
+/// </summary>
+public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTests.Host>
+{
+    private const string Dashboard = "http://127.0.0.1:5173";
+
+    public sealed class Host : IAsyncLifetime
+    {
+        private DevHostFixture? _devHost;
+        private LocalTokenIssuer? _issuer;
+
+        public LocalTokenIssuer Issuer => _issuer ?? throw new InvalidOperationException("not started");
+
+        public DevHostFixture DevHost => _devHost ?? throw new InvalidOperationException("not started");
+
+        public async Task InitializeAsync()
+        {
+            _issuer = await LocalTokenIssuer.StartAsync();
+            var settings = _issuer.Settings();
+
+            // The start line saying who may sign in is information, not a warning.
+            settings["Logging:LogLevel:Default"] = "Information";
+            _devHost = await DevHostFixture.StartAsync(settings, log: null);
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (_devHost is not null)
+            {
+                await _devHost.DisposeAsync();
+            }
+
+            if (_issuer is not null)
+            {
+                await _issuer.DisposeAsync();
+            }
+        }
+    }
+
+    public static TheoryData<string, string> BadTokens() => new()
+    {
+        { "expired", "the token expired at " },
+        { "forged", "signature does not verify" },
+        { "wrong issuer", "was issued by 'https://login.microsoftonline.com/" },
+        { "wrong audience", "the token is for 'api://" },
+        { "malformed", "not a JSON web token" },
+    };
+
+    [Fact]
+    public async Task A_request_without_a_token_is_a_401_problem_with_a_bearer_challenge()
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/api/targets", token: null);
+
+        var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("urn:netpulse:problem:sign-in-required", problem.GetProperty("type").GetString());
+        Assert.Contains("Authorization: Bearer", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var challenge = Assert.Single(response.Headers.WwwAuthenticate);
+        Assert.Equal("Bearer", challenge.Scheme);
+        Assert.DoesNotContain("error=", challenge.Parameter, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task A_bad_token_is_a_401_problem_saying_what_is_wrong_without_repeating_it(string kind, string detail)
+    {
+        var token = kind switch
+        {
+            "expired" => host.Issuer.Issue([ApiRoles.Admin], expires: DateTimeOffset.UtcNow.AddHours(-1)),
+            "forged" => host.Issuer.Issue([ApiRoles.Admin], forged: true),
+            "wrong issuer" => host.Issuer.Issue([ApiRoles.Admin], issuer: $"https://login.microsoftonline.com/{Guid.NewGuid()}/v2.0"),
+            "wrong audience" => host.Issuer.Issue([ApiRoles.Admin], audience: $"api://{Guid.NewGuid()}"),
+            _ => "not-a-token",
+        };
+
+        using var response = await SendAsync(HttpMethod.Get, "/api/targets", token);
+
+        var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
+        var said = problem.GetProperty("detail").GetString()!;
+        Assert.Contains(detail, said, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, said, StringComparison.Ordinal);
+        var challenge = Assert.Single(response.Headers.WwwAuthenticate);
+        Assert.Equal("Bearer", challenge.Scheme);
+        Assert.Contains("error=\"invalid_token\"", challenge.Parameter, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, challenge.Parameter!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reader_reads_targets_but_may_not_rebuild_a_report()
+    {
+        var reader = host.Issuer.Issue([ApiRoles.Reader]);
+
+        using var targets = await SendAsync(HttpMethod.Get, "/api/targets", reader);
+        using var rebuild = await SendAsync(HttpMethod.Post, $"/api/reports/{Yesterday()}/rebuild", reader);
+
+        Assert.Equal(HttpStatusCode.OK, targets.StatusCode);
+        var problem = await ProblemAsync(rebuild, HttpStatusCode.Forbidden);
+        Assert.Equal("urn:netpulse:problem:role-missing", problem.GetProperty("type").GetString());
+        Assert.Contains("needs the Admin role; the token has the roles Reader", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_without_a_netpulse_role_reads_nothing()
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/api/incidents", host.Issuer.Issue([]));
+
+        var problem = await ProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Contains("no NetPulse role", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_admin_reads_and_rebuilds()
+    {
+        var admin = host.Issuer.Issue([ApiRoles.Admin]);
+
+        using var targets = await SendAsync(HttpMethod.Get, "/api/targets", admin);
+        using var rebuild = await SendAsync(HttpMethod.Post, "/api/reports/not-a-date/rebuild", admin);
+
+        Assert.Equal(HttpStatusCode.OK, targets.StatusCode);
+
+        // The handler itself answered: its own 400 naming the date, which only runs past the gate.
+        var problem = await ProblemAsync(rebuild, HttpStatusCode.BadRequest);
+        Assert.Equal("date", problem.GetProperty("parameter").GetString());
+    }
+
+    [Theory]
+    [InlineData("/api/health")]
+    [InlineData("/api/openapi.json")]
+    public async Task Health_and_the_api_description_need_no_token(string path)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, token: null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_refusal_carries_the_cors_headers_so_the_dashboard_can_read_it()
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/api/targets", token: null, origin: Dashboard);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(Dashboard, Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+    }
+
+    [Fact]
+    public async Task The_signing_keys_are_fetched_once_not_per_request()
+    {
+        var reader = host.Issuer.Issue([ApiRoles.Reader]);
+        using (await SendAsync(HttpMethod.Get, "/api/reports", reader))
+        {
+        }
+
+        var before = host.Issuer.KeyRequests;
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await SendAsync(HttpMethod.Get, "/api/reports", reader);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.True(before >= 1, "the keys were never fetched from the issuer");
+        Assert.Equal(before, host.Issuer.KeyRequests);
+    }
+
+    [Fact]
+    public void Every_mapped_api_route_names_its_access_from_the_route_table()
+    {
+        var endpoints = host.DevHost.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.TrimStart('/').StartsWith(NetPulseApi.RoutePrefix + "/", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Equal(NetPulseApi.Routes.Count, endpoints.Count);
+        Assert.All(endpoints, e =>
+        {
+            var route = e.Metadata.GetMetadata<ApiRoute>();
+            Assert.NotNull(route);
+            Assert.Equal(NetPulseApi.Route(Assert.Single(e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods), route.Template), route);
+        });
+    }
+
+    [Fact]
+    public void The_start_log_says_sign_in_is_required_and_by_whom()
+    {
+        Assert.Contains(host.DevHost.Log.AtLeast(LogLevel.Information), entry => entry.Message.Contains("requires sign-in", StringComparison.Ordinal)
+            && entry.Message.Contains(host.Issuer.Authority, StringComparison.Ordinal));
+    }
+
+    private static string Yesterday() => DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}, not {(int)status}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
+        return problem.RootElement.Clone();
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? origin = null)
+    {
+        using var http = new HttpClient { BaseAddress = host.DevHost.BaseAddress };
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        return await http.SendAsync(request);
+    }
+}
