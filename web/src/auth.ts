@@ -12,7 +12,11 @@ export interface SignedInUser {
   /** The display name, else the sign-in name. */
   name: string;
   username: string;
-  /** NetPulse roles from the ID token's `roles` claim, in the order of `roles`; others are left out. */
+  /**
+   * NetPulse roles, in the order of `roles`; others are left out. From the API's access token when one could be had
+   * (the app roles are defined on the API's registration, so only its tokens carry them when the dashboard has a
+   * registration of its own), else from the ID token. A hint for the page only: the API checks every call itself.
+   */
   roles: Role[];
 }
 
@@ -50,8 +54,8 @@ export function isInteractionRequired(error: unknown): boolean {
   return error instanceof Error && error.name === 'InteractionRequiredAuthError';
 }
 
-export function userOf(account: AccountInfo): SignedInUser {
-  const claimed = account.idTokenClaims?.roles;
+export function userOf(account: AccountInfo, accessTokenRoles: readonly string[] | null = null): SignedInUser {
+  const claimed = accessTokenRoles ?? account.idTokenClaims?.roles;
   const held = new Set(Array.isArray(claimed) ? claimed : []);
   return {
     name: account.name?.trim() || account.username,
@@ -60,8 +64,29 @@ export function userOf(account: AccountInfo): SignedInUser {
   };
 }
 
+/** The `roles` claim of a JWT access token, or null when the token is no JWT or has no such claim. */
+export function rolesOfAccessToken(token: string): string[] | null {
+  const payload = token.split('.')[1];
+  if (!payload) {
+    return null;
+  }
+
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const claims: unknown = JSON.parse(json);
+    if (claims === null || typeof claims !== 'object' || !('roles' in claims) || !Array.isArray(claims.roles)) {
+      return null;
+    }
+
+    return claims.roles.filter((role): role is string => typeof role === 'string');
+  } catch {
+    return null;
+  }
+}
+
 export class AuthSession {
   #account: AccountInfo | null = null;
+  #accessTokenRoles: string[] | null = null;
   #redirecting = false;
 
   constructor(
@@ -82,14 +107,23 @@ export class AuthSession {
     }
 
     this.#account = account;
+    if (account) {
+      try {
+        // Silently only: a token that needs the user back is asked for by the first API call, which redirects.
+        this.#accessTokenRoles = rolesOfAccessToken((await this.msal.acquireTokenSilent({ scopes: [this.scope], account })).accessToken);
+      } catch {
+        this.#accessTokenRoles = null;
+      }
+    }
+
     return this.user;
   }
 
   get user(): SignedInUser | null {
-    return this.#account ? userOf(this.#account) : null;
+    return this.#account ? userOf(this.#account, this.#accessTokenRoles) : null;
   }
 
-  /** True when the signed-in user may use write routes (the Admin role, from the ID token). */
+  /** True when the signed-in user may use write routes (the Admin role). */
   get canWrite(): boolean {
     return this.user?.roles.includes('Admin') ?? false;
   }

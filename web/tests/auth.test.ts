@@ -51,6 +51,27 @@ describe('AuthSession', () => {
     expect(session.canWrite).toBe(true);
   });
 
+  it("takes the roles from the API's access token, which carries the API registration's app roles", async () => {
+    const msal = new FakeMsal();
+    msal.accounts = [account(undefined)];
+    const payload = btoa(JSON.stringify({ aud: 'api://x', roles: ['Admin', 'Other'] })).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    msal.silent = () => Promise.resolve({ accessToken: `eyJhbGciOiJSUzI1NiJ9.${payload}.c2ln` } as AuthenticationResult);
+    const session = new AuthSession(msal, scope);
+
+    expect((await session.start())?.roles).toEqual(['Admin']);
+    expect(session.canWrite).toBe(true);
+  });
+
+  it('keeps the ID token roles when the access token cannot be had silently at start', async () => {
+    const msal = new FakeMsal();
+    msal.accounts = [account(['Reader'])];
+    msal.silent = () => Promise.reject(new InteractionRequiredAuthError());
+    const session = new AuthSession(msal, scope);
+
+    expect((await session.start())?.roles).toEqual(['Reader']);
+    expect(msal.calls.some((c) => c.startsWith('acquireTokenRedirect'))).toBe(false);
+  });
+
   it('gets each token silently for the API scope', async () => {
     const msal = new FakeMsal();
     msal.accounts = [account(['Reader'])];
@@ -76,9 +97,9 @@ describe('AuthSession', () => {
     }
 
     expect(msal.calls.filter((c) => c.startsWith('acquireTokenRedirect'))).toEqual([`acquireTokenRedirect ${scope}`]);
-    // On its way to Microsoft: no further token requests.
+    // On its way to Microsoft: no further token requests (one at start for the roles, one per waiting call).
     await expect(session.token()).rejects.toBeInstanceOf(SignInRequiredError);
-    expect(msal.calls.filter((c) => c.startsWith('acquireTokenSilent'))).toHaveLength(3);
+    expect(msal.calls.filter((c) => c.startsWith('acquireTokenSilent'))).toHaveLength(4);
   });
 
   it('reports any other token failure by MSAL error code, without a redirect', async () => {
