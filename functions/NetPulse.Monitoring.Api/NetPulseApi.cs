@@ -27,6 +27,8 @@ public static class NetPulseApi
     public const string RebuildReportRoute = "reports/{date}/rebuild";
     public const string ExportRoute = "export";
     public const string OpenApiRoute = "openapi.json";
+    public const string ProbesRoute = "probes";
+    public const string RevokeProbeRoute = "probes/{id}/revoke";
 
     public static IEndpointRouteBuilder MapNetPulseApi(this IEndpointRouteBuilder endpoints)
     {
@@ -48,6 +50,12 @@ public static class NetPulseApi
             handler.RebuildAsync(request, date, cancellationToken));
         api.MapGet(ExportRoute, (ExportHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
             handler.ExportAsync(request, cancellationToken));
+        api.MapGet(ProbesRoute, (ProbesHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.ListAsync(request, cancellationToken));
+        api.MapPost(ProbesRoute, (ProbesHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.RegisterAsync(request, cancellationToken));
+        api.MapPost(RevokeProbeRoute, (ProbesHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.RevokeAsync(request, id, cancellationToken));
         api.MapGet(OpenApiRoute, (OpenApiHandler handler, HttpRequest request) => handler.Get(request));
         return endpoints;
     }

@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
 
         services.AddOptionsWithValidateOnStart<StorageAccountOptions, StorageAccountOptionsValidator>().Configure(o => StorageAccountOptions.Bind(o, configuration));
         services.AddOptionsWithValidateOnStart<StorageOptions, StorageOptionsValidator>().Bind(configuration.GetSection(StorageOptions.Section));
+        services.AddOptionsWithValidateOnStart<ProbesOptions, ProbesOptionsValidator>().Bind(configuration.GetSection(ProbesOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => CreateTableServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value));
@@ -33,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ProbeStateStore>();
         services.TryAddSingleton<ProbeLocks>();
         services.TryAddSingleton<SampleReader>();
+        services.TryAddSingleton<ProbeRegistry>();
         return services;
     }
 
