@@ -48,8 +48,9 @@ public sealed class IngestBatchHandler
         PingBatch batch;
         try
         {
+            // The checks that need no storage come first, so a refusal for them costs no request; the decoder
+            // is safe on hostile bytes, and nothing is stored before the signature has been verified.
             var signed = SignedBatchMessage.Parse(message.ToMemory());
-            await VerifyAsync(signed, cancellationToken);
             batch = PingBatchCodec.Decode(signed.Batch.Span);
             if (batch.ProbeId != signed.ProbeId)
             {
@@ -61,6 +62,8 @@ public sealed class IngestBatchHandler
             {
                 throw new InvalidPingBatchException(window);
             }
+
+            await VerifyAsync(signed, cancellationToken);
         }
         catch (InvalidPingBatchException ex)
         {

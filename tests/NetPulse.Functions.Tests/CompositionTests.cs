@@ -42,6 +42,7 @@ public sealed partial class CompositionTests : IDisposable
         ["NetPulse.Monitoring.Alerts.AlertOptions"] = ("NetPulse:Alerts:Cooldown", "-00:15:00", "NetPulse:Alerts:Cooldown"),
         ["NetPulse.Monitoring.Reports.ReportOptions"] = ("NetPulse:Reports:SettleDelay", "-00:10:00", "NetPulse:Reports:SettleDelay"),
         ["NetPulse.Monitoring.Api.ApiOptions"] = ("NetPulse:Api:AllowedOrigins", "*", "NetPulse:Api:AllowedOrigins"),
+        ["NetPulse.Monitoring.Storage.ProbesOptions"] = ("NetPulse:Probes:MaxProbes", "0", "NetPulse:Probes:MaxProbes"),
     };
 
     private readonly IHost _host;
@@ -91,8 +92,8 @@ public sealed partial class CompositionTests : IDisposable
     {
         Assert.Equal(
             [
-                "Compact", "DailyReport", "Export", "Health", "Incidents", "IngestBatch", "OpenApi", "RebuildReport", "RemindAlerts", "Report",
-                "Reports", "SendAlert", "Target", "TargetSeries", "Targets", "Watchdog",
+                "Compact", "DailyReport", "Export", "Health", "Incidents", "IngestBatch", "OpenApi", "Probes", "RebuildReport", "RegisterProbe",
+                "RemindAlerts", "Report", "Reports", "RevokeProbe", "SendAlert", "Target", "TargetSeries", "Targets", "Watchdog",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
     }

@@ -4,12 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Hosting;
+using NetPulse.Probe.Sending;
 using NetPulse.Probe.Targets;
 
 namespace NetPulse.Probe.Cli;
 
 /// <summary>
-/// The probe's command line: <c>run</c> (the default), <c>ping</c>, <c>check-config</c>, <c>status</c>.
+/// The probe's command line: <c>run</c> (the default), <c>ping</c>, <c>check-config</c>, <c>status</c>, <c>enroll</c>.
 /// Tokens it does not know (such as <c>--Probe:IntervalSeconds=1</c>) pass through to configuration.
 /// </summary>
 public static class ProbeCommandLine
@@ -34,6 +35,7 @@ public static class ProbeCommandLine
             checkConfig,
             PingCommand.Build(output, error),
             StatusCommand.Build(output, error),
+            EnrollCommand.Build(output, error),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((result, ct) => RunAsync(result.UnmatchedTokens.ToArray(), error, ct));
@@ -44,8 +46,10 @@ public static class ProbeCommandLine
         ConfigurationErrors.GuardAsync(error, async () =>
         {
             using var host = ProbeHost.CreateRunBuilder(hostArgs).Build();
-            // Validate before the hosted services are built: their constructors assume valid options.
+            // Validate before the hosted services are built: their constructors assume valid options, and the
+            // sender a key (without one every batch would be refused, so the probe says so and does not start).
             _ = ProbeHost.ValidatedOptions(host.Services);
+            _ = host.Services.GetRequiredService<BatchSigner>();
             await host.RunAsync(cancellationToken);
             return 0;
         });

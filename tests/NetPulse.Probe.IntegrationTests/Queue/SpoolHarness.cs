@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NetPulse.Contracts;
 using NetPulse.Probe.Sending;
 using NetPulse.Probe.Spool;
+using NetPulse.Testing;
 using NetPulse.Testing.Logging;
 using Xunit.Abstractions;
 
@@ -29,6 +30,9 @@ public sealed class SpoolHarness : IAsyncDisposable
     }
 
     public string Folder { get; }
+
+    /// <summary>The probe whose key signs what the sender sends ("probe-it", the id of <see cref="MakeBatch"/>'s batches).</summary>
+    public TestProbe Identity { get; } = new("probe-it");
 
     public BatchSpool Spool { get; }
 
@@ -58,7 +62,7 @@ public sealed class SpoolHarness : IAsyncDisposable
         });
 
     public void StartSender(QueueClient queue) =>
-        _sender = new QueueSender(Spool, queue, TimeProvider.System, SenderLog.For<QueueSender>(), QuickBackoff, () => 0.5).RunAsync(_stopSender.Token);
+        _sender = new QueueSender(Spool, queue, new BatchSigner(Identity.Id, Identity.Key), TimeProvider.System, SenderLog.For<QueueSender>(), QuickBackoff, () => 0.5).RunAsync(_stopSender.Token);
 
     public static QueueClient Client(string connectionString, string queueName) =>
         new(connectionString, queueName, QueueClientFactory.ClientOptions());
@@ -85,6 +89,7 @@ public sealed class SpoolHarness : IAsyncDisposable
     {
         await StopSenderAsync();
         _stopSender.Dispose();
+        Identity.Dispose();
         try
         {
             Directory.Delete(Folder, recursive: true);

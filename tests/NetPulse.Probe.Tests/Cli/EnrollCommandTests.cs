@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using NetPulse.Contracts;
+using NetPulse.Probe.Cli;
+using NetPulse.Probe.Tests.Spool;
+
+namespace NetPulse.Probe.Tests.Cli;
+
+/// <summary><c>netpulse-probe enroll</c> makes the probe's key once, owner-only, and <c>run</c> refuses to start without one.</summary>
+public sealed class EnrollCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Enroll_makes_a_p256_key_readable_by_its_owner_only_and_prints_what_to_register()
+    {
+        var (exit, output, _) = await InvokeAsync("enroll", "--Probe:Id=lab-01", $"--Probe:Spool:Path={_folder.Path}");
+
+        Assert.Equal(0, exit);
+        var path = _folder.Combine("probe.key");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+
+        using var key = ECDsa.Create();
+        key.ImportFromPem(await File.ReadAllTextAsync(path));
+        Assert.Equal(ECCurve.NamedCurves.nistP256.Oid.Value, key.ExportParameters(false).Curve.Oid.Value);
+        var spki = key.ExportSubjectPublicKeyInfo();
+        Assert.Contains("probe:      lab-01", output, StringComparison.Ordinal);
+        Assert.Contains($"key id:     {ProbeKeys.KeyId(spki)}", output, StringComparison.Ordinal);
+        Assert.Contains($"public key: {Convert.ToBase64String(spki)}", output, StringComparison.Ordinal);
+        Assert.Contains("--register", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Directory.EnumerateFiles(_folder.Path), f => f != path);
+    }
+
+    [Fact]
+    public async Task Enroll_again_keeps_the_key_it_made()
+    {
+        await InvokeAsync("enroll", "--Probe:Id=lab-01", $"--Probe:Spool:Path={_folder.Path}");
+        var first = await File.ReadAllTextAsync(_folder.Combine("probe.key"));
+
+        var (exit, output, _) = await InvokeAsync("enroll", "--Probe:Id=lab-01", $"--Probe:Spool:Path={_folder.Path}");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(first, await File.ReadAllTextAsync(_folder.Combine("probe.key")));
+        Assert.Contains("kept: it existed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_without_a_key_refuses_to_start_and_says_to_enroll()
+    {
+        var (exit, _, error) = await InvokeAsync("run", "--Probe:Id=lab-01", $"--Probe:Spool:Path={_folder.Path}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("this probe has no key", error, StringComparison.Ordinal);
+        Assert.Contains("run 'netpulse-probe enroll'", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_folder.Combine("probe.key")));
+    }
+
+    [Fact]
+    public async Task Run_with_a_key_that_is_not_one_refuses_to_start_naming_the_file()
+    {
+        await File.WriteAllTextAsync(_folder.Combine("probe.key"), "garbage");
+
+        var (exit, _, error) = await InvokeAsync("run", "--Probe:Id=lab-01", $"--Probe:Spool:Path={_folder.Path}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains(_folder.Combine("probe.key"), error, StringComparison.Ordinal);
+        Assert.Contains("not an ECDSA P-256 private key", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await ProbeCommandLine.Build(output, error).Parse(args).InvokeAsync();
+        return (exit, output.ToString(), error.ToString());
+    }
+}
