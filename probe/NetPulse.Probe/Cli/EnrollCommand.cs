@@ -19,7 +19,7 @@ internal static class EnrollCommand
 
     public static Command Build(TextWriter output, TextWriter error)
     {
-        var register = new Option<Uri?>("--register")
+        var register = new Option<string?>("--register")
         {
             Description = "The API's base URL (e.g. https://<app>.azurewebsites.net/api): register the public key there with POST /probes.",
         };
@@ -47,7 +47,7 @@ internal static class EnrollCommand
             output.WriteLine($"key id:     {ProbeKeys.KeyId(ProbeKeys.PublicKey(key))}");
             output.WriteLine($"public key: {publicKey}");
 
-            if (result.GetValue(register) is not { } apiBase)
+            if (result.GetValue(register) is not { } apiBaseText)
             {
                 output.WriteLine();
                 output.WriteLine("The backend accepts this probe's batches once the public key is registered (as an API admin):");
@@ -55,6 +55,12 @@ internal static class EnrollCommand
                 output.WriteLine("or");
                 output.WriteLine($"  curl -X POST https://<functionApp>.azurewebsites.net/api/probes -H 'Content-Type: application/json' -d '{{\"id\":\"{probeId}\",\"publicKey\":\"{publicKey}\"}}'");
                 return 0;
+            }
+
+            if (!Uri.TryCreate(apiBaseText, UriKind.Absolute, out var apiBase) || (apiBase.Scheme != Uri.UriSchemeHttps && apiBase.Scheme != Uri.UriSchemeHttp))
+            {
+                await error.WriteLineAsync($"enroll: --register '{apiBaseText}' is not the API's base URL, such as https://<functionApp>.azurewebsites.net/api; the key is kept");
+                return ConfigurationErrors.ExitCode;
             }
 
             var bearer = result.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable);

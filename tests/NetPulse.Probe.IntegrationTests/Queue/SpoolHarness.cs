@@ -21,8 +21,11 @@ public sealed class SpoolHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stopSender = new();
     private Task? _sender;
 
-    public SpoolHarness(ITestOutputHelper output)
+    /// <param name="output">Where the spool's and the sender's logs go.</param>
+    /// <param name="probeId">The probe whose key signs what the sender sends: the id its batches carry.</param>
+    public SpoolHarness(ITestOutputHelper output, string probeId = "probe-it")
     {
+        Identity = new TestProbe(probeId);
         Folder = Directory.CreateTempSubdirectory("netpulse-spool-it-").FullName;
         SpoolLog = new TestLog(output);
         SenderLog = new TestLog(output);
@@ -31,8 +34,8 @@ public sealed class SpoolHarness : IAsyncDisposable
 
     public string Folder { get; }
 
-    /// <summary>The probe whose key signs what the sender sends ("probe-it", the id of <see cref="MakeBatch"/>'s batches).</summary>
-    public TestProbe Identity { get; } = new("probe-it");
+    /// <summary>The probe whose key signs what the sender sends ("probe-it" unless told, the id of <see cref="MakeBatch"/>'s batches).</summary>
+    public TestProbe Identity { get; }
 
     public BatchSpool Spool { get; }
 

@@ -49,6 +49,16 @@ public sealed class EnrollCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Enroll_with_a_register_url_that_is_none_keeps_the_key_and_says_so()
+    {
+        var (exit, _, error) = await InvokeAsync("enroll", "--register", "127.0.0.1:7071/api", "--Probe:Id=lab-01", $"--Probe:Spool:Path={_folder.Path}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--register '127.0.0.1:7071/api' is not the API's base URL", error, StringComparison.Ordinal);
+        Assert.True(File.Exists(_folder.Combine("probe.key")));
+    }
+
+    [Fact]
     public async Task Run_without_a_key_refuses_to_start_and_says_to_enroll()
     {
         var (exit, _, error) = await InvokeAsync("run", "--Probe:Id=lab-01", $"--Probe:Spool:Path={_folder.Path}");
