@@ -70,8 +70,23 @@ public static class ProbeCommandLine
 
             output.WriteLine(string.Create(inv, $"  batches: every {options.BatchWindowSeconds:0.###} s to queue '{options.Queue.QueueName}' at {DescribeQueue(options.Queue)}"));
             output.WriteLine(string.Create(inv, $"  spool: {ProbeHost.ResolvePath(options.Spool.Path)} (at most {options.Spool.MaxMegabytes} MB)"));
+            output.WriteLine(DescribeKey(options));
             return Task.FromResult(0);
         });
+
+    /// <summary>The signing key as <c>run</c> would load it; a missing one is said here, and <c>run</c> refuses to start without it.</summary>
+    private static string DescribeKey(ProbeOptions options)
+    {
+        try
+        {
+            using var signer = BatchSigner.Load(options);
+            return $"  key: {ProbeKeyFile.PathIn(options.Spool.Path)}, key id {signer.KeyId} (register it once: netpulse-probe enroll --register <api>)";
+        }
+        catch (ProbeConfigurationException ex)
+        {
+            return "  key: MISSING OR UNREADABLE, run will not start: " + ex.Message;
+        }
+    }
 
     private static string DescribeQueue(QueueOptions queue) =>
         queue.ServiceUri is { } uri

@@ -59,6 +59,20 @@ public sealed class EnrollCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_config_says_whether_the_probe_has_its_key()
+    {
+        var (_, before, _) = await InvokeAsync("check-config", "--Probe:Id=lab-01", $"--Probe:Spool:Path={_folder.Path}");
+        await InvokeAsync("enroll", "--Probe:Id=lab-01", $"--Probe:Spool:Path={_folder.Path}");
+        var (exit, after, _) = await InvokeAsync("check-config", "--Probe:Id=lab-01", $"--Probe:Spool:Path={_folder.Path}");
+
+        Assert.Contains("key: MISSING OR UNREADABLE, run will not start", before, StringComparison.Ordinal);
+        Assert.Equal(0, exit);
+        using var key = ECDsa.Create();
+        key.ImportFromPem(await File.ReadAllTextAsync(_folder.Combine("probe.key")));
+        Assert.Contains($"key id {ProbeKeys.KeyId(key.ExportSubjectPublicKeyInfo())}", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_without_a_key_refuses_to_start_and_says_to_enroll()
     {
         var (exit, _, error) = await InvokeAsync("run", "--Probe:Id=lab-01", $"--Probe:Spool:Path={_folder.Path}");
