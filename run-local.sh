@@ -78,9 +78,16 @@ echo "==> starting the probe (loopback targets from probe/NetPulse.Probe/targets
 if [ "$(id -u)" -ne 0 ]; then
   echo "    (not root: the probe falls back to System.Net.NetworkInformation.Ping; see README 'ICMP permissions')"
 fi
+probe=(dotnet probe/NetPulse.Probe/bin/Release/net10.0/netpulse-probe.dll)
+probe_settings=(--Probe:Spool:Path="$data/spool" --Probe:Id=local-probe)
+if [ -d functions/NetPulse.DevHost ]; then
+  # The backend takes batches only from registered probes: make the probe's key (kept in .netpulse/spool/probe.key
+  # across runs) and register it with the dev host's API, which is open locally.
+  echo "==> enrolling the probe and registering its key with http://127.0.0.1:7071/api"
+  "${probe[@]}" enroll --register http://127.0.0.1:7071/api "${probe_settings[@]}" | sed 's/^/    /'
+fi
 # The built binary directly, not "dotnet run": signals then reach the probe itself.
-setsid dotnet probe/NetPulse.Probe/bin/Release/net10.0/netpulse-probe.dll run \
-  --Probe:Spool:Path="$data/spool" --Probe:Id=local-probe \
+setsid "${probe[@]}" run "${probe_settings[@]}" \
   --Logging:LogLevel:NetPulse.Probe.Sending=Debug --Logging:Console:FormatterName=simple \
   --Logging:Console:FormatterOptions:SingleLine=true --Logging:Console:FormatterOptions:TimestampFormat="HH:mm:ss " &
 pids+=($!)

@@ -9,9 +9,10 @@ namespace NetPulse.Contracts;
 public static class PingBatchCodec
 {
     /// <summary>
-    /// The largest body that still fits a 64 KiB queue message after Base64 (4 bytes per 3).
+    /// The largest body that still fits a 64 KiB queue message after Base64 (4 bytes per 3) behind its signature
+    /// header (<see cref="SignedBatchMessage.MaxHeaderBytes"/>).
     /// </summary>
-    public const int MaxBodyBytes = 64 * 1024 / 4 * 3;
+    public const int MaxBodyBytes = (64 * 1024 / 4 * 3) - SignedBatchMessage.MaxHeaderBytes;
 
     /// <summary>Encodes a batch after checking it, so a probe can never send what a reader would reject.</summary>
     public static byte[] Encode(PingBatch batch)

@@ -20,6 +20,9 @@ namespace NetPulse.Monitoring.Api;
 [JsonSerializable(typeof(IncidentList))]
 [JsonSerializable(typeof(ReportDateList))]
 [JsonSerializable(typeof(HealthHandler.HealthReport))]
+[JsonSerializable(typeof(ProbeRegistrationRequest))]
+[JsonSerializable(typeof(RegisteredProbeView))]
+[JsonSerializable(typeof(RegisteredProbeList))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>Writes every time as UTC, "2026-11-27T05:00:00Z", with fractions of a second only when there are any.</summary>

@@ -57,6 +57,9 @@ internal static class ApiProblems
     public const string SignInRequiredType = "urn:netpulse:problem:sign-in-required";
     public const string RoleMissingType = "urn:netpulse:problem:role-missing";
     public const string SignInUnavailableType = "urn:netpulse:problem:sign-in-unavailable";
+    public const string ProbeKeyConflictType = "urn:netpulse:problem:probe-key-conflict";
+    public const string ProbeKeyRevokedType = "urn:netpulse:problem:probe-key-revoked";
+    public const string ProbeLimitType = "urn:netpulse:problem:probe-limit";
 
     /// <summary>How long a client waits before asking again while storage is unreachable: long enough not to hammer it.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
@@ -66,6 +69,10 @@ internal static class ApiProblems
 
     public static ApiJsonResult<ApiProblem> NotFound(string parameter, string detail) =>
         Result(new ApiProblem(NotFoundType, "Not found", StatusCodes.Status404NotFound, detail, parameter));
+
+    /// <summary>A request that is well formed but clashes with what is stored (409).</summary>
+    public static ApiJsonResult<ApiProblem> Conflict(string type, string title, string parameter, string detail) =>
+        Result(new ApiProblem(type, title, StatusCodes.Status409Conflict, detail, parameter));
 
     /// <summary>The answer while storage cannot be reached: the request may succeed later, and Retry-After says when to try.</summary>
     public static IResult StorageUnavailable(string reason) =>

@@ -33,6 +33,8 @@ public static class NetPulseApi
     public const string RebuildReportRoute = "reports/{date}/rebuild";
     public const string ExportRoute = "export";
     public const string OpenApiRoute = "openapi.json";
+    public const string ProbesRoute = "probes";
+    public const string RevokeProbeRoute = "probes/{id}/revoke";
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -47,6 +49,9 @@ public static class NetPulseApi
         new(HttpMethods.Get, ReportRoute, ApiAccess.Reader),
         new(HttpMethods.Get, ExportRoute, ApiAccess.Reader),
         new(HttpMethods.Post, RebuildReportRoute, ApiAccess.Admin),
+        new(HttpMethods.Get, ProbesRoute, ApiAccess.Reader),
+        new(HttpMethods.Post, ProbesRoute, ApiAccess.Admin),
+        new(HttpMethods.Post, RevokeProbeRoute, ApiAccess.Admin),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -78,6 +83,12 @@ public static class NetPulseApi
             handler.RebuildAsync(request, date, cancellationToken));
         Map(api, HttpMethods.Get, ExportRoute, (ExportHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
             handler.ExportAsync(request, cancellationToken));
+        Map(api, HttpMethods.Get, ProbesRoute, (ProbesHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.ListAsync(request, cancellationToken));
+        Map(api, HttpMethods.Post, ProbesRoute, (ProbesHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.RegisterAsync(request, cancellationToken));
+        Map(api, HttpMethods.Post, RevokeProbeRoute, (ProbesHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.RevokeAsync(request, id, cancellationToken));
         Map(api, HttpMethods.Get, OpenApiRoute, (OpenApiHandler handler, HttpRequest request) => handler.Get(request));
         return endpoints;
     }

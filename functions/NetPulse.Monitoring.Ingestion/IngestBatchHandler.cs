@@ -5,8 +5,9 @@ using NetPulse.Monitoring.Storage;
 namespace NetPulse.Monitoring.Ingestion;
 
 /// <summary>
-/// Handles one message of the ping-batch queue: decode, store, detect, announce. A message that is no valid
-/// batch, or whose window lies outside the time this host accepts (<see cref="DescribeWindow"/>), throws
+/// Handles one message of the ping-batch queue: verify, decode, store, detect, announce. A message that is not
+/// signed by the registered key of the probe it names (<see cref="SignedBatchMessage"/>), is no valid batch, or
+/// whose window lies outside the time this host accepts (<see cref="DescribeWindow"/>), throws
 /// <see cref="InvalidPingBatchException"/> after logging why, having stored nothing; the queue runtime retries it
 /// and then moves it to the poison queue, while other batches keep flowing. Handling the same message again, or messages
 /// in any order, leaves the same tables.
@@ -21,31 +22,48 @@ public sealed class IngestBatchHandler
     public static readonly TimeSpan MaxWindowAhead = TimeSpan.FromMinutes(10);
 
     private readonly BatchIngestion _ingestion;
+    private readonly ProbeKeyCache _probes;
     private readonly TimeProvider _time;
     private readonly IOptions<StorageOptions> _storage;
     private readonly ILogger<IngestBatchHandler> _logger;
 
-    internal IngestBatchHandler(BatchIngestion ingestion, TimeProvider time, IOptions<StorageOptions> storage, ILogger<IngestBatchHandler> logger)
+    internal IngestBatchHandler(
+        BatchIngestion ingestion, ProbeKeyCache probes, TimeProvider time, IOptions<StorageOptions> storage, ILogger<IngestBatchHandler> logger)
     {
         _ingestion = ingestion;
+        _probes = probes;
         _time = time;
         _storage = storage;
         _logger = logger;
     }
 
-    /// <summary>Handles the message body (the queue has already undone its Base64).</summary>
-    /// <exception cref="InvalidPingBatchException">The body is no valid ping batch, or its window is out of bounds; retrying cannot help.</exception>
+    /// <summary>Handles the message body (the queue has already undone its Base64): the signature header, then the batch.</summary>
+    /// <exception cref="InvalidPingBatchException">
+    /// The message is not signed by the registered, unrevoked key of the probe it names, the body is no valid ping
+    /// batch or another probe's, or its window is out of bounds; retrying cannot help.
+    /// </exception>
     public async Task HandleAsync(BinaryData message, string messageId, long dequeueCount, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         PingBatch batch;
         try
         {
-            batch = PingBatchCodec.Decode(message.ToMemory().Span);
+            // The checks that need no storage come first, so a refusal for them costs no request; the decoder
+            // is safe on hostile bytes, and nothing is stored before the signature has been verified.
+            var signed = SignedBatchMessage.Parse(message.ToMemory());
+            batch = PingBatchCodec.Decode(signed.Batch.Span);
+            if (batch.ProbeId != signed.ProbeId)
+            {
+                throw new InvalidPingBatchException(
+                    $"the message is signed by probe '{signed.ProbeId}' but its batch says probe '{batch.ProbeId}'; a probe may only send its own batches");
+            }
+
             if (DescribeWindow(batch.WindowStart, _time.GetUtcNow(), _storage.Value.BacklogLimit) is { } window)
             {
                 throw new InvalidPingBatchException(window);
             }
+
+            await VerifyAsync(signed, cancellationToken);
         }
         catch (InvalidPingBatchException ex)
         {
@@ -61,7 +79,24 @@ public sealed class IngestBatchHandler
         await _ingestion.IngestAsync(batch, cancellationToken);
     }
 
-    /// <summary>Handles the message body as text (UTF-8 JSON).</summary>
+    /// <summary>
+    /// Checks that the probe the header names is registered, not revoked, and signed the batch with its registered key.
+    /// </summary>
+    private async Task VerifyAsync(SignedBatchMessage signed, CancellationToken cancellationToken)
+    {
+        var probe = await _probes.GetAsync(signed.ProbeId, cancellationToken)
+            ?? throw new InvalidPingBatchException(
+                $"probe '{signed.ProbeId}' is not registered: enroll it ('netpulse-probe enroll') and register its public key (POST /api/probes)");
+        if (probe.RevokedAt is { } revokedAt)
+        {
+            throw new InvalidPingBatchException(
+                string.Create(CultureInfo.InvariantCulture, $"probe '{signed.ProbeId}' was revoked at {revokedAt.UtcDateTime:O}; its batches are refused"));
+        }
+
+        signed.Verify(probe.PublicKeyDer());
+    }
+
+    /// <summary>Handles the message body as text (the signature header, then UTF-8 JSON).</summary>
     /// <exception cref="InvalidPingBatchException">The body is no valid ping batch; retrying cannot help.</exception>
     public Task HandleAsync(string message, string messageId, long dequeueCount, CancellationToken cancellationToken)
     {

@@ -20,8 +20,11 @@ public static class IngestionServiceCollectionExtensions
 
         services.TryAddSingleton<BatchLimits>();
         services.TryAddSingleton<BatchIngestion>();
+        services.TryAddSingleton(sp => new ProbeKeyCache(
+            sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<ProbesOptions>>()));
         services.TryAddSingleton(sp => new IngestBatchHandler(
             sp.GetRequiredService<BatchIngestion>(),
+            sp.GetRequiredService<ProbeKeyCache>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<StorageOptions>>(),
             sp.GetRequiredService<ILogger<IngestBatchHandler>>()));

@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 namespace NetPulse.Monitoring.Storage;
 
 /// <summary>
-/// The five monitoring tables, named with <see cref="StorageOptions.TablePrefix"/>, created on first use by
+/// The six monitoring tables, named with <see cref="StorageOptions.TablePrefix"/>, created on first use by
 /// each process (one request each, once).
 /// </summary>
 public sealed class MonitoringTables : IDisposable
@@ -21,6 +21,7 @@ public sealed class MonitoringTables : IDisposable
         Rollups = service.GetTableClient(prefix + "rollups");
         Targets = service.GetTableClient(prefix + "targets");
         Incidents = service.GetTableClient(prefix + "incidents");
+        Probes = service.GetTableClient(prefix + "probes");
     }
 
     /// <summary>One entity per probe batch (PK probe|UTC day of its last sample, RK inverted last-sample ticks-sequence).</summary>
@@ -38,7 +39,10 @@ public sealed class MonitoringTables : IDisposable
     /// <summary>Incidents by UTC month of their start, newest first (PK yyyyMM, RK inverted start|id).</summary>
     public TableClient Incidents { get; }
 
-    public IEnumerable<TableClient> All => [Batches, Samples, Rollups, Targets, Incidents];
+    /// <summary>The registered probes and their public keys (PK "probe", RK probe id); see <see cref="ProbeRegistry"/>.</summary>
+    public TableClient Probes { get; }
+
+    public IEnumerable<TableClient> All => [Batches, Samples, Rollups, Targets, Incidents, Probes];
 
     public void Dispose() => _creating.Dispose();
 

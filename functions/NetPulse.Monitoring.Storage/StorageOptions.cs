@@ -9,7 +9,7 @@ public sealed partial class StorageOptions
     public const string Section = "NetPulse:Storage";
 
     /// <summary>
-    /// Put before every table name ("batches", "samples", "rollups", "targets", "incidents"): lets several
+    /// Put before every table name ("batches", "samples", "rollups", "targets", "incidents", "probes"): lets several
     /// installations, or test classes, share one account. Letters and digits, starting with a letter.
     /// </summary>
     public string TablePrefix { get; set; } = "";

@@ -24,6 +24,7 @@ public static class StorageServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<StorageAccountOptions, StorageAccountOptionsValidator>().Configure(o => StorageAccountOptions.Bind(o, configuration));
         services.AddOptionsWithValidateOnStart<StorageOptions, StorageOptionsValidator>().Bind(configuration.GetSection(StorageOptions.Section));
         services.AddOptionsWithValidateOnStart<LimitsOptions, LimitsOptionsValidator>().Bind(configuration.GetSection(LimitsOptions.Section));
+        services.AddOptionsWithValidateOnStart<ProbesOptions, ProbesOptionsValidator>().Bind(configuration.GetSection(ProbesOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => CreateTableServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value));
@@ -35,6 +36,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ProbeLocks>();
         services.TryAddSingleton<TargetNamesPerDay>();
         services.TryAddSingleton<SampleReader>();
+        services.TryAddSingleton<ProbeRegistry>();
         return services;
     }
 

@@ -163,6 +163,7 @@ internal static partial class ApiBenchmark
         _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         var ingest = services.GetRequiredService<IngestBatchHandler>();
         var compaction = services.GetRequiredService<CompactionHandler>();
+        using var probes = new TestProbes(connectionString);
 
         var liveStart = now - TimeSpan.FromDays(1);
         var random = new Random(20260301);
@@ -189,7 +190,7 @@ internal static partial class ApiBenchmark
 
             var batch = Batch(sequence++, window, (int)length.TotalSeconds, random);
             clock.Now = arrivesAt;
-            await ingest.HandleAsync(BinaryData.FromBytes(PingBatchCodec.Encode(batch)), "seed-" + sequence, 1, cancellationToken);
+            await ingest.HandleAsync(await probes.SignAsync(batch), "seed-" + sequence, 1, cancellationToken);
             samples += batch.SampleCount;
             batches++;
             liveBatches += live ? 1 : 0;

@@ -85,6 +85,9 @@ internal static class IngestBenchmark
         return 0;
     }
 
+    /// <summary>The benchmark's probes, each signing its batches as a real one does; registered in each pass's fresh Azurite.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TestProbe> BenchProbes = new(StringComparer.Ordinal);
+
     private static async Task<PassResult> RunPassAsync(List<Message> work, List<Message> warmUp, int concurrency, CancellationToken cancellationToken)
     {
         await using var azurite = await Azurite.StartAsync(cancellationToken);
@@ -92,6 +95,10 @@ internal static class IngestBenchmark
         var clock = new ArrivalClock();
         await using var services = BuildServices(azurite.ConnectionString, tally, clock);
         var handler = services.GetRequiredService<IngestBatchHandler>();
+        foreach (var probe in BenchProbes.Values)
+        {
+            await probe.RegisterAsync(new TableServiceClient(azurite.ConnectionString), cancellationToken: cancellationToken);
+        }
 
         foreach (var message in warmUp)
         {
@@ -224,7 +231,7 @@ internal static class IngestBenchmark
         };
         return new Message(
             $"{probeId}-{sequence}",
-            BinaryData.FromBytes(PingBatchCodec.Encode(batch)),
+            BinaryData.FromBytes(BenchProbes.GetOrAdd(probeId, id => new TestProbe(id)).Sign(PingBatchCodec.Encode(batch))),
             windowStart.AddSeconds(SecondsPerBatch + 2),
             batch.SampleCount);
     }

@@ -83,6 +83,13 @@ internal sealed partial class PipelineRun : IAsyncDisposable
                 .. maxPollingInterval is { } polling ? [string.Create(CultureInfo.InvariantCulture, $"--AzureWebJobs:extensions:queues:maxPollingInterval={polling:c}")] : Array.Empty<string>(),
             ]);
 
+            // The probe is enrolled: its key in its spool, its public key in the probes table.
+            using (var identity = new TestProbe(ProbeId))
+            {
+                identity.WriteKeyFile(Path.Combine(work.FullName, "spool"));
+                await identity.RegisterAsync(new Azure.Data.Tables.TableServiceClient(connectionString), cancellationToken: cancellationToken);
+            }
+
             List<string> probeArguments =
             [
                 "run", $"--Probe:TargetsFile={targetsFile}", $"--Probe:Id={ProbeId}",

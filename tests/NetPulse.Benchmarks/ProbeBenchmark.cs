@@ -70,6 +70,12 @@ internal static partial class ProbeBenchmark
 
     private static async Task<ProbeRun> MeasureProbeAsync(string probeDll, string targetsFile, string spool, string connectionString, int seconds, CancellationToken cancellationToken)
     {
+        // Enrolled, as a probe must be to start; nothing here verifies what it signs.
+        using (var identity = new TestProbe("bench"))
+        {
+            identity.WriteKeyFile(spool);
+        }
+
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[]
                  {

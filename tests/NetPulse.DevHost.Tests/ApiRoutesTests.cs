@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetPulse.Contracts;
 using NetPulse.Monitoring.Api;
+using NetPulse.Testing;
 using NetPulse.Testing.DevHost;
 
 namespace NetPulse.DevHost.Tests;
@@ -133,7 +134,8 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
             WindowStart = start,
             Targets = [new TargetSamples { Name = "=cmd|' /C calc'!A0", Host = "127.0.0.1", IntervalMs = 1000, Samples = [.. Enumerable.Range(0, 10).Select(i => WireSample.Success(i * 1000, 1500 + i))] }],
         };
-        await host.Queue("ping-batches").SendMessageAsync(BinaryData.FromBytes(PingBatchCodec.Encode(batch)));
+        using var probes = new TestProbes(host.Azurite.ConnectionString);
+        await host.Queue("ping-batches").SendMessageAsync(await probes.SignAsync(batch));
         var id = TargetIds.Format(probeId, batch.Targets[0].Name);
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
 

@@ -76,7 +76,8 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
     {
         var broken = $"not a batch {Guid.NewGuid():N}";
         var brokenReceipt = await host.Queue("ping-batches").SendMessageAsync(broken);
-        var goodReceipt = await host.Queue("ping-batches").SendMessageAsync(BinaryData.FromBytes(PingBatchCodec.Encode(GoodBatch())));
+        using var probes = new TestProbes(host.Azurite.ConnectionString);
+        var goodReceipt = await host.Queue("ping-batches").SendMessageAsync(await probes.SignAsync(GoodBatch()));
 
         await WaitForPoisonAsync("ping-batches-poison", broken);
 
@@ -90,6 +91,31 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
         var batches = new TableClient(host.Azurite.ConnectionString, "batches");
         var stored = await batches.QueryAsync<TableEntity>(select: ["PartitionKey"]).ToListAsync();
         Assert.Contains(stored, e => e.PartitionKey.StartsWith("devhost-test", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_probe_registered_through_the_api_is_ingested_and_another_key_under_its_name_is_poisoned_with_the_reason()
+    {
+        var probeId = "enrolled-" + Guid.NewGuid().ToString("N")[..8];
+        using var probe = new TestProbe(probeId);
+        using var impostor = new TestProbe(probeId);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var registration = new StringContent(
+            JsonSerializer.Serialize(new { id = probeId, publicKey = probe.PublicKeyBase64 }), System.Text.Encoding.UTF8, "application/json");
+
+        using var created = await http.PostAsync(new Uri("/api/probes", UriKind.Relative), registration);
+        var batch = PingBatchCodec.Encode(GoodBatch() with { ProbeId = probeId });
+        var forged = await host.Queue("ping-batches").SendMessageAsync(BinaryData.FromBytes(impostor.Sign(batch)));
+        var signed = await host.Queue("ping-batches").SendMessageAsync(BinaryData.FromBytes(probe.Sign(batch)));
+        await WaitForPoisonAsync("ping-batches-poison", System.Text.Encoding.UTF8.GetString(impostor.Sign(batch)), prefix: $"NPS1 {probeId} {impostor.KeyId} ");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal([1L], host.Log.Deliveries(signed.Value.MessageId));
+        Assert.Contains(host.Log.Entries, e => e.Message.Contains(forged.Value.MessageId, StringComparison.Ordinal)
+            && e.Message.Contains($"signed with key {impostor.KeyId}, but the key registered for the probe is {probe.KeyId}", StringComparison.Ordinal));
+        var batches = new TableClient(host.Azurite.ConnectionString, "batches");
+        var stored = await batches.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ProbeId eq {probeId}")).ToListAsync();
+        Assert.Single(stored);
     }
 
     [Fact]
@@ -127,7 +153,8 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
     }
 
     /// <summary>Waits for a poison message whose text is <paramref name="text"/> (stored as given or in Base64).</summary>
-    private async Task WaitForPoisonAsync(string queue, string text)
+    /// <summary>Waits for <paramref name="text"/> in the poison queue; with <paramref name="prefix"/>, for any message starting with it.</summary>
+    private async Task WaitForPoisonAsync(string queue, string text, string? prefix = null)
     {
         // Peek, not receive: the poison queue is shared by the tests of this class.
         var client = host.RawQueue(queue);
@@ -137,7 +164,8 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
             foreach (var peeked in (await client.PeekMessagesAsync(maxMessages: 32)).Value)
             {
                 var stored = peeked.Body.ToString();
-                if (stored == text || TryDecodeBase64(stored) == text)
+                var decoded = TryDecodeBase64(stored);
+                if (stored == text || decoded == text || (prefix is not null && decoded?.StartsWith(prefix, StringComparison.Ordinal) == true))
                 {
                     return;
                 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using MimeKit;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
+using NetPulse.Probe.Cli;
 using NetPulse.Probe.Hosting;
 using NetPulse.Probe.Icmp;
 using NetPulse.Testing.DevHost;
@@ -261,7 +262,7 @@ public sealed class PipelineRig : IAsyncDisposable
 
         var targetsFile = Path.Combine(_workFolder, "targets.json");
         await File.WriteAllTextAsync(targetsFile, TargetsJson(targets), cancellationToken);
-        var probe = ProbeHost.CreateBuilder(
+        string[] probeSettings =
         [
             $"--Probe:Id={ProbeId}",
             $"--Probe:TargetsFile={targetsFile}",
@@ -273,7 +274,23 @@ public sealed class PipelineRig : IAsyncDisposable
             $"--Probe:Queue:QueueName={PingBatchQueue}",
             "--Logging:LogLevel:Default=Information",
             "--Logging:LogLevel:Azure=Warning",
-        ]);
+        ];
+
+        // Enrolled as an operator would: the probe makes its key and registers it through the dev host's API.
+        using (var enrollOutput = new StringWriter())
+        using (var enrollError = new StringWriter())
+        {
+            var enrolled = await ProbeCommandLine.Build(enrollOutput, enrollError)
+                .Parse(["enroll", "--register", new Uri(_devHost.BaseAddress, "/api").AbsoluteUri, .. probeSettings])
+                .InvokeAsync(cancellationToken: cancellationToken);
+            Note($"enroll: exit {enrolled}: {enrollOutput}{enrollError}");
+            if (enrolled != 0)
+            {
+                throw new InvalidOperationException($"netpulse-probe enroll --register failed ({enrolled}): {enrollError}");
+            }
+        }
+
+        var probe = ProbeHost.CreateBuilder(probeSettings);
         probe.Logging.ClearProviders();
         probe.Logging.AddProvider(Log);
 

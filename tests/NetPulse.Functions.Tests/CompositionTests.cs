@@ -47,6 +47,7 @@ public sealed partial class CompositionTests : IDisposable
         ["NetPulse.Monitoring.Reports.ReportOptions"] = ("NetPulse:Reports:SettleDelay", "-00:10:00", "NetPulse:Reports:SettleDelay"),
         ["NetPulse.Monitoring.Api.ApiOptions"] = ("NetPulse:Api:AllowedOrigins", "*", "NetPulse:Api:AllowedOrigins"),
         ["NetPulse.Monitoring.Api.SignIn.SignInOptions"] = ("NetPulse:Auth:Mode", "Required", "NetPulse:Auth:TenantId"),
+        ["NetPulse.Monitoring.Storage.ProbesOptions"] = ("NetPulse:Probes:MaxProbes", "0", "NetPulse:Probes:MaxProbes"),
     };
 
     private readonly IHost _host;
@@ -96,8 +97,8 @@ public sealed partial class CompositionTests : IDisposable
     {
         Assert.Equal(
             [
-                "Compact", "DailyReport", "Export", "Health", "Incidents", "IngestBatch", "OpenApi", "RebuildReport", "RemindAlerts", "Report",
-                "Reports", "SendAlert", "Target", "TargetSeries", "Targets", "Watchdog",
+                "Compact", "DailyReport", "Export", "Health", "Incidents", "IngestBatch", "OpenApi", "Probes", "RebuildReport", "RegisterProbe",
+                "RemindAlerts", "Report", "Reports", "RevokeProbe", "SendAlert", "Target", "TargetSeries", "Targets", "Watchdog",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
     }

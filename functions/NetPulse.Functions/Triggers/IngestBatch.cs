@@ -4,7 +4,10 @@ using NetPulse.Monitoring.Ingestion;
 namespace NetPulse.Functions.Triggers;
 
 /// <summary>A probe's batch from the ping-batch queue. Exceptions escape: the runtime retries, then poison-queues.</summary>
-/// <remarks>Bound as the message text (the host has already undone the Base64): the body is UTF-8 JSON.</remarks>
+/// <remarks>
+/// Bound as the message text (the host has already undone the Base64): the signature header line, then the batch as
+/// UTF-8 JSON, both text, so the string round-trips to the signed bytes. A binary batch format would bind bytes instead.
+/// </remarks>
 public sealed class IngestBatch(IngestBatchHandler handler)
 {
     [Function(nameof(IngestBatch))]

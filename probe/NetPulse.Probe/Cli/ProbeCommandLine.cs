@@ -4,12 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Hosting;
+using NetPulse.Probe.Sending;
 using NetPulse.Probe.Targets;
 
 namespace NetPulse.Probe.Cli;
 
 /// <summary>
-/// The probe's command line: <c>run</c> (the default), <c>ping</c>, <c>check-config</c>, <c>status</c>.
+/// The probe's command line: <c>run</c> (the default), <c>ping</c>, <c>check-config</c>, <c>status</c>, <c>enroll</c>.
 /// Tokens it does not know (such as <c>--Probe:IntervalSeconds=1</c>) pass through to configuration.
 /// </summary>
 public static class ProbeCommandLine
@@ -34,6 +35,7 @@ public static class ProbeCommandLine
             checkConfig,
             PingCommand.Build(output, error),
             StatusCommand.Build(output, error),
+            EnrollCommand.Build(output, error),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((result, ct) => RunAsync(result.UnmatchedTokens.ToArray(), error, ct));
@@ -44,8 +46,10 @@ public static class ProbeCommandLine
         ConfigurationErrors.GuardAsync(error, async () =>
         {
             using var host = ProbeHost.CreateRunBuilder(hostArgs).Build();
-            // Validate before the hosted services are built: their constructors assume valid options.
+            // Validate before the hosted services are built: their constructors assume valid options, and the
+            // sender a key (without one every batch would be refused, so the probe says so and does not start).
             _ = ProbeHost.ValidatedOptions(host.Services);
+            _ = host.Services.GetRequiredService<BatchSigner>();
             await host.RunAsync(cancellationToken);
             return 0;
         });
@@ -66,8 +70,23 @@ public static class ProbeCommandLine
 
             output.WriteLine(string.Create(inv, $"  batches: every {options.BatchWindowSeconds:0.###} s to queue '{options.Queue.QueueName}' at {DescribeQueue(options.Queue)}"));
             output.WriteLine(string.Create(inv, $"  spool: {ProbeHost.ResolvePath(options.Spool.Path)} (at most {options.Spool.MaxMegabytes} MB)"));
+            output.WriteLine(DescribeKey(options));
             return Task.FromResult(0);
         });
+
+    /// <summary>The signing key as <c>run</c> would load it; a missing one is said here, and <c>run</c> refuses to start without it.</summary>
+    private static string DescribeKey(ProbeOptions options)
+    {
+        try
+        {
+            using var signer = BatchSigner.Load(options);
+            return $"  key: {ProbeKeyFile.PathIn(options.Spool.Path)}, key id {signer.KeyId} (register it once: netpulse-probe enroll --register <api>)";
+        }
+        catch (ProbeConfigurationException ex)
+        {
+            return "  key: MISSING OR UNREADABLE, run will not start: " + ex.Message;
+        }
+    }
 
     private static string DescribeQueue(QueueOptions queue) =>
         queue.ServiceUri is { } uri

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using NetPulse.Probe.Batching;
+using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Icmp;
 using NetPulse.Probe.Sending;
 using NetPulse.Probe.Spool;
@@ -14,6 +16,7 @@ public static class ProbePipeline
         services.AddPingEngine(engine);
         services.AddSingleton<SampleChannel>();
         services.AddSingleton<BatchSpool>();
+        services.AddSingleton(sp => BatchSigner.Load(sp.GetRequiredService<IOptions<ProbeOptions>>().Value));
         // The host stops services in reverse order: the engine stops first, then the batcher drains the
         // channel and spools the open batch, then the sender gets its last chance to send.
         services.AddHostedService<QueueSender>();

@@ -14,7 +14,8 @@ namespace NetPulse.Probe.Sending;
 /// Uploads the spool to the ping-batch queue, one batch at a time, oldest first, deleting each only
 /// after the queue accepted it. While the queue is unreachable it backs off (<see cref="SendBackoff"/>)
 /// and logs the outage once and the recovery once; the batcher and the engine never wait for it.
-/// A batch the queue can never take is set aside in the spool's <c>rejected/</c> folder.
+/// A batch the queue can never take is set aside in the spool's <c>rejected/</c> folder. Each message is the
+/// spooled batch behind a signature header (<see cref="BatchSigner"/>); the spool itself holds the batch unsigned.
 /// </summary>
 /// <remarks>
 /// Delivery is at least once: when the queue stored a message but the answer was lost (the link died
@@ -30,15 +31,17 @@ public sealed partial class QueueSender : BackgroundService
 
     private readonly BatchSpool _spool;
     private readonly QueueClient _queue;
+    private readonly BatchSigner _signer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SendBackoff _backoff;
     private readonly Func<double> _jitter;
 
-    public QueueSender(BatchSpool spool, IOptions<ProbeOptions> options, TimeProvider time, ILogger<QueueSender> logger)
+    public QueueSender(BatchSpool spool, IOptions<ProbeOptions> options, BatchSigner signer, TimeProvider time, ILogger<QueueSender> logger)
         : this(
             spool,
             QueueClientFactory.Create((options ?? throw new ArgumentNullException(nameof(options))).Value.Queue),
+            signer,
             time,
             logger,
             SendBackoff.Default,
@@ -46,10 +49,11 @@ public sealed partial class QueueSender : BackgroundService
     {
     }
 
-    internal QueueSender(BatchSpool spool, QueueClient queue, TimeProvider time, ILogger logger, SendBackoff backoff, Func<double> jitter)
+    internal QueueSender(BatchSpool spool, QueueClient queue, BatchSigner signer, TimeProvider time, ILogger logger, SendBackoff backoff, Func<double> jitter)
     {
         _spool = spool ?? throw new ArgumentNullException(nameof(spool));
         _queue = queue ?? throw new ArgumentNullException(nameof(queue));
+        _signer = signer ?? throw new ArgumentNullException(nameof(signer));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _backoff = backoff ?? throw new ArgumentNullException(nameof(backoff));
@@ -59,7 +63,7 @@ public sealed partial class QueueSender : BackgroundService
     /// <summary>Sends until <paramref name="cancellationToken"/> fires. The hosted service runs this.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        LogStarting(_queue.AccountName, _queue.Name, _spool.Path);
+        LogStarting(_queue.AccountName, _queue.Name, _spool.Path, _signer.ProbeId, _signer.KeyId);
         var queueReady = false;
         var failures = 0;
         DateTimeOffset? outageSince = null;
@@ -81,7 +85,7 @@ public sealed partial class QueueSender : BackgroundService
                     continue;
                 }
 
-                if (DescribeUnsendable(batch) is { } problem)
+                if (DescribeUnsendable(batch, _signer.ProbeId) is { } problem)
                 {
                     await _spool.RejectAsync(batch.Sequence, problem, CancellationToken.None);
                     continue;
@@ -163,7 +167,7 @@ public sealed partial class QueueSender : BackgroundService
     {
         using var send = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         await using var stopping = stoppingToken.Register(() => send.CancelAfter(StopGrace));
-        await _queue.SendMessageAsync(new BinaryData(batch.Body), visibilityTimeout: null, timeToLive: NeverExpire, send.Token);
+        await _queue.SendMessageAsync(new BinaryData(_signer.Sign(batch.Body.Span)), visibilityTimeout: null, timeToLive: NeverExpire, send.Token);
     }
 
     /// <summary>
@@ -177,16 +181,19 @@ public sealed partial class QueueSender : BackgroundService
 
     /// <summary>
     /// Checks a batch read back from the spool as a reader would, so that nothing the Functions app
-    /// would poison-queue is sent. Null when it may go.
+    /// would poison-queue is sent: a batch of another probe (spooled before the probe's id changed) would be
+    /// refused for its signature. Null when it may go.
     /// </summary>
-    internal static string? DescribeUnsendable(SpooledBatch batch)
+    internal static string? DescribeUnsendable(SpooledBatch batch, string probeId)
     {
         try
         {
             var decoded = PingBatchCodec.Decode(batch.Body.Span);
-            return decoded.Sequence == batch.Sequence
-                ? null
-                : $"its body says batch {decoded.Sequence}, its spool file says {batch.Sequence}";
+            return decoded.Sequence != batch.Sequence
+                ? $"its body says batch {decoded.Sequence}, its spool file says {batch.Sequence}"
+                : decoded.ProbeId != probeId
+                    ? $"it is a batch of probe '{decoded.ProbeId}', and this probe, '{probeId}', may sign only its own"
+                    : null;
         }
         catch (InvalidPingBatchException ex)
         {
@@ -226,8 +233,8 @@ public sealed partial class QueueSender : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sending batches from spool {Spool} to queue {Queue} of account {Account}")]
-    private partial void LogStarting(string account, string queue, string spool);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sending batches from spool {Spool} to queue {Queue} of account {Account}, signed as probe {ProbeId} with key {KeyId}")]
+    private partial void LogStarting(string account, string queue, string spool, string probeId, string keyId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Not allowed to create queue {Queue}; assuming it exists")]
     private partial void LogMayNotCreate(string queue);

@@ -88,11 +88,12 @@ public sealed class ApiRig : IAsyncLifetime
         _ = Services.GetRequiredService<IOptions<StorageOptions>>().Value;
 
         var ingest = Services.GetRequiredService<IngestBatchHandler>();
+        using var probes = new TestProbes(_azurite.ConnectionString, prefix);
         var message = 0;
         foreach (var (arrivesAt, batch) in ApiScenario.Batches())
         {
             Time.SetUtcNow(arrivesAt);
-            await ingest.HandleAsync(BinaryData.FromBytes(PingBatchCodec.Encode(batch)), "m" + message++, 1, CancellationToken.None);
+            await ingest.HandleAsync(await probes.SignAsync(batch), "m" + message++, 1, CancellationToken.None);
         }
 
         Time.SetUtcNow(ApiScenario.Now);

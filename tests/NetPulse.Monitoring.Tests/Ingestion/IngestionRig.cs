@@ -26,8 +26,9 @@ internal sealed class IngestionRig : IDisposable
     private readonly ServiceProvider _services;
     private long _messages;
 
-    private IngestionRig(ServiceProvider services, FakeTimeProvider time, RequestCounter counter, string prefix, string alertQueue)
+    private IngestionRig(ServiceProvider services, FakeTimeProvider time, RequestCounter counter, string prefix, string alertQueue, TestProbes probes)
     {
+        Probes = probes;
         _services = services;
         Time = time;
         Counter = counter;
@@ -56,6 +57,13 @@ internal sealed class IngestionRig : IDisposable
     public IncidentReader Incidents => _services.GetRequiredService<IncidentReader>();
 
     public MonitoringTables Tables => _services.GetRequiredService<MonitoringTables>();
+
+    /// <summary>The scenario's probes, each registered in this rig's probes table when it first signs a batch.</summary>
+    public TestProbes Probes { get; }
+
+    public ProbeRegistry Registry => _services.GetRequiredService<ProbeRegistry>();
+
+    internal ProbeKeyCache KeyCache => _services.GetRequiredService<ProbeKeyCache>();
 
     /// <summary>Any service of the rig, as the library registered it.</summary>
     public T Get<T>()
@@ -101,16 +109,20 @@ internal sealed class IngestionRig : IDisposable
         _ = provider.GetRequiredService<IOptions<DetectionOptions>>().Value;
         _ = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
         _ = provider.GetRequiredService<IOptions<LimitsOptions>>().Value;
-        return new IngestionRig(provider, time, counter, prefix, alertQueue);
+        // Registered through a client of their own, so the counter sees only what ingestion asks of storage.
+        return new IngestionRig(provider, time, counter, prefix, alertQueue, new TestProbes(connectionString, prefix));
     }
 
     /// <summary>Delivers the batch as a new queue message: a fresh message id, first delivery.</summary>
     public Task IngestAsync(PingBatch batch) =>
         IngestAsync(batch, "message-" + Interlocked.Increment(ref _messages), 1);
 
-    /// <summary>Delivers the batch as the queue trigger would: a redelivery keeps its message id and counts up its dequeue count.</summary>
-    public Task IngestAsync(PingBatch batch, string messageId, long dequeueCount) =>
-        Handler.HandleAsync(BinaryData.FromBytes(PingBatchCodec.Encode(batch)), messageId, dequeueCount, CancellationToken.None);
+    /// <summary>
+    /// Delivers the batch as the queue trigger would, signed by its probe: a redelivery keeps its message id and
+    /// counts up its dequeue count.
+    /// </summary>
+    public async Task IngestAsync(PingBatch batch, string messageId, long dequeueCount) =>
+        await Handler.HandleAsync(await Probes.SignAsync(batch), messageId, dequeueCount, CancellationToken.None);
 
     /// <summary>
     /// Entities of the named monitoring tables ("batches", "samples", ...), one line each, Timestamp and ETag left
@@ -207,5 +219,9 @@ internal sealed class IngestionRig : IDisposable
         return partitions;
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _services.Dispose();
+        Probes.Dispose();
+    }
 }

@@ -20,7 +20,9 @@ public sealed class IngestionTests(AzuriteFixture azurite, ITestOutputHelper out
         }
 
         var batches = scenario.Batches(20);
-        using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
+
+        // The probe's key is read once per KeyCacheDuration; at the longest the whole run reads it only with the first batch.
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start, new Dictionary<string, string?> { ["NetPulse:Probes:KeyCacheDuration"] = "00:10:00" });
         var writes = new List<int>();
         var reads = new List<int>();
         foreach (var batch in batches)
@@ -48,11 +50,13 @@ public sealed class IngestionTests(AzuriteFixture azurite, ITestOutputHelper out
     {
         using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
 
+        // Signed by a registered probe: what is wrong is the batch, not who sent it.
+        var probe = await rig.Probes.GetAsync("home-1");
         var notJson = await Assert.ThrowsAsync<InvalidPingBatchException>(
-            () => rig.Handler.HandleAsync(BinaryData.FromString("{\"version\":1,"), "m-1", 5, CancellationToken.None));
+            () => rig.Handler.HandleAsync(BinaryData.FromBytes(probe.Sign("{\"version\":1,"u8)), "m-1", 5, CancellationToken.None));
         var badTarget = await Assert.ThrowsAsync<InvalidPingBatchException>(
             () => rig.Handler.HandleAsync(
-                "{\"version\":1,\"probeId\":\"home-1\",\"sequence\":1,\"windowStart\":\"2026-03-02T10:00:00Z\",\"targets\":[{\"name\":\"gw\",\"host\":\"10.0.0.1\",\"intervalMs\":1000,\"samples\":[[0,1],[500,2]]}]}",
+                BinaryData.FromBytes(probe.Sign("{\"version\":1,\"probeId\":\"home-1\",\"sequence\":1,\"windowStart\":\"2026-03-02T10:00:00Z\",\"targets\":[{\"name\":\"gw\",\"host\":\"10.0.0.1\",\"intervalMs\":1000,\"samples\":[[0,1],[500,2]]}]}"u8)),
                 "m-2", 1, CancellationToken.None));
 
         Assert.Contains("not valid JSON", notJson.Message, StringComparison.Ordinal);

@@ -17,7 +17,8 @@ public sealed class LimitsTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
 
         Assert.Contains("has 4 targets", refused.Message, StringComparison.Ordinal);
         Assert.Contains("the limit is 3 (NetPulse:Limits:MaxTargetsPerProbe)", refused.Message, StringComparison.Ordinal);
-        Assert.All(await rig.DumpEveryTableAsync(), t => Assert.Empty(t.Value));
+        // The probes table holds the test probe's registration, made before the batch was signed.
+        Assert.All((await rig.DumpEveryTableAsync()).Where(t => t.Key != "probes"), t => Assert.Empty(t.Value));
     }
 
     [Fact]

@@ -35,11 +35,12 @@ public sealed class ReportDataFixture : IAsyncLifetime
         using var services = ReportRig.Services(ConnectionString, Prefix, smtpPort: 25, new FakeTimeProvider(), settings: null);
         var ingestion = services.GetRequiredService<IngestBatchHandler>();
         var time = (FakeTimeProvider)services.GetRequiredService<TimeProvider>();
+        using var probes = new TestProbes(ConnectionString, Prefix);
         foreach (var batch in ReportScenario.Batches())
         {
             // Each batch arrives when its window has closed, as a probe would send it.
             time.SetUtcNow(batch.WindowStart.AddMinutes(61));
-            await ingestion.HandleAsync(BinaryData.FromBytes(PingBatchCodec.Encode(batch)), $"m-{batch.Sequence}", 1, CancellationToken.None);
+            await ingestion.HandleAsync(await probes.SignAsync(batch), $"m-{batch.Sequence}", 1, CancellationToken.None);
         }
     }
 

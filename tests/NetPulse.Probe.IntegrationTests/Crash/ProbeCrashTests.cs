@@ -32,6 +32,13 @@ public sealed class ProbeCrashTests(ITestOutputHelper output) : IAsyncLifetime
     {
         _azurite = await Azurite.StartAsync();
         Directory.CreateDirectory(SpoolPath);
+
+        // Enrolled, as a probe must be to start.
+        using (var identity = new TestProbe(ProbeId))
+        {
+            identity.WriteKeyFile(SpoolPath);
+        }
+
         var targets = Enumerable.Range(2, 10).Select(i => $$"""{ "Name": "lo-{{i}}", "Host": "127.0.0.{{i}}" }""");
         await File.WriteAllTextAsync(Path.Combine(_folder, "targets.json"), $$"""{ "Targets": [ {{string.Join(", ", targets)}} ] }""");
     }

@@ -30,7 +30,7 @@ public sealed class OutageTests
     {
         await using var azurite = await Azurite.StartPersistentAsync();
         const string queueName = "ping-batches";
-        await using var harness = new SpoolHarness(_output);
+        await using var harness = new SpoolHarness(_output, "probe-outage");
         var targets = Targets();
         var channel = new SampleChannel();
         var batcher = new Batcher(

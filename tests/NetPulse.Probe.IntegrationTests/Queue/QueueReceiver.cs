@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using NetPulse.Contracts;
 
 namespace NetPulse.Probe.IntegrationTests.Queue;
 
@@ -90,5 +91,11 @@ public sealed class QueueReceiver : IAsyncDisposable
 
 public sealed record ReceivedMessage(string MessageId, string Text)
 {
-    public byte[] Body => Convert.FromBase64String(Text);
+    /// <summary>The message as sent: the signature header line, then the batch.</summary>
+    public byte[] Message => Convert.FromBase64String(Text);
+
+    public SignedBatchMessage Parsed => SignedBatchMessage.Parse(Message);
+
+    /// <summary>The batch bytes after the signature header: what the probe spooled, byte for byte.</summary>
+    public byte[] Body => Parsed.Batch.ToArray();
 }

@@ -49,6 +49,10 @@ public sealed class QueueSenderTests : IClassFixture<AzuriteFixture>, IAsyncLife
         var batches = messages.Select(m => PingBatchCodec.Decode(m.Body)).ToList();
         Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), batches.Select(b => b.Sequence));
         Assert.All(messages.Zip(batches), p => Assert.Equal(harness.SpooledBodies[p.Second.Sequence], p.First.Body));
+
+        // Each message is signed by the probe's key over exactly those bytes.
+        Assert.All(messages, m => Assert.Equal(("probe-it", harness.Identity.KeyId), (m.Parsed.ProbeId, m.Parsed.KeyId)));
+        Assert.All(messages, m => m.Parsed.Verify(harness.Identity.PublicKey));
         Assert.Empty(Directory.EnumerateFiles(harness.Folder, "*.batch"));
         Assert.Equal(39, SpoolStatusReader.Read(harness.Folder).LastSentSequence);
     }

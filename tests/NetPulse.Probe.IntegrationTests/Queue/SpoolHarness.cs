@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NetPulse.Contracts;
 using NetPulse.Probe.Sending;
 using NetPulse.Probe.Spool;
+using NetPulse.Testing;
 using NetPulse.Testing.Logging;
 using Xunit.Abstractions;
 
@@ -20,8 +21,11 @@ public sealed class SpoolHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stopSender = new();
     private Task? _sender;
 
-    public SpoolHarness(ITestOutputHelper output)
+    /// <param name="output">Where the spool's and the sender's logs go.</param>
+    /// <param name="probeId">The probe whose key signs what the sender sends: the id its batches carry.</param>
+    public SpoolHarness(ITestOutputHelper output, string probeId = "probe-it")
     {
+        Identity = new TestProbe(probeId);
         Folder = Directory.CreateTempSubdirectory("netpulse-spool-it-").FullName;
         SpoolLog = new TestLog(output);
         SenderLog = new TestLog(output);
@@ -29,6 +33,9 @@ public sealed class SpoolHarness : IAsyncDisposable
     }
 
     public string Folder { get; }
+
+    /// <summary>The probe whose key signs what the sender sends ("probe-it" unless told, the id of <see cref="MakeBatch"/>'s batches).</summary>
+    public TestProbe Identity { get; }
 
     public BatchSpool Spool { get; }
 
@@ -58,7 +65,7 @@ public sealed class SpoolHarness : IAsyncDisposable
         });
 
     public void StartSender(QueueClient queue) =>
-        _sender = new QueueSender(Spool, queue, TimeProvider.System, SenderLog.For<QueueSender>(), QuickBackoff, () => 0.5).RunAsync(_stopSender.Token);
+        _sender = new QueueSender(Spool, queue, new BatchSigner(Identity.Id, Identity.Key), TimeProvider.System, SenderLog.For<QueueSender>(), QuickBackoff, () => 0.5).RunAsync(_stopSender.Token);
 
     public static QueueClient Client(string connectionString, string queueName) =>
         new(connectionString, queueName, QueueClientFactory.ClientOptions());
@@ -85,6 +92,7 @@ public sealed class SpoolHarness : IAsyncDisposable
     {
         await StopSenderAsync();
         _stopSender.Dispose();
+        Identity.Dispose();
         try
         {
             Directory.Delete(Folder, recursive: true);

@@ -6,6 +6,7 @@ using NetPulse.Probe.Sending;
 using NetPulse.Probe.Spool;
 using NetPulse.Probe.Targets;
 using NetPulse.Probe.Tests.Spool;
+using NetPulse.Testing;
 
 namespace NetPulse.Probe.Tests.Batching;
 
@@ -19,6 +20,8 @@ public sealed class StoreAndForwardCompositionTests : IDisposable
     [Fact]
     public void The_run_host_resolves_into_one_pipeline_that_starts_the_sender_first_and_stops_the_engine_first()
     {
+        using var identity = new TestProbe("probe-1");
+        identity.WriteKeyFile(_folder.Path);
         var builder = ProbeHost.CreateRunBuilder(["--Probe:Id=probe-1", $"--Probe:Spool:Path={_folder.Path}"]);
         builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
         using var host = builder.Build();
@@ -30,6 +33,7 @@ public sealed class StoreAndForwardCompositionTests : IDisposable
         Assert.Equal([typeof(QueueSender), typeof(Batcher), typeof(PingWorker)], ours.Select(s => s.GetType()));
         Assert.Equal("probe-1", ((Batcher)ours[1]).ProbeId);
         Assert.Equal(_folder.Path, host.Services.GetRequiredService<BatchSpool>().Path);
+        Assert.Equal(identity.KeyId, host.Services.GetRequiredService<BatchSigner>().KeyId);
         Assert.Equal(TargetList.From(ProbeHost.ValidatedOptions(host.Services)), host.Services.GetRequiredService<IReadOnlyList<ProbeTarget>>());
     }
 }

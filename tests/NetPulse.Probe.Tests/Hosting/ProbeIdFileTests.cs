@@ -104,6 +104,12 @@ public sealed class ProbeIdFileTests : IDisposable
     public void The_run_host_without_an_id_generates_one_into_the_spool_and_the_next_host_reuses_it()
     {
         using var log = new TestLog();
+        // run refuses to start without the probe's key; the key does not depend on the id.
+        using (var key = new NetPulse.Testing.TestProbe("any"))
+        {
+            key.WriteKeyFile(_folder.Path);
+        }
+
         string Run()
         {
             var builder = ProbeHost.CreateRunBuilder([$"--Probe:Spool:Path={_folder.Path}"]);

@@ -27,13 +27,13 @@ public sealed class QueueSenderRulesTests
     [Fact]
     public void A_valid_spooled_batch_may_be_sent()
     {
-        Assert.Null(QueueSender.DescribeUnsendable(TestBatches.Make(3)));
+        Assert.Null(QueueSender.DescribeUnsendable(TestBatches.Make(3), "probe-1"));
     }
 
     [Fact]
     public void A_body_that_is_no_ping_batch_is_not_sent()
     {
-        var problem = QueueSender.DescribeUnsendable(new SpooledBatch(3, TestBatches.Start, Encoding.UTF8.GetBytes("{\"version\":2}")));
+        var problem = QueueSender.DescribeUnsendable(new SpooledBatch(3, TestBatches.Start, Encoding.UTF8.GetBytes("{\"version\":2}")), "probe-1");
 
         Assert.Contains("version 2", problem, StringComparison.Ordinal);
     }
@@ -43,6 +43,15 @@ public sealed class QueueSenderRulesTests
     {
         var batch = TestBatches.Make(3) with { Sequence = 4 };
 
-        Assert.Contains("batch 3", QueueSender.DescribeUnsendable(batch), StringComparison.Ordinal);
+        Assert.Contains("batch 3", QueueSender.DescribeUnsendable(batch, "probe-1"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_batch_of_another_probe_is_not_signed_with_this_probes_key()
+    {
+        // Spooled before the probe's id changed: the backend would refuse it for its signature, so it never goes.
+        var problem = QueueSender.DescribeUnsendable(TestBatches.Make(3), "probe-2");
+
+        Assert.Contains("a batch of probe 'probe-1', and this probe, 'probe-2', may sign only its own", problem, StringComparison.Ordinal);
     }
 }
