@@ -11,7 +11,8 @@
 #
 # Run it again at any time: it finds both registrations by name and updates them, keeping their ids.
 # Typical order: run it once (prints the ids), deploy main.bicep with them, then run it again with
-# --redirect-uri "<staticWebAppUrl output>" so the dashboard may sign in from its real URL.
+# --redirect-uri "<staticWebAppUrl output>/redirect.html" so the dashboard may sign in from its real URL
+# (redirect.html is the dashboard's MSAL return page).
 #
 # Needs: Azure CLI 2.37 or later (Microsoft Graph), signed in (az login) as a user who may create app
 # registrations in the tenant (the default for members, or the Application Developer role), and jq.
@@ -23,9 +24,10 @@ usage: infra/register-app.sh [--environment NAME] [--redirect-uri URL]... [--ass
 
   --environment NAME   the installation's name, as main.bicep's environmentName (default: home);
                        part of both display names
-  --redirect-uri URL   a URL the dashboard signs in from, e.g. the Static Web App's
-                       https://<name>.azurestaticapps.net (output staticWebAppUrl) or http://localhost:5173
-                       for a dashboard run locally against a signed-in API; repeat for several; added to
+  --redirect-uri URL   the dashboard's sign-in return page, e.g. the Static Web App's
+                       https://<name>.azurestaticapps.net/redirect.html (output staticWebAppUrl + /redirect.html)
+                       or http://localhost:5173/redirect.html for a dashboard run locally against a signed-in
+                       API; repeat for several; added to
                        the ones already registered
   --assign-me ROLE     give the signed-in user this NetPulse role (default: Admin); none to skip.
                        Others get theirs in the portal: Enterprise applications, "NetPulse API (<env>)",
