@@ -139,6 +139,11 @@ param probeSilentAfter string = '00:05:00'
 @description('A batch whose window starts longer ago than this is refused; the probe spools through outages shorter than it (d.hh:mm:ss, 1 to 400 days).')
 param backlogLimit string = '30.00:00:00'
 
+@description('Most probes that may be registered (NetPulse:Probes:MaxProbes); revoked ones do not count.')
+@minValue(1)
+@maxValue(10000)
+param maxProbes int = 50
+
 // ---------- timer schedules (NCRONTAB, six fields with seconds first, UTC) ----------
 
 @description('Compaction of finished hours into packed entities and rollups.')
@@ -401,6 +406,11 @@ module functionSettings 'app/functions-settings.bicep' = {
     probeSilentAfter: probeSilentAfter
     compactionSettleDelay: compactionSettleDelay
     backlogLimit: backlogLimit
+    probes: {
+      maxProbes: maxProbes
+      keyCacheDuration: '00:01:00'
+      keyCacheSize: 1000
+    }
     reports: {
       catchUpDays: reportCatchUpDays
       settleDelay: reportSettleDelay

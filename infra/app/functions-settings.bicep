@@ -54,6 +54,17 @@ param limits {
   maxCachedTargetFigures: 20000
 }
 
+@description('Registered probes: the most that may be registered, and how long and for how many an instance caches their keys (a revoke takes effect within keyCacheDuration): NetPulse:Probes in the README.')
+param probes {
+  maxProbes: int
+  keyCacheDuration: string
+  keyCacheSize: int
+} = {
+  maxProbes: 50
+  keyCacheDuration: '00:01:00'
+  keyCacheSize: 1000
+}
+
 @description('Table of per-target alert state.')
 param alertStateTableName string
 
@@ -145,6 +156,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     NetPulse__Limits__MaxSequenceJump: string(limits.maxSequenceJump)
     NetPulse__Limits__MaxCachedProbes: string(limits.maxCachedProbes)
     NetPulse__Limits__MaxCachedTargetFigures: string(limits.maxCachedTargetFigures)
+    NetPulse__Probes__MaxProbes: string(probes.maxProbes)
+    NetPulse__Probes__KeyCacheDuration: probes.keyCacheDuration
+    NetPulse__Probes__KeyCacheSize: string(probes.keyCacheSize)
     // The platform's CORS (siteConfig.cors, functions.bicep) answers browsers in Azure; this copy keeps the app's
     // own setting (applied by the dev host) saying the same, so settings copied from Azure to a local run agree.
     NetPulse__Api__AllowedOrigins: join(corsAllowedOrigins, ',')
