@@ -9,7 +9,7 @@ import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, launchChromium } from './browser.ts';
 import { QueueRest } from './queue.ts';
-import { hostileName, LiveProbe, plan, probeId, type SeedPlan, seedHistory, yesterdayHour } from './seed.ts';
+import { hostileName, LiveProbe, plan, probeId, registerProbe, type SeedPlan, seedHistory, yesterdayHour } from './seed.ts';
 import { type Azurite, devAccount, devHostDll, freePort, GiveUp, resultsDir, serveDashboard, type Service, startAzurite, startDevHost, waitFor } from './stack.ts';
 
 const shots = `${resultsDir}/e2e`;
@@ -53,13 +53,15 @@ beforeAll(async () => {
   azurite = await startAzurite();
   const queue = new QueueRest(azurite.queueEndpoint, devAccount.name, devAccount.key);
 
-  // Two hours of history waits on the queue before the host starts, as a probe's spooled backlog would.
-  seed = plan(new Date());
-  const nextSequence = await seedHistory(queue, seed);
-
   devHostPort = await freePort();
   dashboard = await serveDashboard({ apiBaseUrl: `http://127.0.0.1:${devHostPort}/api`, refreshSeconds });
   devHost = await startHost();
+
+  // The probe's key first (batches of an unregistered probe are refused), then two hours of history at once,
+  // as a probe uploads its spooled backlog.
+  await registerProbe(`http://127.0.0.1:${devHostPort}/api`);
+  seed = plan(new Date());
+  const nextSequence = await seedHistory(queue, seed);
 
   // Ingested, and detection has opened the web server's current outage.
   targets = await waitFor(

@@ -1,7 +1,10 @@
 // Seeds the real pipeline: ping batches in the wire format of functions/NetPulse.Contracts (PingBatch,
-// samples as [offsetMs, value], value = RTT in µs or -(PingStatus)), Base64 on the "ping-batches" queue,
-// ingested by the dev host's IngestBatch trigger exactly as a probe's batches are.
+// samples as [offsetMs, value], value = RTT in µs or -(PingStatus)), signed as a probe signs them
+// (SignedBatchMessage: "NPS1 <probeId> <keyId> <signature>\n" + the batch, ECDSA P-256/SHA-256, IEEE P1363,
+// base64url), Base64 on the "ping-batches" queue, ingested by the dev host's IngestBatch trigger exactly as a
+// probe's batches are. The probe's public key is registered through the API first (registerProbe).
 
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import type { TargetSettings } from '../src/api.ts';
 import type { QueueRest } from './queue.ts';
 
@@ -111,8 +114,28 @@ export function batches(targets: readonly SeedTarget[], from: number, to: number
   return result;
 }
 
+/** The seeded probe's key pair, made once per test run as `netpulse-probe enroll` makes one. */
+const probeKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const publicKeyDer = probeKey.publicKey.export({ type: 'spki', format: 'der' });
+const keyId = createHash('sha256').update(publicKeyDer).digest().subarray(0, 8).toString('hex');
+
+/** Registers the seeded probe's public key with the API (POST /api/probes; open on the local dev host). */
+export async function registerProbe(apiBaseUrl: string): Promise<void> {
+  const response = await fetch(`${apiBaseUrl}/probes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: probeId, publicKey: publicKeyDer.toString('base64') }),
+  });
+  if (response.status !== 201 && response.status !== 200) {
+    throw new Error(`registering probe ${probeId}: ${response.status} ${await response.text()}`);
+  }
+}
+
 export function encode(batch: PingBatchJson): string {
-  return Buffer.from(JSON.stringify(batch), 'utf8').toString('base64');
+  const body = Buffer.from(JSON.stringify(batch), 'utf8');
+  const signature = sign('sha256', body, { key: probeKey.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  const header = Buffer.from(`NPS1 ${batch.probeId} ${keyId} ${signature}\n`, 'utf8');
+  return Buffer.concat([header, body]).toString('base64');
 }
 
 export const queues = ['ping-batches', 'ping-batches-poison', 'alerts', 'alerts-poison'];
