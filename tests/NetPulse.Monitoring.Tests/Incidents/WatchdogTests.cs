@@ -58,14 +58,7 @@ public sealed class WatchdogTests(AzuriteFixture azurite) : IClassFixture<Azurit
         var good = new Scenario("good-1", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(6);
         var bad = new Scenario("bad-1", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(6);
         using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
-        foreach (var (first, second) in good.Zip(bad))
-        {
-            rig.Time.SetUtcNow(first.WindowStart.AddSeconds(12));
-            await rig.IngestAsync(first);
-            await rig.IngestAsync(second);
-        }
-
-        await rig.CorruptBatchesAsync("bad-1");
+        await rig.IngestBesideAnUnreadableProbeAsync(good, bad);
         rig.Time.Advance(TimeSpan.FromMinutes(10));
 
         var error = await Assert.ThrowsAsync<AggregateException>(() => rig.Watchdog.RunAsync(CancellationToken.None));

@@ -191,6 +191,22 @@ internal sealed class IngestionRig : IDisposable
     }
 
     /// <summary>
+    /// Ingests two probes' batches side by side, each pair at its window's end, then corrupts the second probe's
+    /// stored batches (<see cref="CorruptBatchesAsync"/>): a fleet in which one probe can no longer be read.
+    /// </summary>
+    public async Task IngestBesideAnUnreadableProbeAsync(IReadOnlyList<PingBatch> readable, IReadOnlyList<PingBatch> unreadable)
+    {
+        foreach (var (first, second) in readable.Zip(unreadable))
+        {
+            Time.SetUtcNow(first.WindowStart.AddSeconds(12));
+            await IngestAsync(first);
+            await IngestAsync(second);
+        }
+
+        await CorruptBatchesAsync(unreadable[0].ProbeId);
+    }
+
+    /// <summary>
     /// Overwrites the packed rounds of every stored batch of <paramref name="probeId"/> with a format byte no reader
     /// knows, as a bug or a half-migrated entity would leave them: every read of that probe's batches then throws.
     /// </summary>

@@ -121,14 +121,7 @@ public sealed class CompactionTests(AzuriteFixture azurite, ITestOutputHelper ou
         var good = new Scenario("good-1", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(30);
         var bad = new Scenario("bad-1", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(30);
         using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
-        foreach (var (first, second) in good.Zip(bad))
-        {
-            rig.Time.SetUtcNow(first.WindowStart.AddSeconds(12));
-            await rig.IngestAsync(first);
-            await rig.IngestAsync(second);
-        }
-
-        await rig.CorruptBatchesAsync("bad-1");
+        await rig.IngestBesideAnUnreadableProbeAsync(good, bad);
         rig.Time.SetUtcNow(Now);
 
         var error = await Assert.ThrowsAsync<AggregateException>(() => rig.Compaction.RunAsync(CancellationToken.None));
