@@ -163,6 +163,7 @@ public sealed class PingClassPingEngine : PingEngineBase
         private readonly TimeSpan[] _timeouts;
         private readonly Ping?[] _pings;
         private readonly Task?[] _inFlight;
+        private readonly Task?[] _overlapping;
         private readonly int _count;
         private long _lastMissedLog = long.MinValue;
         private long _missedSinceLog;
@@ -191,6 +192,7 @@ public sealed class PingClassPingEngine : PingEngineBase
 
             _pings = new Ping?[_count];
             _inFlight = new Task?[_count];
+            _overlapping = new Task?[_count];
         }
 
         /// <summary>The scheduling thread's body: start the rounds that fell due, sleep until the next one.</summary>
@@ -220,7 +222,7 @@ public sealed class PingClassPingEngine : PingEngineBase
         /// <summary>After the loop: waits for the rounds in flight (they see the cancellation) and frees the Pings.</summary>
         public async Task DrainAsync()
         {
-            foreach (var round in _inFlight)
+            foreach (var round in _inFlight.Concat(_overlapping))
             {
                 if (round is not null)
                 {
@@ -238,13 +240,18 @@ public sealed class PingClassPingEngine : PingEngineBase
         {
             var slot = due.Slot;
 
-            // A Ping serves one request at a time; one still busy a whole interval later (the ping utility
-            // stalled) means this round cannot be sent.
-            if (_inFlight[slot] is { IsCompleted: false }
-                || _schedule.IsMissed(due, now)
-                || !_schedule.TryAdmitRequest(slot, now))
+            // A Ping serves one request at a time. Its reply (or timeout) comes back on the thread pool, which a
+            // busy machine can hold past the next round's due time (seen in CI: a 500 ms timeout not yet reported a
+            // second later): that round then goes out on a Ping of its own rather than being skipped. Only when that
+            // one is still busy too (the ping utility stalled) is the round missed.
+            var previousBusy = _inFlight[slot] is { IsCompleted: false };
+            var skipped = previousBusy && _overlapping[slot] is { IsCompleted: false } ? "two requests of the target still waiting"
+                : _schedule.IsMissed(due, now) ? "the scheduler woke more than half an interval late"
+                : !_schedule.TryAdmitRequest(slot, now) ? "the per-target rate cap"
+                : null;
+            if (skipped is not null)
             {
-                RecordMissed(now);
+                RecordMissed(now, skipped);
                 return;
             }
 
@@ -255,14 +262,26 @@ public sealed class PingClassPingEngine : PingEngineBase
                 return;
             }
 
-            _inFlight[slot] = PingAsync(due, address, cancellationToken);
+            if (previousBusy)
+            {
+                _overlapping[slot] = PingOnOwnPingAsync(due, address, cancellationToken);
+            }
+            else
+            {
+                _inFlight[slot] = PingAsync(due, address, _pings[slot] ??= new Ping(), cancellationToken);
+            }
+        }
+
+        private async Task PingOnOwnPingAsync(DueRound due, TargetAddress address, CancellationToken cancellationToken)
+        {
+            using var ping = new Ping();
+            await PingAsync(due, address, ping, cancellationToken);
         }
 
         /// <summary>Runs on the scheduling thread up to its first await (the request leaves), then on the pool.</summary>
-        private async Task PingAsync(DueRound due, TargetAddress address, CancellationToken cancellationToken)
+        private async Task PingAsync(DueRound due, TargetAddress address, Ping ping, CancellationToken cancellationToken)
         {
             var slot = due.Slot;
-            var ping = _pings[slot] ??= new Ping();
             var handedOver = Stopwatch.GetTimestamp();
             var lateness = _schedule.ToTimeSpan(handedOver - due.DueTimestamp);
 
@@ -299,15 +318,16 @@ public sealed class PingClassPingEngine : PingEngineBase
             _sink.Write(slot, due.DueOffset, status, rtt, lateness);
         }
 
-        private void RecordMissed(long now)
+        private void RecordMissed(long now, string reason)
         {
             _engine.Stats.RecordMissedRound();
             _missedSinceLog++;
             if (_lastMissedLog == long.MinValue || _schedule.ToTimeSpan(now - _lastMissedLog) >= MissedLogInterval)
             {
                 _engine.Logger.LogWarning(
-                    "The ping scheduler fell behind: {Missed} rounds skipped rather than sent more than half an interval late",
-                    _missedSinceLog);
+                    "The ping scheduler fell behind: {Missed} rounds skipped rather than sent more than half an interval late (the last for {Reason})",
+                    _missedSinceLog,
+                    reason);
                 _lastMissedLog = now;
                 _missedSinceLog = 0;
             }

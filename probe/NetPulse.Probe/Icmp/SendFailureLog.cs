@@ -6,20 +6,20 @@ namespace NetPulse.Probe.Icmp;
 
 /// <summary>
 /// Logs a target's send failures when they start and when they end, not every round: with the network
-/// down, a thousand targets would otherwise log a thousand lines a second. One writer per target at a time.
+/// down, a thousand targets would otherwise log a thousand lines a second. Thread-safe: the fallback engine
+/// may finish two rounds of one target at once.
 /// </summary>
 internal sealed class SendFailureLog(IReadOnlyList<ProbeTarget> targets, ILogger logger)
 {
-    private readonly bool[] _failing = new bool[targets.Count];
+    private readonly int[] _failing = new int[targets.Count];
 
     public void Failed(int slot, IPAddress address, string error)
     {
-        if (_failing[slot])
+        if (Interlocked.Exchange(ref _failing[slot], 1) == 1)
         {
             return;
         }
 
-        _failing[slot] = true;
         logger.LogWarning(
             "Cannot send to target {Target} ({Address}): {Error}; its rounds are SendFailed until it can",
             targets[slot].Name,
@@ -29,12 +29,11 @@ internal sealed class SendFailureLog(IReadOnlyList<ProbeTarget> targets, ILogger
 
     public void Succeeded(int slot)
     {
-        if (!_failing[slot])
+        if (Interlocked.Exchange(ref _failing[slot], 0) == 0)
         {
             return;
         }
 
-        _failing[slot] = false;
         logger.LogInformation("Sending to target {Target} works again", targets[slot].Name);
     }
 }
