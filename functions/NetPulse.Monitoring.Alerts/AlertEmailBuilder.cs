@@ -124,7 +124,7 @@ public sealed class AlertEmailBuilder
         return Render(subject, lead, "#b00020", fields, table: null);
     }
 
-    private static List<(string Label, string Value)> TargetFields(AlertIncident alert)
+    internal static List<(string Label, string Value)> TargetFields(AlertIncident alert)
     {
         var incident = alert.Incident;
         var fields = new List<(string, string)>();
@@ -149,7 +149,7 @@ public sealed class AlertEmailBuilder
         return fields;
     }
 
-    private static void AddPeakUptimeAndGroup(List<(string Label, string Value)> fields, AlertIncident alert)
+    internal static void AddPeakUptimeAndGroup(List<(string Label, string Value)> fields, AlertIncident alert)
     {
         if (IncidentKind.DescribePeak(alert.Incident) is { } peak)
         {
