@@ -36,6 +36,11 @@ public sealed class NtfyOptions
             var url = new Uri(TopicUrl, UriKind.Absolute);
             var path = url.AbsolutePath.TrimEnd('/');
             var slash = path.LastIndexOf('/');
+            if (slash < 0)
+            {
+                return (new Uri(url.GetLeftPart(UriPartial.Authority) + "/"), string.Empty);
+            }
+
             return (new Uri(url.GetLeftPart(UriPartial.Authority) + path[..slash] + "/"), path[(slash + 1)..]);
         }
 
