@@ -1,6 +1,6 @@
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Alerts.Channels;
