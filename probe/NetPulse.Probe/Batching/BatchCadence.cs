@@ -14,7 +14,10 @@ namespace NetPulse.Probe.Batching;
 /// <see cref="BatchingOptions.CalmWindow"/>.</item>
 /// <item>A change closes the open batch at once: a failed round after a reply (or as a target's first round), a
 /// reply after failures, a reply over the latency threshold after one under it, the loss over the target's
-/// last <see cref="LossWindowRounds"/> rounds reaching its threshold.</item>
+/// last <see cref="LossWindowRounds"/> rounds reaching its threshold; and the rounds on which the backend's
+/// default rules open and resolve a down incident (the <see cref="DownAfterFailedRounds"/>th failure in a row, the
+/// <see cref="UpAfterGoodRounds"/>th reply after failures), so the round that decides an alert never waits for
+/// the end of a window.</item>
 /// <item>Unsettled (a change or an unhealthy round less than <see cref="BatchingOptions.CalmAfter"/> ago, or the
 /// probe has just started): the batch closes every <see cref="BatchingOptions.UrgentWindow"/>.</item>
 /// <item>Changes close at most one batch per <see cref="MinUrgentGap"/>: a burst (a hundred targets going down
@@ -36,6 +39,12 @@ internal sealed class BatchCadence
 
     /// <summary>The backend's default loss threshold (NetPulse:Detection:LossThresholdPercent), for targets that set none.</summary>
     public const double DefaultLossThresholdPercent = 5;
+
+    /// <summary>The backend's default failed rounds in a row that open a down incident (NetPulse:Detection:DownAfterFailedRounds).</summary>
+    public const int DownAfterFailedRounds = 3;
+
+    /// <summary>The backend's default good rounds in a row that resolve it (NetPulse:Detection:UpAfterGoodRounds).</summary>
+    public const int UpAfterGoodRounds = 2;
 
     /// <summary>Loss is counted over this many of a target's latest rounds, as the backend's loss rule counts it.</summary>
     public const int LossWindowRounds = 60;
@@ -135,6 +144,9 @@ internal sealed class BatchCadence
         private readonly long _latencyThresholdMicroseconds = latencyThresholdMs * 1000L;
         private int _rounds;
         private int _failureCount;
+        private int _failRun;
+        private int _goodRun;
+        private bool _failedBefore;
         private bool? _lastFailed;
         private bool _lastSlow;
         private bool _lossy;
@@ -155,11 +167,16 @@ internal sealed class BatchCadence
             var counted = Math.Min(_rounds, LossWindowRounds);
             var lossy = _failureCount * 100.0 >= lossThresholdPercent * counted;
 
+            _failRun = failed ? _failRun + 1 : 0;
+            _goodRun = failed ? 0 : _goodRun + 1;
             var changed = (failed && _lastFailed != true)
                 || (!failed && _lastFailed == true)
                 || (slow && !_lastSlow)
-                || (lossy && !_lossy);
+                || (lossy && !_lossy)
+                || _failRun == DownAfterFailedRounds
+                || (_failedBefore && _goodRun == UpAfterGoodRounds);
 
+            _failedBefore |= failed;
             _lastFailed = failed;
             _lastSlow = slow;
             _lossy = lossy;

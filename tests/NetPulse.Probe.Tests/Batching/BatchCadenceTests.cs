@@ -47,7 +47,7 @@ public sealed class BatchCadenceTests
         Assert.True(lastCalmClose < failedAt - TimeSpan.FromSeconds(5), "the calm window should not have closed just now by itself");
         Assert.Equal(failedAt, run.Closes.First(c => c > lastCalmClose));
 
-        // The failure, then its third round in a row: 3 of the last 60 rounds is the 5 % loss threshold.
+        // The failure, then its third round in a row: a down incident opens on it (and 3 of 60 is the 5 % loss threshold).
         Assert.Equal(2, run.Changes);
     }
 
@@ -65,7 +65,7 @@ public sealed class BatchCadenceTests
         // At once, not at the end of the short window that began with the failure (180.1 + 3 × 10 s).
         Assert.Equal(recoveredAt, run.Closes[closesBefore]);
         Assert.Equal(T0.AddMilliseconds(205_100), recoveredAt);
-        Assert.Equal(3, run.Changes); // failure, loss threshold, recovery
+        Assert.Equal(4, run.Changes); // failure, third failure, first reply, second reply (resolves a down incident)
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class BatchCadenceTests
 
         var gaps = run.Gaps(from, _time.GetUtcNow());
         Assert.All(gaps, g => Assert.InRange(g, MinGap, Urgent));
-        Assert.InRange(run.Changes, 2 * 30, (2 * 30) + 2); // each loss and each reply after it
+        Assert.InRange(run.Changes, 3 * 30, (3 * 30) + 2); // each loss, the reply after it and the second reply
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class BatchCadenceTests
     }
 
     [Fact]
-    public void Loss_reaching_the_threshold_is_a_change_of_its_own()
+    public void The_third_failure_in_a_row_and_loss_reaching_the_threshold_are_changes_too()
     {
         var cadence = new BatchCadence(Options(), TestTargets.Plain(2), T0);
         for (var round = 0; round < 100; round++)
@@ -111,7 +111,7 @@ public sealed class BatchCadenceTests
         // Target 1 has the default 5 % threshold, target 0 a 2.5 % one of its own.
         Assert.True(cadence.Observe(1, Failed, T0.AddSeconds(100)));   // a failure after a reply: 1/60
         Assert.False(cadence.Observe(1, Failed, T0.AddSeconds(101)));  // still failing: 2/60, under 5 %
-        Assert.True(cadence.Observe(1, Failed, T0.AddSeconds(102)));   // 3/60 = 5 %: lossy now
+        Assert.True(cadence.Observe(1, Failed, T0.AddSeconds(102)));   // the third in a row opens a down incident
         Assert.False(cadence.Observe(1, Failed, T0.AddSeconds(103)));
         Assert.True(cadence.Observe(0, Failed, T0.AddSeconds(100)));
         Assert.True(cadence.Observe(0, Failed, T0.AddSeconds(101)));   // 2/60 = 3.3 %: over target 0's 2.5 %
@@ -122,13 +122,13 @@ public sealed class BatchCadenceTests
     {
         var run = new CadenceRun(_time, TestTargets.Plain(3));
         run.For(TimeSpan.FromMinutes(3), (_, _) => Reply);
-        // Two lost rounds: 2 of 60 stays under the 5 % loss threshold, so the recovery is the last trouble.
+        // Two lost rounds: 2 of 60 stays under the 5 % loss threshold, so the second reply after them is the last change.
         run.For(TimeSpan.FromSeconds(2), (t, _) => t == 1 ? Failed : Reply);
-        var lastTrouble = _time.GetUtcNow().AddMilliseconds(100);
+        var lastTrouble = _time.GetUtcNow().AddMilliseconds(1100);
 
         run.For(TimeSpan.FromMinutes(8), (_, _) => Reply);
 
-        // Short windows until two minutes after target 1's recovery, then calm ones.
+        // Short windows until two minutes after target 1's second reply, then calm ones.
         var settled = lastTrouble + CalmAfter;
         Assert.All(run.Gaps(lastTrouble, settled), g => Assert.True(g <= Urgent, $"gap {g} while not yet calm"));
         Assert.All(run.Gaps(settled, _time.GetUtcNow()), g => Assert.Equal(Calm, g));
