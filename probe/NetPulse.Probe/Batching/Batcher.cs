@@ -116,8 +116,8 @@ public sealed partial class Batcher : BackgroundService
                 // Samples trickle in all through the second (targets are phased), and waking for each one
                 // costs a thread-pool wake-up per ping: measured, that was most of the probe's CPU at 1,000
                 // targets. Pausing between drains lets them gather. This is wall time on purpose: it changes
-                // when samples are read, never which batch they land in, so tests need not drive it; a change
-                // waits for it at most 100 ms.
+                // when samples are read (and so which rounds an urgent close takes with it), never when windows
+                // end, so tests need not drive it; a change waits for it at most 100 ms.
                 var pause = Task.Delay(DrainPause, TimeProvider.System, cancellationToken);
                 if (await Task.WhenAny(due, pause) == pause)
                 {
