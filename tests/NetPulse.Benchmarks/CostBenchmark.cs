@@ -6,11 +6,17 @@ namespace NetPulse.Benchmarks;
 
 /// <summary>
 /// Every billed request of a steady run, counted on the storage side: the real probe (100 loopback targets at
-/// 1 s, 10 s batches) and the dev host (the Functions app's host.json, its timers at their default schedules)
+/// 1 s, all calm, so batches close every calm window) and the dev host (the Functions app's host.json, its timers at their default schedules)
 /// talk to a fresh Azurite through <see cref="CountingStorageProxy"/>. After a settling period the proxy counts
 /// for the given window; counts are scaled to an hour and a 30-day month and priced with <see cref="PriceTable"/>,
-/// with the Functions executions and execution time (Flex Consumption) the dev host logged.
+/// with the Functions executions and execution time (Flex Consumption) the dev host logged. Beside the count, a
+/// <see cref="SampleWatch"/> reading Azurite directly (not through the proxy, so it costs nothing here) measures
+/// how fresh the stored samples were.
 /// </summary>
+/// <remarks>
+/// The probe runs with Probe:Batching:CalmAfter 0: a start counts as a change and would otherwise keep short
+/// windows for two minutes; a long-running calm probe is in the state measured here.
+/// </remarks>
 internal static class CostBenchmark
 {
     public const double GoalDollarsPerMonth = 1.0;
@@ -19,8 +25,44 @@ internal static class CostBenchmark
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>The calm windows the README's table compares.</summary>
+    public static readonly int[] TableCalmWindows = [10, 30, 60, 120];
+
     /// <param name="maxPollingSeconds">A what-if value for host.json's maxPollingInterval; null runs with host.json's.</param>
     public static async Task<int> RunAsync(int seconds, int targetCount, int? maxPollingSeconds, CancellationToken cancellationToken)
+    {
+        await RunOnceAsync(seconds, targetCount, maxPollingSeconds, FreshnessBenchmark.CalmWindow, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>One run per calm window in <see cref="TableCalmWindows"/>, in turn, then the table of all.</summary>
+    public static async Task<int> RunTableAsync(int seconds, int targetCount, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var rows = new List<(int CalmWindow, RunSummary Summary)>();
+        foreach (var calm in TableCalmWindows)
+        {
+            Console.WriteLine();
+            Console.WriteLine(string.Create(Inv, $"=== calm window {calm} s ==="));
+            rows.Add((calm, await RunOnceAsync(seconds, targetCount, null, TimeSpan.FromSeconds(calm), cancellationToken)));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(Inv,
+            $"cost and freshness by calm window: {targetCount} targets at 1 Hz, all calm, {seconds} s counted per run, host.json as it is ({(DateTimeOffset.UtcNow - started).TotalMinutes:0} min for the four runs)"));
+        Console.WriteLine("| calm window | batches / hour | US$/month (free grants applied) | US$/month (no free grant) | freshness p50 / p95 s | goal p95 <= window + 15 s |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var (calm, r) in rows)
+        {
+            var goal = calm + 15;
+            Console.WriteLine(string.Create(Inv,
+                $"| {calm} s | {r.BatchesPerHour:0} | {r.Dollars:0.000} | {r.DollarsNoGrant:0.000} | {r.FreshnessP50:0.0} / {r.FreshnessP95:0.0} | {goal} s: {(r.FreshnessP95 <= goal ? "met" : string.Create(Inv, $"MISSED by {r.FreshnessP95 - goal:0.0} s"))} |"));
+        }
+
+        return 0;
+    }
+
+    private static async Task<RunSummary> RunOnceAsync(int seconds, int targetCount, int? maxPollingSeconds, TimeSpan calmWindow, CancellationToken cancellationToken)
     {
         var hostJson = HostJsonQueues.Load();
         if (maxPollingSeconds is { } polling)
@@ -29,7 +71,7 @@ internal static class CostBenchmark
         }
 
         Console.WriteLine(string.Create(Inv,
-            $"cost benchmark: probe '{PipelineRun.ProbeId}' ({targetCount} loopback targets at 1 s, default 10 s batches) + dev host (host.json{(maxPollingSeconds is null ? "" : " WITH A WHAT-IF OVERRIDE")}: maxPollingInterval {hostJson.MaxPollingInterval.TotalSeconds:0.#} s, batchSize {hostJson.BatchSize}; timers at their default schedules) -> counting proxy -> fresh Azurite"));
+            $"cost benchmark: probe '{PipelineRun.ProbeId}' ({targetCount} loopback targets at 1 s, all calm: calm window {calmWindow.TotalSeconds:0} s{(calmWindow == FreshnessBenchmark.CalmWindow ? " (the default)" : "")}) + dev host (host.json{(maxPollingSeconds is null ? "" : " WITH A WHAT-IF OVERRIDE")}: maxPollingInterval {hostJson.MaxPollingInterval.TotalSeconds:0.#} s, batchSize {hostJson.BatchSize}; timers at their default schedules) -> counting proxy -> fresh Azurite"));
         Console.WriteLine(string.Create(Inv,
             $"counting every request that reaches storage for {seconds} s, after the first ingested batch and {Settle.TotalSeconds:0} s more; then scaled to an hour and a 30-day month"));
 
@@ -40,19 +82,29 @@ internal static class CostBenchmark
         List<FunctionExecution> executions;
         TimeSpan window;
         List<string> warnings;
+        List<double> ages;
+        string[] watched = [.. new[] { 0, targetCount / 2, targetCount - 1 }.Distinct().Select(PipelineRun.TargetName)];
+        using (var watch = new SampleWatch(azurite.ConnectionString, PipelineRun.ProbeId, watched, calmWindow * 3))
         await using (var pipeline = await PipelineRun.StartAsync(
-            proxy.ConnectionString, targetCount, intervalSeconds: 1, maxPollingSeconds is null ? null : hostJson.MaxPollingInterval, cancellationToken))
+            proxy.ConnectionString, targetCount, intervalSeconds: 1, maxPollingSeconds is null ? null : hostJson.MaxPollingInterval, cancellationToken,
+            probeSettings: [string.Create(Inv, $"--Probe:Batching:CalmWindow={calmWindow:c}"), "--Probe:Batching:CalmAfter=00:00:00"]))
         {
             await pipeline.WaitForFirstIngestAsync(cancellationToken);
             await Task.Delay(Settle, cancellationToken);
 
             proxy.Reset();
             var from = DateTimeOffset.UtcNow;
+            using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var watching = watch.RunAsync(from.AddSeconds(seconds) + calmWindow + TimeSpan.FromSeconds(30), stopWatching.Token);
             await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
             counts = proxy.Counts();
             var to = DateTimeOffset.UtcNow;
             window = to - from;
             executions = [.. pipeline.Executions().Where(e => e.End >= from && e.End < to)];
+
+            // The samples of the counted window, read until they have had their chance to arrive.
+            await watching;
+            ages = watch.Ages(from, to);
             warnings = [.. pipeline.Warnings()];
             if (pipeline.Probe.HasExited || pipeline.DevHost.HasExited)
             {
@@ -60,11 +112,16 @@ internal static class CostBenchmark
             }
         }
 
-        Print(counts, executions, window, targetCount, hostJson, warnings);
-        return 0;
+        var (dollars, dollarsNoGrant, batchesPerHour) = Print(counts, executions, window, targetCount, hostJson, warnings);
+        var summary = new RunSummary(
+            batchesPerHour, dollars, dollarsNoGrant, ages.Count == 0 ? double.NaN : Percentiles.Of(ages, 50), ages.Count == 0 ? double.NaN : Percentiles.Of(ages, 95));
+        var goal = calmWindow.TotalSeconds + 15;
+        Console.WriteLine(string.Create(Inv,
+            $"freshness of {ages.Count} samples of {string.Join(", ", watched)} (read from Azurite directly, uncounted): p50 {summary.FreshnessP50:0.00} s, p95 {summary.FreshnessP95:0.00} s, max {(ages.Count == 0 ? double.NaN : ages[^1]):0.00} s; goal p95 <= calm window + 15 s = {goal:0} s: {(summary.FreshnessP95 <= goal ? "met" : string.Create(Inv, $"MISSED by {summary.FreshnessP95 - goal:0.00} s"))}"));
+        return summary;
     }
 
-    private static void Print(
+    private static (double Dollars, double DollarsNoGrant, double BatchesPerHour) Print(
         IReadOnlyList<OperationCount> counts, List<FunctionExecution> executions, TimeSpan window, int targetCount, HostJsonQueues hostJson, List<string> warnings)
     {
         var perHour = 3600 / window.TotalSeconds;
@@ -72,7 +129,7 @@ internal static class CostBenchmark
         var ingests = executions.Count(e => e.Function == "IngestBatch");
         Console.WriteLine();
         Console.WriteLine(string.Create(Inv,
-            $"window {window.TotalSeconds:0.0} s: {batches} batches put on the queue ({batches * perHour:0} per hour; {targetCount * 10} samples each), {ingests} IngestBatch executions; prices per 10,000 requests unless stated"));
+            $"window {window.TotalSeconds:0.0} s: {batches} batches put on the queue ({batches * perHour:0} per hour), {ingests} IngestBatch executions; prices per 10,000 requests unless stated"));
         if (warnings.Count > 0)
         {
             Console.WriteLine($"note: the processes logged {warnings.Count} warning/error line(s); the first: {warnings[0]}");
@@ -163,6 +220,7 @@ internal static class CostBenchmark
         Console.WriteLine(total < GoalDollarsPerMonth
             ? string.Create(Inv, $"goal: under US${GoalDollarsPerMonth:0.00}/month all-in (free grants applied) for {targetCount} targets at 1 Hz: US${total:0.000} (met){(totalNoGrant >= GoalDollarsPerMonth ? string.Create(Inv, $"; without the Functions free grants US${totalNoGrant:0.000} (MISSED)") : "")}")
             : string.Create(Inv, $"goal: under US${GoalDollarsPerMonth:0.00}/month all-in (free grants applied) for {targetCount} targets at 1 Hz: US${total:0.000} (MISSED by US${total - GoalDollarsPerMonth:0.000}); {dominant.Line} alone is US${dominant.Dollars:0.000}"));
+        return (total, totalNoGrant, batches * perHour);
     }
 
     private static string PerBatch(long requests, long batches) =>
@@ -219,4 +277,6 @@ internal static class CostBenchmark
             _ => field.Split(',').Length,
         };
     }
+
+    private sealed record RunSummary(double BatchesPerHour, double Dollars, double DollarsNoGrant, double FreshnessP50, double FreshnessP95);
 }

@@ -53,8 +53,16 @@ internal sealed partial class PipelineRun : IAsyncDisposable
 
     /// <param name="intervalSeconds">The probe's interval; null keeps the probe's default.</param>
     /// <param name="maxPollingInterval">Overrides host.json's queue maxPollingInterval, for a what-if run; null keeps it.</param>
+    /// <param name="probeSettings">More probe settings, as <c>--Section:Key=value</c>.</param>
+    /// <param name="extraTargets">Targets besides the loopback ones (a host in a network namespace).</param>
     public static async Task<PipelineRun> StartAsync(
-        string connectionString, int targetCount, double? intervalSeconds, TimeSpan? maxPollingInterval, CancellationToken cancellationToken)
+        string connectionString,
+        int targetCount,
+        double? intervalSeconds,
+        TimeSpan? maxPollingInterval,
+        CancellationToken cancellationToken,
+        IEnumerable<string>? probeSettings = null,
+        IEnumerable<(string Name, string Host)>? extraTargets = null)
     {
         var devHostDll = RepositoryPaths.Combine("functions", "NetPulse.DevHost", "bin", "Release", "net10.0", "NetPulse.DevHost.dll");
         var probeDll = RepositoryPaths.Combine("probe", "NetPulse.Probe", "bin", "Release", "net10.0", "netpulse-probe.dll");
@@ -65,7 +73,8 @@ internal sealed partial class PipelineRun : IAsyncDisposable
             var targetsFile = Path.Combine(work.FullName, "targets.json");
             await File.WriteAllTextAsync(targetsFile, JsonSerializer.Serialize(new
             {
-                Targets = Enumerable.Range(0, targetCount).Select(i => new { Name = TargetName(i), Host = $"127.0.{1 + (i / 250)}.{1 + (i % 250)}" }),
+                Targets = Enumerable.Range(0, targetCount).Select(i => new { Name = TargetName(i), Host = $"127.0.{1 + (i / 250)}.{1 + (i % 250)}" })
+                    .Concat((extraTargets ?? []).Select(t => new { t.Name, t.Host })),
             }), cancellationToken);
 
             devHost = ChildProcess.Start("the dev host", devHostDll,
@@ -95,6 +104,7 @@ internal sealed partial class PipelineRun : IAsyncDisposable
                 "run", $"--Probe:TargetsFile={targetsFile}", $"--Probe:Id={ProbeId}",
                 $"--Probe:Spool:Path={Path.Combine(work.FullName, "spool")}", $"--Probe:Queue:ConnectionString={connectionString}",
                 "--Logging:LogLevel:Default=Warning",
+                .. probeSettings ?? [],
             ];
             if (intervalSeconds is { } interval)
             {
@@ -119,10 +129,13 @@ internal sealed partial class PipelineRun : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the first batch to be ingested: probe, queue, trigger and tables all work.</summary>
+    /// <summary>
+    /// Waits for the first batch to be ingested: probe, queue, trigger and tables all work. A probe that starts calm
+    /// sends its first batch after a whole calm window (up to 5 min).
+    /// </summary>
     public Task WaitForFirstIngestAsync(CancellationToken cancellationToken) =>
         DevHost.WaitForLineAsync(l => ExecutedLine().Match(l) is { Success: true } m && m.Groups["name"].Value == "IngestBatch",
-            TimeSpan.FromSeconds(120), "an IngestBatch execution", cancellationToken);
+            TimeSpan.FromMinutes(6), "an IngestBatch execution", cancellationToken);
 
     /// <summary>The executions the dev host has logged so far.</summary>
     public IReadOnlyList<FunctionExecution> Executions() =>

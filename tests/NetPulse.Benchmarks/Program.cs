@@ -1,7 +1,7 @@
 using System.Globalization;
 using NetPulse.Benchmarks;
 
-// Usage: NetPulse.Benchmarks probe|ingest|cost|freshness [arguments]: see Usage() below
+// Usage: NetPulse.Benchmarks probe|ingest|cost|cost-table|freshness|api [arguments]: see Usage() below
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -16,6 +16,7 @@ return args.FirstOrDefault() switch
     "probe" => await ProbeBenchmark.RunAsync(Arg(1, 60), Arg(2, 1000), cancel.Token),
     "ingest" => await IngestBenchmark.RunAsync(Arg(1, 360), args.Length > 2 ? Arg(2, 0) : null, cancel.Token),
     "cost" => await CostBenchmark.RunAsync(Arg(1, 300), Arg(2, 100), args.Length > 3 ? Arg(3, 0) : null, cancel.Token),
+    "cost-table" => await CostBenchmark.RunTableAsync(Arg(1, 300), Arg(2, 100), cancel.Token),
     "freshness" => await FreshnessBenchmark.RunAsync(Arg(1, 150), Arg(2, 100), args.Length > 3 ? Arg(3, 0) : null, cancel.Token),
     "api" => await ApiBenchmark.RunAsync(Arg(1, 25), cancel.Token),
     _ => Usage(),
@@ -26,6 +27,7 @@ static int Usage()
     Console.Error.WriteLine("usage: NetPulse.Benchmarks probe [seconds=60] [targets=1000]");
     Console.Error.WriteLine("       NetPulse.Benchmarks ingest [batches=360] [concurrency=host.json batchSize+newBatchThreshold]");
     Console.Error.WriteLine("       NetPulse.Benchmarks cost [seconds=300] [targets=100] [what-if maxPollingInterval seconds]");
+    Console.Error.WriteLine("       NetPulse.Benchmarks cost-table [seconds=300] [targets=100]   (calm window 10 / 30 / 60 / 120 s, one run each)");
     Console.Error.WriteLine("       NetPulse.Benchmarks freshness [seconds=150] [targets=100] [what-if maxPollingInterval seconds]");
     Console.Error.WriteLine("       NetPulse.Benchmarks api [repetitions=25]");
     return 2;

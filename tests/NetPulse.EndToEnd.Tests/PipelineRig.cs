@@ -268,7 +268,7 @@ public sealed class PipelineRig : IAsyncDisposable
             $"--Probe:TargetsFile={targetsFile}",
             "--Probe:IntervalSeconds=1",
             "--Probe:TimeoutMs=500",
-            "--Probe:BatchWindowSeconds=2",
+            "--Probe:Batching:UrgentWindow=00:00:02",
             $"--Probe:Spool:Path={Path.Combine(_workFolder, "spool")}",
             $"--Probe:Queue:ConnectionString={connectionString}",
             $"--Probe:Queue:QueueName={PingBatchQueue}",

@@ -10,9 +10,10 @@ using NetPulse.Probe.Targets;
 namespace NetPulse.Probe.Batching;
 
 /// <summary>
-/// Reads the engine's samples from the <see cref="SampleChannel"/> and closes a batch every batch
-/// window (<see cref="ProbeOptions.BatchWindowSeconds"/>), or earlier when the next sample would make
-/// the message too big or break a contract rule, or comes from after a step of the wall clock (another
+/// Reads the engine's samples from the <see cref="SampleChannel"/> and closes a batch when the
+/// <see cref="BatchCadence"/> says it is due (every calm window while all targets are calm, at once when one
+/// changes, then short windows until calm again), or earlier when the next sample would make the message too
+/// big or break a contract rule, or comes from after a step of the wall clock (another
 /// <see cref="PingSample.ClockEpoch"/>: see <see cref="OpenBatch"/>), and hands each closed batch to the
 /// <see cref="BatchSpool"/>, which numbers it. Never waits on the network. On stop it completes the
 /// channel, drains it and spools the open batch.
@@ -22,9 +23,11 @@ public sealed partial class Batcher : BackgroundService
     private readonly SampleChannel _samples;
     private readonly BatchSpool _spool;
     private readonly BatchLayout _layout;
-    private readonly TimeSpan _window;
+    private readonly IReadOnlyList<ProbeTarget> _targets;
+    private readonly BatchingOptions _batching;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private BatchCadence? _cadence;
     private int _unusableSamples;
     private string? _lastUnusableReason;
 
@@ -41,14 +44,11 @@ public sealed partial class Batcher : BackgroundService
         _spool = spool ?? throw new ArgumentNullException(nameof(spool));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _targets = targets ?? throw new ArgumentNullException(nameof(targets));
+        _batching = options.Value.Batching;
 
-        var seconds = options.Value.BatchWindowSeconds;
-        if (!(seconds > 0 && seconds * 1000 <= PingBatchRules.MaxOffsetMs))
-        {
-            throw new ArgumentException($"Probe:BatchWindowSeconds is {seconds}; it must be above 0 and at most {PingBatchRules.MaxOffsetMs / 1000}.", nameof(options));
-        }
-
-        _window = TimeSpan.FromSeconds(seconds);
+        // Checks the windows now, so a bad setting fails at construction rather than at the first run.
+        _ = new BatchCadence(_batching, targets, DateTimeOffset.UnixEpoch);
         _layout = new BatchLayout(options.Value.Id ?? Environment.MachineName, targets);
     }
 
@@ -66,44 +66,60 @@ public sealed partial class Batcher : BackgroundService
     {
         var reader = _samples.Reader;
         var open = new OpenBatch(_layout);
-        using var timer = new PeriodicTimer(_window, _time);
-        Task<bool>? tick = null;
+        var cadence = new BatchCadence(_batching, _targets, _time.GetUtcNow());
+        _cadence = cadence;
+        var wake = new CloseWake(_time);
         Task<bool>? readable = null;
         try
         {
             while (true)
             {
-                tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
-                readable ??= reader.WaitToReadAsync(cancellationToken).AsTask();
-
-                // The tick comes first when both are ready, so a busy channel cannot starve the window.
-                var ready = await Task.WhenAny(tick, readable);
-                if (ready == tick)
+                var now = _time.GetUtcNow();
+                var dueAt = cadence.NextClose;
+                if (now >= dueAt)
                 {
-                    tick = null;
-                    await ready;
-
-                    // What the engine wrote up to the tick belongs to this window.
+                    // What the engine wrote up to now belongs to this batch.
                     await DrainAsync(open, int.MaxValue);
                     await CloseAllAsync(open);
+
+                    // Windows keep to their schedule, as a periodic timer's ticks do, unless the batcher ran
+                    // late (a stalled machine): then the next window starts now, rather than a burst of
+                    // catch-up closes.
+                    cadence.Closed(now - dueAt <= BatchCadence.MinUrgentGap ? dueAt : now);
+                    continue;
+                }
+
+                var due = wake.At(cadence.NextClose, cancellationToken);
+                readable ??= reader.WaitToReadAsync(cancellationToken).AsTask();
+
+                // The close comes first when both are ready, so a busy channel cannot starve it.
+                var ready = await Task.WhenAny(due, readable);
+                if (ready == due)
+                {
+                    await ready;
                     continue;
                 }
 
                 readable = null;
-                if (!await ready)
+                if (!await (Task<bool>)ready)
                 {
                     break; // the engine completed the channel: nothing more will come
                 }
 
-                // Bounded, so that a window tick is seen even while samples pour in.
+                // Bounded, so that a due close is seen even while samples pour in.
                 await DrainAsync(open, 4096);
+                if (_time.GetUtcNow() >= cadence.NextClose)
+                {
+                    continue; // a change: close at once, without the pause
+                }
 
                 // Samples trickle in all through the second (targets are phased), and waking for each one
                 // costs a thread-pool wake-up per ping: measured, that was most of the probe's CPU at 1,000
                 // targets. Pausing between drains lets them gather. This is wall time on purpose: it changes
-                // when samples are read, never which window they land in, so tests need not drive it.
+                // when samples are read (and so which rounds an urgent close takes with it), never when windows
+                // end, so tests need not drive it; a change waits for it at most 100 ms.
                 var pause = Task.Delay(DrainPause, TimeProvider.System, cancellationToken);
-                if (await Task.WhenAny(tick, pause) == pause)
+                if (await Task.WhenAny(due, pause) == pause)
                 {
                     await pause;
                 }
@@ -112,6 +128,10 @@ public sealed partial class Batcher : BackgroundService
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping: flush below.
+        }
+        finally
+        {
+            wake.Dispose();
         }
 
         _samples.Writer.TryComplete();
@@ -136,6 +156,11 @@ public sealed partial class Batcher : BackgroundService
         {
             CountUnusable(problem);
             return;
+        }
+
+        if (_cadence?.Observe(pending.TargetIndex, pending.Value, _time.GetUtcNow()) == true)
+        {
+            LogChange(pending.TargetIndex, SampleValue.Status(pending.Value));
         }
 
         while (true)
@@ -212,6 +237,9 @@ public sealed partial class Batcher : BackgroundService
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Target {TargetIndex} changed ({Status}): the open batch closes now")]
+    private partial void LogChange(int targetIndex, PingStatus status);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {Sequence} spooled: {Targets} targets, {Samples} samples, {Bytes} bytes")]
     private partial void LogClosed(long sequence, int targets, int samples, int bytes);
 
@@ -226,4 +254,38 @@ public sealed partial class Batcher : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batcher stopped; the next batch will be {Sequence}")]
     private partial void LogStopped(long sequence);
+
+    /// <summary>
+    /// One timer task for the time the open batch is due, made again only when that time moves (a close, a
+    /// change), so the batcher's 100 ms drain loop does not leave a pending timer behind at every turn.
+    /// </summary>
+    private sealed class CloseWake(TimeProvider time) : IDisposable
+    {
+        private CancellationTokenSource? _cancel;
+        private DateTimeOffset _at;
+        private Task? _task;
+
+        public Task At(DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            if (_task is not null && at == _at && !_task.IsCompleted)
+            {
+                return _task;
+            }
+
+            Dispose();
+            _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _at = at;
+            var delay = at - time.GetUtcNow();
+            _task = Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time, _cancel.Token);
+            return _task;
+        }
+
+        public void Dispose()
+        {
+            _cancel?.Cancel();
+            _cancel?.Dispose();
+            _cancel = null;
+            _task = null;
+        }
+    }
 }

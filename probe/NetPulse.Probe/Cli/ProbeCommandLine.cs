@@ -68,7 +68,7 @@ public static class ProbeCommandLine
                 output.WriteLine(string.Create(inv, $"    {target.Name,-24} {target.Host,-28} every {target.Interval.TotalSeconds:0.###} s, timeout {target.Timeout.TotalMilliseconds:0} ms{(target.Settings.Uplink ? ", uplink" : string.Empty)}"));
             }
 
-            output.WriteLine(string.Create(inv, $"  batches: every {options.BatchWindowSeconds:0.###} s to queue '{options.Queue.QueueName}' at {DescribeQueue(options.Queue)}"));
+            output.WriteLine(string.Create(inv, $"  batches: every {options.Batching.CalmWindow.TotalSeconds:0.###} s while calm, at once on a change and then every {options.Batching.UrgentWindow.TotalSeconds:0.###} s until calm for {options.Batching.CalmAfter.TotalSeconds:0.###} s, to queue '{options.Queue.QueueName}' at {DescribeQueue(options.Queue)}"));
             output.WriteLine(string.Create(inv, $"  spool: {ProbeHost.ResolvePath(options.Spool.Path)} (at most {options.Spool.MaxMegabytes} MB)"));
             output.WriteLine(DescribeKey(options));
             return Task.FromResult(0);

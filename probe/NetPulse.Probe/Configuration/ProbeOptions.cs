@@ -19,8 +19,8 @@ public sealed class ProbeOptions
     /// <summary>How long to wait for a reply, in milliseconds. Must be shorter than every target's interval.</summary>
     public int TimeoutMs { get; set; } = 1000;
 
-    /// <summary>Seconds of samples per batch; a batch also closes early when its message would be too big.</summary>
-    public double BatchWindowSeconds { get; set; } = 10;
+    /// <summary>When batches close: rarely while every target is calm, at once when one changes (see <c>Batching.BatchCadence</c>).</summary>
+    public BatchingOptions Batching { get; set; } = new();
 
     /// <summary>How often DNS names are resolved again, in minutes.</summary>
     public double DnsRefreshMinutes { get; set; } = 5;
@@ -48,6 +48,28 @@ public sealed class QueueOptions
     public Uri? ServiceUri { get; set; }
 
     public string QueueName { get; set; } = "ping-batches";
+}
+
+/// <summary>
+/// When the probe closes a batch ("Probe:Batching"). Calm: one batch per <see cref="CalmWindow"/>. A target that
+/// changes state closes the open batch at once, and short <see cref="UrgentWindow"/>s follow until every target has
+/// been calm for <see cref="CalmAfter"/>. A batch also closes early when its message would be too big.
+/// </summary>
+public sealed class BatchingOptions
+{
+    public static readonly TimeSpan MinCalmWindow = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan MaxCalmWindow = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan MinUrgentWindow = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxCalmAfter = TimeSpan.FromHours(1);
+
+    /// <summary>Time between batches while every target is calm (cost); 10 s to 5 min.</summary>
+    public TimeSpan CalmWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Time between batches after a change, until calm again (freshness); 1 s up to the calm window.</summary>
+    public TimeSpan UrgentWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long every target must have been calm before batches go back to the calm window; 0 to 1 h.</summary>
+    public TimeSpan CalmAfter { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>The local store-and-forward spool.</summary>

@@ -44,10 +44,7 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
             Fail($"{p}:TimeoutMs", $"timeout {options.TimeoutMs} ms is longer than the interval ({Show(options.IntervalSeconds)} s): a round must end before the next begins");
         }
 
-        if (!InRange(options.BatchWindowSeconds, 1, PingBatchRules.MaxOffsetMs / 1000.0 / 2))
-        {
-            Fail($"{p}:BatchWindowSeconds", $"{Show(options.BatchWindowSeconds)} is out of range: it must be between 1 and {PingBatchRules.MaxOffsetMs / 1000 / 2} seconds");
-        }
+        ValidateBatching(options.Batching, Fail);
 
         if (!InRange(options.DnsRefreshMinutes, 0.1, 24 * 60))
         {
@@ -76,6 +73,33 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
         string.IsNullOrWhiteSpace(options?.TargetsFile)
             ? $"{ProbeOptions.Section}:Targets:{index}"
             : $"Targets:{index}";
+
+    private static void ValidateBatching(BatchingOptions batching, Action<string, string> fail)
+    {
+        const string b = $"{ProbeOptions.Section}:Batching";
+        static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+
+        // A bare number binds as days ("60" is 60 days), so the error says how to write seconds.
+        const string format = "write it as hh:mm:ss, e.g. 00:01:00 for 60 seconds";
+        if (batching.CalmWindow < BatchingOptions.MinCalmWindow || batching.CalmWindow > BatchingOptions.MaxCalmWindow)
+        {
+            fail($"{b}:CalmWindow", $"{Span(batching.CalmWindow)} is out of range: it must be between {Span(BatchingOptions.MinCalmWindow)} and {Span(BatchingOptions.MaxCalmWindow)} ({format})");
+        }
+
+        if (batching.UrgentWindow < BatchingOptions.MinUrgentWindow || batching.UrgentWindow > BatchingOptions.MaxCalmWindow)
+        {
+            fail($"{b}:UrgentWindow", $"{Span(batching.UrgentWindow)} is out of range: it must be between {Span(BatchingOptions.MinUrgentWindow)} and the calm window ({format})");
+        }
+        else if (batching.UrgentWindow > batching.CalmWindow)
+        {
+            fail($"{b}:UrgentWindow", $"{Span(batching.UrgentWindow)} is longer than Probe:Batching:CalmWindow ({Span(batching.CalmWindow)}): after a change batches must come sooner, not later");
+        }
+
+        if (batching.CalmAfter < TimeSpan.Zero || batching.CalmAfter > BatchingOptions.MaxCalmAfter)
+        {
+            fail($"{b}:CalmAfter", $"{Span(batching.CalmAfter)} is out of range: it must be between 00:00:00 and {Span(BatchingOptions.MaxCalmAfter)} ({format})");
+        }
+    }
 
     private static void ValidateQueue(QueueOptions queue, Action<string, string> fail)
     {

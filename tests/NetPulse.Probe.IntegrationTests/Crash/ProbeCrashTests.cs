@@ -188,7 +188,7 @@ public sealed class ProbeCrashTests(ITestOutputHelper output) : IAsyncLifetime
         ["Probe:TargetsFile"] = Path.Combine(_folder, "targets.json"),
         ["Probe:IntervalSeconds"] = "1",
         ["Probe:TimeoutMs"] = "500",
-        ["Probe:BatchWindowSeconds"] = "1",
+        ["Probe:Batching:UrgentWindow"] = "00:00:01",
         ["Probe:Spool:Path"] = SpoolPath,
         ["Probe:Queue:ConnectionString"] = connectionString,
         ["Probe:Queue:QueueName"] = _queueName,

@@ -37,7 +37,7 @@ public sealed class OutageTests
             channel,
             harness.Spool,
             targets,
-            Options.Create(new ProbeOptions { Id = "probe-outage", BatchWindowSeconds = 0.25 }),
+            Options.Create(new ProbeOptions { Id = "probe-outage", Batching = { CalmWindow = TimeSpan.FromSeconds(0.25), UrgentWindow = TimeSpan.FromSeconds(0.25) } }),
             TimeProvider.System,
             new TestLog(_output).For<Batcher>());
         using var stopBatcher = new CancellationTokenSource();

@@ -35,9 +35,7 @@ public sealed class BatcherTests : IDisposable
             for (var t = 0; t < 3; t++)
             {
                 var scheduled = T0.AddSeconds(round).AddMilliseconds((t * 100) + 0.7);
-                Write(run, t == 2 && round == 4
-                    ? new PingSample(t, scheduled, PingStatus.Timeout, null, TimeSpan.Zero)
-                    : new PingSample(t, scheduled, PingStatus.Ok, TimeSpan.FromMicroseconds(1500 + round), TimeSpan.Zero));
+                Write(run, new PingSample(t, scheduled, PingStatus.Ok, TimeSpan.FromMicroseconds(1500 + round), TimeSpan.Zero));
             }
         }
 
@@ -53,7 +51,6 @@ public sealed class BatcherTests : IDisposable
         var gateway = batch.Targets[0];
         Assert.Equal(("target-0", "10.200.0.1", "uplink", "ISP gateway", true, 1000, 50, 2.5), (gateway.Name, gateway.Host, gateway.Category, gateway.Description, gateway.Uplink, gateway.IntervalMs, gateway.LatencyThresholdMs, gateway.LossThresholdPercent));
         Assert.Equal(Enumerable.Range(0, 10).Select(r => new WireSample(r * 1000, 1500 + r)), gateway.Samples);
-        Assert.Equal(new WireSample(4200, -(int)PingStatus.Timeout), batch.Targets[2].Samples[4]);
         Assert.Equal(200, batch.Targets[2].Samples[0].OffsetMs);
     }
 
@@ -78,6 +75,58 @@ public sealed class BatcherTests : IDisposable
         Assert.Equal([0L, 1, 2], batches.Select(b => b.Sequence));
         Assert.Equal([T0, T0.AddSeconds(10), T0.AddSeconds(20)], batches.Select(b => b.WindowStart));
         Assert.All(batches, b => Assert.Equal(20, b.SampleCount));
+    }
+
+    [Fact]
+    public async Task A_first_failure_closes_the_open_batch_at_once_and_so_does_the_reply_after_it()
+    {
+        await using var run = Start(TestTargets.Plain(2));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        for (var second = 0; second < 4; second++)
+        {
+            Write(run, Ok(0, T0.AddSeconds(second)));
+            Write(run, Ok(1, T0.AddSeconds(second)));
+        }
+
+        Write(run, new PingSample(1, T0.AddSeconds(4), PingStatus.Timeout, null, TimeSpan.Zero));
+        await run.WaitForBatchesAsync(1);
+
+        // The clock stands still at 5 s, half-way through the window: the failure alone closed the batch.
+        var failed = Assert.Single(await run.SentAsync());
+        Assert.Equal(9, failed.SampleCount);
+        Assert.Equal(new WireSample(4000, -(int)PingStatus.Timeout), failed.Targets[1].Samples[^1]);
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Write(run, Ok(0, T0.AddSeconds(5)));
+        Write(run, Ok(1, T0.AddSeconds(5)));
+        await run.WaitForBatchesAsync(2);
+
+        var recovered = Assert.Single(await run.SentAsync());
+        Assert.Equal(2, recovered.SampleCount);
+        Assert.Equal(T0.AddSeconds(7), _time.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task A_calm_probe_closes_one_batch_per_calm_window()
+    {
+        await using var run = Start(TestTargets.Plain(2), new BatchingOptions { CalmAfter = TimeSpan.Zero });
+        for (var second = 0; second < 120; second++)
+        {
+            Write(run, Ok(0, T0.AddSeconds(second)));
+            Write(run, Ok(1, T0.AddSeconds(second)));
+            _time.Advance(TimeSpan.FromSeconds(1));
+            if (second == 59)
+            {
+                await run.WaitForBatchesAsync(1);
+            }
+        }
+
+        await run.WaitForBatchesAsync(2);
+
+        // Had a batch closed before its minute was up, the first would hold fewer samples.
+        var batches = await run.SentAsync();
+        Assert.Equal([T0, T0.AddSeconds(60)], batches.Select(b => b.WindowStart));
+        Assert.All(batches, b => Assert.Equal(120, b.SampleCount));
     }
 
     [Fact]
@@ -295,14 +344,14 @@ public sealed class BatcherTests : IDisposable
 
     private BatchSpool Spool() => new(_folder.Path, 1L << 40, _time, new TestLog().For<BatchSpool>());
 
-    private Batcher NewBatcher(IReadOnlyList<ProbeTarget> targets, SampleChannel channel, BatchSpool spool, string probeId = "probe-1") =>
-        new(channel, spool, targets, Options.Create(new ProbeOptions { Id = probeId, BatchWindowSeconds = 10 }), _time, _log.For<Batcher>());
+    private Batcher NewBatcher(IReadOnlyList<ProbeTarget> targets, SampleChannel channel, BatchSpool spool, string probeId = "probe-1", BatchingOptions? batching = null) =>
+        new(channel, spool, targets, Options.Create(new ProbeOptions { Id = probeId, Batching = batching ?? new() }), _time, _log.For<Batcher>());
 
-    private BatcherRun Start(IReadOnlyList<ProbeTarget> targets)
+    private BatcherRun Start(IReadOnlyList<ProbeTarget> targets, BatchingOptions? batching = null)
     {
         var channel = new SampleChannel();
         var spool = Spool();
-        return new BatcherRun(channel, spool, NewBatcher(targets, channel, spool));
+        return new BatcherRun(channel, spool, NewBatcher(targets, channel, spool, batching: batching));
     }
 
     /// <summary>A batcher running on the fake clock, its channel and its spool.</summary>

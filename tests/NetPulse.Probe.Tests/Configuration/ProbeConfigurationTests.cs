@@ -177,6 +177,40 @@ public sealed class ProbeConfigurationTests : IDisposable
         Assert.Contains("targets.json: Targets:0: unknown setting(s) 'Hots'", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Batching_windows_out_of_range_are_each_reported_with_how_to_write_them()
+    {
+        var failures = Failures(TargetsFile("""{ "Targets": [ { "Name": "x", "Host": "127.0.0.1" } ] }"""),
+            "--Probe:Batching:CalmWindow=60", "--Probe:Batching:UrgentWindow=00:00:00.500", "--Probe:Batching:CalmAfter=-00:00:01");
+
+        Assert.Equal(
+            [
+                "command line: Probe:Batching:CalmWindow: 60.00:00:00 is out of range: it must be between 00:00:10 and 00:05:00 (write it as hh:mm:ss, e.g. 00:01:00 for 60 seconds)",
+                "command line: Probe:Batching:UrgentWindow: 00:00:00.5000000 is out of range: it must be between 00:00:01 and the calm window (write it as hh:mm:ss, e.g. 00:01:00 for 60 seconds)",
+                "command line: Probe:Batching:CalmAfter: -00:00:01 is out of range: it must be between 00:00:00 and 01:00:00 (write it as hh:mm:ss, e.g. 00:01:00 for 60 seconds)",
+            ],
+            failures);
+    }
+
+    [Fact]
+    public void An_urgent_window_longer_than_the_calm_window_is_reported()
+    {
+        var failures = Failures(TargetsFile("""{ "Targets": [ { "Name": "x", "Host": "127.0.0.1" } ] }"""),
+            "--Probe:Batching:CalmWindow=00:00:30", "--Probe:Batching:UrgentWindow=00:00:45");
+
+        Assert.Equal(["command line: Probe:Batching:UrgentWindow: 00:00:45 is longer than Probe:Batching:CalmWindow (00:00:30): after a change batches must come sooner, not later"], failures);
+    }
+
+    [Fact]
+    public void The_shipped_batching_is_a_minute_when_calm_and_ten_seconds_after_a_change()
+    {
+        using var host = ProbeHost.CreateBuilder([]).Build();
+
+        var batching = ProbeHost.ValidatedOptions(host.Services).Batching;
+
+        Assert.Equal((TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2)), (batching.CalmWindow, batching.UrgentWindow, batching.CalmAfter));
+    }
+
     private string TargetsFile(string json)
     {
         var path = Path.Combine(_folder.FullName, "targets.json");
