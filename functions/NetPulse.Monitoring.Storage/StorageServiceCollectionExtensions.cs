@@ -37,6 +37,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<TargetNamesPerDay>();
         services.TryAddSingleton<SampleReader>();
         services.TryAddSingleton<ProbeRegistry>();
+        services.TryAddSingleton<PoisonQueues>();
+        services.TryAddSingleton<PoisonQueueWatch>();
         return services;
     }
 
