@@ -13,8 +13,9 @@ public sealed record RedriveOutcome(string Queue, int Moved, int Remaining);
 /// <summary>
 /// The poison queues of the queues NetPulse reads ("&lt;queue&gt;-poison", the name the Functions runtime uses): ingestion
 /// moves a batch that no retry can fix there at once (<see cref="MoveAsync"/>), the admin API shows their depth and moves
-/// their messages back after a fix (<see cref="RedriveAsync"/>). Bodies travel unchanged: the client's Base64 encoding
-/// is the queue trigger's, so a message moved here and back is the bytes the probe sent.
+/// their messages back after a fix (<see cref="RedriveAsync"/>). Bodies travel unchanged: the client here encodes nothing,
+/// so a redrive moves the stored text as it is (even a message that is no Base64, which the runtime poisons as it came),
+/// and <see cref="MoveAsync"/> stores Base64 as the queue trigger expects, the form the probe's message had.
 /// </summary>
 public sealed class PoisonQueues
 {
@@ -34,7 +35,8 @@ public sealed class PoisonQueues
     private readonly IOptions<StorageOptions> _options;
     private readonly TimeProvider _time;
 
-    public PoisonQueues(QueueServiceClient queues, IOptions<StorageOptions> options, TimeProvider time)
+    /// <param name="queues">A client that encodes nothing (<see cref="QueueMessageEncoding.None"/>).</param>
+    internal PoisonQueues(QueueServiceClient queues, IOptions<StorageOptions> options, TimeProvider time)
     {
         _queues = queues;
         _options = options;
@@ -49,18 +51,23 @@ public sealed class PoisonQueues
     /// <summary>Whether <paramref name="queue"/> is one of <see cref="Queues"/> (by exact name).</summary>
     public bool IsKnown(string? queue) => queue is not null && Queues.Contains(queue, StringComparer.Ordinal);
 
-    /// <summary>Puts <paramref name="body"/> on <paramref name="queue"/>'s poison queue, creating it on first use.</summary>
+    /// <summary>
+    /// Puts <paramref name="body"/> (a message of <paramref name="queue"/> as the trigger decoded it) on the queue's poison
+    /// queue in Base64, as it arrived; creates the poison queue on first use.
+    /// </summary>
     public async Task MoveAsync(string queue, BinaryData body, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(body);
         var poison = _queues.GetQueueClient(PoisonOf(queue));
+        var stored = Convert.ToBase64String(body.ToMemory().Span);
         try
         {
-            await poison.SendMessageAsync(body, cancellationToken: cancellationToken);
+            await poison.SendMessageAsync(stored, cancellationToken: cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.ErrorCode == QueueErrorCode.QueueNotFound)
         {
             await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await poison.SendMessageAsync(body, cancellationToken: cancellationToken);
+            await poison.SendMessageAsync(stored, cancellationToken: cancellationToken);
         }
     }
 
@@ -108,7 +115,7 @@ public sealed class PoisonQueues
                     continue;
                 }
 
-                await target.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
+                await target.SendMessageAsync(message.MessageText, cancellationToken: cancellationToken);
                 try
                 {
                     await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
