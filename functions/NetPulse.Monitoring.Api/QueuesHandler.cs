@@ -35,6 +35,12 @@ public sealed class QueuesHandler
 
     public Task<IResult> RedriveAsync(HttpRequest request, string? queue, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
+        if (queue is null || !StorageOptions.QueueNamePattern().IsMatch(queue))
+        {
+            throw new ApiParameterException(Queue,
+                $"'{ApiRequest.Shorten(queue ?? "")}' is no queue name (3-63 lowercase letters, digits and single hyphens); redrive one of: {string.Join(", ", _queues.Queues)}");
+        }
+
         if (!_queues.IsKnown(queue))
         {
             throw new ApiParameterException(Queue,

@@ -81,16 +81,17 @@ public sealed class QueuesApiTests(AzuriteFixture azurite) : IClassFixture<Azuri
     }
 
     [Theory]
-    [InlineData("alerts")]
-    [InlineData("ping-batches-poison")]
-    [InlineData("")]
-    public async Task An_unknown_queue_is_a_404_problem_naming_the_known_ones(string queue)
+    [InlineData("alerts", 404)]
+    [InlineData("ping-batches-poison", 404)]
+    [InlineData("", 400)]
+    [InlineData("Not A Queue", 400)]
+    public async Task An_unknown_queue_is_a_404_and_a_malformed_name_a_400_naming_the_known_ones(string queue, int status)
     {
         using var rig = new Rig(azurite.ConnectionString);
 
         var answer = await Answer.Of(r => rig.Handler.RedriveAsync(r, queue, CancellationToken.None), method: "POST");
 
-        var detail = answer.AssertProblem(404, "queue");
+        var detail = answer.AssertProblem(status, "queue");
         Assert.Contains(rig.Queue, detail, StringComparison.Ordinal);
     }
 
