@@ -247,6 +247,8 @@ var names = {
   functionApp: 'func-netpulse-${environmentName}-${resourceToken}'
   staticWebApp: 'stapp-netpulse-${environmentName}-${resourceToken}'
   probeIdentity: 'id-netpulse-probe-${environmentName}-${resourceToken}'
+  actionGroup: 'ag-netpulse-${environmentName}-${resourceToken}'
+  poisonAlert: 'alert-netpulse-poison-${environmentName}-${resourceToken}'
 }
 
 // ---------- resources ----------
@@ -275,6 +277,18 @@ module monitoring 'app/monitoring.bicep' = {
     location: location
     tags: allTags
     retentionInDays: logRetentionInDays
+  }
+}
+
+// Mail alertRecipients when a batch is poisoned (the app's PoisonMessages metric above 0).
+module alerts 'app/alerts.bicep' = {
+  name: '${deployment().name}-alerts'
+  params: {
+    tags: allTags
+    actionGroupName: names.actionGroup
+    alertRuleName: names.poisonAlert
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    recipients: alertRecipients
   }
 }
 

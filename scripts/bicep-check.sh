@@ -116,6 +116,10 @@ if [ "$failed" -eq 0 ]; then
     "[$resources | select(.type == \"Microsoft.KeyVault/vaults\") | .properties.enablePurgeProtection == true and .properties.enableRbacAuthorization == true] | all and length == 1"
   harden "Application Insights: local (key) authentication off" "$snapshot" \
     "[$resources | select(.type == \"Microsoft.Insights/components\") | .properties.DisableLocalAuth == true] | all and length == 1"
+  # A batch in a poison queue must reach a person: the metric alert on the app's PoisonMessages metric exists,
+  # is on, fires above 0 and mails the one action group, which has at least one address.
+  harden "poison queues: an alert on PoisonMessages > 0 mails the action group" "$snapshot" \
+    "([$resources | select(.type == \"Microsoft.Insights/actionGroups\")] as \$groups | [$resources | select(.type == \"Microsoft.Insights/metricAlerts\" and .properties.enabled == true) | select(.properties.criteria.allOf | any(.metricName == \"PoisonMessages\" and .operator == \"GreaterThan\" and .threshold == 0)) | .properties.actions[].actionGroupId] as \$targets | (\$groups | length) == 1 and (\$groups[0].properties.emailReceivers | length) > 0 and (\$targets | length) == 1 and (\$targets[0] | ascii_downcase | endswith(\"/providers/microsoft.insights/actiongroups/\" + (\$groups[0].name | ascii_downcase))))"
   harden "storage: no public blobs, HTTPS only, TLS 1.2" "$snapshot" \
     "[$resources | select(.type == \"Microsoft.Storage/storageAccounts\") | .properties.allowBlobPublicAccess == false and .properties.supportsHttpsTrafficOnly == true and .properties.minimumTlsVersion == \"TLS1_2\"] | all and length == 1"
   # Shared keys exist only to sign the probe's SAS: with the SAS off they must be off too.

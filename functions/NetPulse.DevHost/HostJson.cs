@@ -2,7 +2,8 @@ namespace NetPulse.DevHost;
 
 /// <summary>
 /// Reads the Functions app's host.json (copied beside the dev host) into the WebJobs SDK's configuration
-/// section, so the queue trigger here polls, batches and retries exactly as in Azure.
+/// section, so the queue trigger here polls, batches and retries exactly as in Azure, and its log levels into
+/// "Logging:LogLevel", so the dev host logs what the Functions host would (Logging__LogLevel__&lt;category&gt; overrides).
 /// </summary>
 internal static class HostJson
 {
@@ -20,10 +21,12 @@ internal static class HostJson
         }
 
         var hostJson = new ConfigurationBuilder().AddJsonFile(Path, optional: false).Build();
+        var logLevels = hostJson.GetSection("logging:logLevel");
         return hostJson.GetSection("extensions")
             .AsEnumerable()
             .Where(pair => pair.Value is not null)
             .Select(pair => new KeyValuePair<string, string?>($"{WebJobsPrefix}:{pair.Key}", pair.Value))
+            .Concat(logLevels.GetChildren().Select(level => new KeyValuePair<string, string?>($"Logging:LogLevel:{level.Key}", level.Value)))
             .ToList();
     }
 }

@@ -33,6 +33,7 @@ public static class ApiServiceCollectionExtensions
             sp.GetRequiredService<IncidentReader>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ReportsHandler(sp.GetRequiredService<ReportReader>()));
         services.TryAddSingleton(sp => new ProbesHandler(sp.GetRequiredService<ProbeRegistry>()));
+        services.TryAddSingleton(sp => new QueuesHandler(sp.GetRequiredService<PoisonQueues>(), sp.GetRequiredService<ILogger<QueuesHandler>>()));
         services.TryAddSingleton(sp => new ExportHandler(
             sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
         return services;

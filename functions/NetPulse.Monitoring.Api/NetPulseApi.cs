@@ -35,6 +35,8 @@ public static class NetPulseApi
     public const string OpenApiRoute = "openapi.json";
     public const string ProbesRoute = "probes";
     public const string RevokeProbeRoute = "probes/{id}/revoke";
+    public const string QueuesRoute = "admin/queues";
+    public const string RedriveQueueRoute = "admin/queues/{queue}/redrive";
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -52,6 +54,8 @@ public static class NetPulseApi
         new(HttpMethods.Get, ProbesRoute, ApiAccess.Reader),
         new(HttpMethods.Post, ProbesRoute, ApiAccess.Admin),
         new(HttpMethods.Post, RevokeProbeRoute, ApiAccess.Admin),
+        new(HttpMethods.Get, QueuesRoute, ApiAccess.Admin),
+        new(HttpMethods.Post, RedriveQueueRoute, ApiAccess.Admin),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -89,6 +93,10 @@ public static class NetPulseApi
             handler.RegisterAsync(request, cancellationToken));
         Map(api, HttpMethods.Post, RevokeProbeRoute, (ProbesHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
             handler.RevokeAsync(request, id, cancellationToken));
+        Map(api, HttpMethods.Get, QueuesRoute, (QueuesHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.ListAsync(request, cancellationToken));
+        Map(api, HttpMethods.Post, RedriveQueueRoute, (QueuesHandler handler, HttpRequest request, string queue, CancellationToken cancellationToken) =>
+            handler.RedriveAsync(request, queue, cancellationToken));
         Map(api, HttpMethods.Get, OpenApiRoute, (OpenApiHandler handler, HttpRequest request) => handler.Get(request));
         return endpoints;
     }

@@ -47,15 +47,8 @@ internal sealed class BatchIngestion(
     {
         var batch = StoredBatch.From(message);
         await tables.EnsureCreatedAsync(cancellationToken);
-        try
-        {
-            await limits.CheckAsync(message, batch, cancellationToken);
-        }
-        catch (InvalidPingBatchException ex)
-        {
-            logger.LogError("Batch {Sequence} of probe {ProbeId} refused: {Reason}", batch.Sequence, batch.ProbeId, ex.Message);
-            throw;
-        }
+        // A refusal is logged once, with the message id, where it is moved to the poison queue (IngestBatchHandler.ReceiveAsync).
+        await limits.CheckAsync(message, batch, cancellationToken);
 
         await batches.WriteAsync(batch, cancellationToken);
         limits.Accepted(batch);

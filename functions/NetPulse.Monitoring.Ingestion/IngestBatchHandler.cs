@@ -6,11 +6,12 @@ namespace NetPulse.Monitoring.Ingestion;
 
 /// <summary>
 /// Handles one message of the ping-batch queue: verify, decode, store, detect, announce. A message that is not
-/// signed by the registered key of the probe it names (<see cref="SignedBatchMessage"/>), is no valid batch, or
-/// whose window lies outside the time this host accepts (<see cref="DescribeWindow"/>), throws
-/// <see cref="InvalidPingBatchException"/> after logging why, having stored nothing; the queue runtime retries it
-/// and then moves it to the poison queue, while other batches keep flowing. Handling the same message again, or messages
-/// in any order, leaves the same tables.
+/// signed by the registered key of the probe it names (<see cref="SignedBatchMessage"/>), is no valid batch, is over a
+/// cap, or whose window lies outside the time this host accepts (<see cref="DescribeWindow"/>), is refused with
+/// <see cref="InvalidPingBatchException"/> having stored nothing. The queue triggers call <see cref="ReceiveAsync(BinaryData, string, long, CancellationToken)"/>,
+/// which moves such a message to the poison queue at once, unchanged, with one log line naming the reason: no retry
+/// could fix it, and five tries made five stack traces. Any other failure (storage unreachable) escapes, so the runtime
+/// retries it. Handling the same message again, or messages in any order, leaves the same tables.
 /// </summary>
 public sealed class IngestBatchHandler
 {
@@ -23,18 +24,50 @@ public sealed class IngestBatchHandler
 
     private readonly BatchIngestion _ingestion;
     private readonly ProbeKeyCache _probes;
+    private readonly PoisonQueues _poison;
     private readonly TimeProvider _time;
     private readonly IOptions<StorageOptions> _storage;
     private readonly ILogger<IngestBatchHandler> _logger;
 
     internal IngestBatchHandler(
-        BatchIngestion ingestion, ProbeKeyCache probes, TimeProvider time, IOptions<StorageOptions> storage, ILogger<IngestBatchHandler> logger)
+        BatchIngestion ingestion, ProbeKeyCache probes, PoisonQueues poison, TimeProvider time, IOptions<StorageOptions> storage, ILogger<IngestBatchHandler> logger)
     {
         _ingestion = ingestion;
         _probes = probes;
+        _poison = poison;
         _time = time;
         _storage = storage;
         _logger = logger;
+    }
+
+    /// <summary>
+    /// What the queue triggers call: handles the message (<see cref="HandleAsync(BinaryData, string, long, CancellationToken)"/>),
+    /// and moves a refused one to the poison queue at once, unchanged, logging one line with its reason and no stack
+    /// trace; the message then completes. Any other failure escapes for the runtime to retry, and so does a failure to
+    /// reach the poison queue, so nothing is lost.
+    /// </summary>
+    public async Task ReceiveAsync(BinaryData message, string messageId, long dequeueCount, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            await HandleAsync(message, messageId, dequeueCount, cancellationToken);
+        }
+        catch (InvalidPingBatchException ex)
+        {
+            var queue = _storage.Value.PingBatchQueueName;
+            await _poison.MoveAsync(queue, message, cancellationToken);
+            _logger.LogWarning(
+                "Ping batch message {MessageId} refused on delivery {DequeueCount} and moved to {PoisonQueue} ({Bytes} bytes): {Reason}",
+                messageId, dequeueCount, PoisonQueues.PoisonOf(queue), message.ToMemory().Length, ex.Message);
+        }
+    }
+
+    /// <summary>The text-bound form of <see cref="ReceiveAsync(BinaryData, string, long, CancellationToken)"/>.</summary>
+    public Task ReceiveAsync(string message, string messageId, long dequeueCount, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return ReceiveAsync(BinaryData.FromString(message), messageId, dequeueCount, cancellationToken);
     }
 
     /// <summary>Handles the message body (the queue has already undone its Base64): the signature header, then the batch.</summary>
@@ -45,33 +78,22 @@ public sealed class IngestBatchHandler
     public async Task HandleAsync(BinaryData message, string messageId, long dequeueCount, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        PingBatch batch;
-        try
+        // The checks that need no storage come first, so a refusal for them costs no request; the decoder
+        // is safe on hostile bytes, and nothing is stored before the signature has been verified.
+        var signed = SignedBatchMessage.Parse(message.ToMemory());
+        var batch = PingBatchCodec.Decode(signed.Batch.Span);
+        if (batch.ProbeId != signed.ProbeId)
         {
-            // The checks that need no storage come first, so a refusal for them costs no request; the decoder
-            // is safe on hostile bytes, and nothing is stored before the signature has been verified.
-            var signed = SignedBatchMessage.Parse(message.ToMemory());
-            batch = PingBatchCodec.Decode(signed.Batch.Span);
-            if (batch.ProbeId != signed.ProbeId)
-            {
-                throw new InvalidPingBatchException(
-                    $"the message is signed by probe '{signed.ProbeId}' but its batch says probe '{batch.ProbeId}'; a probe may only send its own batches");
-            }
-
-            if (DescribeWindow(batch.WindowStart, _time.GetUtcNow(), _storage.Value.BacklogLimit) is { } window)
-            {
-                throw new InvalidPingBatchException(window);
-            }
-
-            await VerifyAsync(signed, cancellationToken);
+            throw new InvalidPingBatchException(
+                $"the message is signed by probe '{signed.ProbeId}' but its batch says probe '{batch.ProbeId}'; a probe may only send its own batches");
         }
-        catch (InvalidPingBatchException ex)
+
+        if (DescribeWindow(batch.WindowStart, _time.GetUtcNow(), _storage.Value.BacklogLimit) is { } window)
         {
-            _logger.LogError(
-                "Ping batch message {MessageId} rejected on delivery {DequeueCount}: {Reason}; it goes to the poison queue once retries run out",
-                messageId, dequeueCount, ex.Message);
-            throw;
+            throw new InvalidPingBatchException(window);
         }
+
+        await VerifyAsync(signed, cancellationToken);
 
         _logger.LogDebug(
             "Ping batch message {MessageId}: batch {Sequence} of probe {ProbeId}, {TargetCount} targets, {SampleCount} samples, delivery {DequeueCount}",

@@ -25,6 +25,7 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton(sp => new IngestBatchHandler(
             sp.GetRequiredService<BatchIngestion>(),
             sp.GetRequiredService<ProbeKeyCache>(),
+            sp.GetRequiredService<PoisonQueues>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<StorageOptions>>(),
             sp.GetRequiredService<ILogger<IngestBatchHandler>>()));

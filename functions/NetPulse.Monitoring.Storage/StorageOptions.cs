@@ -17,6 +17,12 @@ public sealed partial class StorageOptions
     /// <summary>The queue that incident alerts go to (SendAlert listens on it).</summary>
     public string AlertQueueName { get; set; } = "alerts";
 
+    /// <summary>
+    /// The queue the probes' batches arrive on (IngestBatch listens on it): ingestion moves a batch it refuses to this
+    /// queue's poison queue, and the admin API redrives that one.
+    /// </summary>
+    public string PingBatchQueueName { get; set; } = "ping-batches";
+
     /// <summary>How long ingestion trusts its in-memory copy of a probe's catalogue and incident state before reading it again.</summary>
     public TimeSpan ProbeStateCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -55,6 +61,12 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (options.AlertQueueName is null || !StorageOptions.QueueNamePattern().IsMatch(options.AlertQueueName))
         {
             failures.Add($"{StorageOptions.Section}:AlertQueueName '{options.AlertQueueName}' must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit");
+        }
+
+        if (options.PingBatchQueueName is null || !StorageOptions.QueueNamePattern().IsMatch(options.PingBatchQueueName)
+            || options.PingBatchQueueName.Length > 63 - PoisonQueues.Suffix.Length)
+        {
+            failures.Add($"{StorageOptions.Section}:PingBatchQueueName '{options.PingBatchQueueName}' must be 3-56 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (its poison queue adds '{PoisonQueues.Suffix}')");
         }
 
         if (options.ProbeStateCacheDuration < TimeSpan.Zero || options.ProbeStateCacheDuration > TimeSpan.FromHours(1))

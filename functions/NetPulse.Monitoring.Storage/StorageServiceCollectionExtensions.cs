@@ -28,7 +28,7 @@ public static class StorageServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => CreateTableServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value));
-        services.TryAddSingleton(sp => CreateQueueServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value));
+        services.TryAddSingleton(sp => CreateQueueServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value, QueueMessageEncoding.Base64));
 
         services.TryAddSingleton<MonitoringTables>();
         services.TryAddSingleton<BatchStore>();
@@ -37,6 +37,11 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<TargetNamesPerDay>();
         services.TryAddSingleton<SampleReader>();
         services.TryAddSingleton<ProbeRegistry>();
+        // Its own client without encoding: poison messages move as the text they are stored as, even one that is no Base64.
+        services.TryAddSingleton(sp => new PoisonQueues(
+            CreateQueueServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value, QueueMessageEncoding.None),
+            sp.GetRequiredService<IOptions<StorageOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<PoisonQueueWatch>();
         return services;
     }
 
@@ -62,10 +67,10 @@ public static class StorageServiceCollectionExtensions
         retry.MaxDelay = TimeSpan.FromSeconds(2);
     }
 
-    private static QueueServiceClient CreateQueueServiceClient(StorageAccountOptions account)
+    private static QueueServiceClient CreateQueueServiceClient(StorageAccountOptions account, QueueMessageEncoding encoding)
     {
         // The queue trigger reads Base64 bodies by default, in Functions and in the WebJobs dev host.
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var options = new QueueClientOptions { MessageEncoding = encoding };
         ShortenRetries(options.Retry);
         return account.ConnectionString is { } connection
             ? new QueueServiceClient(connection, options)

@@ -31,6 +31,15 @@ public static class MonitoringServiceCollectionExtensions
                 options.AlertQueueName = TriggerSettings.Resolve(configuration, TriggerSettings.AlertQueue);
             }
         });
+
+        // Likewise the ping-batch queue: IngestBatch listens on %PingBatchQueue%, and ingestion poisons and redrives it.
+        services.PostConfigure<StorageOptions>(options =>
+        {
+            if (string.IsNullOrEmpty(configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.PingBatchQueueName)}"]))
+            {
+                options.PingBatchQueueName = TriggerSettings.Resolve(configuration, TriggerSettings.PingBatchQueue);
+            }
+        });
         services.AddNetPulseAlertQueue();
         services.AddNetPulseAlerts(configuration);
         services.AddNetPulseReports(configuration);

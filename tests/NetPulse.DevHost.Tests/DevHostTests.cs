@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Azure.WebJobs.Host;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
 using NetPulse.Monitoring.Alerts;
@@ -61,14 +62,19 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
     }
 
     [Fact]
-    public async Task A_base64_message_that_is_no_ping_batch_is_retried_then_poisoned()
+    public async Task A_base64_message_that_is_no_ping_batch_is_poisoned_on_its_first_delivery_unchanged_with_one_line_naming_the_reason()
     {
         var body = $"not a batch {Guid.NewGuid():N}";
         var sent = await host.Queue("ping-batches").SendMessageAsync(body);
 
-        await WaitForPoisonAsync("ping-batches-poison", body);
+        await WaitForPoisonAsync("ping-batches-poison", body, exact: true);
 
-        Assert.Equal(Enumerable.Range(1, MaxDequeueCount).Select(n => (long)n), host.Log.Deliveries(sent.Value.MessageId).Order());
+        // No retry can fix it, so it is not tried again: one delivery, one line with the reason, no stack trace.
+        Assert.Equal([1L], host.Log.Deliveries(sent.Value.MessageId));
+        var line = Assert.Single(host.Log.Entries, e => e.Level >= LogLevel.Warning && e.Message.Contains(sent.Value.MessageId, StringComparison.Ordinal));
+        Assert.Contains("moved to ping-batches-poison", line.Message, StringComparison.Ordinal);
+        Assert.Contains("the message is not signed", line.Message, StringComparison.Ordinal);
+        Assert.Null(line.Exception);
     }
 
     [Fact]
@@ -80,10 +86,11 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
         var goodReceipt = await host.Queue("ping-batches").SendMessageAsync(await probes.SignAsync(GoodBatch()));
 
         await WaitForPoisonAsync("ping-batches-poison", broken);
+        await WaitForBatchesAsync(TableClient.CreateQueryFilter($"PartitionKey ge {"devhost-test"} and PartitionKey lt {"devhost-tesu"}"));
 
         // The good batch was handled on its first delivery and is gone from both queues.
         Assert.Equal([1L], host.Log.Deliveries(goodReceipt.Value.MessageId));
-        Assert.Equal(MaxDequeueCount, host.Log.Deliveries(brokenReceipt.Value.MessageId).Count);
+        Assert.Equal([1L], host.Log.Deliveries(brokenReceipt.Value.MessageId));
         var left = (await host.RawQueue("ping-batches").PeekMessagesAsync(maxMessages: 32)).Value;
         Assert.DoesNotContain(left, m => m.MessageId == goodReceipt.Value.MessageId);
 
@@ -113,9 +120,32 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
         Assert.Equal([1L], host.Log.Deliveries(signed.Value.MessageId));
         Assert.Contains(host.Log.Entries, e => e.Message.Contains(forged.Value.MessageId, StringComparison.Ordinal)
             && e.Message.Contains($"signed with key {impostor.KeyId}, but the key registered for the probe is {probe.KeyId}", StringComparison.Ordinal));
-        var batches = new TableClient(host.Azurite.ConnectionString, "batches");
-        var stored = await batches.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ProbeId eq {probeId}")).ToListAsync();
-        Assert.Single(stored);
+        Assert.Single(await WaitForBatchesAsync(TableClient.CreateQueryFilter($"ProbeId eq {probeId}")));
+    }
+
+    [Fact]
+    public async Task A_batch_of_a_probe_not_yet_registered_is_poisoned_then_stored_when_redriven_after_registration()
+    {
+        var probeId = "late-" + Guid.NewGuid().ToString("N")[..8];
+        using var probe = new TestProbe(probeId);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        var message = probe.Sign(PingBatchCodec.Encode(GoodBatch() with { ProbeId = probeId }));
+        await host.Queue("ping-batches").SendMessageAsync(BinaryData.FromBytes(message));
+        await WaitForPoisonAsync("ping-batches-poison", System.Text.Encoding.UTF8.GetString(message), exact: true);
+
+        using var registration = new StringContent(
+            JsonSerializer.Serialize(new { id = probeId, publicKey = probe.PublicKeyBase64 }), System.Text.Encoding.UTF8, "application/json");
+        using var created = await http.PostAsync(new Uri("/api/probes", UriKind.Relative), registration);
+        using var redrive = await http.PostAsync(new Uri("/api/admin/queues/ping-batches/redrive", UriKind.Relative), content: null);
+        using var unknown = await http.PostAsync(new Uri("/api/admin/queues/elsewhere/redrive", UriKind.Relative), content: null);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
+        using var outcome = JsonDocument.Parse(await redrive.Content.ReadAsStringAsync());
+        Assert.True(outcome.RootElement.GetProperty("moved").GetInt32() >= 1);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Single(await WaitForBatchesAsync(TableClient.CreateQueryFilter($"ProbeId eq {probeId}")));
     }
 
     [Fact]
@@ -152,9 +182,34 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
         }
     }
 
+    /// <summary>Waits until the "batches" table holds rows matching <paramref name="filter"/>; returns them.</summary>
+    private async Task<List<TableEntity>> WaitForBatchesAsync(string filter)
+    {
+        var batches = new TableClient(host.Azurite.ConnectionString, "batches");
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                if (await batches.QueryAsync<TableEntity>(filter).ToListAsync() is { Count: > 0 } stored)
+                {
+                    return stored;
+                }
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+            {
+                // The table is made with the first batch.
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no batch matching {filter} was stored within {Patience}");
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>Waits for a poison message whose text is <paramref name="text"/> (stored as given or in Base64).</summary>
     /// <summary>Waits for <paramref name="text"/> in the poison queue; with <paramref name="prefix"/>, for any message starting with it.</summary>
-    private async Task WaitForPoisonAsync(string queue, string text, string? prefix = null)
+    /// <param name="exact">The poison message must be stored exactly as the trigger's queue stores it: <paramref name="text"/> in Base64.</param>
+    private async Task WaitForPoisonAsync(string queue, string text, string? prefix = null, bool exact = false)
     {
         // Peek, not receive: the poison queue is shared by the tests of this class.
         var client = host.RawQueue(queue);
@@ -165,7 +220,9 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
             {
                 var stored = peeked.Body.ToString();
                 var decoded = TryDecodeBase64(stored);
-                if (stored == text || decoded == text || (prefix is not null && decoded?.StartsWith(prefix, StringComparison.Ordinal) == true))
+                if (exact
+                    ? stored == Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text))
+                    : stored == text || decoded == text || (prefix is not null && decoded?.StartsWith(prefix, StringComparison.Ordinal) == true))
                 {
                     return;
                 }

@@ -115,6 +115,21 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
     }
 
     [Fact]
+    public async Task A_reader_may_neither_see_the_queues_nor_redrive_one_and_an_admin_may()
+    {
+        var reader = host.Issuer.Issue([ApiRoles.Reader]);
+        var admin = host.Issuer.Issue([ApiRoles.Admin]);
+
+        using var list = await SendAsync(HttpMethod.Get, "/api/admin/queues", reader);
+        using var redrive = await SendAsync(HttpMethod.Post, "/api/admin/queues/ping-batches/redrive", reader);
+        using var asAdmin = await SendAsync(HttpMethod.Get, "/api/admin/queues", admin);
+
+        Assert.Equal("urn:netpulse:problem:role-missing", (await ProblemAsync(list, HttpStatusCode.Forbidden)).GetProperty("type").GetString());
+        Assert.Equal("urn:netpulse:problem:role-missing", (await ProblemAsync(redrive, HttpStatusCode.Forbidden)).GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
+    }
+
+    [Fact]
     public async Task A_token_without_a_netpulse_role_reads_nothing()
     {
         using var response = await SendAsync(HttpMethod.Get, "/api/incidents", host.Issuer.Issue([]));

@@ -97,8 +97,9 @@ public sealed partial class CompositionTests : IDisposable
     {
         Assert.Equal(
             [
-                "Compact", "DailyReport", "Export", "Health", "Incidents", "IngestBatch", "OpenApi", "Probes", "RebuildReport", "RegisterProbe",
-                "RemindAlerts", "Report", "Reports", "RevokeProbe", "SendAlert", "Target", "TargetSeries", "Targets", "Watchdog",
+                "Compact", "DailyReport", "Export", "Health", "Incidents", "IngestBatch", "OpenApi", "Probes", "Queues", "RebuildReport",
+                "RedriveQueue", "RegisterProbe", "RemindAlerts", "Report", "Reports", "RevokeProbe", "SendAlert", "Target", "TargetSeries", "Targets",
+                "Watchdog",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
     }

@@ -3,7 +3,7 @@ using NetPulse.Monitoring.Ingestion;
 
 namespace NetPulse.DevHost.Triggers;
 
-/// <summary>The Functions app's IngestBatch on the WebJobs SDK; exceptions escape so the queue retries, then poison-queues.</summary>
+/// <summary>The Functions app's IngestBatch on the WebJobs SDK; a refused batch goes to the poison queue at once, other exceptions escape so the queue retries.</summary>
 public sealed class IngestBatch(IngestBatchHandler handler)
 {
     [FunctionName(nameof(IngestBatch))]
@@ -12,5 +12,5 @@ public sealed class IngestBatch(IngestBatchHandler handler)
         string id,
         long dequeueCount,
         CancellationToken cancellationToken) =>
-        handler.HandleAsync(message, id, dequeueCount, cancellationToken);
+        handler.ReceiveAsync(message, id, dequeueCount, cancellationToken);
 }

@@ -84,7 +84,8 @@ public sealed class TestLog : ILoggerProvider, ILoggerFactory
                 values[key] = value;
             }
 
-            log.Add(logLevel, category, formatter(state, exception), exception, values);
+            // The WebJobs SDK's Host.Results entries carry their result in the state and format to null.
+            log.Add(logLevel, category, formatter(state, exception) ?? "", exception, values);
         }
     }
 
