@@ -27,7 +27,7 @@ public sealed class DetectionOptions
     public double DownRandomRunOdds { get; set; } = 1e-5;
 
     /// <summary>The longest a failed run must last to open a down incident, however lossy the line: a cut on a lossy line is called within this.</summary>
-    public TimeSpan DownMaxDuration { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan DownMaxDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Consecutive good rounds that resolve a down incident.</summary>
     public int UpAfterGoodRounds { get; set; } = 2;

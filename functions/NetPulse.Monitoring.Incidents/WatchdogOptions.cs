@@ -1,3 +1,4 @@
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;
 
@@ -9,8 +10,17 @@ public sealed class WatchdogOptions
     /// <summary>A probe whose newest batch ends longer ago than this is silent.</summary>
     public TimeSpan SilentAfter { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Days of batches searched for a probe's newest one before it counts as silent since at least then.</summary>
+    /// <summary>
+    /// Days of batches searched every run for a probe's newest one. A probe with none in them that is about to be
+    /// called silent is searched further back, to <c>NetPulse:Storage:BacklogLimit</c>, for its last round.
+    /// </summary>
     public int LookbackDays { get; set; } = 7;
+
+    /// <summary>
+    /// The queue the probes' batches arrive on: while it holds messages no probe is called silent, since its batches may
+    /// be among them. Follows the <c>PingBatchQueue</c> setting unless set here.
+    /// </summary>
+    public string PingBatchQueueName { get; set; } = "ping-batches";
 }
 
 internal sealed class WatchdogOptionsValidator : IValidateOptions<WatchdogOptions>
@@ -27,6 +37,11 @@ internal sealed class WatchdogOptionsValidator : IValidateOptions<WatchdogOption
         if (options.LookbackDays is < 1 or > 366)
         {
             failures.Add($"{WatchdogOptions.Section}:LookbackDays is {options.LookbackDays}; it must be between 1 and 366");
+        }
+
+        if (options.PingBatchQueueName is null || !StorageOptions.QueueNamePattern().IsMatch(options.PingBatchQueueName))
+        {
+            failures.Add($"{WatchdogOptions.Section}:PingBatchQueueName is '{options.PingBatchQueueName}'; it must be a queue name: 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,6 +1,7 @@
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Hosting;
+using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Storage;
@@ -29,6 +30,15 @@ public static class MonitoringServiceCollectionExtensions
             if (string.IsNullOrEmpty(configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.AlertQueueName)}"]))
             {
                 options.AlertQueueName = TriggerSettings.Resolve(configuration, TriggerSettings.AlertQueue);
+            }
+        });
+
+        // The watchdog looks at the queue the IngestBatch trigger listens on (%PingBatchQueue%).
+        services.PostConfigure<WatchdogOptions>(options =>
+        {
+            if (string.IsNullOrEmpty(configuration[$"{WatchdogOptions.Section}:{nameof(WatchdogOptions.PingBatchQueueName)}"]))
+            {
+                options.PingBatchQueueName = TriggerSettings.Resolve(configuration, TriggerSettings.PingBatchQueue);
             }
         });
         services.AddNetPulseAlertQueue();

@@ -75,7 +75,7 @@ public sealed class LossyLineTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(AllSeeds))]
-    public void A_cut_on_a_twenty_percent_lossy_line_opens_down_within_fifteen_rounds(int seed)
+    public void A_cut_on_a_twenty_percent_lossy_line_opens_down_within_ten_rounds(int seed)
     {
         var line = new Line(seed);
         line.Lossy(TimeSpan.FromMinutes(5), 0.2);
@@ -84,9 +84,9 @@ public sealed class LossyLineTests(ITestOutputHelper output)
 
         var down = Assert.Single(line.Detector.Incidents, i => i.Type == IncidentType.Down);
 
-        // The run may have begun with random losses just before the cut; it is called by the cut's 15th round.
-        Assert.InRange(down.Start, cut.AddSeconds(-15), cut);
-        Assert.InRange(down.OpenedAt, cut, cut.AddSeconds(14));
+        // The run may have begun with random losses just before the cut; it is called by the cut's 10th round.
+        Assert.InRange(down.Start, cut.AddSeconds(-10), cut);
+        Assert.InRange(down.OpenedAt, cut, cut.AddSeconds(9));
     }
 
     [Theory]
@@ -101,7 +101,7 @@ public sealed class LossyLineTests(ITestOutputHelper output)
         line.Lossy(TimeSpan.FromMinutes(10), 0.2);
 
         var down = Assert.Single(line.Detector.Incidents, i => i.Type == IncidentType.Down);
-        Assert.InRange(down.OpenedAt, cut, cut.AddSeconds(14));
+        Assert.InRange(down.OpenedAt, cut, cut.AddSeconds(9));
         Assert.InRange(down.End!.Value, back, back.AddSeconds(30));
     }
 

@@ -35,8 +35,8 @@ public sealed class TargetDetectorTests
     }
 
     [Theory]
-    [InlineData("a first round that fails: nothing is known of the line, so the longest run decides", "XXXXXXXXXXXXXXXXXX", "Down 0 14 - -")]
-    [InlineData("fifteen rounds of history are fewer than the loss window needs: the line is not known yet", "...............XXXXXXXXXXXXXXXXX", "Down 15 29 - -")]
+    [InlineData("a first round that fails: nothing is known of the line, so the longest run decides", "XXXXXXXXXXXX", "Down 0 9 - -")]
+    [InlineData("fifteen rounds of history are fewer than the loss window needs: the line is not known yet", "...............XXXXXXXXXXXX", "Down 15 24 - -")]
     public void Down_without_history_takes_up_to_the_longest_run(string because, string script, string expected)
     {
         Assert.Equal(Split(expected), Run(script, new DetectionOptions()).Where(IsDown), StringComparer.Ordinal);
