@@ -138,7 +138,11 @@ public sealed class TargetDetectorTests
     {
         var options = new DetectionOptions
         {
-            LossWindowRounds = 10, LossMinRounds = 5, LossResolveAfter = TimeSpan.FromSeconds(2), DownMinDuration = TimeSpan.Zero, DownRandomRunOdds = 1,
+            LossWindowRounds = 10,
+            LossMinRounds = 5,
+            LossResolveAfter = TimeSpan.FromSeconds(2),
+            DownMinDuration = TimeSpan.Zero,
+            DownRandomRunOdds = 1,
         };
         Assert.Equal(Split(expected), Run(script, options, lossThresholdPercent: 15), StringComparer.Ordinal);
         _ = because;
@@ -167,7 +171,12 @@ public sealed class TargetDetectorTests
     {
         var options = new DetectionOptions
         {
-            LatencyWindowRounds = 1, LatencyMinReplies = 1, LatencyOpenAfter = TimeSpan.Zero, LatencyResolveAfter = TimeSpan.Zero, DownMinDuration = TimeSpan.Zero, DownRandomRunOdds = 1,
+            LatencyWindowRounds = 1,
+            LatencyMinReplies = 1,
+            LatencyOpenAfter = TimeSpan.Zero,
+            LatencyResolveAfter = TimeSpan.Zero,
+            DownMinDuration = TimeSpan.Zero,
+            DownRandomRunOdds = 1,
         };
         var detector = new TargetDetector(options, []);
         int[] values = [10_000, 200_000, 400_000, 250_000, 10_000, -1, -1, -1, -1, 5_000, 5_000];
