@@ -1,3 +1,4 @@
+using NetPulse.Contracts;
 
 namespace NetPulse.Monitoring.Incidents;
 
@@ -9,8 +10,24 @@ public sealed class DetectionOptions
 {
     public const string Section = "NetPulse:Detection";
 
-    /// <summary>Consecutive failed rounds that open a down incident.</summary>
+    /// <summary>Consecutive failed rounds that open a down incident, at least (see <see cref="DownMinDuration"/>).</summary>
     public int DownAfterFailedRounds { get; set; } = 3;
+
+    /// <summary>
+    /// The failed run must also last this long (its rounds x the target's interval): at a 1 s interval 5 rounds, at
+    /// 2 s and longer <see cref="DownAfterFailedRounds"/> decides. Zero leaves the count alone.
+    /// </summary>
+    public TimeSpan DownMinDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// On a lossy line the run must be long enough that random loss forms one by chance less often than this per
+    /// round: the least n with p^n below it, p being the loss of the rounds before the run (its 95 % upper bound).
+    /// 1 turns this off (the clean-line length always decides).
+    /// </summary>
+    public double DownRandomRunOdds { get; set; } = 1e-5;
+
+    /// <summary>The longest a failed run must last to open a down incident, however lossy the line: a cut on a lossy line is called within this.</summary>
+    public TimeSpan DownMaxDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Consecutive good rounds that resolve a down incident.</summary>
     public int UpAfterGoodRounds { get; set; } = 2;
@@ -69,7 +86,15 @@ public sealed class DetectionOptions
     /// <summary>Rounds a target's history must reach back for every rule to decide as it would have.</summary>
     internal int HistoryRounds => Math.Max(
         Math.Max(DownAfterFailedRounds, UpAfterGoodRounds),
-        Math.Max(LatencyWindowRounds, LossWindowRounds + DownAfterFailedRounds)) + 1;
+        Math.Max(LatencyWindowRounds, LossWindowRounds + MostDownRounds(TargetSettings.MinIntervalMs))) + 1;
+
+    /// <summary>The failed run that opens a down incident on a clean line: a count, and a duration in rounds of this interval.</summary>
+    internal int CleanDownRounds(int intervalMs) =>
+        Math.Max(DownAfterFailedRounds, (int)Math.Ceiling(DownMinDuration.TotalMilliseconds / intervalMs));
+
+    /// <summary>The failed run that opens a down incident however lossy the line (never shorter than the clean one).</summary>
+    internal int MostDownRounds(int intervalMs) =>
+        Math.Max(CleanDownRounds(intervalMs), (int)Math.Ceiling(DownMaxDuration.TotalMilliseconds / intervalMs));
 
     /// <summary>Sample time before a round that detection reads so the round decides as it would have in order.</summary>
     internal TimeSpan Prelude(int intervalMs) =>
@@ -100,6 +125,9 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         }
 
         Between(nameof(options.DownAfterFailedRounds), options.DownAfterFailedRounds, 1, 1000);
+        Span(nameof(options.DownMinDuration), options.DownMinDuration, TimeSpan.Zero, TimeSpan.FromHours(1));
+        Between(nameof(options.DownRandomRunOdds), options.DownRandomRunOdds, 1e-12, 1);
+        Span(nameof(options.DownMaxDuration), options.DownMaxDuration, options.DownMinDuration, TimeSpan.FromHours(1));
         Between(nameof(options.UpAfterGoodRounds), options.UpAfterGoodRounds, 1, 1000);
         Between(nameof(options.LatencyThresholdMs), options.LatencyThresholdMs, 0.001, 60_000, " ms");
         Between(nameof(options.LatencyWindowRounds), options.LatencyWindowRounds, 1, 1000);

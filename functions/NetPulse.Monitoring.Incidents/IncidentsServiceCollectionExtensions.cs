@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;
@@ -28,7 +29,8 @@ public static class IncidentsServiceCollectionExtensions
         services.TryAddSingleton(sp => new WatchdogHandler(
             sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<BatchStore>(),
             sp.GetRequiredService<IncidentStore>(), sp.GetRequiredService<IIncidentAnnouncer>(), sp.GetRequiredService<SummaryFlusher>(),
-            sp.GetRequiredService<ProbeLocks>(), sp.GetRequiredService<ProbeCommits>(), sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<IOptions<WatchdogOptions>>(),
+            sp.GetRequiredService<ProbeLocks>(), sp.GetRequiredService<ProbeCommits>(), sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>(),
+            sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<IOptions<WatchdogOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WatchdogHandler>>()));
         return services;
     }

@@ -5,9 +5,11 @@ namespace NetPulse.Monitoring.Incidents;
 /// <summary>
 /// The incident rules of one target, fed its rounds in time order (gatus' alerting.go is the model).
 /// <list type="bullet">
-/// <item>down: opens after <see cref="DetectionOptions.DownAfterFailedRounds"/> consecutive failed rounds, resolves after <see cref="DetectionOptions.UpAfterGoodRounds"/> consecutive good ones;</item>
+/// <item>down: opens when the run of consecutive failed rounds reaches the length <see cref="FailedRoundsForDown"/> asks (on a clean line
+/// <see cref="DetectionOptions.DownAfterFailedRounds"/> and <see cref="DetectionOptions.DownMinDuration"/>, on a lossy one longer, up to
+/// <see cref="DetectionOptions.DownMaxDuration"/>), resolves after <see cref="DetectionOptions.UpAfterGoodRounds"/> consecutive good ones;</item>
 /// <item>latency: opens when the rolling median RTT has stayed above the threshold for <see cref="DetectionOptions.LatencyOpenAfter"/>, resolves when it has stayed at or below threshold × <see cref="DetectionOptions.LatencyResolveRatio"/> for <see cref="DetectionOptions.LatencyResolveAfter"/>;</item>
-/// <item>loss: opens when loss over the window exceeds the threshold, resolves when it has stayed at or under it for <see cref="DetectionOptions.LossResolveAfter"/>. Runs of failures long enough to be an outage, and the run still going on, are left out: an outage is a down incident, not loss.</item>
+/// <item>loss: opens when loss over the window exceeds the threshold, resolves when it has stayed at or under it for <see cref="DetectionOptions.LossResolveAfter"/>. Runs of failures as long as a clean line's down run (<see cref="DetectionOptions.CleanDownRounds"/>), and the run still going on, are left out: an outage is a down incident, not loss.</item>
 /// </list>
 /// A gap in the rounds (more than 1.5 intervals) restarts every count and window: what is not known cannot
 /// open or resolve anything.
@@ -133,10 +135,71 @@ internal sealed class TargetDetector
                 Close(down, _goodRunStart, round.Time);
             }
         }
-        else if (_failRun >= _options.DownAfterFailedRounds)
+        else if (!round.IsSuccess && FailedRoundsForDown(round) is var needed && _failRun >= needed)
         {
-            Open(IncidentType.Down, _failRunStart, round.Time, _options.DownAfterFailedRounds, _failRun);
+            Open(IncidentType.Down, _failRunStart, round.Time, needed, _failRun);
         }
+    }
+
+    /// <summary>
+    /// The length the failed run going on must reach to open a down incident: the clean line's
+    /// (<see cref="DetectionOptions.CleanDownRounds"/>), or on a lossy line the least n with p^n below
+    /// <see cref="DetectionOptions.DownRandomRunOdds"/>, so random loss practically never forms it, but never more than
+    /// <see cref="DetectionOptions.MostDownRounds"/>. p is the share of failed rounds among the
+    /// <see cref="DetectionOptions.LossWindowRounds"/> rounds before the run, taken at its one-sided 95 % upper bound
+    /// (Wilson), so a noisy estimate errs towards lossy; none failed is clean, and fewer than
+    /// <see cref="DetectionOptions.LossMinRounds"/> rounds before the run (a new target, or just after a gap) is a line not
+    /// known yet, which gets the longest run.
+    /// </summary>
+    private int FailedRoundsForDown(Round round)
+    {
+        var clean = _options.CleanDownRounds(round.IntervalMs);
+        var most = _options.MostDownRounds(round.IntervalMs);
+        if (_options.DownRandomRunOdds >= 1)
+        {
+            return clean;
+        }
+
+        var end = _history.Count - _failRun;
+        int counted = 0, lost = 0;
+        for (var i = Math.Max(0, end - _options.LossWindowRounds); i < end; i++)
+        {
+            counted++;
+            lost += _history[i].IsSuccess ? 0 : 1;
+        }
+
+        if (counted < _options.LossMinRounds)
+        {
+            return most;
+        }
+
+        if (lost == 0)
+        {
+            return clean;
+        }
+
+        var p = WilsonUpperBound(lost, counted);
+        if (p >= 1)
+        {
+            return most;
+        }
+
+        var needed = p <= 0 ? 1 : Math.Floor(Math.Log(_options.DownRandomRunOdds) / Math.Log(p)) + 1;
+        return (int)Math.Clamp(needed, clean, most);
+    }
+
+    /// <summary>The one-sided 95 % upper confidence bound of a share (Wilson score interval); 1 with nothing counted.</summary>
+    internal static double WilsonUpperBound(int hits, int count)
+    {
+        const double Z = 1.645;
+        if (count == 0)
+        {
+            return 1;
+        }
+
+        var share = (double)hits / count;
+        var z2n = Z * Z / count;
+        return Math.Min(1, (share + z2n / 2 + Z * Math.Sqrt((share * (1 - share) / count) + (z2n / (4 * count)))) / (1 + z2n));
     }
 
     private void Latency(Round round, bool decide)
@@ -230,7 +293,7 @@ internal sealed class TargetDetector
     }
 
     /// <summary>
-    /// Loss over the latest rounds, counting only failures in finished runs shorter than the down rule's:
+    /// Loss over the latest rounds, counting only failures in finished runs shorter than a clean line's down run:
     /// longer runs are outages and the run still going on may become one. Null with too few counted rounds.
     /// </summary>
     private double? RollingLossPercent()
@@ -263,7 +326,7 @@ internal sealed class TargetDetector
                 runEnd++;
             }
 
-            if (runEnd - runStart + 1 < _options.DownAfterFailedRounds)
+            if (runEnd - runStart + 1 < _options.CleanDownRounds(_history[runEnd].IntervalMs))
             {
                 counted += runEnd - i + 1;
                 lost += runEnd - i + 1;

@@ -1,13 +1,17 @@
+using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;
 
 /// <summary>
-/// Timer (every minute or so): opens a probe-silent incident when a probe's newest batch ends longer than
-/// <see cref="WatchdogOptions.SilentAfter"/> ago, and resolves it when batches are recent again. Unlike
-/// detection this is about arrival, so it runs on the clock: it starts at the probe's last round heard and
-/// ends at the run that saw batches flowing again.
+/// Timer (every minute or so): opens a probe-silent incident when nothing has been heard of a probe for longer than
+/// <see cref="WatchdogOptions.SilentAfter"/>, and resolves it when it is heard again. Heard means either of: its newest
+/// round is that recent, or its newest batch arrived that recently (a backlog after an outage has old rounds but is
+/// arriving). While the batch queue holds messages no probe is called silent: its batches may be waiting there, as
+/// after an outage of the backend. Unlike detection this is about arrival, so it runs on the clock: the incident
+/// starts at the probe's last round, wherever that is, and ends at the run that heard it again.
 /// </summary>
 public sealed class WatchdogHandler
 {
@@ -19,37 +23,47 @@ public sealed class WatchdogHandler
     private readonly SummaryFlusher _summaries;
     private readonly ProbeLocks _locks;
     private readonly ProbeCommits _commits;
+    private readonly QueueClient _batchQueue;
     private readonly TimeSpan _summaryDelay;
+    private readonly TimeSpan _backlogLimit;
     private readonly WatchdogOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<WatchdogHandler> _logger;
 
     internal WatchdogHandler(
         MonitoringTables tables, ProbeStateStore states, BatchStore batches, IncidentStore incidents, IIncidentAnnouncer announcer,
-        SummaryFlusher summaries, ProbeLocks locks, ProbeCommits commits, IOptions<DetectionOptions> detection, IOptions<WatchdogOptions> options, TimeProvider time,
-        ILogger<WatchdogHandler> logger)
+        SummaryFlusher summaries, ProbeLocks locks, ProbeCommits commits, QueueServiceClient queues, IOptions<StorageOptions> storage,
+        IOptions<DetectionOptions> detection, IOptions<WatchdogOptions> options, TimeProvider time, ILogger<WatchdogHandler> logger)
     {
         _summaries = summaries;
         _locks = locks;
         _commits = commits;
         _summaryDelay = detection.Value.SummaryDelay;
+        _backlogLimit = storage.Value.BacklogLimit;
         _tables = tables;
         _states = states;
         _batches = batches;
         _incidents = incidents;
         _announcer = announcer;
         _options = options.Value;
+        // While the batch queue holds messages no probe is called silent: its batches may be among them.
+        _batchQueue = queues.GetQueueClient(storage.Value.PingBatchQueueName);
         _time = time;
         _logger = logger;
     }
 
     /// <summary>One run over every probe (reading them creates the tables on a new installation).</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        EachProbe.RunAsync(_states, "Watchdog", _logger, probe => WatchProbeAsync(probe, cancellationToken), cancellationToken);
-
-    private async Task WatchProbeAsync(ProbeState probe, CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken)
     {
-        await WatchAsync(probe, cancellationToken);
+        // Asked once a run, and only when some probe would be called silent.
+        Task<int>? waiting = null;
+        return EachProbe.RunAsync(
+            _states, "Watchdog", _logger, probe => WatchProbeAsync(probe, () => waiting ??= WaitingBatchesAsync(cancellationToken), cancellationToken), cancellationToken);
+    }
+
+    private async Task WatchProbeAsync(ProbeState probe, Func<Task<int>> waitingBatches, CancellationToken cancellationToken)
+    {
+        await WatchAsync(probe, waitingBatches, cancellationToken);
         if (probe.SummaryPending && probe.SummaryPendingSince <= _time.GetUtcNow() - _summaryDelay)
         {
             // A backlog that never caught up (the probe stopped again): its summary goes out anyway.
@@ -66,19 +80,28 @@ public sealed class WatchdogHandler
         }
     }
 
-    private async Task WatchAsync(ProbeState probe, CancellationToken cancellationToken)
+    private async Task WatchAsync(ProbeState probe, Func<Task<int>> waitingBatches, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var newest = await _batches.NewestAsync(probe.ProbeId, now, _options.LookbackDays, cancellationToken);
-        var lastHeard = newest?.LastSampleAt ?? now.AddDays(-_options.LookbackDays);
-        var silent = now - lastHeard > _options.SilentAfter;
+        var heard = Latest(newest?.LastSampleAt, newest?.ReceivedAt);
+        var silent = heard is not { } h || now - h > _options.SilentAfter;
         var current = StoredIncident.FromJsonSingle(probe.SilentIncident);
 
         StoredIncident next;
         AlertKind kind;
         if (silent && current is not { IsOpen: true })
         {
-            var start = Sample.SlotTime(lastHeard);
+            if (await waitingBatches() is var waiting and > 0)
+            {
+                _logger.LogInformation(
+                    "Probe {ProbeId} unheard since {Heard:O}, but {Waiting} batch message(s) wait on the queue: not silent while they may be its own",
+                    probe.ProbeId, heard, waiting);
+                return;
+            }
+
+            var lastRound = newest?.LastSampleAt ?? await LastRoundAsync(probe, now, cancellationToken);
+            var start = Sample.SlotTime(lastRound);
             next = new StoredIncident
             {
                 Id = IncidentIds.Create(probe.ProbeId, "", IncidentType.ProbeSilent, start),
@@ -91,13 +114,15 @@ public sealed class WatchdogHandler
                 Threshold = _options.SilentAfter.TotalMinutes,
             };
             kind = AlertKind.Opened;
-            _logger.LogWarning("Probe {ProbeId} silent: its newest round is from {LastHeard:O}", probe.ProbeId, lastHeard);
+            _logger.LogWarning(
+                "Probe {ProbeId} silent: its last round is from {LastRound:O}, its last batch arrived at {ReceivedAt:O}", probe.ProbeId, lastRound, newest?.ReceivedAt);
         }
         else if (!silent && current is { IsOpen: true } open)
         {
             next = open with { End = now, ClosedAt = now, PeakValue = Math.Round((now - open.Start).TotalMinutes, 1) };
             kind = AlertKind.Resolved;
-            _logger.LogInformation("Probe {ProbeId} heard again: newest round {LastHeard:O}", probe.ProbeId, lastHeard);
+            _logger.LogInformation(
+                "Probe {ProbeId} heard again: newest round {LastRound:O}, last batch arrived at {ReceivedAt:O}", probe.ProbeId, newest?.LastSampleAt, newest?.ReceivedAt);
         }
         else
         {
@@ -109,6 +134,40 @@ public sealed class WatchdogHandler
         await _announcer.AnnounceAsync([new AnnouncementDecision(kind, next)], probe.Targets, [], cancellationToken);
         await SaveAsync(probe.ProbeId, next with { Announcement = kind == AlertKind.Opened ? Announcement.Opened : Announcement.Resolved }, cancellationToken);
     }
+
+    /// <summary>
+    /// The last round of a probe with no batch in the days searched every run: its batches are searched back to the
+    /// oldest a batch may be (<see cref="StorageOptions.BacklogLimit"/>); with none there, the latest first round of its
+    /// targets, the latest time it is known to have been heard.
+    /// </summary>
+    private async Task<DateTimeOffset> LastRoundAsync(ProbeState probe, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var searchedFrom = now.AddDays(-_options.LookbackDays - 1);
+        var days = Math.Max(0, (int)Math.Ceiling(_backlogLimit.TotalDays) - _options.LookbackDays);
+        var older = await _batches.NewestAsync(probe.ProbeId, searchedFrom, days, cancellationToken);
+        if (older is not null)
+        {
+            return older.LastSampleAt;
+        }
+
+        var firstRounds = probe.Targets.Values.Select(t => t.FirstSampleAt).Where(t => t != default).ToList();
+        return firstRounds.Count > 0 ? firstRounds.Max() : now - _backlogLimit;
+    }
+
+    /// <summary>The batch queue's approximate message count: one request. A queue not made yet holds nothing.</summary>
+    private async Task<int> WaitingBatchesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _batchQueue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return 0;
+        }
+    }
+
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a > b || b is null ? a : b;
 
     private async Task SaveAsync(string probeId, StoredIncident incident, CancellationToken cancellationToken)
     {

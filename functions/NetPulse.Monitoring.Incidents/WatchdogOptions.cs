@@ -1,3 +1,4 @@
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;
 
@@ -9,7 +10,10 @@ public sealed class WatchdogOptions
     /// <summary>A probe whose newest batch ends longer ago than this is silent.</summary>
     public TimeSpan SilentAfter { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Days of batches searched for a probe's newest one before it counts as silent since at least then.</summary>
+    /// <summary>
+    /// Days of batches searched every run for a probe's newest one. A probe with none in them that is about to be
+    /// called silent is searched further back, to <c>NetPulse:Storage:BacklogLimit</c>, for its last round.
+    /// </summary>
     public int LookbackDays { get; set; } = 7;
 }
 

@@ -45,7 +45,8 @@ internal sealed class BatchIngestion(
 
     public async Task IngestAsync(PingBatch message, CancellationToken cancellationToken)
     {
-        var batch = StoredBatch.From(message);
+        // When it arrived tells the watchdog that a probe sending an old backlog is not silent.
+        var batch = StoredBatch.From(message) with { ReceivedAt = time.GetUtcNow() };
         await tables.EnsureCreatedAsync(cancellationToken);
         // A refusal is logged once, with the message id, where it is moved to the poison queue (IngestBatchHandler.ReceiveAsync).
         await limits.CheckAsync(message, batch, cancellationToken);

@@ -19,6 +19,7 @@ internal sealed class BatchStore(MonitoringTables tables)
             LastSampleAt = batch.LastSampleAt,
             TargetCount = batch.Targets.Count,
             SampleCount = batch.SampleCount,
+            ReceivedAt = batch.ReceivedAt ?? throw new ArgumentException($"batch {batch.Sequence} of probe {batch.ProbeId} has no time it was received; it is stored with one", nameof(batch)),
             Targets = batch.PackTargets(),
         };
         if (entity.Targets.Length > 64 * 1024)
@@ -88,6 +89,7 @@ internal sealed class BatchStore(MonitoringTables tables)
         WindowStart = entity.WindowStart.ToUniversalTime(),
         FirstSampleAt = entity.FirstSampleAt.ToUniversalTime(),
         LastSampleAt = entity.LastSampleAt.ToUniversalTime(),
+        ReceivedAt = entity.ReceivedAt == default ? null : entity.ReceivedAt.ToUniversalTime(),
         Targets = StoredBatch.UnpackTargets(entity.Targets, entity.FirstSampleAt.ToUniversalTime()),
     };
 }

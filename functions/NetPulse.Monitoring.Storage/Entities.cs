@@ -33,6 +33,12 @@ internal sealed class BatchEntity : MonitoringEntity
 
     public int SampleCount { get; set; }
 
+    /// <summary>
+    /// When ingestion last stored the batch, by its clock; default in rows older than this column. Not nullable: the
+    /// typed entity serializer leaves a nullable DateTimeOffset out of the write.
+    /// </summary>
+    public DateTimeOffset ReceivedAt { get; set; }
+
     /// <summary>The packed targets and samples (see <c>StoredBatch.PackTargets</c>).</summary>
     public byte[] Targets { get; set; } = [];
 }

@@ -29,6 +29,12 @@ internal sealed record StoredBatch
 
     public required IReadOnlyList<BatchTarget> Targets { get; init; }
 
+    /// <summary>
+    /// When ingestion stored the batch, by its clock: the watchdog's sign that a probe's batches are arriving, however
+    /// old their rounds (a backlog). Null until ingestion sets it (storing needs it), and in rows stored before it was kept.
+    /// </summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+
     public string PartitionKey => TableKeys.BatchPartition(ProbeId, LastSampleAt);
 
     public string RowKey => TableKeys.BatchRow(LastSampleAt, Sequence);

@@ -1,6 +1,7 @@
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Hosting;
+using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Storage;

@@ -11,36 +11,71 @@ public sealed class TargetDetectorTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>At defaults after a minute of clean rounds: a run of 5 failed rounds (5 s at 1 s) opens, 2 good rounds resolve.</summary>
     public static TheoryData<string, string, string> DownCases => new()
     {
         { "all good", "..........", "" },
-        { "two failures are not an outage", "..XX......", "" },
-        { "three failures open, two good rounds resolve", "..XXX.....", "Down 2 4 5 6" },
-        { "still down at the end", "...XXXXXXX", "Down 3 5 - -" },
-        { "one good round is not enough", "XXX.X.X...", "Down 0 2 7 8" },
-        { "flapping: almost resolved then failing again", "XXX.XX.XX.X..", "Down 0 2 11 12" },
-        { "flapping below the threshold never opens", "XX.XX.XX.XX.", "" },
-        { "two outages", "XXX..XXXX..", "Down 0 2 3 4|Down 5 7 9 10" },
-        { "a gap breaks a run of failures", "XX_XX.....", "" },
-        { "a gap breaks a run of good rounds", "XXX._.X....", "Down 0 2 7 8" },
-        { "outage at the first round", "XXX", "Down 0 2 - -" },
+        { "four failures are not an outage", "..XXXX......", "" },
+        { "five failures open, two good rounds resolve", "..XXXXX.....", "Down 2 6 7 8" },
+        { "still down at the end", "...XXXXXXX", "Down 3 7 - -" },
+        { "one good round is not enough", "XXXXX.X.X...", "Down 0 4 9 10" },
+        { "flapping: almost resolved then failing again", "XXXXX.XX.XX.X..", "Down 0 4 13 14" },
+        { "flapping below the threshold never opens", "XXXX.XXXX.XXXX.XXXX.", "" },
+        { "a second outage right after the first needs a longer run: the line just lost rounds", "XXXXX..XXXXXX..XXXXXXXXXXXXXXXX..", "Down 0 4 5 6|Down 15 24 31 32" },
+        { "a gap breaks a run of failures", "XXX_XXX.....", "" },
+        { "a gap breaks a run of good rounds", "XXXXX._.X....", "Down 0 4 9 10" },
     };
 
     [Theory]
     [MemberData(nameof(DownCases))]
     public void Down(string because, string script, string expected)
     {
+        Assert.Equal(Split(expected), Run(script, new DetectionOptions(), cleanLeadIn: 60).Where(IsDown), StringComparer.Ordinal);
+        _ = because;
+    }
+
+    [Theory]
+    [InlineData("a first round that fails: nothing is known of the line, so the longest run decides", "XXXXXXXXXXXX", "Down 0 9 - -")]
+    [InlineData("fifteen rounds of history are fewer than the loss window needs: the line is not known yet", "...............XXXXXXXXXXXX", "Down 15 24 - -")]
+    public void Down_without_history_takes_up_to_the_longest_run(string because, string script, string expected)
+    {
         Assert.Equal(Split(expected), Run(script, new DetectionOptions()).Where(IsDown), StringComparer.Ordinal);
         _ = because;
     }
 
     [Theory]
+    [InlineData(2000, 3, "Down 0 4 - -")]
+    [InlineData(10_000, 3, "Down 0 20 - -")]
+    public void Down_on_slower_targets_is_the_count(int intervalMs, int rounds, string expected)
+    {
+        // 3 rounds at 2 s last 6 s, over the 5 s minimum: the count decides, as before the duration rule.
+        var options = new DetectionOptions();
+        var detector = new TargetDetector(options, []);
+        var time = T0.AddMilliseconds(-60L * intervalMs);
+        for (var i = 0; i < 60; i++, time = time.AddMilliseconds(intervalMs))
+        {
+            detector.Step(new Round(time, 10_000, intervalMs, 150, 5));
+        }
+
+        for (var i = 0; i < rounds; i++, time = time.AddMilliseconds(intervalMs))
+        {
+            detector.Step(new Round(time, -1, intervalMs, 150, 5));
+        }
+
+        Assert.Equal(rounds, options.CleanDownRounds(intervalMs));
+        var down = Assert.Single(detector.Incidents);
+        Assert.Equal(expected, $"Down {Seconds(down.Start)} {Seconds(down.OpenedAt)} - -");
+    }
+
+    /// <summary>With no minimum duration and the lossy rule off, the count alone decides: the rule as it was before.</summary>
+    [Theory]
     [InlineData(1, 1, "..X.X..", "Down 2 2 3 3|Down 4 4 5 5")]
     [InlineData(4, 3, "XXX...XXXX..X...", "Down 6 9 13 15")]
     [InlineData(4, 3, "XXXX..XXXX...", "Down 0 3 10 12")]
+    [InlineData(3, 2, "..XXX.....", "Down 2 4 5 6")]
     public void Down_thresholds_are_exact(int failed, int good, string script, string expected)
     {
-        var options = new DetectionOptions { DownAfterFailedRounds = failed, UpAfterGoodRounds = good };
+        var options = new DetectionOptions { DownAfterFailedRounds = failed, UpAfterGoodRounds = good, DownMinDuration = TimeSpan.Zero, DownRandomRunOdds = 1 };
         Assert.Equal(Split(expected), Run(script, options).Where(IsDown), StringComparer.Ordinal);
     }
 
@@ -101,9 +136,25 @@ public sealed class TargetDetectorTests
     [MemberData(nameof(LossCases))]
     public void Loss(string because, string script, string expected)
     {
-        var options = new DetectionOptions { LossWindowRounds = 10, LossMinRounds = 5, LossResolveAfter = TimeSpan.FromSeconds(2) };
+        var options = new DetectionOptions
+        {
+            LossWindowRounds = 10,
+            LossMinRounds = 5,
+            LossResolveAfter = TimeSpan.FromSeconds(2),
+            DownMinDuration = TimeSpan.Zero,
+            DownRandomRunOdds = 1,
+        };
         Assert.Equal(Split(expected), Run(script, options, lossThresholdPercent: 15), StringComparer.Ordinal);
         _ = because;
+    }
+
+    [Fact]
+    public void Loss_counts_runs_shorter_than_a_clean_lines_down_run()
+    {
+        // At defaults a clean line's down run is 5 rounds at 1 s: a run of 4 is loss, a run of 6 an outage.
+        var options = new DetectionOptions { LossWindowRounds = 20, LossMinRounds = 5, LossResolveAfter = TimeSpan.FromSeconds(2) };
+        Assert.Equal(["Loss 10 10 - -"], Run("......XXXX................", options, lossThresholdPercent: 15, cleanLeadIn: 60));
+        Assert.Equal(["Down 6 10 12 13"], Run("......XXXXXX..............", options, lossThresholdPercent: 15, cleanLeadIn: 60));
     }
 
     [Theory]
@@ -118,7 +169,15 @@ public sealed class TargetDetectorTests
     [Fact]
     public void Peaks_are_the_worst_values_while_open()
     {
-        var options = new DetectionOptions { LatencyWindowRounds = 1, LatencyMinReplies = 1, LatencyOpenAfter = TimeSpan.Zero, LatencyResolveAfter = TimeSpan.Zero };
+        var options = new DetectionOptions
+        {
+            LatencyWindowRounds = 1,
+            LatencyMinReplies = 1,
+            LatencyOpenAfter = TimeSpan.Zero,
+            LatencyResolveAfter = TimeSpan.Zero,
+            DownMinDuration = TimeSpan.Zero,
+            DownRandomRunOdds = 1,
+        };
         var detector = new TargetDetector(options, []);
         int[] values = [10_000, 200_000, 400_000, 250_000, 10_000, -1, -1, -1, -1, 5_000, 5_000];
         for (var i = 0; i < values.Length; i++)
@@ -219,9 +278,15 @@ public sealed class TargetDetectorTests
         return rounds;
     }
 
-    private static List<string> Run(string script, DetectionOptions options, double latencyThresholdMs = 150, double lossThresholdPercent = 5)
+    /// <param name="cleanLeadIn">Good rounds before the script's first (at negative seconds): a line with a clean history.</param>
+    private static List<string> Run(string script, DetectionOptions options, double latencyThresholdMs = 150, double lossThresholdPercent = 5, int cleanLeadIn = 0)
     {
         var detector = new TargetDetector(options, []);
+        for (var i = -cleanLeadIn; i < 0; i++)
+        {
+            detector.Step(new Round(T0.AddSeconds(i), 10_000, 1000, latencyThresholdMs, lossThresholdPercent));
+        }
+
         for (var i = 0; i < script.Length; i++)
         {
             var value = script[i] switch

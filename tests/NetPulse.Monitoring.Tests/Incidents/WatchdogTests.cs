@@ -69,4 +69,138 @@ public sealed class WatchdogTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal(AlertKind.Opened, opened.Kind);
         Assert.Equal("good-1", Assert.Single(opened.Incidents).Incident.ProbeId);
     }
+
+    /// <summary>
+    /// The "7 days ago" report: a probe whose rounds are all older than the days searched every run was called silent
+    /// since the start of those days. It is silent since its last round.
+    /// </summary>
+    [Fact]
+    public async Task A_probe_whose_rounds_are_all_older_than_the_lookback_is_silent_from_its_last_round()
+    {
+        var now = Start.AddDays(20);
+        var batches = new Scenario("old-1", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(6);
+        using var rig = IngestionRig.Create(azurite.ConnectionString, now);
+        foreach (var batch in batches)
+        {
+            await rig.IngestAsync(batch);
+        }
+
+        rig.Time.Advance(TimeSpan.FromMinutes(6));
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+
+        var opened = Assert.Single(await rig.AlertsAsync());
+        var silent = Assert.Single(opened.Incidents).Incident;
+        Assert.Equal(IncidentType.ProbeSilent, silent.Type);
+        Assert.Equal(Start.AddMinutes(1).AddSeconds(-1), silent.Start);
+        Assert.Equal(Math.Round((rig.Time.GetUtcNow() - silent.Start).TotalMinutes, 1), silent.PeakValue);
+    }
+
+    /// <summary>
+    /// After an outage of the backend the probe's batches wait on the queue; the watchdog runs before ingestion has
+    /// caught up, then while the backlog arrives: no silent incident, though the newest round stored is 11 minutes old.
+    /// </summary>
+    [Fact]
+    public async Task A_backlog_on_the_queue_after_a_backend_outage_is_no_silent_probe()
+    {
+        var batches = new Scenario("home-2", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(80);
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
+        foreach (var batch in batches.Take(12))
+        {
+            rig.Time.SetUtcNow(batch.WindowStart.AddSeconds(12));
+            await rig.IngestAsync(batch);
+        }
+
+        // The backend is out for 11 minutes; the probe keeps enqueueing.
+        await rig.BatchQueue.CreateIfNotExistsAsync();
+        foreach (var batch in batches.Skip(12).Take(66))
+        {
+            await rig.BatchQueue.SendMessageAsync(await rig.Probes.SignAsync(batch));
+        }
+
+        rig.Time.SetUtcNow(batches[77].WindowStart.AddSeconds(12));
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+        Assert.Empty(await rig.AlertsAsync());
+
+        // Back: ingestion drains the queue oldest first, a few batches a second, the watchdog running meanwhile.
+        for (var drained = 0; ; drained++)
+        {
+            var message = (await rig.BatchQueue.ReceiveMessageAsync()).Value;
+            if (message is null)
+            {
+                break;
+            }
+
+            rig.Time.Advance(TimeSpan.FromSeconds(1));
+            await rig.Handler.HandleAsync(message.Body, message.MessageId, message.DequeueCount, CancellationToken.None);
+            await rig.BatchQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            if (drained % 20 == 0)
+            {
+                await rig.Watchdog.RunAsync(CancellationToken.None);
+            }
+        }
+
+        await rig.IngestAsync(batches[78]);
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+        Assert.Empty(await rig.AlertsAsync());
+        Assert.Empty(await rig.Incidents.GetIncidentsAsync(Start, Start.AddHours(1)));
+    }
+
+    /// <summary>
+    /// Storage was out, so the probe spooled and the watchdog could not run; back, the probe uploads its backlog oldest
+    /// first while the watchdog runs again: arriving, the probe is heard, though its newest round stored is 11 minutes old.
+    /// </summary>
+    [Fact]
+    public async Task A_spooled_backlog_arriving_keeps_the_probe_heard_though_its_rounds_are_old()
+    {
+        var batches = new Scenario("home-3", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(80);
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
+        foreach (var batch in batches.Take(6))
+        {
+            rig.Time.SetUtcNow(batch.WindowStart.AddSeconds(12));
+            await rig.IngestAsync(batch);
+            await rig.Watchdog.RunAsync(CancellationToken.None);
+        }
+
+        rig.Time.Advance(TimeSpan.FromMinutes(11));
+        foreach (var batch in batches.Skip(6))
+        {
+            rig.Time.Advance(TimeSpan.FromSeconds(1.5));
+            await rig.IngestAsync(batch);
+            await rig.Watchdog.RunAsync(CancellationToken.None);
+        }
+
+        Assert.Empty(await rig.AlertsAsync());
+    }
+
+    /// <summary>
+    /// Messages on the batch queue may be the probe's own, so they hold the silent incident back; once the queue is empty
+    /// a probe that really stopped is silent, from its last round.
+    /// </summary>
+    [Fact]
+    public async Task A_waiting_queue_holds_the_silent_incident_back_until_it_is_empty()
+    {
+        var batches = new Scenario("home-4", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(12);
+        var other = new Scenario("office-4", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(1);
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
+        foreach (var batch in batches)
+        {
+            rig.Time.SetUtcNow(batch.WindowStart.AddSeconds(12));
+            await rig.IngestAsync(batch);
+        }
+
+        await rig.BatchQueue.CreateIfNotExistsAsync();
+        var waiting = (await rig.BatchQueue.SendMessageAsync(await rig.Probes.SignAsync(other[0]))).Value;
+        rig.Time.Advance(TimeSpan.FromMinutes(7));
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+        Assert.Empty(await rig.AlertsAsync());
+
+        await rig.BatchQueue.DeleteMessageAsync(waiting.MessageId, waiting.PopReceipt);
+        rig.Time.Advance(TimeSpan.FromMinutes(1));
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+        var opened = Assert.Single(await rig.AlertsAsync());
+        var silent = Assert.Single(opened.Incidents).Incident;
+        Assert.Equal("home-4", silent.ProbeId);
+        Assert.Equal(Start.AddMinutes(2).AddSeconds(-1), silent.Start);
+        Assert.Equal(8.0, silent.PeakValue);
+    }
 }

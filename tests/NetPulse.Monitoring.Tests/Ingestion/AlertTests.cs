@@ -91,10 +91,12 @@ public sealed class AlertTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
             await rig.IngestAsync(batch);
         }
 
+        // Its batches arrived just now, however old their rounds: the probe is not silent, and the summary not due yet.
+        rig.Time.Advance(TimeSpan.FromMinutes(1));
         await rig.Watchdog.RunAsync(CancellationToken.None);
-        Assert.Equal([AlertKind.Opened], (await rig.AlertsAsync()).Select(a => a.Kind));
+        Assert.Empty(await rig.AlertsAsync());
 
-        rig.Time.Advance(TimeSpan.FromMinutes(3));
+        rig.Time.Advance(TimeSpan.FromMinutes(2));
         await rig.Watchdog.RunAsync(CancellationToken.None);
         await rig.Watchdog.RunAsync(CancellationToken.None);
 

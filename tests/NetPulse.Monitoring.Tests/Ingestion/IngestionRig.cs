@@ -44,6 +44,9 @@ internal sealed class IngestionRig : IDisposable
 
     public QueueClient AlertQueue { get; }
 
+    /// <summary>The queue the watchdog looks at for batches waiting to be ingested (the rig's own).</summary>
+    public QueueClient BatchQueue => _services.GetRequiredService<QueueServiceClient>().GetQueueClient("batches-" + Prefix);
+
     public IngestBatchHandler Handler => _services.GetRequiredService<IngestBatchHandler>();
 
     public CompactionHandler Compaction => _services.GetRequiredService<CompactionHandler>();
@@ -85,6 +88,7 @@ internal sealed class IngestionRig : IDisposable
                 ["AzureWebJobsStorage"] = connectionString,
                 ["NetPulse:Storage:TablePrefix"] = prefix,
                 ["NetPulse:Storage:AlertQueueName"] = alertQueue,
+                ["NetPulse:Storage:PingBatchQueueName"] = "batches-" + prefix,
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();

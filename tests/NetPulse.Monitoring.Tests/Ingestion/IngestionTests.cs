@@ -175,11 +175,14 @@ public sealed class IngestionTests(AzuriteFixture azurite, ITestOutputHelper out
     private static async Task<List<string>> AlertsAsync(IngestionRig rig) =>
         [.. (await rig.AlertsAsync()).Select(a => $"{a.Kind}: {string.Join(", ", a.Incidents.Select(i => i.Incident.Id).Order(StringComparer.Ordinal))}")];
 
-    /// <summary>25 minutes of a probe with an uplink outage, a slow server, a lossy one and a flapping one.</summary>
+    /// <summary>
+    /// 25 minutes of a probe with an uplink outage, a slow server, a lossy one and a flapping one (15 s down, 15 s up: runs
+    /// long enough to be down on a line that just lost rounds; shorter ones would be loss).
+    /// </summary>
     internal static Scenario Outages() => new Scenario("home-1", Start)
         .Target("gw", s => s is >= 300 and < 420 ? Scenario.Timeout : Scenario.Healthy(s), uplink: true)
         .Target("dns 1/primary#?", s => s is >= 301 and < 420 ? Scenario.Timeout : Scenario.Healthy(s))
         .Target("slow", s => s is >= 600 and < 900 ? 300_000 + s : Scenario.Healthy(s), latencyThresholdMs: 100)
         .Target("lossy", s => s is >= 1000 and < 1200 && s % 6 == 0 ? Scenario.Timeout : Scenario.Healthy(s))
-        .Target("flappy", s => s is >= 1300 and < 1400 && s % 5 < 3 ? Scenario.Timeout : Scenario.Healthy(s));
+        .Target("flappy", s => s is >= 1300 and < 1400 && s % 30 < 15 ? Scenario.Timeout : Scenario.Healthy(s));
 }
