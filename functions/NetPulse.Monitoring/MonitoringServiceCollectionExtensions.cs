@@ -22,17 +22,7 @@ public static class MonitoringServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddNetPulseIngestion(configuration);
 
-        // One setting names the alerts queue for the SendAlert trigger (%AlertQueue%) and for ingestion,
-        // which writes to it; an explicit NetPulse:Storage:AlertQueueName still wins.
-        services.PostConfigure<StorageOptions>(options =>
-        {
-            if (string.IsNullOrEmpty(configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.AlertQueueName)}"]))
-            {
-                options.AlertQueueName = TriggerSettings.Resolve(configuration, TriggerSettings.AlertQueue);
-            }
-        });
-        services.AddNetPulseAlertQueue();
-        services.AddNetPulseAlerts(configuration);
+        services.AddNetPulseAlertOutbox(configuration);
         services.AddNetPulseReports(configuration);
         services.AddNetPulseApi(configuration);
         return services;
