@@ -18,29 +18,38 @@ internal sealed record AlertChannelSections(IConfigurationSection Channels)
 /// </summary>
 public sealed class AlertChannelSet
 {
-    private readonly Dictionary<string, IAlertChannel> _channels = new(StringComparer.Ordinal);
+    private readonly Lazy<Dictionary<string, IAlertChannel>> _channels;
     private readonly AlertOptions _options;
 
     internal AlertChannelSet(AlertChannelSections sections, IEnumerable<IAlertChannelFactory> factories, IOptions<AlertOptions> options, IServiceProvider services)
     {
         _options = options.Value;
+        // Made on first use: resolving ingestion (which holds the announcer) needs no mail settings until an alert is raised.
+        _channels = new(() => Create(sections, factories, services));
+    }
+
+    private static Dictionary<string, IAlertChannel> Create(AlertChannelSections sections, IEnumerable<IAlertChannelFactory> factories, IServiceProvider services)
+    {
+        var channels = new Dictionary<string, IAlertChannel>(StringComparer.Ordinal);
         var byType = factories.ToDictionary(f => f.Type, StringComparer.OrdinalIgnoreCase);
         if (sections.Named.Count == 0)
         {
             var email = (EmailChannelFactory)byType[EmailChannelFactory.TypeName];
-            _channels[EmailChannelFactory.ImplicitName] = email.CreateImplicit(services);
-            return;
+            channels[EmailChannelFactory.ImplicitName] = email.CreateImplicit(services);
+            return channels;
         }
 
         foreach (var section in sections.Named)
         {
-            _channels[section.Key] = byType[section["Type"]!].Create(section.Key, section, services);
+            channels[section.Key] = byType[section["Type"]!].Create(section.Key, section, services);
         }
+
+        return channels;
     }
 
-    public IReadOnlyCollection<string> Names => _channels.Keys;
+    public IReadOnlyCollection<string> Names => _channels.Value.Keys;
 
-    public IAlertChannel? Find(string name) => _channels.GetValueOrDefault(name);
+    public IAlertChannel? Find(string name) => _channels.Value.GetValueOrDefault(name);
 
     /// <summary>The channels a notice goes to: with no routes every channel, else the union of the routes it passes; an escalation goes to the escalation channels only.</summary>
     public IReadOnlyList<string> Route(AlertNotice notice)
@@ -53,7 +62,7 @@ public sealed class AlertChannelSet
 
         if (_options.Routes.Count == 0)
         {
-            return [.. _channels.Keys.Order(StringComparer.Ordinal)];
+            return [.. _channels.Value.Keys.Order(StringComparer.Ordinal)];
         }
 
         return [.. _options.Routes.Where(r => AlertRoutes.Passes(r, notice)).SelectMany(r => r.Channels).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using System.Security.Authentication;
+using MailKit.Security;
 using MailKit;
 using MailKit.Net.Smtp;
 
