@@ -19,7 +19,7 @@ public sealed class DeliverAlertsHandler(
     ILogger<DeliverAlertsHandler> logger)
 {
     private readonly QueueClient _legacy = queues.GetQueueClient(storage.Value.AlertQueueName);
-    private volatile bool _legacyDrained;
+    private volatile bool _legacyGone;
 
     /// <summary>One run; returns how many outbox rows it attempted.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -51,12 +51,12 @@ public sealed class DeliverAlertsHandler(
 
     /// <summary>
     /// The upgrade path: alerts that the version before the outbox queued and did not send yet become outbox notices
-    /// (then the message is deleted), so an upgrade loses nothing. Once the queue is missing or empty, this instance
-    /// stops looking.
+    /// (then the message is deleted), so an upgrade loses nothing. An old instance may still write there during the
+    /// swap, so an existing queue is read every run (one request); once it is missing, this instance stops looking.
     /// </summary>
     private async Task DrainLegacyQueueAsync(CancellationToken cancellationToken)
     {
-        if (_legacyDrained)
+        if (_legacyGone)
         {
             return;
         }
@@ -70,13 +70,12 @@ public sealed class DeliverAlertsHandler(
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
-                _legacyDrained = true;
+                _legacyGone = true;
                 return;
             }
 
             if (messages.Length == 0)
             {
-                _legacyDrained = true;
                 return;
             }
 
