@@ -29,12 +29,16 @@ internal sealed class EmailChannelFactory(IConfiguration configuration) : IAlert
             return [$"{section.Path}: {ex.Message}"];
         }
 
-        var result = new SmtpOptionsValidator().Validate(name, options);
-        // The validator names NetPulse:Smtp keys; the channel's own section is where they are fixed for this channel.
-        return result.Failed
-            ? [.. result.Failures.Select(f => f.Replace(SmtpOptions.Section + ":", section.Path + ":", StringComparison.Ordinal))]
-            : [];
+        // A problem the inherited NetPulse:Smtp values have already is reported once, by NetPulse:Smtp's own validation;
+        // what remains comes from this section, and is named with its keys.
+        var inherited = Failures(Bind(section: null)).ToHashSet(StringComparer.Ordinal);
+        return [.. Failures(options)
+            .Where(f => !inherited.Contains(f))
+            .Select(f => f.Replace(SmtpOptions.Section + ":", section.Path + ":", StringComparison.Ordinal))];
     }
+
+    private static IEnumerable<string> Failures(SmtpOptions options) =>
+        new SmtpOptionsValidator().Validate(null, options) is { Failed: true } result ? result.Failures : [];
 
     public IAlertChannel Create(string name, IConfigurationSection section, IServiceProvider services) =>
         Create(name, Bind(section), services);
