@@ -1,7 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Alerts.Channels;
-using Microsoft.Extensions.DependencyInjection;
 using NetPulse.Monitoring.Alerts.Outbox;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Testing;

@@ -10,11 +10,11 @@ using NetPulse.Contracts;
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Alerts.Channels;
 using NetPulse.Monitoring.Alerts.Outbox;
-using NetPulse.Monitoring.Tests.Alerts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Rollups;
 using NetPulse.Monitoring.Storage;
+using NetPulse.Monitoring.Tests.Alerts;
 using NetPulse.Testing;
 
 namespace NetPulse.Monitoring.Tests.Ingestion;

@@ -9,12 +9,12 @@ using Microsoft.Extensions.Time.Testing;
 using NetPulse.Contracts;
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Alerts.Channels;
-using NetPulse.Monitoring.Tests.Alerts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Mail;
 using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Rollups;
+using NetPulse.Monitoring.Tests.Alerts;
 using NetPulse.Testing;
 
 namespace NetPulse.Monitoring.Tests.Reports;

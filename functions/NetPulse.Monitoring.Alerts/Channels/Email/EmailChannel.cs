@@ -1,7 +1,7 @@
 using System.Net.Sockets;
-using MailKit.Security;
 using MailKit;
 using MailKit.Net.Smtp;
+using MailKit.Security;
 
 namespace NetPulse.Monitoring.Alerts.Channels.Email;
 
