@@ -105,6 +105,12 @@ param alertCooldown string = '00:15:00'
 @description('An incident still open this long after its last mail gets a reminder (hh:mm:ss).')
 param alertReminderInterval string = '04:00:00'
 
+@description('How long a notice is retried on a failing channel before it is marked undelivered (d.hh:mm:ss).')
+param alertRetryHorizon string = '1.00:00:00'
+
+@description('How long one delivery attempt on one channel may take (hh:mm:ss).')
+param alertAttemptTimeout string = '00:00:10'
+
 // ---------- incident thresholds (a target's own thresholds in the probe config win) ----------
 
 @description('Median RTT in ms above which a target is slow.')
@@ -155,8 +161,8 @@ param compactionSettleDelay string = '00:02:00'
 @description('The probe-silent watchdog.')
 param watchdogSchedule string = '0 * * * * *'
 
-@description('The scan for open incidents due a reminder email.')
-param reminderSchedule string = '0 */15 * * * *'
+@description('DeliverAlerts: retries of outbox notices (back-off up to 3 minutes), reminders and escalations. Every minute, so a notice goes out within 5 minutes of its channel coming back.')
+param alertDeliverySchedule string = '0 * * * * *'
 
 @description('The daily report run. Hourly, because a report day ends at local midnight of timeZone while timers run on UTC: each run reports the days that have ended and are not yet reported.')
 param reportSchedule string = '0 15 * * * *'
@@ -224,8 +230,8 @@ param createProbeIdentity bool = false
 // AlertOptions; "reports" holds the daily reports): changing one here means changing its setting too.
 // The app creates its tables on first use as well; creating them here makes them visible at once.
 var pingBatchQueueName = 'ping-batches'
-var alertQueueName = 'alerts'
 var alertStateTableName = 'alertstate'
+var alertOutboxTableName = 'alertoutbox'
 var monitoringTableNames = map(['batches', 'samples', 'rollups', 'targets', 'incidents', 'reports'], table => '${tablePrefix}${table}')
 var deploymentContainerName = 'app-package'
 var smtpPasswordSecretName = 'smtp-password'
@@ -261,8 +267,7 @@ module storage 'app/storage.bicep' = {
     tags: allTags
     skuName: storageSku
     pingBatchQueueName: pingBatchQueueName
-    alertQueueName: alertQueueName
-    tableNames: concat(monitoringTableNames, ['${tablePrefix}${alertStateTableName}'])
+    tableNames: concat(monitoringTableNames, ['${tablePrefix}${alertStateTableName}', '${tablePrefix}${alertOutboxTableName}'])
     deploymentContainerName: deploymentContainerName
     allowProbeQueueSas: enableProbeQueueSas
     probeQueueSasPolicy: probeQueueSasPolicy
@@ -386,13 +391,13 @@ module functionSettings 'app/functions-settings.bicep' = {
       apiClientId: authApiClientId
     }
     pingBatchQueueName: pingBatchQueueName
-    alertQueueName: alertQueueName
     tablePrefix: tablePrefix
     alertStateTableName: alertStateTableName
+    alertOutboxTableName: alertOutboxTableName
     schedules: {
       compaction: compactionSchedule
       watchdog: watchdogSchedule
-      reminder: reminderSchedule
+      alertDelivery: alertDeliverySchedule
       report: reportSchedule
     }
     timeZone: timeZone
@@ -408,6 +413,8 @@ module functionSettings 'app/functions-settings.bicep' = {
     alerts: {
       cooldown: alertCooldown
       reminderInterval: alertReminderInterval
+      retryHorizon: alertRetryHorizon
+      attemptTimeout: alertAttemptTimeout
     }
     detection: {
       latencyThresholdMs: latencyThresholdMs

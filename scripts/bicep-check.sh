@@ -77,7 +77,8 @@ if [ "$failed" -eq 0 ] && check "snapshot of the deployment (placeholder ids)" s
   #   FUNCTIONS_WORKER_RUNTIME  Flex Consumption takes the runtime from functionAppConfig (and refuses this setting)
   #   NetPulse__Smtp__PickupFolder  only used without an SMTP host; in Azure the host is required
   #   NetPulse__Smtp__Timeout   the default (30 s) applies
-  not_in_azure=" AzureWebJobsStorage FUNCTIONS_WORKER_RUNTIME NetPulse__Smtp__PickupFolder NetPulse__Smtp__Timeout "
+  #   NetPulse__Alerts__Channels__*, __Routes__*  an installation's own channels and routes; none means one email channel for all
+  not_in_azure=" AzureWebJobsStorage FUNCTIONS_WORKER_RUNTIME NetPulse__Smtp__PickupFolder NetPulse__Smtp__Timeout NetPulse__Alerts__Channels__email__Type NetPulse__Alerts__Routes__0__Channels__0 "
   missing=()
   while IFS= read -r setting; do
     [[ "$not_in_azure" == *" $setting "* ]] && continue

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using NetPulse.Monitoring.Alerts.Channels;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Mail;
 
@@ -36,6 +37,33 @@ public sealed class AlertEmailBuilder
             AlertKind.Resolved => Resolved(message.Incidents[0]),
             AlertKind.Summary => Summary(message.Incidents),
         };
+    }
+
+    /// <summary>
+    /// The email of an outbox notice, for every <see cref="NoticeKind"/>; "open for" is measured at
+    /// <see cref="AlertNotice.RaisedAt"/>, so a retry a day later sends the same words.
+    /// </summary>
+    public AlertEmail Build(AlertNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var email = notice.Kind switch
+        {
+            NoticeKind.Opened => Opened(notice.Incidents[0], notice.RaisedAt),
+            NoticeKind.Resolved => Resolved(notice.Incidents[0]),
+            NoticeKind.Reminder => Reminder(notice.Incidents[0], notice.RaisedAt),
+            NoticeKind.Summary => Summary(notice.Incidents),
+            NoticeKind.Report => Report(notice.Report ?? throw new ArgumentException($"report notice {notice.Id} names no report", nameof(notice))),
+        };
+        return notice.Escalated ? Escalated(email) : email;
+    }
+
+    /// <summary>A report that is ready: its title and lines.</summary>
+    public static AlertEmail Report(ReportNotice report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var title = MailText.SingleLine(report.Title);
+        var table = new SummaryTable(["Summary"], [.. report.Lines.Select(l => (IReadOnlyList<string>)[MailText.SingleLine(l, maxLength: 300)])]);
+        return Render($"{Brand} {title}", $"{title} is ready.", "#1f4e79", fields: [], table);
     }
 
     public AlertEmail Opened(AlertIncident alert, DateTimeOffset now) => OpenIncident(alert, now, reminder: false);
@@ -122,6 +150,16 @@ public sealed class AlertEmailBuilder
             ? $"{name} is still {problem}: open for {openFor}."
             : $"{name}: {problem} since {MailText.Local(incident.Start, _zone)}.";
         return Render(subject, lead, "#b00020", fields, table: null);
+    }
+
+    /// <summary>Nobody acknowledged the incident in time: the same email, marked, to further people.</summary>
+    private static AlertEmail Escalated(AlertEmail email)
+    {
+        const string Note = "Nobody acknowledged this incident in time, so it is escalated to you.";
+        var subject = MailText.SingleLine($"{Brand} Escalated: {email.Subject[(Brand.Length + 1)..]}", maxLength: 200);
+        var lead = email.HtmlBody.IndexOf("<p ", StringComparison.Ordinal);
+        var html = email.HtmlBody.Insert(lead, $"<p style=\"font-weight:600\">{E(Note)}</p>\n");
+        return new AlertEmail(subject, html, $"{Note}\n\n{email.TextBody}");
     }
 
     internal static List<(string Label, string Value)> TargetFields(AlertIncident alert)

@@ -6,7 +6,7 @@ using NetPulse.Monitoring.Mail;
 
 namespace NetPulse.Monitoring.Alerts;
 
-/// <summary>Addresses a built <see cref="AlertEmail"/> and hands it to the configured delivery.</summary>
+/// <summary>Addresses a built <see cref="AlertEmail"/> and hands it to an email channel's delivery.</summary>
 public sealed class AlertMailer
 {
     private readonly IMailDelivery _delivery;
@@ -14,12 +14,12 @@ public sealed class AlertMailer
     private readonly IReadOnlyList<MailboxAddress> _to;
     private readonly TimeProvider _time;
 
-    public AlertMailer(IMailDelivery delivery, IOptions<SmtpOptions> options, TimeProvider time)
+    public AlertMailer(IMailDelivery delivery, SmtpOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _delivery = delivery;
-        _from = MailboxAddress.Parse(options.Value.From ?? throw new InvalidOperationException($"{SmtpOptions.Section}:From is not set"));
-        _to = MailRecipients.Parse(options.Value.To);
+        _from = MailboxAddress.Parse(options.From ?? throw new InvalidOperationException($"{SmtpOptions.Section}:From is not set"));
+        _to = MailRecipients.Parse(options.To);
         _time = time;
     }
 

@@ -17,12 +17,15 @@ public sealed record AlertState
 {
     public required AlertKey Key { get; init; }
 
-    /// <summary>The incident last announced as opened (mailed, or held back by the cooldown) and not yet resolved.</summary>
+    /// <summary>The incident last announced as opened (a notice, or held back by the cooldown) and not yet resolved.</summary>
     public AlertIncident? OpenIncident { get; init; }
 
-    /// <summary>When SMTP last accepted an "opened" mail or a reminder for this key: the cooldown and reminders count from it.</summary>
+    /// <summary>When an "opened" notice or a reminder for this key was last put in the outbox: the cooldown and reminders count from it.</summary>
     public DateTimeOffset? LastOpenedMailAt { get; init; }
 
-    /// <summary>The incident whose recovery mail was sent last, so a redelivered message is not sent twice.</summary>
+    /// <summary>The incident whose recovery notice was raised last, so a replayed decision raises nothing.</summary>
     public string? LastResolvedIncidentId { get; init; }
+
+    /// <summary>When the open incident was escalated; null while it is not (escalation happens once per incident).</summary>
+    public DateTimeOffset? EscalatedAt { get; init; }
 }

@@ -135,6 +135,8 @@ public sealed class AlertStateStore
 
         public string? LastResolvedIncidentId { get; set; }
 
+        public DateTimeOffset? EscalatedAt { get; set; }
+
         public static string PartitionKeyOf(AlertKey key) => Encode(key.ProbeId);
 
         public static string RowKeyOf(AlertKey key) => $"{key.Type}-{Encode(key.TargetName)}";
@@ -152,6 +154,7 @@ public sealed class AlertStateStore
                 : JsonSerializer.Serialize(state.OpenIncident, AlertMessageJsonContext.Default.AlertIncident),
             LastOpenedMailAt = state.LastOpenedMailAt,
             LastResolvedIncidentId = state.LastResolvedIncidentId,
+            EscalatedAt = state.EscalatedAt,
         };
 
         public AlertState ToState() => new()
@@ -162,6 +165,7 @@ public sealed class AlertStateStore
                 : null,
             LastOpenedMailAt = LastOpenedMailAt,
             LastResolvedIncidentId = LastResolvedIncidentId,
+            EscalatedAt = EscalatedAt,
         };
 
         private static string Encode(string value) => value.Length == 0 ? "-" : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(value));

@@ -10,7 +10,7 @@ public static class IngestionServiceCollectionExtensions
     /// Ingestion of ping batches with everything it stands on: storage, incidents (detection, the watchdog, the
     /// readers) and compaction (<see cref="IncidentsServiceCollectionExtensions.AddNetPulseIncidents"/>,
     /// <see cref="RollupsServiceCollectionExtensions.AddNetPulseRollups"/>). Announcing needs an
-    /// <see cref="IIncidentAnnouncer"/> (the alerts layer's <c>AddNetPulseAlertQueue</c>).
+    /// <see cref="IIncidentAnnouncer"/> (the alerts layer's <c>AddNetPulseAlertOutbox</c>).
     /// </summary>
     public static IServiceCollection AddNetPulseIngestion(this IServiceCollection services, IConfiguration configuration)
     {

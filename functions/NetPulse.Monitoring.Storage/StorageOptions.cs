@@ -14,7 +14,7 @@ public sealed partial class StorageOptions
     /// </summary>
     public string TablePrefix { get; set; } = "";
 
-    /// <summary>The queue that incident alerts go to (SendAlert listens on it).</summary>
+    /// <summary>The queue that versions before the alert outbox put alerts on; DeliverAlerts moves what is left there into the outbox.</summary>
     public string AlertQueueName { get; set; } = "alerts";
 
     /// <summary>

@@ -23,17 +23,7 @@ public static class MonitoringServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddNetPulseIngestion(configuration);
 
-        // One setting names the alerts queue for the SendAlert trigger (%AlertQueue%) and for ingestion,
-        // which writes to it; an explicit NetPulse:Storage:AlertQueueName still wins.
-        services.PostConfigure<StorageOptions>(options =>
-        {
-            if (string.IsNullOrEmpty(configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.AlertQueueName)}"]))
-            {
-                options.AlertQueueName = TriggerSettings.Resolve(configuration, TriggerSettings.AlertQueue);
-            }
-        });
-
-        // Likewise the ping-batch queue: IngestBatch listens on %PingBatchQueue%, and ingestion poisons and redrives it.
+        // The ping-batch queue: IngestBatch listens on %PingBatchQueue%, and ingestion poisons and redrives it.
         services.PostConfigure<StorageOptions>(options =>
         {
             if (string.IsNullOrEmpty(configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.PingBatchQueueName)}"]))
@@ -41,8 +31,7 @@ public static class MonitoringServiceCollectionExtensions
                 options.PingBatchQueueName = TriggerSettings.Resolve(configuration, TriggerSettings.PingBatchQueue);
             }
         });
-        services.AddNetPulseAlertQueue();
-        services.AddNetPulseAlerts(configuration);
+        services.AddNetPulseAlertOutbox(configuration);
         services.AddNetPulseReports(configuration);
         services.AddNetPulseApi(configuration);
         return services;

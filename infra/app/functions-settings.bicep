@@ -30,9 +30,6 @@ param auth {
 @description('Queue the probe sends its batches to.')
 param pingBatchQueueName string
 
-@description('Queue ingestion announces incidents on.')
-param alertQueueName string
-
 @description('Prefix of the monitoring table names (empty for none).')
 param tablePrefix string
 
@@ -68,11 +65,14 @@ param probes {
 @description('Table of per-target alert state.')
 param alertStateTableName string
 
+@description('Table of alert notices (the outbox) with their per-channel delivery state.')
+param alertOutboxTableName string
+
 @description('NCRONTAB schedules (six fields, seconds first, UTC) of the timer functions.')
 param schedules {
   compaction: string
   watchdog: string
-  reminder: string
+  alertDelivery: string
   report: string
 }
 
@@ -90,10 +90,12 @@ param smtp {
   passwordSecretUri: string
 }
 
-@description('When alerts repeat: cooldown and reminder interval as hh:mm:ss (or d.hh:mm:ss).')
+@description('When alerts repeat and how long they are retried: cooldown, reminder interval, retry horizon and attempt timeout as hh:mm:ss (or d.hh:mm:ss).')
 param alerts {
   cooldown: string
   reminderInterval: string
+  retryHorizon: string
+  attemptTimeout: string
 }
 
 @description('Incident detection: default thresholds (a target\'s own thresholds from the probe config win); spans as hh:mm:ss.')
@@ -140,17 +142,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
 
     // Trigger bindings (%Setting% in the trigger attributes): the host resolves these before the worker starts.
     PingBatchQueue: pingBatchQueueName
-    AlertQueue: alertQueueName
     CompactionSchedule: schedules.compaction
     WatchdogSchedule: schedules.watchdog
-    ReminderSchedule: schedules.reminder
+    AlertDeliverySchedule: schedules.alertDelivery
     ReportSchedule: schedules.report
 
     NetPulse__TimeZone: timeZone
     NetPulse__Storage__TablePrefix: tablePrefix
     NetPulse__Storage__BacklogLimit: backlogLimit
-    // Ingestion writes alerts to this queue and SendAlert listens on AlertQueue: one value for both.
-    NetPulse__Storage__AlertQueueName: alertQueueName
     NetPulse__Limits__MaxTargetsPerProbe: string(limits.maxTargetsPerProbe)
     NetPulse__Limits__MaxTargetNamesPerDay: string(limits.maxTargetNamesPerDay)
     NetPulse__Limits__MaxSequenceJump: string(limits.maxSequenceJump)
@@ -182,6 +181,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     NetPulse__Alerts__Cooldown: alerts.cooldown
     NetPulse__Alerts__ReminderInterval: alerts.reminderInterval
     NetPulse__Alerts__StateTable: alertStateTableName
+    NetPulse__Alerts__OutboxTable: alertOutboxTableName
+    NetPulse__Alerts__RetryHorizon: alerts.retryHorizon
+    NetPulse__Alerts__AttemptTimeout: alerts.attemptTimeout
 
     NetPulse__Detection__LatencyThresholdMs: string(detection.latencyThresholdMs)
     NetPulse__Detection__LatencyOpenAfter: detection.latencyOpenAfter

@@ -25,9 +25,6 @@ param skuName string
 @description('Queue the probe sends its batches to (the Functions setting PingBatchQueue).')
 param pingBatchQueueName string
 
-@description('Queue ingestion announces incidents on (the Functions setting AlertQueue).')
-param alertQueueName string
-
 @description('Tables to create up front; the app also creates them on first use.')
 param tableNames string[]
 
@@ -85,7 +82,7 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-0
 // The runtime moves a message to "<queue>-poison" after maxDequeueCount failures (host.json); creating
 // them up front makes them visible (and alertable) before the first failure.
 resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [
-  for queueName in [pingBatchQueueName, '${pingBatchQueueName}-poison', alertQueueName, '${alertQueueName}-poison']: {
+  for queueName in [pingBatchQueueName, '${pingBatchQueueName}-poison']: {
     parent: queueService
     name: queueName
   }

@@ -158,7 +158,7 @@ internal static partial class ApiBenchmark
             .AddSingleton(new TableServiceClient(connectionString))
             .AddSingleton(new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }))
             .AddNetPulseIngestion(configuration)
-            .AddNetPulseAlertQueue()
+            .AddNetPulseAlertOutbox(BenchmarkMail.ToFolder(configuration))
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         var ingest = services.GetRequiredService<IngestBatchHandler>();

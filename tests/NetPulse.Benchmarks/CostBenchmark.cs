@@ -157,7 +157,7 @@ internal static class CostBenchmark
         }
 
         // Functions: IngestBatch as measured; timers from their schedules (a short window catches few of their runs).
-        var timers = new[] { ("Watchdog", TriggerSettings.WatchdogSchedule), ("Compact", TriggerSettings.CompactionSchedule), ("RemindAlerts", TriggerSettings.ReminderSchedule) };
+        var timers = new[] { ("Watchdog", TriggerSettings.WatchdogSchedule), ("Compact", TriggerSettings.CompactionSchedule), ("DeliverAlerts", TriggerSettings.AlertDeliverySchedule) };
         var ingestPerHour = ingests * perHour;
         var ingestBilledSeconds = ActivityPeriods(executions.Where(e => e.Function == "IngestBatch")).Sum(PriceTable.BillableSeconds) * perHour;
         var executionsPerHour = ingestPerHour;

@@ -172,7 +172,7 @@ internal static class IngestBenchmark
             .AddSingleton(new TableServiceClient(connectionString, tableOptions))
             .AddSingleton(new QueueServiceClient(connectionString, queueOptions))
             .AddNetPulseIngestion(configuration)
-            .AddNetPulseAlertQueue()
+            .AddNetPulseAlertOutbox(BenchmarkMail.ToFolder(configuration))
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         // What ValidateOnStart does in a host.

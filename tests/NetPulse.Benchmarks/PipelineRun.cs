@@ -43,7 +43,8 @@ internal sealed partial class PipelineRun : IAsyncDisposable
     /// </summary>
     public static async Task CreateDeployedQueuesAsync(string connectionString, CancellationToken cancellationToken)
     {
-        foreach (var setting in new[] { TriggerSettings.PingBatchQueue, TriggerSettings.AlertQueue })
+        // One polled queue: alerts are delivered from the outbox table by the ingestion run and the DeliverAlerts timer.
+        foreach (var setting in new[] { TriggerSettings.PingBatchQueue })
         {
             var name = TriggerSettings.Defaults[setting];
             await new QueueClient(connectionString, name).CreateIfNotExistsAsync(cancellationToken: cancellationToken);

@@ -149,7 +149,7 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
     }
 
     [Fact]
-    public async Task An_alert_on_the_alerts_queue_becomes_a_mail_in_the_pickup_folder()
+    public async Task An_alert_left_on_the_legacy_alerts_queue_is_moved_into_the_outbox_and_mailed_to_the_pickup_folder()
     {
         var target = $"gateway-{Guid.NewGuid():N}";
         var alert = new AlertMessage
@@ -172,7 +172,8 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
             ],
         };
 
-        await host.Queue("alerts").SendMessageAsync(AlertMessageCodec.Encode(alert));
+        // What a version before the outbox left behind: DeliverAlerts (every 2 s here) moves it and sends it.
+        await host.Queue(DevHostFixture.AlertQueue).SendMessageAsync(AlertMessageCodec.Encode(alert));
 
         var deadline = DateTime.UtcNow + Patience;
         while (!Directory.EnumerateFiles(host.MailFolder, "*.eml").Any(f => File.ReadAllText(f).Contains(target, StringComparison.Ordinal)))
@@ -247,6 +248,7 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
     public sealed class Host() : DevHostFixture(new Dictionary<string, string>
     {
         ["AzureWebJobs:extensions:queues:visibilityTimeout"] = "00:00:00",
+        ["AlertDeliverySchedule"] = "*/2 * * * * *",
         ["Logging:LogLevel:Function"] = "Information",
     });
 

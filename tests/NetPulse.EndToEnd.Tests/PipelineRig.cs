@@ -38,7 +38,6 @@ public sealed record ProbeTargetSpec(string Name, string Host)
 public sealed class PipelineRig : IAsyncDisposable
 {
     public const string PingBatchQueue = DevHostFixture.PingBatchQueue;
-    public const string AlertQueue = DevHostFixture.AlertQueue;
 
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(15);
@@ -243,7 +242,6 @@ public sealed class PipelineRig : IAsyncDisposable
         var settings = new Dictionary<string, string>
         {
             ["PingBatchQueue"] = PingBatchQueue,
-            ["AlertQueue"] = AlertQueue,
             ["NetPulse:Smtp:Host"] = "127.0.0.1",
             ["NetPulse:Smtp:Port"] = _smtp.Port.ToString(CultureInfo.InvariantCulture),
             ["NetPulse:Smtp:Security"] = "None",

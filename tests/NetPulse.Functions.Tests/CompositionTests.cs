@@ -97,8 +97,8 @@ public sealed partial class CompositionTests : IDisposable
     {
         Assert.Equal(
             [
-                "Compact", "DailyReport", "Export", "Health", "Incidents", "IngestBatch", "OpenApi", "Probes", "Queues", "RebuildReport",
-                "RedriveQueue", "RegisterProbe", "RemindAlerts", "Report", "Reports", "RevokeProbe", "SendAlert", "Target", "TargetSeries", "Targets",
+                "Compact", "DailyReport", "DeliverAlerts", "Export", "Health", "Incidents", "IngestBatch", "OpenApi", "Probes", "Queues",
+                "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports", "RevokeProbe", "Target", "TargetSeries", "Targets",
                 "Watchdog",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
@@ -216,18 +216,20 @@ public sealed partial class CompositionTests : IDisposable
     }
 
     [Fact]
-    public void Ingestion_writes_alerts_to_the_queue_that_SendAlert_listens_on()
+    public void One_queue_is_polled_and_alerts_are_delivered_from_the_outbox_every_minute()
     {
-        var settings = SampleSettings.Load();
-        settings[TriggerSettings.AlertQueue] = "netpulse-alerts";
-        using var host = BuildHost(settings).Host;
+        var queues = FunctionTypes()
+            .SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetParameters())
+            .Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()?.QueueName)
+            .OfType<string>()
+            .ToList();
+        var schedule = typeof(DeliverAlerts).GetMethod(nameof(DeliverAlerts.Run))!.GetParameters()
+            .Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()?.Schedule).OfType<string>().Single();
 
-        var storage = host.Services.GetRequiredService<IOptions<NetPulse.Monitoring.Storage.StorageOptions>>().Value;
-        var listensOn = typeof(SendAlert).GetMethod(nameof(SendAlert.Run))!.GetParameters()
-            .Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()?.QueueName).OfType<string>().Single();
-
-        Assert.Equal($"%{TriggerSettings.AlertQueue}%", listensOn);
-        Assert.Equal("netpulse-alerts", storage.AlertQueueName);
+        Assert.Equal([$"%{TriggerSettings.PingBatchQueue}%"], queues);
+        Assert.Equal($"%{TriggerSettings.AlertDeliverySchedule}%", schedule);
+        Assert.Equal("0 * * * * *", TriggerSettings.Defaults[TriggerSettings.AlertDeliverySchedule]);
     }
 
     [Fact]
@@ -246,7 +248,7 @@ public sealed partial class CompositionTests : IDisposable
             .ToList();
 
         Assert.Equal(
-            [TriggerSettings.AlertQueue, TriggerSettings.CompactionSchedule, TriggerSettings.PingBatchQueue, TriggerSettings.ReminderSchedule, TriggerSettings.ReportSchedule,
+            [TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.PingBatchQueue, TriggerSettings.ReportSchedule,
              TriggerSettings.WatchdogSchedule],
             named);
         Assert.All(named, n => Assert.False(string.IsNullOrWhiteSpace(sample.GetValueOrDefault(n)), $"{n} has no value in {SampleSettings.Path}"));

@@ -10,17 +10,14 @@ public static class TriggerSettings
     /// <summary>The probe's batches arrive here.</summary>
     public const string PingBatchQueue = nameof(PingBatchQueue);
 
-    /// <summary>Incident opened/resolved/summary messages from ingestion to SendAlert.</summary>
-    public const string AlertQueue = nameof(AlertQueue);
-
     /// <summary>NCRONTAB (six fields, seconds first) of the compaction of finished hours.</summary>
     public const string CompactionSchedule = nameof(CompactionSchedule);
 
     /// <summary>NCRONTAB of the probe-silent watchdog.</summary>
     public const string WatchdogSchedule = nameof(WatchdogSchedule);
 
-    /// <summary>NCRONTAB of the scan for open incidents that are due a reminder email.</summary>
-    public const string ReminderSchedule = nameof(ReminderSchedule);
+    /// <summary>NCRONTAB of DeliverAlerts: retries of outbox notices, reminders and escalations.</summary>
+    public const string AlertDeliverySchedule = nameof(AlertDeliverySchedule);
 
     /// <summary>NCRONTAB of the daily report run: hourly, since a report day ends at local midnight and timers run on UTC.</summary>
     public const string ReportSchedule = nameof(ReportSchedule);
@@ -31,14 +28,14 @@ public static class TriggerSettings
     public static IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
         [PingBatchQueue] = "ping-batches",
-        [AlertQueue] = "alerts",
         // Minute 5 of every hour: the hour before is complete, with a few minutes' grace for late batches.
         [CompactionSchedule] = "0 */5 * * * *",
         // Every 2 minutes: a silent probe is noticed within the silence limit plus 2 minutes, and each run
         // costs a few storage requests (the timer's singleton lease), so not more often.
         [WatchdogSchedule] = "0 * * * * *",
-        // Every 15 minutes: reminders come hours apart, a quarter of an hour late is fine.
-        [ReminderSchedule] = "0 */15 * * * *",
+        // Every minute: a retry waits at most 3 minutes, so a notice goes out within 5 minutes of its channel
+        // coming back; a run with nothing due costs one outbox query and one alert-state query.
+        [AlertDeliverySchedule] = "0 * * * * *",
         // Minute 15 of every hour: each run reports the days that ended (plus the settle delay) and are not yet reported.
         [ReportSchedule] = "0 15 * * * *",
     };

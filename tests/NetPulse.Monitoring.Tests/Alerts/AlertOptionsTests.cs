@@ -83,6 +83,66 @@ public sealed class AlertOptionsTests
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Every_bad_channel_and_route_is_named_at_once()
+    {
+        var settings = Valid();
+        settings["NetPulse:Alerts:Channels:ops:Type"] = "email";
+        settings["NetPulse:Alerts:Channels:ops:To"] = "nobody";
+        settings["NetPulse:Alerts:Channels:pager:Type"] = "pigeon";
+        settings["NetPulse:Alerts:Channels:untyped:To"] = "ops@example.org";
+        settings["NetPulse:Alerts:Routes:0:Channels:0"] = "ops";
+        settings["NetPulse:Alerts:Routes:0:Channels:1"] = "teams";
+        settings["NetPulse:Alerts:Routes:0:Kinds:0"] = "dwn";
+        settings["NetPulse:Alerts:Routes:1:Categories:0"] = "internet";
+        settings["NetPulse:Alerts:Routes:1:Notices:0"] = "openned";
+        settings["NetPulse:Alerts:Escalation:Channels:0"] = "boss";
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Bind(settings));
+
+        Assert.Equal(
+            [
+                "NetPulse:Alerts:Channels:ops:To: 'nobody' is not a mail address",
+                "NetPulse:Alerts:Channels:pager:Type 'pigeon' is not a channel type: use one of email",
+                "NetPulse:Alerts:Channels:untyped:Type is required: one of email",
+                "NetPulse:Alerts:Routes:0:Channels names 'teams', which is no channel under NetPulse:Alerts:Channels (ops, pager, untyped)",
+                "NetPulse:Alerts:Routes:0:Kinds: 'dwn' is no incident kind: use down, latency, loss, probeSilent",
+                "NetPulse:Alerts:Routes:1:Channels is empty: name at least one channel (ops, pager, untyped)",
+                "NetPulse:Alerts:Routes:1:Notices: 'openned' is no notice kind: use opened, resolved, reminder, summary, report",
+                "NetPulse:Alerts:Escalation:Channels names 'boss', which is no channel under NetPulse:Alerts:Channels (ops, pager, untyped)",
+            ],
+            ex.Failures);
+    }
+
+    [Fact]
+    public void Without_channels_the_implicit_email_channel_is_the_one_routes_may_name()
+    {
+        var settings = Valid();
+        settings["NetPulse:Alerts:Routes:0:Channels:0"] = "email";
+
+        var (_, alerts) = Bind(settings);
+
+        Assert.Equal(["email"], Assert.Single(alerts.Routes).Channels);
+        Assert.Equal(TimeSpan.FromHours(24), alerts.RetryHorizon);
+        Assert.Equal(TimeSpan.FromSeconds(10), alerts.AttemptTimeout);
+        Assert.Equal("alertoutbox", alerts.OutboxTable);
+    }
+
+    [Theory]
+    [InlineData("NetPulse:Alerts:RetryHorizon", "00:30:00", "NetPulse:Alerts:RetryHorizon must be at least 01:00:00")]
+    [InlineData("NetPulse:Alerts:AttemptTimeout", "00:00:00", "NetPulse:Alerts:AttemptTimeout must be between 00:00:01 and 00:02:00")]
+    [InlineData("NetPulse:Alerts:MaxRetryDelay", "00:00:10", "NetPulse:Alerts:MaxRetryDelay must be between FirstRetryDelay")]
+    [InlineData("NetPulse:Alerts:OutboxTable", "alert_outbox", "NetPulse:Alerts:OutboxTable 'alert_outbox' is not a table name")]
+    public void A_bad_retry_setting_is_named(string key, string value, string message)
+    {
+        var settings = Valid();
+        settings[key] = value;
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Bind(settings));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string?> Valid() => new()
     {
         ["NetPulse:Smtp:From"] = "netpulse@example.org",

@@ -90,10 +90,13 @@ public sealed class CompositionTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
-    private static ServiceProvider Build(Dictionary<string, string?> settings) =>
-        new ServiceCollection()
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection()
             .AddLogging()
-            .AddNetPulseIngestion(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
-            .AddNetPulseAlertQueue()
+            .AddNetPulseIngestion(configuration)
+            .AddNetPulseAlertOutbox(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
 }

@@ -8,10 +8,13 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NetPulse.Contracts;
 using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Alerts.Channels;
+using NetPulse.Monitoring.Alerts.Outbox;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Rollups;
 using NetPulse.Monitoring.Storage;
+using NetPulse.Monitoring.Tests.Alerts;
 using NetPulse.Testing;
 
 namespace NetPulse.Monitoring.Tests.Ingestion;
@@ -24,6 +27,7 @@ namespace NetPulse.Monitoring.Tests.Ingestion;
 internal sealed class IngestionRig : IDisposable
 {
     private readonly ServiceProvider _services;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
     private long _messages;
 
     private IngestionRig(ServiceProvider services, FakeTimeProvider time, RequestCounter counter, string prefix, string alertQueue, TestProbes probes)
@@ -35,6 +39,8 @@ internal sealed class IngestionRig : IDisposable
         Prefix = prefix;
         AlertQueue = services.GetRequiredService<QueueServiceClient>().GetQueueClient(alertQueue);
     }
+
+    private static readonly string[] AlertTables = ["alertoutbox", "alertstate"];
 
     public FakeTimeProvider Time { get; }
 
@@ -89,6 +95,8 @@ internal sealed class IngestionRig : IDisposable
                 ["NetPulse:Storage:TablePrefix"] = prefix,
                 ["NetPulse:Storage:AlertQueueName"] = alertQueue,
                 ["NetPulse:Storage:PingBatchQueueName"] = "batches-" + prefix,
+                // What is raised is read from the outbox; the recording channel takes the deliveries without a mail server.
+                [$"NetPulse:Alerts:Channels:recorded:Type"] = RecordingChannelFactory.TypeName,
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
@@ -100,13 +108,14 @@ internal sealed class IngestionRig : IDisposable
         var time = new FakeTimeProvider(now);
         var collection = new ServiceCollection();
         services?.Invoke(collection);
+        collection.AddSingleton<IAlertChannelFactory, RecordingChannelFactory>();
         var provider = collection
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(time)
             .AddSingleton(new TableServiceClient(connectionString, tableOptions))
             .AddSingleton(new QueueServiceClient(connectionString, queueOptions))
             .AddNetPulseIngestion(configuration)
-            .AddNetPulseAlertQueue()
+            .AddNetPulseAlertOutbox(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         // What ValidateOnStart does in a host.
@@ -162,7 +171,9 @@ internal sealed class IngestionRig : IDisposable
         // "{" follows every letter and digit, so the range holds exactly the names that start with the prefix.
         await foreach (var table in service.QueryAsync(TableServiceClient.CreateQueryFilter($"TableName ge {Prefix} and TableName lt {Prefix + "{"}")))
         {
-            if (table.Name.StartsWith(Prefix, StringComparison.Ordinal))
+            // The alert tables hold what was raised with the state of the moment (uptime, delivery times); the alerts
+            // themselves are compared through AlertsAsync.
+            if (table.Name.StartsWith(Prefix, StringComparison.Ordinal) && !AlertTables.Contains(table.Name[Prefix.Length..]))
             {
                 dump[table.Name[Prefix.Length..]] = await TableDump.LinesAsync(service.GetTableClient(table.Name));
             }
@@ -171,28 +182,29 @@ internal sealed class IngestionRig : IDisposable
         return dump;
     }
 
-    /// <summary>The alert messages waiting on the queue, oldest first (read, not removed).</summary>
+    /// <summary>
+    /// The alerts raised since the last call, in the order of the events they tell of, as the old alert queue showed
+    /// them: each outbox notice once (reading hides what was read).
+    /// </summary>
     public async Task<List<AlertMessage>> AlertsAsync()
     {
-        if (!await AlertQueue.ExistsAsync())
-        {
-            return [];
-        }
-
-        var messages = new List<AlertMessage>();
-        while (true)
-        {
-            var received = (await AlertQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value;
-            if (received.Length == 0)
-            {
-                break;
-            }
-
-            messages.AddRange(received.Select(m => AlertMessageCodec.Decode(m.Body.ToString())));
-        }
-
-        return messages;
+        var notices = await _services.GetRequiredService<AlertOutbox>().ListAsync(null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddYears(200), CancellationToken.None);
+        return [.. notices
+            .Where(n => _read.Add(n.Notice.Id))
+            .Select(n => n.Notice)
+            .OrderBy(n => n.RaisedAt)
+            .ThenBy(n => n.Incidents.Min(i => n.Kind == NoticeKind.Resolved ? i.Incident.End ?? i.Incident.Start : i.Incident.Start))
+            .ThenBy(n => n.Id, StringComparer.Ordinal)
+            .Select(n => new AlertMessage { Kind = ToAlertKind(n.Kind), Incidents = n.Incidents, RaisedAt = n.RaisedAt })];
     }
+
+    private static AlertKind ToAlertKind(NoticeKind kind) => kind switch
+    {
+        NoticeKind.Opened => AlertKind.Opened,
+        NoticeKind.Resolved => AlertKind.Resolved,
+        NoticeKind.Summary => AlertKind.Summary,
+        NoticeKind.Reminder or NoticeKind.Report => throw new InvalidOperationException($"ingestion raised a {kind} notice"),
+    };
 
     /// <summary>
     /// Ingests two probes' batches side by side, each pair at its window's end, then corrupts the second probe's

@@ -77,7 +77,7 @@ public sealed class RefusedBatchTests(AzuriteFixture azurite) : IClassFixture<Az
             .AddLogging()
             .AddSingleton(new TableServiceClient(unreachableTables))
             .AddNetPulseIngestion(configuration)
-            .AddNetPulseAlertQueue()
+            .AddNetPulseAlertOutbox(configuration)
             .BuildServiceProvider();
         using var probe = new TestProbe("home-1");
         var batch = new Scenario("home-1", DateTimeOffset.UtcNow.AddMinutes(-1)).Target("gw", Scenario.Healthy).Batches(1)[0];

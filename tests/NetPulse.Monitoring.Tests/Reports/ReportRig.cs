@@ -8,11 +8,13 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NetPulse.Contracts;
 using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Alerts.Channels;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Mail;
 using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Rollups;
+using NetPulse.Monitoring.Tests.Alerts;
 using NetPulse.Testing;
 
 namespace NetPulse.Monitoring.Tests.Reports;
@@ -104,6 +106,8 @@ internal sealed class ReportRig : IDisposable
                 ["NetPulse:Smtp:From"] = "NetPulse <netpulse@example.org>",
                 ["NetPulse:Smtp:To"] = "ops@example.org, Ann <ann@example.org>",
                 ["NetPulse:Smtp:Timeout"] = "00:00:10",
+                // Alerts of the scenario's incidents go to a recording channel: the SMTP sink sees only reports.
+                ["NetPulse:Alerts:Channels:recorded:Type"] = RecordingChannelFactory.TypeName,
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
@@ -113,8 +117,8 @@ internal sealed class ReportRig : IDisposable
             .AddSingleton(new TableServiceClient(connectionString))
             .AddSingleton(new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }))
             .AddNetPulseIngestion(configuration)
-            .AddNetPulseAlertQueue()
-            .AddNetPulseAlerts(configuration)
+            .AddSingleton<IAlertChannelFactory, RecordingChannelFactory>()
+            .AddNetPulseAlertOutbox(configuration)
             .AddNetPulseReports(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 

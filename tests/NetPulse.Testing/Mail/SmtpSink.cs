@@ -49,9 +49,12 @@ public sealed class SmtpSink : IAsyncDisposable
     public IReadOnlyList<MimeMessage> Messages => [.. _received.Select(r => r.Message)];
 
     /// <summary>Starts a sink and waits until it accepts connections; with a user, it requires that sign-in.</summary>
-    public static async Task<SmtpSink> StartAsync(string? user = null, string? password = null)
+    public static Task<SmtpSink> StartAsync(string? user = null, string? password = null) => StartOnAsync(FreePort(), user, password);
+
+    /// <summary>Starts a sink on the given loopback port: a server that was down (<see cref="FreePort"/>) coming back.</summary>
+    public static async Task<SmtpSink> StartOnAsync(int port, string? user = null, string? password = null)
     {
-        var sink = new SmtpSink(FreePort(), user, password);
+        var sink = new SmtpSink(port, user, password);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {

@@ -1,13 +1,14 @@
 using MimeKit;
 using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Alerts.Outbox;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Testing;
 using NetPulse.Testing.Mail;
 
 namespace NetPulse.Monitoring.Tests.Alerts;
 
-/// <summary>SendAlert and the reminder scan against a real SMTP server on loopback and real Table storage (Azurite).</summary>
-public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+/// <summary>Alert mails through the outbox and the email channel, against a real SMTP server on loopback and real Table storage (Azurite).</summary>
+public sealed class AlertMailTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -21,7 +22,7 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
         using var rig = AlertRig.Create(azurite.ConnectionString, settings);
         var opened = AlertSamples.Down();
 
-        await rig.Sender.HandleAsync(AlertSamples.Opened(opened), None);
+        await rig.RaiseAsync(AlertSamples.Opened(opened));
 
         var tables = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString);
         var names = await tables.QueryAsync(t => t.Name == prefix + rig.StateTable || t.Name == rig.StateTable).Select(t => t.Name).ToListAsync();
@@ -36,7 +37,7 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
         using var rig = AlertRig.Create(azurite.ConnectionString, AlertRig.SmtpSettings(smtp.Port));
         rig.Time.Advance(TimeSpan.FromMinutes(2));
 
-        await rig.Sender.HandleAsync(AlertMessageCodec.Encode(AlertSamples.Opened(AlertSamples.Down())), None);
+        await rig.RaiseAsync(AlertSamples.Opened(AlertSamples.Down()));
 
         var mail = Assert.Single(smtp.Received);
         Assert.Equal(["ops@example.org", "ann@example.org"], mail.RcptTo);
@@ -57,10 +58,10 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
         await using var smtp = await SmtpSink.StartAsync();
         using var rig = AlertRig.Create(azurite.ConnectionString, AlertRig.SmtpSettings(smtp.Port));
         var opened = AlertSamples.Down();
-        await rig.Sender.HandleAsync(AlertSamples.Opened(opened), None);
+        await rig.RaiseAsync(AlertSamples.Opened(opened));
         rig.Time.Advance(TimeSpan.FromMinutes(13));
 
-        await rig.Sender.HandleAsync(AlertSamples.Resolved(AlertSamples.Ended(opened, AlertSamples.Start.AddMinutes(12).AddSeconds(5))), None);
+        await rig.RaiseAsync(AlertSamples.Resolved(AlertSamples.Ended(opened, AlertSamples.Start.AddMinutes(12).AddSeconds(5))));
 
         Assert.Equal(2, smtp.Messages.Count);
         var recovery = smtp.Messages[1];
@@ -77,24 +78,24 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
         using var rig = AlertRig.Create(azurite.ConnectionString, AlertRig.SmtpSettings(smtp.Port));
 
         var first = AlertSamples.Down(id: "inc-1");
-        await rig.Sender.HandleAsync(AlertSamples.Opened(first), None);
+        await rig.RaiseAsync(AlertSamples.Opened(first));
         rig.Time.Advance(TimeSpan.FromMinutes(1));
-        await rig.Sender.HandleAsync(AlertSamples.Resolved(AlertSamples.Ended(first, rig.Time.GetUtcNow())), None);
+        await rig.RaiseAsync(AlertSamples.Resolved(AlertSamples.Ended(first, rig.Time.GetUtcNow())));
 
         rig.Time.Advance(TimeSpan.FromMinutes(13));
         var second = AlertSamples.Down(id: "inc-2", start: rig.Time.GetUtcNow());
-        await rig.Sender.HandleAsync(AlertSamples.Opened(second), None);
+        await rig.RaiseAsync(AlertSamples.Opened(second));
         rig.Time.Advance(TimeSpan.FromMinutes(1));
-        await rig.Sender.HandleAsync(AlertSamples.Resolved(AlertSamples.Ended(second, rig.Time.GetUtcNow())), None);
+        await rig.RaiseAsync(AlertSamples.Resolved(AlertSamples.Ended(second, rig.Time.GetUtcNow())));
 
         // 15 minutes after the first alert the cooldown is over.
         rig.Time.Advance(TimeSpan.FromSeconds(61));
         var third = AlertSamples.Down(id: "inc-3", start: rig.Time.GetUtcNow());
-        await rig.Sender.HandleAsync(AlertSamples.Opened(third), None);
+        await rig.RaiseAsync(AlertSamples.Opened(third));
 
         // Another type on the same target has its own cooldown.
         var latency = AlertSamples.Latency("gateway", "inc-4", rig.Time.GetUtcNow(), rig.Time.GetUtcNow());
-        await rig.Sender.HandleAsync(AlertSamples.Opened(latency with { Incident = latency.Incident with { End = null } }), None);
+        await rig.RaiseAsync(AlertSamples.Opened(latency with { Incident = latency.Incident with { End = null } }));
 
         Assert.Equal(
             [
@@ -115,15 +116,15 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var incident = AlertSamples.Down(id: "inc-1");
         var resolved = AlertSamples.Resolved(AlertSamples.Ended(incident, AlertSamples.Start.AddMinutes(5)));
 
-        await rig.Sender.HandleAsync(AlertSamples.Opened(incident), None);
-        await rig.Sender.HandleAsync(AlertSamples.Opened(incident), None);
-        await rig.Sender.HandleAsync(resolved, None);
-        await rig.Sender.HandleAsync(resolved, None);
+        await rig.RaiseAsync(AlertSamples.Opened(incident));
+        await rig.RaiseAsync(AlertSamples.Opened(incident));
+        await rig.RaiseAsync(resolved);
+        await rig.RaiseAsync(resolved);
 
         // The queue does not keep order: a recovery may overtake its opening.
         var overtaken = AlertSamples.Down(target: "dns", id: "inc-2");
-        await rig.Sender.HandleAsync(AlertSamples.Resolved(AlertSamples.Ended(overtaken, AlertSamples.Start.AddMinutes(3))), None);
-        await rig.Sender.HandleAsync(AlertSamples.Opened(overtaken), None);
+        await rig.RaiseAsync(AlertSamples.Resolved(AlertSamples.Ended(overtaken, AlertSamples.Start.AddMinutes(3))));
+        await rig.RaiseAsync(AlertSamples.Opened(overtaken));
 
         Assert.Equal(
             ["[NetPulse] Down: gateway", "[NetPulse] Resolved: gateway, down for 5 min 00 s", "[NetPulse] Resolved: dns, down for 3 min 00 s"],
@@ -137,26 +138,26 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
         using var rig = AlertRig.Create(azurite.ConnectionString, AlertRig.SmtpSettings(smtp.Port));
         var incident = AlertSamples.Down();
         var other = AlertSamples.Down(target: "dns", id: "inc-2");
-        await rig.Sender.HandleAsync(AlertSamples.Opened(incident), None);
-        await rig.Sender.HandleAsync(AlertSamples.Opened(other), None);
+        await rig.RaiseAsync(AlertSamples.Opened(incident));
+        await rig.RaiseAsync(AlertSamples.Opened(other));
         rig.Time.Advance(TimeSpan.FromMinutes(30));
-        await rig.Sender.HandleAsync(AlertSamples.Resolved(AlertSamples.Ended(other, rig.Time.GetUtcNow())), None);
+        await rig.RaiseAsync(AlertSamples.Resolved(AlertSamples.Ended(other, rig.Time.GetUtcNow())));
 
         rig.Time.Advance(TimeSpan.FromHours(3.5) - TimeSpan.FromSeconds(1));
-        Assert.Equal(0, await rig.Reminders.RunAsync(None));
+        Assert.Equal(0, await rig.Delivery.RunAsync(None));
 
         rig.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(1, await rig.Reminders.RunAsync(None));
-        Assert.Equal(0, await rig.Reminders.RunAsync(None));
+        Assert.Equal(1, await rig.Delivery.RunAsync(None));
+        Assert.Equal(0, await rig.Delivery.RunAsync(None));
 
         var reminder = smtp.Messages[^1];
         Assert.Equal("[NetPulse] Still down after 4 h 00 min: gateway", reminder.Subject);
         Assert.Equal(smtp.Messages[0].MessageId, reminder.InReplyTo);
 
         rig.Time.Advance(TimeSpan.FromHours(1));
-        await rig.Sender.HandleAsync(AlertSamples.Resolved(AlertSamples.Ended(incident, rig.Time.GetUtcNow())), None);
+        await rig.RaiseAsync(AlertSamples.Resolved(AlertSamples.Ended(incident, rig.Time.GetUtcNow())));
         rig.Time.Advance(TimeSpan.FromHours(8));
-        Assert.Equal(0, await rig.Reminders.RunAsync(None));
+        Assert.Equal(0, await rig.Delivery.RunAsync(None));
         Assert.Equal(5, smtp.Messages.Count);
     }
 
@@ -172,7 +173,7 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
             .ToList();
         var summary = new AlertMessage { Kind = AlertKind.Summary, Incidents = over, RaisedAt = AlertSamples.Start.AddHours(3) };
 
-        await rig.Sender.HandleAsync(AlertMessageCodec.Encode(summary), None);
+        await rig.RaiseAsync(summary);
 
         var mail = Assert.Single(smtp.Messages);
         Assert.Equal("[NetPulse] 6 incidents already over, reported late by probe home", mail.Subject);
@@ -188,7 +189,7 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
         const string Hostile = "<script>alert(1)</script>&\"'\r\nBcc: victim@example.net";
         var incident = AlertSamples.Down(target: Hostile) with { TargetDescription = "<img src=x onerror=alert(2)>" };
 
-        await rig.Sender.HandleAsync(AlertSamples.Opened(incident), None);
+        await rig.RaiseAsync(AlertSamples.Opened(incident));
 
         var mail = Assert.Single(smtp.Received);
         Assert.Equal(["ops@example.org", "ann@example.org"], mail.RcptTo);
@@ -210,25 +211,32 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
         settings["NetPulse:Smtp:Password"] = "s3cret";
         using var rig = AlertRig.Create(azurite.ConnectionString, settings);
 
-        await rig.Sender.HandleAsync(AlertSamples.Opened(AlertSamples.Down()), None);
+        await rig.RaiseAsync(AlertSamples.Opened(AlertSamples.Down()));
 
         Assert.Single(smtp.Messages);
     }
 
     [Fact]
-    public async Task When_smtp_is_down_the_send_throws_and_records_nothing_so_the_retry_sends_it()
+    public async Task When_smtp_is_down_the_notice_waits_in_the_outbox_and_its_alert_state_is_decided()
     {
         var settings = AlertRig.SmtpSettings(SmtpSink.FreePort());
         using var rig = AlertRig.Create(azurite.ConnectionString, settings);
         var incident = AlertSamples.Down();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => rig.Sender.HandleAsync(AlertSamples.Opened(incident), None));
+        await rig.RaiseAsync(AlertSamples.Opened(incident));
 
-        Assert.Null(await rig.States.GetAsync(AlertKey.Of(incident.Incident), None));
+        var notice = Assert.Single(await rig.NoticesAsync());
+        Assert.Equal(NoticeState.Pending, notice.State);
+        var delivery = Assert.Single(notice.Deliveries);
+        Assert.Equal(("email", 1, DeliveryState.Pending), (delivery.Channel, delivery.Attempts, delivery.State));
+        Assert.Contains("SocketException", delivery.LastError, StringComparison.Ordinal);
+        Assert.Equal(AlertSamples.Start.AddSeconds(30), delivery.NextAttemptAt);
+        // The reminder schedule does not wait for a send that may take hours.
+        Assert.Equal(AlertSamples.Start, (await rig.States.GetAsync(AlertKey.Of(incident.Incident), None))?.LastOpenedMailAt);
     }
 
     [Fact]
-    public async Task A_wrong_password_fails_the_send()
+    public async Task A_wrong_password_refuses_the_notice_at_once_without_retrying()
     {
         await using var smtp = await SmtpSink.StartAsync(user: "netpulse", password: "s3cret");
         var settings = AlertRig.SmtpSettings(smtp.Port);
@@ -236,8 +244,12 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
         settings["NetPulse:Smtp:Password"] = "wrong";
         using var rig = AlertRig.Create(azurite.ConnectionString, settings);
 
-        await Assert.ThrowsAsync<MailKit.Security.AuthenticationException>(
-            () => rig.Sender.HandleAsync(AlertSamples.Opened(AlertSamples.Down()), None));
+        await rig.RaiseAsync(AlertSamples.Opened(AlertSamples.Down()));
+        await rig.RunMinutesAsync(5);
+
+        var delivery = Assert.Single(Assert.Single(await rig.NoticesAsync()).Deliveries);
+        Assert.Equal((DeliveryState.Refused, 1), (delivery.State, delivery.Attempts));
+        Assert.Contains("sign-in refused", delivery.LastError, StringComparison.Ordinal);
         Assert.Empty(smtp.Messages);
     }
 
@@ -253,9 +265,9 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
             using var rig = AlertRig.Create(azurite.ConnectionString, settings);
             var incident = AlertSamples.Down();
 
-            await rig.Sender.HandleAsync(AlertSamples.Opened(incident), None);
+            await rig.RaiseAsync(AlertSamples.Opened(incident));
             rig.Time.Advance(TimeSpan.FromMinutes(5));
-            await rig.Sender.HandleAsync(AlertSamples.Resolved(AlertSamples.Ended(incident, rig.Time.GetUtcNow())), None);
+            await rig.RaiseAsync(AlertSamples.Resolved(AlertSamples.Ended(incident, rig.Time.GetUtcNow())));
 
             var files = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(2, files.Count);
@@ -270,18 +282,6 @@ public sealed class SendAlertTests(AzuriteFixture azurite) : IClassFixture<Azuri
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    [Fact]
-    public async Task A_message_that_is_not_an_alert_is_rejected_without_sending()
-    {
-        await using var smtp = await SmtpSink.StartAsync();
-        using var rig = AlertRig.Create(azurite.ConnectionString, AlertRig.SmtpSettings(smtp.Port));
-
-        await Assert.ThrowsAsync<InvalidAlertMessageException>(() => rig.Sender.HandleAsync("{\"kind\":\"Opened\"", None));
-        await Assert.ThrowsAsync<InvalidAlertMessageException>(
-            () => rig.Sender.HandleAsync("{\"kind\":\"Opened\",\"incidents\":[],\"raisedAt\":\"2025-03-01T13:00:00Z\"}", None));
-        Assert.Empty(smtp.Messages);
     }
 
     private static int CountOccurrences(string text, string part)

@@ -1,0 +1,59 @@
+using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Storage;
+
+namespace NetPulse.Monitoring.Alerts.Outbox;
+
+/// <summary>
+/// The announcer that ingestion and the watchdog call right after they commit incidents: it describes each incident
+/// for people (target, category, 24 h uptime, grouped targets), stores the notices in the outbox, and tries each
+/// routed channel once in the same run (a channel in back-off is skipped, so a dead one costs ingestion nothing).
+/// Silent decisions (grouped, pending a summary) raise nothing.
+/// </summary>
+internal sealed class OutboxAnnouncer(AlertRaiser raiser, SampleReader samples, TimeProvider time) : IIncidentAnnouncer
+{
+    public async Task AnnounceAsync(
+        IReadOnlyList<AnnouncementDecision> decisions, IReadOnlyDictionary<string, TargetEntity> targets, IEnumerable<StoredIncident> known,
+        CancellationToken cancellationToken)
+    {
+        var loud = decisions.Where(d => !AnnouncementRules.IsSilent(d)).ToList();
+        if (loud.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var groupedNames = known
+            .Where(i => i.GroupedUnderIncidentId is not null)
+            .GroupBy(i => i.GroupedUnderIncidentId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(i => i.TargetName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], StringComparer.Ordinal);
+        var uptimes = new Dictionary<string, double?>(StringComparer.Ordinal);
+
+        async Task<AlertIncident> DescribeAsync(StoredIncident incident)
+        {
+            var target = targets.GetValueOrDefault(incident.TargetName)?.ToSettings();
+            if (!uptimes.TryGetValue(incident.TargetName, out var uptime) && target is not null)
+            {
+                uptime = await samples.GetUptimePercentAsync(incident.ProbeId, incident.TargetName, now.AddHours(-24), now, cancellationToken);
+                uptimes[incident.TargetName] = uptime;
+            }
+
+            return new AlertIncident
+            {
+                Incident = incident.ToIncident(),
+                TargetHost = target?.Host,
+                TargetCategory = target?.Category,
+                TargetDescription = target?.Description,
+                Uptime24hPercent = uptime is { } u ? Math.Round(u, 3) : null,
+                GroupedTargets = groupedNames.GetValueOrDefault(incident.Id) ?? [],
+            };
+        }
+
+        var alerts = new List<RaisedAlert>(loud.Count);
+        foreach (var decision in loud)
+        {
+            alerts.Add(new RaisedAlert(decision.Kind, [await DescribeAsync(decision.Incident)]));
+        }
+
+        await raiser.RaiseAsync(alerts, deliverNow: true, cancellationToken);
+    }
+}
