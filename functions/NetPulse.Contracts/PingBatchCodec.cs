@@ -37,22 +37,43 @@ public static class PingBatchCodec
     }
 
     /// <summary>Size of the encoded body without the checks, for a batcher deciding when a batch is full.</summary>
+    /// <remarks>A version 2 batch whose payload is past <see cref="MaxPayloadBytes"/> measures <see cref="int.MaxValue"/>: no body holds it.</remarks>
     public static int MeasureBytes(PingBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return batch.Version == PingBatch.BinaryVersion
-            ? BinaryPingBatch.Encode(batch).Length
-            : JsonSerializer.SerializeToUtf8Bytes(batch, PingBatchJsonContext.Default.PingBatch).Length;
+        if (batch.Version != PingBatch.BinaryVersion)
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(batch, PingBatchJsonContext.Default.PingBatch).Length;
+        }
+
+        try
+        {
+            return BinaryPingBatch.Encode(batch).Length;
+        }
+        catch (InvalidPingBatchException) when (BinaryPingBatch.PayloadBytes(batch) > MaxPayloadBytes)
+        {
+            return int.MaxValue;
+        }
     }
 
     /// <summary>
-    /// Size of a version 2 batch's payload before compression, without the checks: an upper bound of its body
-    /// but for <see cref="BinaryPingBatch.PrefixBytes"/> and the payload size, for a batcher's running count.
+    /// Size of a version 2 batch's payload before compression, without the checks; a batcher's running count
+    /// keeps it under <see cref="MaxPayloadBytes"/>, and the compressed body is measured when the batch closes.
     /// </summary>
     public static int MeasurePayloadBytes(PingBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return BinaryPingBatch.PayloadBytes(batch);
+    }
+
+    /// <summary>Most bytes one sample at <paramref name="offsetMs"/> adds to a version 2 payload, wherever it falls.</summary>
+    public static int MaxPayloadBytesPerSample(int offsetMs) => BinaryPingBatch.MaxSampleBytes(offsetMs);
+
+    /// <summary>Most bytes a target adds to a version 2 payload besides its samples.</summary>
+    public static int MaxPayloadBytesPerTarget(TargetSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return BinaryPingBatch.MaxTargetBytes(settings);
     }
 
     /// <summary>Decodes and checks a message body of either version.</summary>

@@ -49,7 +49,7 @@ public sealed partial class Batcher : BackgroundService
         }
 
         _window = TimeSpan.FromSeconds(seconds);
-        _layout = new BatchLayout(options.Value.Id ?? Environment.MachineName, targets);
+        _layout = new BatchLayout(options.Value.Id ?? Environment.MachineName, targets, options.Value.Batching.WireVersion);
     }
 
     /// <summary>The probe id every batch carries.</summary>

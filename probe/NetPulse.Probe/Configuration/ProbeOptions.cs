@@ -22,6 +22,9 @@ public sealed class ProbeOptions
     /// <summary>Seconds of samples per batch; a batch also closes early when its message would be too big.</summary>
     public double BatchWindowSeconds { get; set; } = 10;
 
+    /// <summary>How batches are built and encoded ("Probe:Batching").</summary>
+    public BatchingOptions Batching { get; set; } = new();
+
     /// <summary>How often DNS names are resolved again, in minutes.</summary>
     public double DnsRefreshMinutes { get; set; } = 5;
 
@@ -48,6 +51,16 @@ public sealed class QueueOptions
     public Uri? ServiceUri { get; set; }
 
     public string QueueName { get; set; } = "ping-batches";
+}
+
+/// <summary>How the probe builds and encodes batches ("Probe:Batching").</summary>
+public sealed class BatchingOptions
+{
+    /// <summary>
+    /// The wire format: 2, compact binary (the default: 100 targets × 60 s fit one message), or 1, JSON, for a backend
+    /// older than issue 15. Every backend since reads both, and spooled batches go in whatever version they were written.
+    /// </summary>
+    public int WireVersion { get; set; } = PingBatch.CurrentVersion;
 }
 
 /// <summary>The local store-and-forward spool.</summary>
