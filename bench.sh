@@ -2,6 +2,7 @@
 # Prints NetPulse's benchmark figures (see README "Benchmarks"). Run on a quiet machine, as root
 # (the probe's raw-socket path and fping at 1 ms spacing need it).
 #   ./bench.sh probe [seconds=60] [targets=1000]
+#   ./bench.sh wire [repetitions=200]   (wire format v1 vs v2: sizes and encode/decode time; no root needed)
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh

@@ -9,10 +9,20 @@ namespace NetPulse.Contracts;
 /// </summary>
 public sealed record PingBatch
 {
-    /// <summary>The contract version this type reads and writes.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>Version 1: the batch as UTF-8 JSON. Still read, and written where a probe is configured for it.</summary>
+    public const int JsonVersion = 1;
 
+    /// <summary>Version 2: the compact binary form (implicit sample slots, varint RTT deltas), about a ninth of JSON's size.</summary>
+    public const int BinaryVersion = 2;
+
+    /// <summary>The version a probe writes unless told otherwise.</summary>
+    public const int CurrentVersion = BinaryVersion;
+
+    /// <summary>The wire version the batch travels in (<see cref="JsonVersion"/> or <see cref="BinaryVersion"/>); the content is the same.</summary>
     public required int Version { get; init; }
+
+    /// <summary>True for a version this code reads and writes.</summary>
+    public static bool IsKnownVersion(int version) => version is JsonVersion or BinaryVersion;
 
     /// <summary>The probe that sent the batch: 1–64 of A–Z a–z 0–9 . _ -, starting with a letter or digit.</summary>
     public required string ProbeId { get; init; }

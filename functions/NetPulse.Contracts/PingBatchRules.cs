@@ -24,9 +24,9 @@ public static partial class PingBatchRules
     public static void Check(PingBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Version != PingBatch.CurrentVersion)
+        if (!PingBatch.IsKnownVersion(batch.Version))
         {
-            throw Invalid($"unsupported ping-batch version {batch.Version}; this code understands version {PingBatch.CurrentVersion}");
+            throw Invalid($"unsupported ping-batch version {batch.Version}; this code understands versions {PingBatch.JsonVersion} (JSON) and {PingBatch.BinaryVersion} (binary)");
         }
 
         if (!IsValidProbeId(batch.ProbeId))

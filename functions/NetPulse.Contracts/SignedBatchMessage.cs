@@ -48,12 +48,18 @@ public sealed record SignedBatchMessage(string ProbeId, string KeyId, ReadOnlyMe
     public static SignedBatchMessage Parse(ReadOnlyMemory<byte> message)
     {
         var span = message.Span;
+
+        // Checked before looking for the end of the line: a bare binary batch may hold a newline byte anywhere.
+        if (!span.StartsWith("NPS"u8))
+        {
+            throw new InvalidPingBatchException(
+                $"the message is not signed: it must start with a '{Scheme} <probeId> <keyId> <signature>' line (probes before issue 13 sent bare batches; update the probe and run 'netpulse-probe enroll')");
+        }
+
         var newline = span[..Math.Min(span.Length, MaxHeaderBytes)].IndexOf((byte)'\n');
         if (newline < 0)
         {
-            throw new InvalidPingBatchException(span.StartsWith("NPS"u8)
-                ? $"the signature header has no end of line within its first {MaxHeaderBytes} bytes"
-                : $"the message is not signed: it must start with a '{Scheme} <probeId> <keyId> <signature>' line (probes before issue 13 sent bare batches; update the probe and run 'netpulse-probe enroll')");
+            throw new InvalidPingBatchException($"the signature header has no end of line within its first {MaxHeaderBytes} bytes");
         }
 
         var header = span[..newline];

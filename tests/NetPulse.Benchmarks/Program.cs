@@ -1,7 +1,7 @@
 using System.Globalization;
 using NetPulse.Benchmarks;
 
-// Usage: NetPulse.Benchmarks probe|ingest|cost|cost-table|freshness|api [arguments]: see Usage() below
+// Usage: NetPulse.Benchmarks probe|ingest|cost|cost-table|freshness|api|wire [arguments]: see Usage() below
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -19,6 +19,7 @@ return args.FirstOrDefault() switch
     "cost-table" => await CostBenchmark.RunTableAsync(Arg(1, 300), Arg(2, 100), cancel.Token),
     "freshness" => await FreshnessBenchmark.RunAsync(Arg(1, 150), Arg(2, 100), args.Length > 3 ? Arg(3, 0) : null, cancel.Token),
     "api" => await ApiBenchmark.RunAsync(Arg(1, 25), cancel.Token),
+    "wire" => WireBenchmark.Run(Arg(1, 200)),
     _ => Usage(),
 };
 
@@ -30,5 +31,6 @@ static int Usage()
     Console.Error.WriteLine("       NetPulse.Benchmarks cost-table [seconds=300] [targets=100]   (calm window 10 / 30 / 60 / 120 s, one run each)");
     Console.Error.WriteLine("       NetPulse.Benchmarks freshness [seconds=150] [targets=100] [what-if maxPollingInterval seconds]");
     Console.Error.WriteLine("       NetPulse.Benchmarks api [repetitions=25]");
+    Console.Error.WriteLine("       NetPulse.Benchmarks wire [repetitions=200]");
     return 2;
 }

@@ -71,6 +71,7 @@ public sealed class SignedBatchMessageTests
 
     [Theory]
     [InlineData("{\"version\":1}", "not signed")]
+    [InlineData("NPB\u0002\u0000\n{}", "not signed")]
     [InlineData("NPS1 lab-01 0123456789abcdef", "no end of line")]
     [InlineData("NPS2 lab-01 0123456789abcdef AAAA\n{}", "must be 'NPS1 <probeId> <keyId> <signature>'")]
     [InlineData("NPS1 lab-01 0123456789abcdef\n{}", "must be 'NPS1 <probeId> <keyId> <signature>'")]

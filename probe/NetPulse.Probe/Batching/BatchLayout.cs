@@ -6,7 +6,9 @@ namespace NetPulse.Probe.Batching;
 /// <summary>
 /// What every batch of this probe carries besides samples: the probe id and each target's metadata,
 /// with the encoded size of each measured once by the real codec, so the batcher can keep a running
-/// byte count that never underestimates (JSON escaping of hostile names included).
+/// byte count that never underestimates (JSON escaping of hostile names included). In wire version 2 the
+/// count is of the payload before compression, against <see cref="PingBatchCodec.MaxPayloadBytes"/>; the
+/// compressed body is measured when the batch closes, and a batch too big for a message then splits.
 /// </summary>
 internal sealed class BatchLayout
 {
@@ -16,7 +18,7 @@ internal sealed class BatchLayout
     private readonly TargetSamples?[] _templates;
     private readonly int[] _targetBytes;
 
-    public BatchLayout(string probeId, IReadOnlyList<ProbeTarget> targets)
+    public BatchLayout(string probeId, IReadOnlyList<ProbeTarget> targets, int wireVersion = PingBatch.CurrentVersion)
     {
         ArgumentNullException.ThrowIfNull(targets);
         if (!PingBatchRules.IsValidProbeId(probeId))
@@ -26,12 +28,19 @@ internal sealed class BatchLayout
                 nameof(probeId));
         }
 
+        if (!PingBatch.IsKnownVersion(wireVersion))
+        {
+            throw new ArgumentOutOfRangeException(nameof(wireVersion), wireVersion, $"Wire version must be {PingBatch.JsonVersion} or {PingBatch.BinaryVersion}.");
+        }
+
         ProbeId = probeId;
+        WireVersion = wireVersion;
         var empty = Envelope([]);
 
         // The envelope is measured as wide as it can get: the longest sequence and window start, and a
-        // sample count of ten digits where the measurement had one.
-        EnvelopeBytes = PingBatchCodec.MeasureBytes(empty with { Sequence = long.MaxValue, WindowStart = WidestWindowStart }) + 9;
+        // sample count of ten digits (JSON) or a target count of two bytes (binary) where the measurement had one.
+        var widest = empty with { Sequence = long.MaxValue, WindowStart = WidestWindowStart };
+        EnvelopeBytes = IsBinary ? PingBatchCodec.MeasurePayloadBytes(widest) + 1 : PingBatchCodec.MeasureBytes(widest) + 9;
 
         var size = targets.Count == 0 ? 0 : targets.Max(t => t.Index) + 1;
         _templates = new TargetSamples?[size];
@@ -55,14 +64,24 @@ internal sealed class BatchLayout
             _templates[target.Index] = template;
 
             // One more byte for the comma that separates it from the target before it.
-            _targetBytes[target.Index] = PingBatchCodec.MeasureBytes(empty with { Targets = [template] }) - emptyBytes + 1;
+            _targetBytes[target.Index] = IsBinary
+                ? PingBatchCodec.MaxPayloadBytesPerTarget(target.Settings)
+                : PingBatchCodec.MeasureBytes(empty with { Targets = [template] }) - emptyBytes + 1;
         }
     }
 
     public string ProbeId { get; }
 
+    /// <summary>The version batches are encoded in (<c>Probe:Batching:WireVersion</c>).</summary>
+    public int WireVersion { get; }
+
     /// <summary>Upper bound of the encoded batch without targets.</summary>
     public int EnvelopeBytes { get; }
+
+    /// <summary>What the running estimate must stay within: the body (JSON) or the payload before compression (binary).</summary>
+    public int MaxEstimatedBytes => IsBinary ? PingBatchCodec.MaxPayloadBytes : PingBatchCodec.MaxBodyBytes;
+
+    private bool IsBinary => WireVersion == PingBatch.BinaryVersion;
 
     public bool TryGetTarget(int index, out TargetSamples template, out int encodedBytes)
     {
@@ -78,8 +97,9 @@ internal sealed class BatchLayout
         return false;
     }
 
-    /// <summary>Exact encoded size of one sample <c>[offset,value]</c> plus the comma before it.</summary>
-    public static int SampleBytes(int offsetMs, int value) => 4 + Digits(offsetMs) + Digits(value);
+    /// <summary>JSON: exact encoded size of one sample <c>[offset,value]</c> plus the comma before it; binary: its most.</summary>
+    public int SampleBytes(int offsetMs, int value) =>
+        IsBinary ? PingBatchCodec.MaxPayloadBytesPerSample(offsetMs) : 4 + Digits(offsetMs) + Digits(value);
 
     private static int Digits(long value)
     {
@@ -106,7 +126,7 @@ internal sealed class BatchLayout
 
     private PingBatch Envelope(IReadOnlyList<TargetSamples> targets) => new()
     {
-        Version = PingBatch.CurrentVersion,
+        Version = WireVersion,
         ProbeId = ProbeId,
         Sequence = 0,
         WindowStart = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero),

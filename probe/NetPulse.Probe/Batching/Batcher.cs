@@ -49,7 +49,7 @@ public sealed partial class Batcher : BackgroundService
 
         // Checks the windows now, so a bad setting fails at construction rather than at the first run.
         _ = new BatchCadence(_batching, targets, DateTimeOffset.UnixEpoch);
-        _layout = new BatchLayout(options.Value.Id ?? Environment.MachineName, targets);
+        _layout = new BatchLayout(options.Value.Id ?? Environment.MachineName, targets, _batching.WireVersion);
     }
 
     /// <summary>The probe id every batch carries.</summary>

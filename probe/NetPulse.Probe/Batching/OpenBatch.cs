@@ -32,7 +32,7 @@ internal sealed class OpenBatch
 
     public bool IsEmpty => _samples.Count == 0;
 
-    /// <summary>An upper bound of the encoded size, exact but for a few bytes of envelope and commas.</summary>
+    /// <summary>An upper bound of the encoded size (wire version 2: of the payload before compression), exact in JSON but for a few bytes of envelope and commas.</summary>
     public int EstimatedBytes => _estimatedBytes;
 
     public AddOutcome TryAdd(PendingSample sample)
@@ -78,8 +78,8 @@ internal sealed class OpenBatch
         // A sample from before the window start moves every offset; count them again (rare: a
         // timed-out round finishing after later rounds of faster targets).
         var estimate = earliest < _earliestMs ? Estimate(earliest) : _estimatedBytes;
-        estimate += (times is null ? targetBytes : 0) + BatchLayout.SampleBytes((int)(sample.ScheduledMs - earliest), sample.Value);
-        if (estimate > PingBatchCodec.MaxBodyBytes)
+        estimate += (times is null ? targetBytes : 0) + _layout.SampleBytes((int)(sample.ScheduledMs - earliest), sample.Value);
+        if (estimate > _layout.MaxEstimatedBytes)
         {
             return AddOutcome.Full;
         }
@@ -170,7 +170,7 @@ internal sealed class OpenBatch
 
         foreach (var sample in _samples)
         {
-            bytes += BatchLayout.SampleBytes((int)(sample.ScheduledMs - earliestMs), sample.Value);
+            bytes += _layout.SampleBytes((int)(sample.ScheduledMs - earliestMs), sample.Value);
         }
 
         return bytes;
@@ -219,7 +219,7 @@ internal sealed class OpenBatch
 
         return new PingBatch
         {
-            Version = PingBatch.CurrentVersion,
+            Version = _layout.WireVersion,
             ProbeId = _layout.ProbeId,
             Sequence = sequence,
             WindowStart = DateTimeOffset.FromUnixTimeMilliseconds(windowStartMs),

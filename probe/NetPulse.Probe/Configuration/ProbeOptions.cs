@@ -70,6 +70,12 @@ public sealed class BatchingOptions
 
     /// <summary>How long every target must have been calm before batches go back to the calm window; 0 to 1 h.</summary>
     public TimeSpan CalmAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The wire format: 2, compact binary (the default: 100 targets × 60 s fit one message), or 1, JSON, for a backend
+    /// older than issue 15. Every backend since reads both, and spooled batches go in whatever version they were written.
+    /// </summary>
+    public int WireVersion { get; set; } = PingBatch.CurrentVersion;
 }
 
 /// <summary>The local store-and-forward spool.</summary>

@@ -46,6 +46,11 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
 
         ValidateBatching(options.Batching, Fail);
 
+        if (!PingBatch.IsKnownVersion(options.Batching.WireVersion))
+        {
+            Fail($"{p}:Batching:WireVersion", $"{options.Batching.WireVersion} is not a wire version: use {PingBatch.BinaryVersion} (compact binary, the default) or {PingBatch.JsonVersion} (JSON, for a backend older than issue 15)");
+        }
+
         if (!InRange(options.DnsRefreshMinutes, 0.1, 24 * 60))
         {
             Fail($"{p}:DnsRefreshMinutes", $"{Show(options.DnsRefreshMinutes)} is out of range: it must be between 0.1 and 1440 minutes");

@@ -64,7 +64,7 @@ public sealed class ProbeSignatureTests(AzuriteFixture azurite) : IClassFixture<
     {
         using var rig = Rig();
         var probe = await rig.Probes.GetAsync("home-1");
-        var message = probe.Sign(PingBatchCodec.Encode(Batch("home-1")));
+        var message = probe.Sign(PingBatchCodec.Encode(Batch("home-1") with { Version = PingBatch.JsonVersion }));
 
         // One more millisecond of RTT in the first sample: still a valid batch, no longer the signed one.
         var text = Encoding.UTF8.GetString(message);

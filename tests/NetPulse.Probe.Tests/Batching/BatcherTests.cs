@@ -146,6 +146,7 @@ public sealed class BatcherTests : IDisposable
     [Fact]
     public async Task A_thousand_hostile_targets_split_into_batches_the_codec_accepts_without_losing_or_repeating_a_sample()
     {
+        _wireVersion = PingBatch.JsonVersion; // JSON escaping is what makes these targets big
         var targets = TestTargets.Hostile(1000);
         await using var run = Start(targets);
         var written = new List<(string Name, DateTimeOffset At, int Value)>();
@@ -177,6 +178,7 @@ public sealed class BatcherTests : IDisposable
     [Fact]
     public async Task A_batch_closes_early_and_nearly_full_when_the_next_sample_would_not_fit()
     {
+        _wireVersion = PingBatch.JsonVersion; // the JSON size limit; BinaryBatchSizingTests has version 2's
         await using var run = Start(TestTargets.Plain(20));
         var count = 0;
         for (var second = 0; second < 300; second++)
@@ -342,10 +344,16 @@ public sealed class BatcherTests : IDisposable
     private static void Write(BatcherRun run, PingSample sample) =>
         Assert.True(run.Channel.Writer.TryWrite(sample), "the sample channel is full");
 
+    private int _wireVersion = PingBatch.CurrentVersion;
+
     private BatchSpool Spool() => new(_folder.Path, 1L << 40, _time, new TestLog().For<BatchSpool>());
 
-    private Batcher NewBatcher(IReadOnlyList<ProbeTarget> targets, SampleChannel channel, BatchSpool spool, string probeId = "probe-1", BatchingOptions? batching = null) =>
-        new(channel, spool, targets, Options.Create(new ProbeOptions { Id = probeId, Batching = batching ?? new() }), _time, _log.For<Batcher>());
+    private Batcher NewBatcher(IReadOnlyList<ProbeTarget> targets, SampleChannel channel, BatchSpool spool, string probeId = "probe-1", BatchingOptions? batching = null)
+    {
+        batching ??= new();
+        batching.WireVersion = _wireVersion;
+        return new(channel, spool, targets, Options.Create(new ProbeOptions { Id = probeId, Batching = batching }), _time, _log.For<Batcher>());
+    }
 
     private BatcherRun Start(IReadOnlyList<ProbeTarget> targets, BatchingOptions? batching = null)
     {

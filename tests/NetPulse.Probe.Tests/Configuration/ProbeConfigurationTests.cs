@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NetPulse.Contracts;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Hosting;
 using NetPulse.Probe.Targets;
@@ -139,6 +140,25 @@ public sealed class ProbeConfigurationTests : IDisposable
             "--Probe:TimeoutMs=2500");
 
         Assert.Equal(["command line: Probe:TimeoutMs: timeout 2500 ms is longer than the interval (2 s): a round must end before the next begins"], failures);
+    }
+
+    [Fact]
+    public void An_unknown_wire_version_is_reported_with_the_versions_there_are()
+    {
+        var failures = Failures(TargetsFile("""{ "Targets": [ { "Name": "x", "Host": "127.0.0.1" } ] }"""), "--Probe:Batching:WireVersion=3");
+
+        Assert.Equal(["command line: Probe:Batching:WireVersion: 3 is not a wire version: use 2 (compact binary, the default) or 1 (JSON, for a backend older than issue 15)"], failures);
+    }
+
+    [Fact]
+    public void Batches_are_binary_unless_the_probe_is_told_to_send_json()
+    {
+        var file = TargetsFile("""{ "Targets": [ { "Name": "x", "Host": "127.0.0.1" } ] }""");
+        using var defaults = ProbeHost.CreateBuilder(Args(file, [])).Build();
+        using var json = ProbeHost.CreateBuilder(Args(file, ["--Probe:Batching:WireVersion=1"])).Build();
+
+        Assert.Equal(PingBatch.BinaryVersion, ProbeHost.ValidatedOptions(defaults.Services).Batching.WireVersion);
+        Assert.Equal(PingBatch.JsonVersion, ProbeHost.ValidatedOptions(json.Services).Batching.WireVersion);
     }
 
     [Fact]
