@@ -23,6 +23,12 @@ namespace NetPulse.Monitoring.Api;
 [JsonSerializable(typeof(ProbeRegistrationRequest))]
 [JsonSerializable(typeof(RegisteredProbeView))]
 [JsonSerializable(typeof(RegisteredProbeList))]
+[JsonSerializable(typeof(MaintenanceWindowList))]
+[JsonSerializable(typeof(MaintenanceWindowView))]
+[JsonSerializable(typeof(MaintenanceWindowRequest))]
+[JsonSerializable(typeof(IncidentView))]
+[JsonSerializable(typeof(AcknowledgeRequest))]
+[JsonSerializable(typeof(MaintenanceMarkRequest))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>Writes every time as UTC, "2026-11-27T05:00:00Z", with fractions of a second only when there are any.</summary>

@@ -124,7 +124,7 @@ public sealed record MaintenanceWindow
         {
             if (Start is null || End is null)
             {
-                problems.Add((Start is null ? "start" : "end", "a one-off window needs start and end (ISO-8601 with Z or an offset); a recurring one needs cron, timeZone and duration"));
+                problems.Add((Start is null ? "start" : "end", "a one-off window needs start and end (ISO-8601 with Z or an offset); a recurring one needs cron, timeZone and durationMinutes"));
             }
             else if (End <= Start)
             {
@@ -137,7 +137,7 @@ public sealed record MaintenanceWindow
 
             if (TimeZone is not null || Duration is not null)
             {
-                problems.Add((TimeZone is not null ? "timeZone" : "duration", "timeZone and duration belong to a recurring window: give cron too, or leave them out"));
+                problems.Add((TimeZone is not null ? "timeZone" : "durationMinutes", "timeZone and durationMinutes belong to a recurring window: give cron too, or leave them out"));
             }
 
             return problems;
@@ -168,11 +168,11 @@ public sealed record MaintenanceWindow
 
         if (Duration is not { } duration || duration <= TimeSpan.Zero)
         {
-            problems.Add(("duration", $"a recurring window needs a duration above zero, e.g. \"02:00:00\"; got {Duration?.ToString("c", CultureInfo.InvariantCulture) ?? "none"}"));
+            problems.Add(("durationMinutes", $"a recurring window needs a duration above zero minutes, e.g. 120; got {Duration?.TotalMinutes.ToString(CultureInfo.InvariantCulture) ?? "none"}"));
         }
         else if (duration > maxDuration)
         {
-            problems.Add(("duration", $"duration {duration} is over the most, {maxDuration} (NetPulse:Maintenance:MaxDuration)"));
+            problems.Add(("durationMinutes", $"{duration.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes is over the most, {maxDuration.TotalMinutes.ToString(CultureInfo.InvariantCulture)} (NetPulse:Maintenance:MaxDuration)"));
         }
 
         return problems;
