@@ -43,19 +43,10 @@ public sealed class MaintenanceStore : IDisposable
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
-        try
-        {
-            await _table.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return false;
-        }
-        finally
-        {
-            _cached = null;
-        }
+        // The SDK answers a delete of nothing with its 404 response rather than an exception.
+        using var response = await _table.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken);
+        _cached = null;
+        return response.Status != 404;
     }
 
     /// <summary>Every window, read now (for the API), one-off ones by start, recurring ones after them.</summary>
@@ -69,8 +60,9 @@ public sealed class MaintenanceStore : IDisposable
             windows.Add(entity.ToWindow());
         }
 
-        _cached = new Snapshot(windows, _time.GetUtcNow());
-        return [.. windows.OrderBy(w => w.IsRecurring).ThenBy(w => w.Start).ThenBy(w => w.CreatedAt)];
+        IReadOnlyList<MaintenanceWindow> ordered = [.. windows.OrderBy(w => w.IsRecurring).ThenBy(w => w.Start).ThenBy(w => w.CreatedAt)];
+        _cached = new Snapshot(ordered, _time.GetUtcNow());
+        return ordered;
     }
 
     /// <summary>The windows as last read, at most <see cref="MaintenanceOptions.CacheDuration"/> old.</summary>
