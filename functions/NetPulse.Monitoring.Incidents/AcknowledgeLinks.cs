@@ -27,7 +27,7 @@ internal sealed class AcknowledgeLinkOptionsValidator : IValidateOptions<Acknowl
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (options.AcknowledgeKey is { } key && key.Length < AcknowledgeLinkOptions.MinKeyLength)
+        if (options.AcknowledgeKey is { Length: > 0 } key && key.Length < AcknowledgeLinkOptions.MinKeyLength)
         {
             failures.Add($"{AcknowledgeLinkOptions.Section}:AcknowledgeKey is {key.Length} characters; it must be at least {AcknowledgeLinkOptions.MinKeyLength} (e.g. 'openssl rand -base64 48'), or unset to make no acknowledge links");
         }
