@@ -3,7 +3,9 @@
 // flag and Acknowledge button (the client's calls are in maintenance-api.test.ts).
 
 import { describe, expect, it } from 'vitest';
-import { muteForAnHour, type Incident } from '../src/api.ts';
+import { muteForAnHour, type ApiClient, type Incident, type MaintenanceWindow } from '../src/api.ts';
+import type { ViewContext } from '../src/views/context.ts';
+import { MaintenanceView, scopeText, whenText } from '../src/views/maintenance.ts';
 import { acknowledgementText, IncidentTable } from '../src/views/incident-table.ts';
 import { at, incident } from './fixtures.ts';
 
@@ -62,5 +64,54 @@ describe('IncidentTable maintenance and acknowledgement', () => {
     expect(asked).toEqual(['open']);
     expect(button(admin, 'open').hidden).toBe(true);
     expect(admin.element.querySelector('[data-incident-id="open"] .acknowledged')?.textContent).toContain('acknowledged by local');
+  });
+});
+
+describe('MaintenanceView', () => {
+  const window = (overrides: Partial<MaintenanceWindow>): MaintenanceWindow => ({
+    id: 'w1',
+    scope: { probeId: 'home-1', targetName: 'gw', category: null, all: null },
+    start: '2026-03-02T10:00:00Z',
+    end: '2026-03-02T11:00:00Z',
+    cron: null,
+    timeZone: null,
+    durationMinutes: null,
+    reason: '<b>firmware</b>',
+    createdBy: 'Ana',
+    createdAt: '2026-03-02T09:59:00Z',
+    activeUntil: '2026-03-02T11:00:00Z',
+    nextStart: null,
+    ...overrides,
+  });
+
+  it('lists windows with scope, schedule and state, reasons as text, and deletes only for an Admin', async () => {
+    const deleted: string[] = [];
+    const api = { deleteMaintenanceWindow: (id: string) => (deleted.push(id), Promise.resolve()) } as unknown as ApiClient;
+    const context = (canWrite: boolean): ViewContext => ({ api, now: () => new Date(at(0)), refreshNow: () => {}, canWrite });
+    const admin = new MaintenanceView(context(true));
+    const reader = new MaintenanceView(context(false));
+    const windows = [
+      window({}),
+      window({ id: 'w2', scope: { probeId: null, targetName: null, category: 'servers', all: null }, start: null, end: null, cron: '30 2 * * SUN', timeZone: 'Europe/Berlin', durationMinutes: 120, activeUntil: null, nextStart: '2026-03-08T01:30:00Z' }),
+    ];
+    admin.show(windows);
+    reader.show(windows);
+
+    const cells = [...admin.element.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent));
+    expect(cells[0]?.[0]).toBe('gw (probe home-1)');
+    expect(cells[0]?.[2]).toMatch(/^on until /);
+    expect(cells[0]?.[3]).toBe('<b>firmware</b>');
+    expect(cells[1]?.[0]).toBe('category servers');
+    expect(cells[1]?.[1]).toBe('cron “30 2 * * SUN” in Europe/Berlin, 120 min each');
+    expect(cells[1]?.[2]).toMatch(/^next /);
+    expect(reader.element.querySelectorAll('.delete-window')).toHaveLength(0);
+
+    admin.element.querySelector<HTMLButtonElement>('[data-window-id="w2"] .delete-window')!.click();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+
+    expect(deleted).toEqual(['w2']);
+    expect(admin.element.querySelectorAll('tbody tr')).toHaveLength(1);
+    expect(scopeText(window({ scope: { probeId: null, targetName: null, category: null, all: true } }))).toBe('everything');
+    expect(whenText(window({}))).toContain('–');
   });
 });
