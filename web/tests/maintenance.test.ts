@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { muteForAnHour, type ApiClient, type Incident, type MaintenanceWindow } from '../src/api.ts';
 import type { ViewContext } from '../src/views/context.ts';
 import { MaintenanceView, scopeText, whenText } from '../src/views/maintenance.ts';
+import { readReport } from '../src/report.ts';
 import { acknowledgementText, IncidentTable } from '../src/views/incident-table.ts';
 import { at, incident } from './fixtures.ts';
 
@@ -113,5 +114,16 @@ describe('MaintenanceView', () => {
     expect(admin.element.querySelectorAll('tbody tr')).toHaveLength(1);
     expect(scopeText(window({ scope: { probeId: null, targetName: null, category: null, all: true } }))).toBe('everything');
     expect(whenText(window({}))).toContain('–');
+  });
+});
+
+describe('planned downtime in a report', () => {
+  it('is read apart from the unplanned downtime', () => {
+    const view = readReport({ targets: [{ targetName: 'gw', downtimeSeconds: 60, plannedDowntimeSeconds: 7200 }, { targetName: 'nas', downtimeSeconds: 0 }] });
+
+    expect(view.rows.map((r) => [r.downtimeSeconds, r.plannedDowntimeSeconds])).toEqual([
+      [60, 7200],
+      [0, null],
+    ]);
   });
 });
