@@ -44,7 +44,12 @@ public sealed class AcknowledgeHandler
             }
         }
 
-        var incident = await _incidents.FindAsync(id ?? "", cancellationToken)
+        if (!IncidentIds.TryParseStart(id ?? "", out _))
+        {
+            throw new ApiParameterException(ApiRequest.Id, $"'{ApiRequest.Shorten(id ?? "")}' is no incident id: GET /api/incidents lists them");
+        }
+
+        var incident = await _incidents.FindAsync(id!, cancellationToken)
             ?? throw new ApiParameterException(ApiRequest.Id, $"no incident '{ApiRequest.Shorten(id ?? "")}': GET /api/incidents lists them", notFound: true);
         var standing = await _acknowledgements.AcknowledgeAsync(
             new IncidentAcknowledgement(incident.ProbeId, incident.Id, ApiCaller.Name(request), _time.GetUtcNow(), string.IsNullOrEmpty(note) ? null : note),

@@ -90,6 +90,11 @@ public sealed class MaintenanceHandler
     public Task<IResult> MarkIncidentAsync(HttpRequest request, string? id, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!IncidentIds.TryParseStart(id ?? "", out _))
+        {
+            throw new ApiParameterException(ApiRequest.Id, $"'{ApiRequest.Shorten(id ?? "")}' is no incident id: GET /api/incidents lists them");
+        }
+
         var maintenance = true;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
