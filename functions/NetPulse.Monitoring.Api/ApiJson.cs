@@ -25,6 +25,12 @@ namespace NetPulse.Monitoring.Api;
 [JsonSerializable(typeof(RegisteredProbeList))]
 [JsonSerializable(typeof(QueueDepthList))]
 [JsonSerializable(typeof(RedriveView))]
+[JsonSerializable(typeof(MaintenanceWindowList))]
+[JsonSerializable(typeof(MaintenanceWindowView))]
+[JsonSerializable(typeof(MaintenanceWindowRequest))]
+[JsonSerializable(typeof(IncidentView))]
+[JsonSerializable(typeof(AcknowledgeRequest))]
+[JsonSerializable(typeof(MaintenanceMarkRequest))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>Writes every time as UTC, "2026-11-27T05:00:00Z", with fractions of a second only when there are any.</summary>

@@ -87,7 +87,16 @@ public sealed record IncidentView
     public double? Threshold { get; init; }
 
     public string? GroupedUnderIncidentId { get; init; }
+
+    /// <summary>The maintenance window the incident began in ("marked" when marked afterwards); null when unplanned.</summary>
+    public string? MaintenanceWindowId { get; init; }
+
+    /// <summary>Who acknowledged the incident and when; null when nobody did.</summary>
+    public AcknowledgementView? Acknowledgement { get; init; }
 }
+
+/// <summary>An incident's acknowledgement: the signed-in name, "local" with sign-in open, or "link" from a message's link.</summary>
+public sealed record AcknowledgementView(string By, DateTimeOffset At, string? Note);
 
 /// <summary>GET /api/reports: the reported dates newest first, and the same days' summaries (grades, counts).</summary>
 public sealed record ReportDateList(IReadOnlyList<string> Dates, IReadOnlyList<Reports.DailyReportSummary> Reports);

@@ -30,10 +30,16 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton(sp => new TargetsHandler(
             sp.GetRequiredService<TargetViews>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new IncidentsHandler(
-            sp.GetRequiredService<IncidentReader>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IncidentReader>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IncidentAcknowledgementStore>()));
         services.TryAddSingleton(sp => new ReportsHandler(sp.GetRequiredService<ReportReader>()));
         services.TryAddSingleton(sp => new ProbesHandler(sp.GetRequiredService<ProbeRegistry>()));
         services.TryAddSingleton(sp => new QueuesHandler(sp.GetRequiredService<PoisonQueues>(), sp.GetRequiredService<ILogger<QueuesHandler>>()));
+        services.TryAddSingleton(sp => new MaintenanceHandler(
+            sp.GetRequiredService<MaintenanceStore>(), sp.GetRequiredService<IncidentMaintenanceMarks>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new AcknowledgeHandler(
+            sp.GetRequiredService<IncidentAcknowledgementStore>(), sp.GetRequiredService<IncidentStore>(), sp.GetRequiredService<AcknowledgeLinks>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ExportHandler(
             sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
         return services;

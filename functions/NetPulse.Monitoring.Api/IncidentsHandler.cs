@@ -20,12 +20,14 @@ public sealed class IncidentsHandler
     private readonly IncidentReader _incidents;
     private readonly ProbeStateStore _probes;
     private readonly TimeProvider _time;
+    private readonly IncidentAcknowledgementStore _acknowledgements;
 
-    internal IncidentsHandler(IncidentReader incidents, ProbeStateStore probes, TimeProvider time)
+    internal IncidentsHandler(IncidentReader incidents, ProbeStateStore probes, TimeProvider time, IncidentAcknowledgementStore acknowledgements)
     {
         _incidents = incidents;
         _probes = probes;
         _time = time;
+        _acknowledgements = acknowledgements;
     }
 
     public Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
@@ -47,6 +49,8 @@ public sealed class IncidentsHandler
         }
 
         var incidents = await _incidents.GetIncidentsAsync(range.From, range.To, probeId, targetName, cancellationToken);
+        var acknowledged = incidents.Count == 0 ? null
+            : await _acknowledgements.ReadAsync(incidents.Min(i => i.Start), incidents.Max(i => i.Start), cancellationToken);
         var shown = incidents
             .Where(i => type is null || IncidentKind.Of(i.Type).ApiName == type)
             .Where(i => state switch
@@ -55,7 +59,7 @@ public sealed class IncidentsHandler
                 "resolved" => !i.IsOpen,
                 _ => true,
             })
-            .Select(i => IncidentViews.Of(i, now))
+            .Select(i => IncidentViews.Of(i, now, acknowledged?.GetValueOrDefault(i.Id)))
             .ToList();
         return new ApiJsonResult<IncidentList>(new IncidentList(shown), ApiJsonContext.Default.IncidentList);
     });

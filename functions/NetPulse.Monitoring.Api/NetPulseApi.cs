@@ -37,6 +37,11 @@ public static class NetPulseApi
     public const string RevokeProbeRoute = "probes/{id}/revoke";
     public const string QueuesRoute = "admin/queues";
     public const string RedriveQueueRoute = "admin/queues/{queue}/redrive";
+    public const string MaintenanceRoute = "maintenance";
+    public const string MaintenanceWindowRoute = "maintenance/{id}";
+    public const string IncidentMaintenanceRoute = "incidents/{id}/maintenance";
+    public const string AcknowledgeIncidentRoute = "incidents/{id}/ack";
+    public const string AcknowledgeLinkRoute = Incidents.AcknowledgeLinks.Path;
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -56,6 +61,15 @@ public static class NetPulseApi
         new(HttpMethods.Post, RevokeProbeRoute, ApiAccess.Admin),
         new(HttpMethods.Get, QueuesRoute, ApiAccess.Admin),
         new(HttpMethods.Post, RedriveQueueRoute, ApiAccess.Admin),
+        new(HttpMethods.Get, MaintenanceRoute, ApiAccess.Reader),
+        new(HttpMethods.Post, MaintenanceRoute, ApiAccess.Admin),
+        new(HttpMethods.Delete, MaintenanceWindowRoute, ApiAccess.Admin),
+        new(HttpMethods.Post, IncidentMaintenanceRoute, ApiAccess.Admin),
+        new(HttpMethods.Post, AcknowledgeIncidentRoute, ApiAccess.Admin),
+
+        // The signed link in alert messages: the signature is the credential (AcknowledgeLinks).
+        new(HttpMethods.Get, AcknowledgeLinkRoute, ApiAccess.Anonymous),
+        new(HttpMethods.Post, AcknowledgeLinkRoute, ApiAccess.Anonymous),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -97,6 +111,20 @@ public static class NetPulseApi
             handler.ListAsync(request, cancellationToken));
         Map(api, HttpMethods.Post, RedriveQueueRoute, (QueuesHandler handler, HttpRequest request, string queue, CancellationToken cancellationToken) =>
             handler.RedriveAsync(request, queue, cancellationToken));
+        Map(api, HttpMethods.Get, MaintenanceRoute, (MaintenanceHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.ListAsync(request, cancellationToken));
+        Map(api, HttpMethods.Post, MaintenanceRoute, (MaintenanceHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.CreateAsync(request, cancellationToken));
+        Map(api, HttpMethods.Delete, MaintenanceWindowRoute, (MaintenanceHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.DeleteAsync(request, id, cancellationToken));
+        Map(api, HttpMethods.Post, IncidentMaintenanceRoute, (MaintenanceHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.MarkIncidentAsync(request, id, cancellationToken));
+        Map(api, HttpMethods.Post, AcknowledgeIncidentRoute, (AcknowledgeHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.AcknowledgeAsync(request, id, cancellationToken));
+        Map(api, HttpMethods.Get, AcknowledgeLinkRoute, (AcknowledgeHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.ConfirmPageAsync(request, cancellationToken));
+        Map(api, HttpMethods.Post, AcknowledgeLinkRoute, (AcknowledgeHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.AcknowledgeByLinkAsync(request, cancellationToken));
         Map(api, HttpMethods.Get, OpenApiRoute, (OpenApiHandler handler, HttpRequest request) => handler.Get(request));
         return endpoints;
     }

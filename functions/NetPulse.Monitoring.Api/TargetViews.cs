@@ -95,7 +95,7 @@ internal sealed class TargetViews(
 
 internal static class IncidentViews
 {
-    public static IncidentView Of(Incident incident, DateTimeOffset now) => new()
+    public static IncidentView Of(Incident incident, DateTimeOffset now, IncidentAcknowledgement? acknowledgement = null) => new()
     {
         Id = incident.Id,
         ProbeId = incident.ProbeId,
@@ -108,5 +108,7 @@ internal static class IncidentViews
         PeakValue = ApiNumbers.Round(incident.PeakValue),
         Threshold = ApiNumbers.Round(incident.Threshold),
         GroupedUnderIncidentId = incident.GroupedUnderIncidentId,
+        MaintenanceWindowId = incident.MaintenanceWindowId,
+        Acknowledgement = acknowledgement is null ? null : new AcknowledgementView(acknowledgement.By, acknowledgement.At, acknowledgement.Note),
     };
 }

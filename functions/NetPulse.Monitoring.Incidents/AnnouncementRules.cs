@@ -11,6 +11,10 @@ internal sealed record AnnouncementDecision(AlertKind Kind, StoredIncident Incid
 /// <item>Resolved: a closed incident announced as opened, or one that ended recently without an opening alert (short ones open and close within one batch).</item>
 /// <item>Summary: closed incidents never announced that ended longer than <see cref="DetectionOptions.AlertFreshness"/> ago become pending; once the backlog has caught up (or after <see cref="DetectionOptions.SummaryDelay"/>) they all go out in one Summary alert, not a storm.</item>
 /// <item>Grouped: a target's down incident grouped under the uplink's is named in the uplink's alerts, not announced itself, unless it outlives the uplink's incident.</item>
+/// <item>Muted: an incident that begins inside a maintenance window covering its target is flagged with the window and recorded, neither its opening nor its recovery announced.
+/// Only an incident not yet announced is flagged: one whose opening went out before the window began is not, so its recovery is announced as usual.
+/// A muted incident still open once no window covers its target any more (the work overran, or the window was deleted) is announced as opened then, and its recovery after it;
+/// it keeps its flag (it began as planned work). An incident marked as maintenance afterwards stays muted.</item>
 /// </list>
 /// </summary>
 internal static class AnnouncementRules
@@ -21,18 +25,37 @@ internal static class AnnouncementRules
         IReadOnlyDictionary<string, DateTimeOffset> lastRoundAt,
         IReadOnlyDictionary<string, StoredIncident> uplinkIncidents,
         DateTimeOffset now,
-        DetectionOptions options)
+        DetectionOptions options,
+        Func<StoredIncident, DateTimeOffset, string?>? maintenanceAt = null)
     {
         var decisions = new List<AnnouncementDecision>();
         var freshSince = now - options.AlertFreshness;
-        foreach (var incident in current.OrderBy(i => i.Start).ThenBy(i => i.Id, StringComparer.Ordinal))
+        foreach (var found in current.OrderBy(i => i.Start).ThenBy(i => i.Id, StringComparer.Ordinal))
         {
-            if (incident.Announcement is Announcement.Resolved or Announcement.Summarized or Announcement.Pending)
+            if (found.Announcement is Announcement.Resolved or Announcement.Summarized or Announcement.Pending)
             {
                 continue;
             }
 
+            var incident = found;
             var lastRound = lastRoundAt.GetValueOrDefault(incident.TargetName, incident.ClosedAt ?? incident.OpenedAt);
+            if (maintenanceAt is not null && incident.MaintenanceWindowId is null && incident.Announcement == Announcement.None
+                && maintenanceAt(incident, incident.Start) is { } windowId)
+            {
+                incident = incident with { MaintenanceWindowId = windowId };
+            }
+
+            if (incident.MaintenanceWindowId is { } flag && incident.Announcement is Announcement.None or Announcement.Muted
+                && !(incident.IsOpen && maintenanceAt is not null && flag != MaintenanceWindow.MarkedAfterwards && maintenanceAt(incident, lastRound) is null))
+            {
+                if (incident != found || incident.Announcement != Announcement.Muted)
+                {
+                    decisions.Add(new AnnouncementDecision(incident.IsOpen ? AlertKind.Opened : AlertKind.Resolved, incident with { Announcement = Announcement.Muted }));
+                }
+
+                continue;
+            }
+
             if (incident.GroupedUnderIncidentId is { } uplinkId && incident.Announcement != Announcement.Opened
                 && !Outlives(incident, uplinkIncidents.GetValueOrDefault(uplinkId), lastRound, options.UplinkGroupingTolerance))
             {
@@ -83,5 +106,6 @@ internal static class AnnouncementRules
     }
 
     /// <summary>A decision that only records something (grouped, or waiting for the summary): nothing goes on the queue for it now.</summary>
-    public static bool IsSilent(AnnouncementDecision decision) => decision.Incident.Announcement is Announcement.Grouped or Announcement.Pending;
+    public static bool IsSilent(AnnouncementDecision decision) =>
+        decision.Incident.Announcement is Announcement.Grouped or Announcement.Pending or Announcement.Muted;
 }

@@ -46,4 +46,12 @@ public sealed record Incident
 
     /// <summary>When the probe's uplink was down at the same time: the uplink incident this one is grouped under.</summary>
     public string? GroupedUnderIncidentId { get; init; }
+
+    /// <summary>
+    /// Set when the incident began inside a maintenance window: the window's id, or <see cref="MaintenanceWindow.MarkedAfterwards"/>
+    /// when an admin marked it afterwards. Recorded, not announced, and counted as planned downtime in reports.
+    /// </summary>
+    public string? MaintenanceWindowId { get; init; }
+
+    public bool IsMaintenance => MaintenanceWindowId is not null;
 }

@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using Azure.Data.Tables;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;
@@ -18,8 +19,17 @@ public static class IncidentsServiceCollectionExtensions
 
         services.AddOptionsWithValidateOnStart<DetectionOptions, DetectionOptionsValidator>().Bind(configuration.GetSection(DetectionOptions.Section));
         services.AddOptionsWithValidateOnStart<WatchdogOptions, WatchdogOptionsValidator>().Bind(configuration.GetSection(WatchdogOptions.Section));
+        services.AddOptionsWithValidateOnStart<MaintenanceOptions, MaintenanceOptionsValidator>().Bind(configuration.GetSection(MaintenanceOptions.Section));
+        services.AddOptionsWithValidateOnStart<AcknowledgeLinkOptions, AcknowledgeLinkOptionsValidator>().Bind(configuration.GetSection(AcknowledgeLinkOptions.Section));
 
         services.TryAddSingleton<IncidentStore>();
+        services.TryAddSingleton(sp => new MaintenanceStore(
+            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>(), sp.GetRequiredService<IOptions<MaintenanceOptions>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new IncidentAcknowledgementStore(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>()));
+        services.TryAddSingleton<IIncidentAcknowledgements>(sp => sp.GetRequiredService<IncidentAcknowledgementStore>());
+        services.TryAddSingleton<AcknowledgeLinks>();
+        services.TryAddSingleton(sp => new IncidentMaintenanceMarks(sp.GetRequiredService<MonitoringTables>()));
         services.TryAddSingleton<ProbeEvaluator>();
         services.TryAddSingleton<ProbeCommits>();
         services.TryAddSingleton<SummaryFlusher>();

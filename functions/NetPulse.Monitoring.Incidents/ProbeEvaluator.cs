@@ -205,6 +205,7 @@ internal sealed class ProbeEvaluator(BatchStore batches, IncidentStore incidents
                 PeakValue = found.Peak,
                 Threshold = found.Threshold,
                 Announcement = stored.TryGetValue(id, out var previous) ? previous.Announcement : Announcement.None,
+                MaintenanceWindowId = previous?.MaintenanceWindowId,
             });
         }
 

@@ -19,6 +19,8 @@ internal enum Announcement
     Summarized,
     /// <summary>Grouped under the uplink's incident, whose alert names it: not announced on its own.</summary>
     Grouped,
+    /// <summary>Under maintenance (<see cref="StoredIncident.MaintenanceWindowId"/>): recorded, not announced, opening or resolving.</summary>
+    Muted,
 }
 
 /// <summary>An incident with the bookkeeping detection and alerting need beside the public <see cref="Incident"/>.</summary>
@@ -50,6 +52,9 @@ internal sealed record StoredIncident
 
     public Announcement Announcement { get; init; }
 
+    /// <summary>See <see cref="Incident.MaintenanceWindowId"/>.</summary>
+    public string? MaintenanceWindowId { get; init; }
+
     [JsonIgnore]
     public bool IsOpen => ClosedAt is null;
 
@@ -67,6 +72,7 @@ internal sealed record StoredIncident
         PeakValue = PeakValue,
         Threshold = Threshold,
         GroupedUnderIncidentId = GroupedUnderIncidentId,
+        MaintenanceWindowId = MaintenanceWindowId,
     };
 
     public IncidentEntity ToEntity() => new()
@@ -85,6 +91,7 @@ internal sealed record StoredIncident
         Threshold = Threshold,
         GroupedUnderIncidentId = GroupedUnderIncidentId,
         Announcement = Announcement.ToString(),
+        MaintenanceWindowId = MaintenanceWindowId,
     };
 
     public static StoredIncident FromEntity(IncidentEntity entity) => new()
@@ -101,6 +108,7 @@ internal sealed record StoredIncident
         Threshold = entity.Threshold,
         GroupedUnderIncidentId = entity.GroupedUnderIncidentId,
         Announcement = Enum.Parse<Announcement>(entity.Announcement),
+        MaintenanceWindowId = entity.MaintenanceWindowId,
     };
 
     public static string ToJson(IReadOnlyList<StoredIncident> incidents) =>

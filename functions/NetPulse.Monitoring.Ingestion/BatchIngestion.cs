@@ -32,6 +32,7 @@ internal sealed class BatchIngestion(
     SummaryFlusher summaries,
     ProbeLocks locks,
     BatchLimits limits,
+    MaintenanceStore maintenance,
     IOptions<DetectionOptions> detection,
     IOptions<CompactionOptions> compaction,
     TimeProvider time,
@@ -70,12 +71,15 @@ internal sealed class BatchIngestion(
     private async Task UpdateAsync(PingBatch message, StoredBatch batch, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+
+        // Cached for NetPulse:Maintenance:CacheDuration: no read per batch.
+        var windows = await maintenance.CurrentAsync(cancellationToken);
         ProbeState state;
         for (var attempt = 1; ; attempt++)
         {
             state = await commits.ReadyAsync(batch.ProbeId, cancellationToken);
             var evaluation = await evaluator.EvaluateAsync(state, batch, cancellationToken);
-            var decision = Decide(message, batch, state, evaluation, now);
+            var decision = Decide(message, batch, state, evaluation, now, windows);
             if (decision is null)
             {
                 break;
@@ -131,13 +135,17 @@ internal sealed class BatchIngestion(
     }
 
     /// <summary>What a batch changes: null when nothing.</summary>
-    private Decision? Decide(PingBatch message, StoredBatch batch, ProbeState state, ProbeEvaluation evaluation, DateTimeOffset now)
+    private Decision? Decide(
+        PingBatch message, StoredBatch batch, ProbeState state, ProbeEvaluation evaluation, DateTimeOffset now, IReadOnlyList<MaintenanceWindow> windows)
     {
         var uplinks = evaluation.Current.Concat(evaluation.Snapshots.Values.SelectMany(s => s))
             .Where(i => i.Type == IncidentType.Down && state.Targets.GetValueOrDefault(i.TargetName)?.ToSettings().Uplink == true)
             .DistinctBy(i => i.Id)
             .ToDictionary(i => i.Id, StringComparer.Ordinal);
-        var decisions = AnnouncementRules.Decide(evaluation.Current, evaluation.Deleted, evaluation.LastRoundAt, uplinks, now, detection.Value);
+        var decisions = AnnouncementRules.Decide(
+            evaluation.Current, evaluation.Deleted, evaluation.LastRoundAt, uplinks, now, detection.Value,
+            (incident, at) => MaintenanceCalendar.WindowAt(
+                windows, incident.ProbeId, incident.TargetName, state.Targets.GetValueOrDefault(incident.TargetName)?.ToSettings().Category, at));
 
         // Each incident goes into the commit as it will be once announced: the decision and its alert are one write.
         var decided = decisions.ToDictionary(d => d.Incident.Id, StringComparer.Ordinal);

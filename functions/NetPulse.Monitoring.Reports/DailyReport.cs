@@ -137,7 +137,7 @@ public sealed record TargetDayReport
     /// </summary>
     public required SampleStatistics Statistics { get; init; }
 
-    /// <summary>Rounds outside down incidents in percent of all rounds; null without rounds.</summary>
+    /// <summary>Rounds outside down incidents in percent of all rounds outside planned downtime; null without such rounds.</summary>
     public double? UptimePercent { get; init; }
 
     /// <summary>Failed rounds outside down incidents in percent of the rounds outside them: loss while the target was up.</summary>
@@ -146,8 +146,14 @@ public sealed record TargetDayReport
     /// <summary>Incidents of any type overlapping the day.</summary>
     public int IncidentCount { get; init; }
 
-    /// <summary>Time inside down incidents, clipped to the day (overlaps counted once).</summary>
+    /// <summary>Time inside unplanned down incidents, clipped to the day (overlaps counted once).</summary>
     public double DowntimeSeconds { get; init; }
+
+    /// <summary>Of <see cref="IncidentCount"/>, those under maintenance.</summary>
+    public int PlannedIncidentCount { get; init; }
+
+    /// <summary>Time inside incidents under maintenance (planned downtime), clipped to the day: left out of uptime, loss, latency and grade.</summary>
+    public double PlannedDowntimeSeconds { get; init; }
 
     /// <summary>The longest stretch of downtime within the day.</summary>
     public double LongestDowntimeSeconds { get; init; }
@@ -225,6 +231,9 @@ public sealed record ReportIncident
 
     /// <summary>Set when it happened while the probe's uplink was down.</summary>
     public string? GroupedUnderIncidentId { get; init; }
+
+    /// <summary>Set when it began in a maintenance window (or was marked afterwards): planned.</summary>
+    public string? MaintenanceWindowId { get; init; }
 }
 
 /// <summary>Key figures of earlier days, to compare with.</summary>

@@ -51,14 +51,19 @@ internal static class ReportCalculator
         var values = rounds.Select(s => s.Value).ToArray();
         var statistics = SampleStatistics.Of(values);
         var overlapping = incidents.Where(i => Overlaps(i, day)).OrderBy(i => i.Start).ThenBy(i => i.Id, StringComparer.Ordinal).ToList();
-        var down = DownIntervals(overlapping, day);
+        var down = DownIntervals(overlapping.Where(i => !i.IsMaintenance), day);
 
-        var (upChecks, upFailures) = CountOutside(rounds, down);
-        var checks = statistics.Count;
+        // Planned downtime (incidents under maintenance, of any kind) is shown apart and judged not at all: its rounds
+        // leave the uptime, the loss and the latency the grade is taken from.
+        var planned = MaintenanceIntervals(overlapping, day);
+        var judged = planned.Count == 0 ? rounds : [.. rounds.Where(r => !Inside(planned, r.Time))];
+        var judgedStatistics = planned.Count == 0 ? statistics : SampleStatistics.Of([.. judged.Select(s => s.Value)]);
+        var (upChecks, upFailures) = CountOutside(judged, down);
+        var checks = judgedStatistics.Count;
         double? uptime = checks == 0 ? null : 100.0 * upChecks / checks;
         double? lossWhileUp = upChecks == 0 ? null : 100.0 * upFailures / upChecks;
         var (grade, reason) = ReportGrading.Grade(
-            checks, upChecks, statistics.P50Ms, statistics.P95Ms, lossWhileUp, target.LatencyThresholdMs, target.LossThresholdPercent);
+            checks, upChecks, judgedStatistics.P50Ms, judgedStatistics.P95Ms, lossWhileUp, target.LatencyThresholdMs, target.LossThresholdPercent);
 
         var report = new TargetDayReport
         {
@@ -70,6 +75,8 @@ internal static class ReportCalculator
             UptimePercent = uptime,
             LossWhileUpPercent = lossWhileUp,
             IncidentCount = overlapping.Count,
+            PlannedIncidentCount = overlapping.Count(i => i.IsMaintenance),
+            PlannedDowntimeSeconds = planned.Sum(d => (d.End - d.Start).TotalSeconds),
             DowntimeSeconds = down.Sum(d => (d.End - d.Start).TotalSeconds),
             LongestDowntimeSeconds = down.Count == 0 ? 0 : down.Max(d => (d.End - d.Start).TotalSeconds),
             Grade = grade,
@@ -93,10 +100,19 @@ internal static class ReportCalculator
     }
 
     /// <summary>The down incidents clipped to the day, sorted and merged where they overlap (open ones last to the day's end).</summary>
-    public static List<(DateTimeOffset Start, DateTimeOffset End)> DownIntervals(IEnumerable<Incident> incidents, ReportDay day)
+    public static List<(DateTimeOffset Start, DateTimeOffset End)> DownIntervals(IEnumerable<Incident> incidents, ReportDay day) =>
+        Merged(incidents.Where(i => i.Type == IncidentType.Down), day);
+
+    /// <summary>The incidents under maintenance, of any kind, clipped to the day and merged: planned downtime.</summary>
+    public static List<(DateTimeOffset Start, DateTimeOffset End)> MaintenanceIntervals(IEnumerable<Incident> incidents, ReportDay day) =>
+        Merged(incidents.Where(i => i.IsMaintenance), day);
+
+    private static bool Inside(List<(DateTimeOffset Start, DateTimeOffset End)> intervals, DateTimeOffset time) =>
+        intervals.Exists(i => time >= i.Start && time < i.End);
+
+    private static List<(DateTimeOffset Start, DateTimeOffset End)> Merged(IEnumerable<Incident> incidents, ReportDay day)
     {
         var clipped = incidents
-            .Where(i => i.Type == IncidentType.Down)
             .Select(i => (Start: Max(i.Start, day.From), End: Min(i.End ?? day.To, day.To)))
             .Where(i => i.End > i.Start)
             .OrderBy(i => i.Start)
@@ -200,6 +216,7 @@ internal static class ReportCalculator
         PeakValue = incident.PeakValue,
         Threshold = incident.Threshold,
         GroupedUnderIncidentId = incident.GroupedUnderIncidentId,
+        MaintenanceWindowId = incident.MaintenanceWindowId,
     };
 
     internal static ReportIncident ToProbeIncident(Incident incident, ReportDay day) => ToReportIncident(incident, day);

@@ -232,8 +232,9 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
         Ms(t.Statistics.P50Ms),
         Ms(t.Statistics.P95Ms),
         Ms(t.Statistics.JitterMs),
-        t.DowntimeSeconds > 0 ? MailText.Duration(TimeSpan.FromSeconds(t.DowntimeSeconds)) : "–",
-        t.IncidentCount.ToString(Invariant),
+        (t.DowntimeSeconds > 0 ? MailText.Duration(TimeSpan.FromSeconds(t.DowntimeSeconds)) : "–")
+            + (t.PlannedDowntimeSeconds > 0 ? $" (+{MailText.Duration(TimeSpan.FromSeconds(t.PlannedDowntimeSeconds))} planned)" : ""),
+        t.IncidentCount.ToString(Invariant) + (t.PlannedIncidentCount > 0 ? string.Create(Invariant, $" ({t.PlannedIncidentCount} planned)") : ""),
         t.Trend.Direction switch
         {
             TrendDirection.Better => "better",
@@ -246,7 +247,7 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
     private List<string> IncidentRow(DailyReport report, string target, ReportIncident incident) =>
     [
         target,
-        IncidentKind.Of(incident.Type).Problem,
+        IncidentKind.Of(incident.Type).Problem + (incident.MaintenanceWindowId is null ? "" : " (maintenance)"),
         Local(report, incident.Start),
         incident.End is { } end ? Local(report, end) : "still open",
         MailText.Duration(TimeSpan.FromSeconds(incident.SecondsInDay)),

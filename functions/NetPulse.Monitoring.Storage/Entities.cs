@@ -215,4 +215,7 @@ internal sealed class IncidentEntity : MonitoringEntity
     public string? GroupedUnderIncidentId { get; set; }
 
     public string Announcement { get; set; } = "";
+
+    /// <summary>The maintenance window the incident began in, or "marked"; null for unplanned.</summary>
+    public string? MaintenanceWindowId { get; set; }
 }

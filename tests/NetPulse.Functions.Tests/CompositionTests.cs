@@ -42,6 +42,8 @@ public sealed partial class CompositionTests : IDisposable
         ["NetPulse.Monitoring.Incidents.DetectionOptions"] = ("NetPulse:Detection:LatencyOpenAfter", "-00:01:00", "NetPulse:Detection:LatencyOpenAfter"),
         ["NetPulse.Monitoring.Rollups.CompactionOptions"] = ("NetPulse:Compaction:SettleDelay", "-00:02:00", "NetPulse:Compaction:SettleDelay"),
         ["NetPulse.Monitoring.Incidents.WatchdogOptions"] = ("NetPulse:Watchdog:SilentAfter", "-00:05:00", "NetPulse:Watchdog:SilentAfter"),
+        ["NetPulse.Monitoring.Incidents.MaintenanceOptions"] = ("NetPulse:Maintenance:CacheDuration", "01:00:00", "NetPulse:Maintenance:CacheDuration"),
+        ["NetPulse.Monitoring.Incidents.AcknowledgeLinkOptions"] = ("NetPulse:Alerts:AcknowledgeKey", "short", "NetPulse:Alerts:AcknowledgeKey"),
         ["NetPulse.Monitoring.Mail.SmtpOptions"] = ("NetPulse:Smtp:Timeout", "-00:00:30", "NetPulse:Smtp:Timeout"),
         ["NetPulse.Monitoring.Alerts.AlertOptions"] = ("NetPulse:Alerts:Cooldown", "-00:15:00", "NetPulse:Alerts:Cooldown"),
         ["NetPulse.Monitoring.Reports.ReportOptions"] = ("NetPulse:Reports:SettleDelay", "-00:10:00", "NetPulse:Reports:SettleDelay"),
@@ -97,9 +99,10 @@ public sealed partial class CompositionTests : IDisposable
     {
         Assert.Equal(
             [
-                "Compact", "DailyReport", "DeliverAlerts", "Export", "Health", "Incidents", "IngestBatch", "OpenApi", "Probes", "Queues",
-                "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports", "RevokeProbe", "Target", "TargetSeries", "Targets",
-                "Watchdog",
+                "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Compact", "DailyReport",
+                "DeleteMaintenanceWindow", "DeliverAlerts", "Export", "Health", "Incidents", "IngestBatch", "MaintenanceWindows",
+                "MarkIncidentMaintenance", "OpenApi", "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
+                "RevokeProbe", "Target", "TargetSeries", "Targets", "Watchdog",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
     }

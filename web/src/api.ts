@@ -89,6 +89,59 @@ export interface Incident {
   peakValue: number | null;
   threshold: number | null;
   groupedUnderIncidentId: string | null;
+  /** The maintenance window it began in ("marked": marked afterwards); null when unplanned. Absent from older APIs. */
+  maintenanceWindowId?: string | null;
+  /** Who acknowledged it and when; null while nobody did. */
+  acknowledgement?: Acknowledgement | null;
+}
+
+export interface Acknowledgement {
+  by: string;
+  at: string;
+  note: string | null;
+}
+
+export interface MaintenanceScope {
+  probeId: string | null;
+  targetName: string | null;
+  category: string | null;
+  all: boolean | null;
+}
+
+/** The body of POST /maintenance: a scope and either start and end, or cron, timeZone and durationMinutes. */
+export interface MaintenanceWindowRequest {
+  scope: Partial<MaintenanceScope>;
+  start?: string;
+  end?: string;
+  cron?: string;
+  timeZone?: string;
+  durationMinutes?: number;
+  reason?: string;
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  scope: MaintenanceScope;
+  start: string | null;
+  end: string | null;
+  cron: string | null;
+  timeZone: string | null;
+  durationMinutes: number | null;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+  activeUntil: string | null;
+  nextStart: string | null;
+}
+
+/** The one-click mute: a one-off window for the target from now for an hour. */
+export function muteForAnHour(target: { probeId: string; name: string }, now: Date): MaintenanceWindowRequest {
+  return {
+    scope: { probeId: target.probeId, targetName: target.name },
+    start: iso(now),
+    end: iso(new Date(now.getTime() + 3_600_000)),
+    reason: 'Muted for 1 h from the dashboard',
+  };
 }
 
 export interface IncidentQuery {
@@ -128,7 +181,7 @@ export class ApiError extends Error {
     readonly url: string,
     readonly status: number,
     readonly problem: Problem | null,
-    readonly method: 'GET' | 'POST' = 'GET',
+    readonly method: 'GET' | 'POST' | 'DELETE' = 'GET',
   ) {
     super(problem?.detail ?? problem?.title ?? `the API answered ${status}`);
     this.name = 'ApiError';
@@ -231,6 +284,27 @@ export class ApiClient {
     return this.#json(response, signal);
   }
 
+  maintenanceWindows(signal?: AbortSignal): Promise<{ windows: MaintenanceWindow[] }> {
+    return this.#get('/maintenance', {}, signal);
+  }
+
+  /** POST /maintenance: the Admin role's route. */
+  async addMaintenanceWindow(window: MaintenanceWindowRequest, signal?: AbortSignal): Promise<MaintenanceWindow> {
+    const response = await this.#send('POST', this.#url('/maintenance', {}), signal, 'application/json', this.#timeoutMs, JSON.stringify(window));
+    return this.#json(response, signal);
+  }
+
+  /** DELETE /maintenance/{id}: the Admin role's route. */
+  async deleteMaintenanceWindow(id: string, signal?: AbortSignal): Promise<void> {
+    await this.#send('DELETE', this.#url(`/maintenance/${encodeURIComponent(id)}`, {}), signal);
+  }
+
+  /** POST /incidents/{id}/ack: the Admin role's route; answers the incident with its acknowledgement. */
+  async acknowledge(incidentId: string, signal?: AbortSignal): Promise<Incident> {
+    const response = await this.#send('POST', this.#url(`/incidents/${encodeURIComponent(incidentId)}/ack`, {}), signal);
+    return this.#json(response, signal);
+  }
+
   /** A download link's target (the API's URL). With sign-in, a click must fetch it through download(). */
   downloadUrl(path: string, query: Record<string, string | undefined>): string {
     return this.#url(path, query);
@@ -267,8 +341,19 @@ export class ApiClient {
     return this.#json(response, signal);
   }
 
-  async #send(method: 'GET' | 'POST', url: string, signal: AbortSignal | undefined, accept = 'application/json', timeoutMs = this.#timeoutMs): Promise<Response> {
+  async #send(
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    signal: AbortSignal | undefined,
+    accept = 'application/json',
+    timeoutMs = this.#timeoutMs,
+    body?: string,
+  ): Promise<Response> {
     const headers: Record<string, string> = { accept };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+    }
+
     // Before the timeout starts: a token refresh is not the API's time. A sign-in error passes through as it is.
     const token = await this.#token();
     signal?.throwIfAborted();
@@ -280,7 +365,7 @@ export class ApiClient {
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let response: Response;
     try {
-      response = await this.#fetch(url, { method, headers, signal: combined, cache: 'no-store' });
+      response = await this.#fetch(url, { method, headers, signal: combined, cache: 'no-store', ...(body !== undefined ? { body } : {}) });
     } catch (error) {
       // A navigation away aborts on purpose: that is not an outage.
       if (signal?.aborted) {

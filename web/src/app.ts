@@ -10,6 +10,7 @@ import { LiveLoop, StatusBar, type View } from './live.ts';
 import { parseRoute, type Route } from './router.ts';
 import type { ViewContext } from './views/context.ts';
 import { IncidentsView } from './views/incidents.ts';
+import { MaintenanceView } from './views/maintenance.ts';
 import { OverviewView } from './views/overview.ts';
 import { ReportsView } from './views/reports.ts';
 import { noRoleScreen, signInScreen, userStrip, type SignInReason } from './views/signin.ts';
@@ -41,8 +42,9 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
     overview: h('a', { href: '#/' }, 'Overview'),
     incidents: h('a', { href: '#/incidents' }, 'Incidents'),
     reports: h('a', { href: '#/reports' }, 'Reports'),
+    maintenance: h('a', { href: '#/maintenance' }, 'Maintenance'),
   };
-  const nav = h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLinks.overview, navLinks.incidents, navLinks.reports);
+  const nav = h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLinks.overview, navLinks.incidents, navLinks.reports, navLinks.maintenance);
   const header = h('header', { class: 'app-header' }, h('a', { class: 'brand', href: '#/' }, 'NetPulse'), nav);
   replaceChildren(root, header, main);
 
@@ -213,6 +215,8 @@ function createView(route: Route, context: ViewContext, navigate: (href: string)
       return new IncidentsView(context, route, navigate);
     case 'reports':
       return new ReportsView(context, route.date);
+    case 'maintenance':
+      return new MaintenanceView(context);
     case 'notFound':
       return staticView(h('section', { class: 'page' }, h('h1', {}, 'Page not found'), h('p', {}, 'Nothing lives at this address. ', h('a', { href: '#/' }, 'Go to the overview.'))));
   }

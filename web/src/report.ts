@@ -18,6 +18,8 @@ export interface ReportRow {
   lossPercent: number | null;
   incidents: number | null;
   downtimeSeconds: number | null;
+  /** Downtime under maintenance: shown apart, left out of uptime and grade. */
+  plannedDowntimeSeconds: number | null;
   recommendations: string[];
 }
 
@@ -44,6 +46,7 @@ const fields = {
   lossPercent: ['statistics.lossPercent', 'lossPercent', 'loss', 'packetLossPercent', 'loss.percent'],
   incidents: ['incidentCount', 'incidentsCount', 'incidents'],
   downtimeSeconds: ['downtimeSeconds', 'totalDowntimeSeconds', 'downtime'],
+  plannedDowntimeSeconds: ['plannedDowntimeSeconds'],
   recommendations: ['recommendations', 'advice', 'notes'],
 } as const;
 
@@ -114,6 +117,7 @@ function readRow(row: Record<string, unknown>): ReportRow {
     lossPercent: number(pickAny(row, fields.lossPercent)),
     incidents: Array.isArray(incidents) ? incidents.length : number(incidents),
     downtimeSeconds: number(pickAny(row, fields.downtimeSeconds)),
+    plannedDowntimeSeconds: number(pickAny(row, fields.plannedDowntimeSeconds)),
     recommendations: Array.isArray(recommendations)
       ? recommendations.filter((r): r is string => typeof r === 'string')
       : typeof recommendations === 'string'

@@ -4,6 +4,7 @@
 //   #/incidents?target=&type=&state=&range=
 //   #/reports                       the list of report dates
 //   #/reports/<yyyy-mm-dd>          one day's report
+//   #/maintenance                   maintenance windows
 
 import { incidentStates, type IncidentState } from './api.ts';
 import { isIncidentType, type IncidentType } from './incidentTypes.ts';
@@ -14,6 +15,7 @@ export type Route =
   | { page: 'target'; id: string; range: RangeKey }
   | { page: 'incidents'; target: string | null; type: IncidentType | null; state: IncidentState; range: RangeKey }
   | { page: 'reports'; date: string | null }
+  | { page: 'maintenance' }
   | { page: 'notFound'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -50,6 +52,10 @@ export function parseRoute(hash: string): Route {
     };
   }
 
+  if (first === 'maintenance' && second === undefined) {
+    return { page: 'maintenance' };
+  }
+
   if (first === 'reports' && rest.length === 0) {
     if (second === undefined) {
       return { page: 'reports', date: null };
@@ -78,6 +84,8 @@ export function routeHref(route: Route): string {
     }
     case 'reports':
       return route.date ? `#/reports/${route.date}` : '#/reports';
+    case 'maintenance':
+      return '#/maintenance';
     case 'notFound':
       return route.hash;
   }

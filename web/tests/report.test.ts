@@ -25,6 +25,7 @@ describe('readReport', () => {
         lossPercent: 0.01,
         incidents: 0,
         downtimeSeconds: null,
+        plannedDowntimeSeconds: null,
         recommendations: ['all good'],
       },
     ]);
@@ -56,6 +57,7 @@ describe('readReport', () => {
           lossWhileUpPercent: 0,
           incidentCount: 2,
           downtimeSeconds: 432,
+          plannedDowntimeSeconds: 3600,
           grade: 'B',
           gradeReason: 'uptime below 99.9 %',
           recommendations: ['evening latency peaks'],
@@ -87,6 +89,7 @@ describe('readReport', () => {
       lossPercent: 0.5,
       incidents: 2,
       downtimeSeconds: 432,
+      plannedDowntimeSeconds: 3600,
       recommendations: ['evening latency peaks'],
     });
   });
@@ -117,6 +120,7 @@ describe('readReport', () => {
       lossPercent: null,
       incidents: null,
       downtimeSeconds: null,
+      plannedDowntimeSeconds: null,
       recommendations: [],
     };
     const report = readReport({ targets: [{ name: 'bare' }, 'junk', { name: 7, grade: { letter: 'A' }, uptimePercent: 'high' }] });

@@ -63,6 +63,8 @@ public sealed class ApiGate
         var granting = ApiRoles.Granting(access);
         if (granting.Any(role => user.HasClaim(AccessTokenValidator.RolesClaim, role)))
         {
+            // Handlers that record who did something (an acknowledgement, a window) read the name from here.
+            request.HttpContext.User = new System.Security.Claims.ClaimsPrincipal(user);
             return null;
         }
 

@@ -21,8 +21,13 @@ public sealed class IngestionTests(AzuriteFixture azurite, ITestOutputHelper out
 
         var batches = scenario.Batches(20);
 
-        // The probe's key is read once per KeyCacheDuration; at the longest the whole run reads it only with the first batch.
-        using var rig = IngestionRig.Create(azurite.ConnectionString, Start, new Dictionary<string, string?> { ["NetPulse:Probes:KeyCacheDuration"] = "00:10:00" });
+        // The probe's key is read once per KeyCacheDuration, the maintenance windows once per Maintenance:CacheDuration;
+        // at the longest the whole run reads them only with the first batch.
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start, new Dictionary<string, string?>
+        {
+            ["NetPulse:Probes:KeyCacheDuration"] = "00:10:00",
+            ["NetPulse:Maintenance:CacheDuration"] = "00:10:00",
+        });
         var writes = new List<int>();
         var reads = new List<int>();
         foreach (var batch in batches)

@@ -1,6 +1,6 @@
 // A table of incidents, updated in place by incident id: used by the incidents page and a target's page.
 
-import type { Incident } from '../api.ts';
+import { isForbidden, type Incident } from '../api.ts';
 import { h, setAttr, setClass, setText } from '../dom.ts';
 import { formatDateTime, formatDuration, formatIn, parseTime } from '../format.ts';
 import { incidentTypeInfo } from '../incidentTypes.ts';
@@ -13,9 +13,12 @@ export class IncidentTable {
   readonly #scroll: HTMLElement;
   readonly #rows = new Map<string, IncidentRow>();
   readonly #showTarget: boolean;
+  readonly #acknowledge: Acknowledge | null;
 
-  constructor(options: { showTarget: boolean; emptyText: string }) {
+  /** With `acknowledge` (an Admin's page), an open incident nobody acknowledged gets an Acknowledge button. */
+  constructor(options: { showTarget: boolean; emptyText: string; acknowledge?: Acknowledge }) {
     this.#showTarget = options.showTarget;
+    this.#acknowledge = options.acknowledge ?? null;
     this.#body = h('tbody');
     this.#empty = h('p', { class: 'empty', hidden: true }, options.emptyText);
     const head = h(
@@ -28,6 +31,7 @@ export class IncidentTable {
       h('th', { scope: 'col' }, 'End'),
       h('th', { scope: 'col' }, 'Duration'),
       h('th', { scope: 'col' }, 'Peak / threshold'),
+      h('th', { scope: 'col' }, 'Notes'),
     );
     this.#scroll = h('div', { class: 'table-scroll', hidden: true }, h('table', { class: 'incidents' }, h('thead', {}, head), this.#body));
     this.element = h('div', { class: 'incident-table' }, this.#empty, this.#scroll);
@@ -39,7 +43,7 @@ export class IncidentTable {
       seen.add(incident.id);
       let row = this.#rows.get(incident.id);
       if (!row) {
-        row = new IncidentRow(this.#showTarget);
+        row = new IncidentRow(this.#showTarget, this.#acknowledge);
         this.#rows.set(incident.id, row);
       }
 
@@ -77,11 +81,38 @@ class IncidentRow {
   readonly #end = h('td');
   readonly #duration = h('td', { class: 'num' });
   readonly #peak = h('td', { class: 'num' });
+  readonly #maintenance = h('span', { class: 'maintenance-flag', hidden: true }, 'maintenance');
+  readonly #acknowledged = h('span', { class: 'acknowledged', hidden: true });
+  readonly #ackButton = h('button', { type: 'button', class: 'ack-button', hidden: true }, 'Acknowledge');
+  readonly #ackStatus = h('span', { class: 'ack-status', role: 'status' });
+  readonly #acknowledge: Acknowledge | null;
   #incident: Incident | null = null;
 
-  constructor(showTarget: boolean) {
+  constructor(showTarget: boolean, acknowledge: Acknowledge | null) {
+    this.#acknowledge = acknowledge;
     this.#targetCell = showTarget ? h('td', { class: 'target-name' }, this.#targetLink) : null;
-    this.element = h('tr', {}, this.#state, this.#type, this.#targetCell, this.#start, this.#end, this.#duration, this.#peak);
+    const notes = h('td', { class: 'notes' }, this.#maintenance, ' ', this.#acknowledged, this.#ackButton, ' ', this.#ackStatus);
+    this.element = h('tr', {}, this.#state, this.#type, this.#targetCell, this.#start, this.#end, this.#duration, this.#peak, notes);
+    this.#ackButton.addEventListener('click', () => void this.#acknowledgeNow());
+  }
+
+  async #acknowledgeNow(): Promise<void> {
+    const incident = this.#incident;
+    if (!incident || !this.#acknowledge) {
+      return;
+    }
+
+    this.#ackButton.disabled = true;
+    setText(this.#ackStatus, 'Acknowledging…');
+    try {
+      const answered = await this.#acknowledge(incident);
+      setText(this.#ackStatus, '');
+      this.update(answered, new Date());
+    } catch (error) {
+      setText(this.#ackStatus, isForbidden(error) ? 'The API refused: acknowledging needs the Admin role.' : `Not acknowledged: ${String(error instanceof Error ? error.message : error)}`);
+    } finally {
+      this.#ackButton.disabled = false;
+    }
   }
 
   update(incident: Incident, now: Date): void {
@@ -101,6 +132,10 @@ class IncidentRow {
     setText(this.#start, formatDateTime(incident.start));
     setText(this.#end, open ? '—' : formatDateTime(incident.end));
     setText(this.#peak, formatPeak(incident));
+    this.#maintenance.hidden = !incident.maintenanceWindowId;
+    setText(this.#acknowledged, acknowledgementText(incident));
+    this.#acknowledged.hidden = !incident.acknowledgement;
+    this.#ackButton.hidden = !(this.#acknowledge && open && !incident.acknowledgement);
     this.tick(now);
   }
 
@@ -112,6 +147,15 @@ class IncidentRow {
 
     setText(this.#duration, formatDuration(incidentDurationSeconds(incident, now)));
   }
+}
+
+/** Records an acknowledgement (POST /incidents/{id}/ack) and answers the incident as the API now has it. */
+export type Acknowledge = (incident: Incident) => Promise<Incident>;
+
+/** "acknowledged by Ana at 2026-03-02 10:05", or "" when nobody did. */
+export function acknowledgementText(incident: Incident): string {
+  const ack = incident.acknowledgement;
+  return ack ? `acknowledged by ${ack.by} at ${formatDateTime(ack.at)}${ack.note ? ` (${ack.note})` : ''}` : '';
 }
 
 /** A resolved incident's duration is the API's; an open one's keeps growing on the page between refreshes. */

@@ -1,7 +1,7 @@
 // Incidents: open and resolved, filtered by target, type, state and range. The filters live in the
 // hash (#/incidents?target=…&type=…), so a filtered view can be bookmarked and shared.
 
-import { incidentStates, type IncidentState, type Target } from '../api.ts';
+import { incidentStates, type Incident, type IncidentState, type Target } from '../api.ts';
 import { h, setText } from '../dom.ts';
 import { incidentTypeNames, incidentTypes, isIncidentType } from '../incidentTypes.ts';
 import type { View } from '../live.ts';
@@ -14,7 +14,7 @@ type IncidentsRoute = Extract<Route, { page: 'incidents' }>;
 
 export class IncidentsView implements View {
   readonly element: HTMLElement;
-  readonly #table = new IncidentTable({ showTarget: true, emptyText: 'No incidents match these filters.' });
+  readonly #table: IncidentTable;
   readonly #targetSelect: HTMLSelectElement;
   readonly #count = h('p', { class: 'summary' });
   #targetsKey = '';
@@ -24,6 +24,11 @@ export class IncidentsView implements View {
     private readonly route: IncidentsRoute,
     private readonly navigate: (href: string) => void,
   ) {
+    this.#table = new IncidentTable({
+      showTarget: true,
+      emptyText: 'No incidents match these filters.',
+      ...(context.canWrite ? { acknowledge: (incident: Incident) => context.api.acknowledge(incident.id) } : {}),
+    });
     this.#targetSelect = h('select', { name: 'target' }, option('', 'all targets', route.target === null));
     if (route.target) {
       // Until the target list arrives, keep the chosen id selectable so the filter shows what is applied.

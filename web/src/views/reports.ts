@@ -177,7 +177,13 @@ function reportRow(row: ReportRow, exportUrl: (id: string, format: 'csv' | 'json
     h('td', { class: 'num' }, formatRtt(row.p95Ms)),
     h('td', { class: 'num' }, formatPercent(row.lossPercent, 2)),
     h('td', { class: 'num' }, row.incidents === null ? '–' : formatNumber(row.incidents, 0)),
-    h('td', { class: 'num' }, formatDuration(row.downtimeSeconds)),
+    h(
+      'td',
+      { class: 'num' },
+      formatDuration(row.downtimeSeconds),
+      // Maintenance: apart from the unplanned downtime, and not in the uptime or grade.
+      row.plannedDowntimeSeconds ? h('div', { class: 'planned-downtime' }, `+${formatDuration(row.plannedDowntimeSeconds)} planned`) : null,
+    ),
     samples,
   );
 }

@@ -1,10 +1,10 @@
 // One target: its latency smoke chart over the chosen range, loss, incidents on the chart and below
 // it, and download links. A refresh slides the window to now and calls the chart's setData.
 
-import { ApiError, type Incident, type Series } from '../api.ts';
+import { ApiError, muteForAnHour, type Incident, type Series } from '../api.ts';
 import { LatencyChart } from '../chart.ts';
 import { h, setAttr, setClass, setText } from '../dom.ts';
-import { formatAgo, formatPercent, formatRtt, parseTime } from '../format.ts';
+import { formatAgo, formatDateTime, formatPercent, formatRtt, parseTime } from '../format.ts';
 import { incidentTypeNames, incidentTypes } from '../incidentTypes.ts';
 import type { View } from '../live.ts';
 import { routeHref } from '../router.ts';
@@ -28,7 +28,10 @@ export class TargetView implements View {
     resolution: h('dd'),
   };
   readonly #chart = new LatencyChart();
-  readonly #incidents = new IncidentTable({ showTarget: false, emptyText: 'No incidents in this range.' });
+  readonly #incidents: IncidentTable;
+  readonly #mute = h('button', { type: 'button', class: 'mute-button' }, 'Mute 1 h');
+  readonly #muteStatus = h('span', { class: 'mute-status', role: 'status' });
+  #target: { probeId: string; name: string } | null = null;
   readonly #csv = h('a', { class: 'download', download: '' }, 'CSV');
   readonly #json = h('a', { class: 'download', download: '' }, 'JSON');
   readonly #notFound = h('p', { class: 'error', hidden: true });
@@ -40,6 +43,12 @@ export class TargetView implements View {
     private readonly id: string,
     private readonly range: RangeKey,
   ) {
+    this.#incidents = new IncidentTable({
+      showTarget: false,
+      emptyText: 'No incidents in this range.',
+      ...(context.canWrite ? { acknowledge: (incident: Incident) => context.api.acknowledge(incident.id) } : {}),
+    });
+    this.#mute.addEventListener('click', () => void this.#muteForAnHour());
     const picker = h(
       'nav',
       { class: 'range-picker', 'aria-label': 'Time range' },
@@ -67,6 +76,8 @@ export class TargetView implements View {
       'div',
       {},
       h('div', { class: 'target-head' }, this.#badge, this.#title),
+      // Admin only: a one-off maintenance window for this target from now for an hour.
+      context.canWrite && h('p', { class: 'mute' }, this.#mute, ' ', this.#muteStatus),
       this.#host,
       this.#description,
       h(
@@ -88,6 +99,23 @@ export class TargetView implements View {
       this.#incidents.element,
     );
     this.element = h('section', { class: 'page target' }, h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← Overview')), this.#notFound, this.#content);
+  }
+
+  async #muteForAnHour(): Promise<void> {
+    if (!this.#target) {
+      return;
+    }
+
+    this.#mute.disabled = true;
+    setText(this.#muteStatus, 'Muting…');
+    try {
+      const window = await this.context.api.addMaintenanceWindow(muteForAnHour(this.#target, this.context.now()));
+      setText(this.#muteStatus, `Muted until ${formatDateTime(window.end)}: incidents are recorded, not announced.`);
+    } catch (error) {
+      setText(this.#muteStatus, error instanceof ApiError && error.status === 403 ? 'The API refused: muting needs the Admin role.' : 'Not muted: the API did not answer.');
+    } finally {
+      this.#mute.disabled = false;
+    }
   }
 
   /** The chart, for the end-to-end test's look at what was drawn. */
@@ -141,6 +169,7 @@ export class TargetView implements View {
     const status = classifyTarget(target, undefined, now);
     document.title = `${target.name} · NetPulse`;
     setText(this.#title, target.name);
+    this.#target = { probeId: target.probeId, name: target.name };
     setText(this.#badge, status.label);
     setClass(this.#badge, `badge status-${status.health}`);
     setText(this.#host, `${target.host} · probe ${target.probeId}${target.category ? ` · ${target.category}` : ''}${target.uplink ? ' · uplink' : ''}`);

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NetPulse.Monitoring.Api.SignIn;
+using NetPulse.Monitoring.Incidents;
+using NetPulse.Testing.DevHost;
+using NetPulse.Testing.SignIn;
+
+namespace NetPulse.DevHost.Tests;
+
+/// <summary>
+/// The maintenance and acknowledgement routes through Kestrel with sign-in required: a Reader lists windows but may
+/// change nothing, an Admin adds a window under the token's name, and the signed link needs no token but its signature.
+/// </summary>
+public sealed class MaintenanceSignInTests(MaintenanceSignInTests.Host host) : IClassFixture<MaintenanceSignInTests.Host>
+{
+    private const string MuteGateway = "{\"scope\":{\"probeId\":\"home-1\",\"targetName\":\"gw\"},\"start\":\"2026-03-02T10:00:00Z\",\"end\":\"2026-03-02T11:00:00Z\"}";
+    private const string SomeIncident = "20260302T100000-D-0000000000000000";
+
+    public sealed class Host : IAsyncLifetime
+    {
+        private DevHostFixture? _devHost;
+        private LocalTokenIssuer? _issuer;
+
+        public LocalTokenIssuer Issuer => _issuer ?? throw new InvalidOperationException("not started");
+
+        public DevHostFixture DevHost => _devHost ?? throw new InvalidOperationException("not started");
+
+        public async Task InitializeAsync()
+        {
+            _issuer = await LocalTokenIssuer.StartAsync();
+            var settings = _issuer.Settings();
+            settings["NetPulse:Alerts:AcknowledgeKey"] = "a-dev-host-test-key-of-32-characters-or-more";
+            settings["NetPulse:Alerts:PublicApiBaseUrl"] = "https://netpulse.example.org/api";
+            _devHost = await DevHostFixture.StartAsync(settings, log: null);
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (_devHost is not null)
+            {
+                await _devHost.DisposeAsync();
+            }
+
+            if (_issuer is not null)
+            {
+                await _issuer.DisposeAsync();
+            }
+        }
+    }
+
+    public static TheoryData<string, string, string?> AdminRoutes() => new()
+    {
+        { "POST", "/api/maintenance", MuteGateway },
+        { "DELETE", "/api/maintenance/abc123", null },
+        { "POST", $"/api/incidents/{SomeIncident}/maintenance", null },
+        { "POST", $"/api/incidents/{SomeIncident}/ack", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(AdminRoutes))]
+    public async Task A_reader_may_not_change_maintenance_or_acknowledge(string method, string path, string? body)
+    {
+        using var response = await SendAsync(new HttpMethod(method), path, host.Issuer.Issue([ApiRoles.Reader]), body);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{(int)response.StatusCode}: {text}");
+        Assert.Contains("urn:netpulse:problem:role-missing", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_admin_adds_a_window_under_the_tokens_name_and_a_reader_lists_it()
+    {
+        using var created = await SendAsync(HttpMethod.Post, "/api/maintenance", host.Issuer.Issue([ApiRoles.Admin]), MuteGateway);
+        using var listed = await SendAsync(HttpMethod.Get, "/api/maintenance", host.Issuer.Issue([ApiRoles.Reader]), null);
+        using var noToken = await SendAsync(HttpMethod.Get, "/api/maintenance", null, null);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var window = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        Assert.Equal("Test User", window.RootElement.GetProperty("createdBy").GetString());
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.Contains(window.RootElement.GetProperty("id").GetString()!, await listed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_signed_link_needs_no_token_and_a_tampered_one_is_a_403()
+    {
+        var link = host.DevHost.Services.GetRequiredService<AcknowledgeLinks>().Create("home-1", SomeIncident)!;
+
+        using var page = await SendAsync(HttpMethod.Get, "/api/ack" + link.Query, null, null);
+        using var tampered = await SendAsync(HttpMethod.Get, "/api/ack" + link.Query.Replace("home-1", "home-2", StringComparison.Ordinal), null, null);
+        using var pressed = await SendAsync(HttpMethod.Post, "/api/ack" + link.Query, null, null);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<button type=\"submit\">Acknowledge</button>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, tampered.StatusCode);
+        Assert.Equal("application/problem+json", tampered.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, pressed.StatusCode);
+        Assert.Equal("link", (await host.DevHost.Services.GetRequiredService<IIncidentAcknowledgements>().GetAsync("home-1", SomeIncident, CancellationToken.None))?.By);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? body)
+    {
+        using var http = new HttpClient { BaseAddress = host.DevHost.BaseAddress };
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        return await http.SendAsync(request);
+    }
+}
