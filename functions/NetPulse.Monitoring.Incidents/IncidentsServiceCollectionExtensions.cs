@@ -1,5 +1,5 @@
-using Azure.Storage.Queues;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Incidents;
