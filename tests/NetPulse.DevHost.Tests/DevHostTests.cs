@@ -67,7 +67,7 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
         var body = $"not a batch {Guid.NewGuid():N}";
         var sent = await host.Queue("ping-batches").SendMessageAsync(body);
 
-        await WaitForPoisonAsync("ping-batches-poison", body, exact: true);
+        await WaitForPoisonAsync("ping-batches-poison", System.Text.Encoding.UTF8.GetBytes(body));
 
         // No retry can fix it, so it is not tried again: one delivery, one line with the reason, no stack trace.
         Assert.Equal([1L], host.Log.Deliveries(sent.Value.MessageId));
@@ -131,7 +131,7 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         var message = probe.Sign(PingBatchCodec.Encode(GoodBatch() with { ProbeId = probeId }));
         await host.Queue("ping-batches").SendMessageAsync(BinaryData.FromBytes(message));
-        await WaitForPoisonAsync("ping-batches-poison", System.Text.Encoding.UTF8.GetString(message), exact: true);
+        await WaitForPoisonAsync("ping-batches-poison", message);
 
         using var registration = new StringContent(
             JsonSerializer.Serialize(new { id = probeId, publicKey = probe.PublicKeyBase64 }), System.Text.Encoding.UTF8, "application/json");
@@ -207,10 +207,18 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
         }
     }
 
-    /// <summary>Waits for a poison message whose text is <paramref name="text"/> (stored as given or in Base64).</summary>
-    /// <summary>Waits for <paramref name="text"/> in the poison queue; with <paramref name="prefix"/>, for any message starting with it.</summary>
-    /// <param name="exact">The poison message must be stored exactly as the trigger's queue stores it: <paramref name="text"/> in Base64.</param>
-    private async Task WaitForPoisonAsync(string queue, string text, string? prefix = null, bool exact = false)
+    /// <summary>Waits for <paramref name="text"/> in the poison queue, stored as given or in Base64; with <paramref name="prefix"/>, for any message starting with it.</summary>
+    private Task WaitForPoisonAsync(string queue, string text, string? prefix = null) =>
+        WaitForPoisonAsync(
+            queue,
+            $"'{text}'",
+            stored => stored == text || TryDecodeBase64(stored) is { } decoded && (decoded == text || (prefix is not null && decoded.StartsWith(prefix, StringComparison.Ordinal))));
+
+    /// <summary>Waits for a poison message stored exactly as the trigger's queue stores <paramref name="body"/>: in Base64, byte for byte (a version 2 batch is binary).</summary>
+    private Task WaitForPoisonAsync(string queue, byte[] body) =>
+        WaitForPoisonAsync(queue, $"a message of {body.Length} bytes", stored => stored == Convert.ToBase64String(body));
+
+    private async Task WaitForPoisonAsync(string queue, string what, Func<string, bool> matches)
     {
         // Peek, not receive: the poison queue is shared by the tests of this class.
         var client = host.RawQueue(queue);
@@ -219,11 +227,7 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
         {
             foreach (var peeked in (await client.PeekMessagesAsync(maxMessages: 32)).Value)
             {
-                var stored = peeked.Body.ToString();
-                var decoded = TryDecodeBase64(stored);
-                if (exact
-                    ? stored == Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text))
-                    : stored == text || decoded == text || (prefix is not null && decoded?.StartsWith(prefix, StringComparison.Ordinal) == true))
+                if (matches(peeked.Body.ToString()))
                 {
                     return;
                 }
@@ -232,7 +236,7 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
             await Task.Delay(250);
         }
 
-        Assert.Fail($"'{text}' did not arrive in {queue} within {Patience}");
+        Assert.Fail($"{what} did not arrive in {queue} within {Patience}");
     }
 
     private static string? TryDecodeBase64(string text)

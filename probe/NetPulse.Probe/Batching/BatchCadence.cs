@@ -15,9 +15,9 @@ namespace NetPulse.Probe.Batching;
 /// <item>A change closes the open batch at once: a failed round after a reply (or as a target's first round), a
 /// reply after failures, a reply over the latency threshold after one under it, the loss over the target's
 /// last <see cref="LossWindowRounds"/> rounds reaching its threshold; and the rounds on which the backend's
-/// default rules open and resolve a down incident (the <see cref="DownAfterFailedRounds"/>th failure in a row, the
-/// <see cref="UpAfterGoodRounds"/>th reply after failures), so the round that decides an alert never waits for
-/// the end of a window.</item>
+/// default rules open and resolve a down incident (the failure in a row at which a clean line's down rule or its
+/// lossy-line cap decides, see <see cref="DownDecidingRuns"/>; the <see cref="UpAfterGoodRounds"/>th reply after
+/// failures), so the round that decides an alert never waits for the end of a window.</item>
 /// <item>Unsettled (a change or an unhealthy round less than <see cref="BatchingOptions.CalmAfter"/> ago, or the
 /// probe has just started): the batch closes every <see cref="BatchingOptions.UrgentWindow"/>.</item>
 /// <item>Changes close at most one batch per <see cref="MinUrgentGap"/>: a burst (a hundred targets going down
@@ -40,8 +40,14 @@ internal sealed class BatchCadence
     /// <summary>The backend's default loss threshold (NetPulse:Detection:LossThresholdPercent), for targets that set none.</summary>
     public const double DefaultLossThresholdPercent = 5;
 
-    /// <summary>The backend's default failed rounds in a row that open a down incident (NetPulse:Detection:DownAfterFailedRounds).</summary>
+    /// <summary>The backend's default failed rounds in a row that open a down incident, at least (NetPulse:Detection:DownAfterFailedRounds).</summary>
     public const int DownAfterFailedRounds = 3;
+
+    /// <summary>The backend's default time a failed run must last on a clean line (NetPulse:Detection:DownMinDuration).</summary>
+    public static readonly TimeSpan DownMinDuration = TimeSpan.FromSeconds(5);
+
+    /// <summary>The backend's default longest run it waits for on a lossy line (NetPulse:Detection:DownMaxDuration).</summary>
+    public static readonly TimeSpan DownMaxDuration = TimeSpan.FromSeconds(10);
 
     /// <summary>The backend's default good rounds in a row that resolve it (NetPulse:Detection:UpAfterGoodRounds).</summary>
     public const int UpAfterGoodRounds = 2;
@@ -79,7 +85,8 @@ internal sealed class BatchCadence
         {
             _targets[target.Index] = new TargetState(
                 target.Settings.LatencyThresholdMs ?? DefaultLatencyThresholdMs,
-                target.Settings.LossThresholdPercent ?? DefaultLossThresholdPercent);
+                target.Settings.LossThresholdPercent ?? DefaultLossThresholdPercent,
+                DownDecidingRuns(target.Interval));
         }
 
         _lastClose = start;
@@ -137,8 +144,20 @@ internal sealed class BatchCadence
         _urgentAt = null;
     }
 
+    /// <summary>
+    /// The lengths of a failed run at which the backend's default down rule may decide, for a target pinged every
+    /// <paramref name="interval"/>: the clean line's (at least <see cref="DownAfterFailedRounds"/> rounds lasting
+    /// <see cref="DownMinDuration"/>) and the lossy line's cap (<see cref="DownMaxDuration"/>). Between them the
+    /// run needed depends on the line's recent loss, which the short windows after the first failure carry anyway.
+    /// </summary>
+    internal static IReadOnlySet<int> DownDecidingRuns(TimeSpan interval)
+    {
+        int Rounds(TimeSpan span) => Math.Max(DownAfterFailedRounds, (int)Math.Ceiling(span / interval));
+        return new HashSet<int> { DownAfterFailedRounds, Rounds(DownMinDuration), Rounds(DownMaxDuration) };
+    }
+
     /// <summary>What the cadence remembers of one target: its last round and its latest rounds' failures.</summary>
-    private sealed class TargetState(int latencyThresholdMs, double lossThresholdPercent)
+    private sealed class TargetState(int latencyThresholdMs, double lossThresholdPercent, IReadOnlySet<int> downDecidingRuns)
     {
         private readonly bool[] _failures = new bool[LossWindowRounds];
         private readonly long _latencyThresholdMicroseconds = latencyThresholdMs * 1000L;
@@ -173,7 +192,7 @@ internal sealed class BatchCadence
                 || (!failed && _lastFailed == true)
                 || (slow && !_lastSlow)
                 || (lossy && !_lossy)
-                || _failRun == DownAfterFailedRounds
+                || (failed && downDecidingRuns.Contains(_failRun))
                 || (_failedBefore && _goodRun == UpAfterGoodRounds);
 
             _failedBefore |= failed;

@@ -47,8 +47,9 @@ public sealed class BatchCadenceTests
         Assert.True(lastCalmClose < failedAt - TimeSpan.FromSeconds(5), "the calm window should not have closed just now by itself");
         Assert.Equal(failedAt, run.Closes.First(c => c > lastCalmClose));
 
-        // The failure, then its third round in a row: a down incident opens on it (and 3 of 60 is the 5 % loss threshold).
-        Assert.Equal(2, run.Changes);
+        // The failure, its third round in a row (3 of 60 is the 5 % loss threshold) and its fifth, on which a clean
+        // line's down incident opens at 1 s.
+        Assert.Equal(3, run.Changes);
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class BatchCadenceTests
         // At once, not at the end of the short window that began with the failure (180.1 + 3 × 10 s).
         Assert.Equal(recoveredAt, run.Closes[closesBefore]);
         Assert.Equal(T0.AddMilliseconds(205_100), recoveredAt);
-        Assert.Equal(4, run.Changes); // failure, third failure, first reply, second reply (resolves a down incident)
+        Assert.Equal(6, run.Changes); // failure, third, fifth and tenth failure, first reply, second reply (resolves a down incident)
     }
 
     [Fact]
@@ -99,7 +100,7 @@ public sealed class BatchCadenceTests
     }
 
     [Fact]
-    public void The_third_failure_in_a_row_and_loss_reaching_the_threshold_are_changes_too()
+    public void The_failures_in_a_row_that_may_open_a_down_incident_and_loss_reaching_the_threshold_are_changes_too()
     {
         var cadence = new BatchCadence(Options(), TestTargets.Plain(2), T0);
         for (var round = 0; round < 100; round++)
@@ -113,6 +114,13 @@ public sealed class BatchCadenceTests
         Assert.False(cadence.Observe(1, Failed, T0.AddSeconds(101)));  // still failing: 2/60, under 5 %
         Assert.True(cadence.Observe(1, Failed, T0.AddSeconds(102)));   // the third in a row opens a down incident
         Assert.False(cadence.Observe(1, Failed, T0.AddSeconds(103)));
+        Assert.True(cadence.Observe(1, Failed, T0.AddSeconds(104)));   // the fifth: at 1 s a clean line's down run lasts 5 s
+        for (var round = 105; round < 109; round++)
+        {
+            Assert.False(cadence.Observe(1, Failed, T0.AddSeconds(round)));
+        }
+
+        Assert.True(cadence.Observe(1, Failed, T0.AddSeconds(109)));   // the tenth: the cap a lossy line's down run waits for
         Assert.True(cadence.Observe(0, Failed, T0.AddSeconds(100)));
         Assert.True(cadence.Observe(0, Failed, T0.AddSeconds(101)));   // 2/60 = 3.3 %: over target 0's 2.5 %
     }
@@ -191,6 +199,13 @@ public sealed class BatchCadenceTests
 
         Assert.Contains("Probe:Batching", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(1, new[] { 3, 5, 10 })]
+    [InlineData(2, new[] { 3, 5 })]
+    [InlineData(10, new[] { 3 })]
+    public void The_runs_that_may_open_a_down_incident_follow_the_backend_rule_for_the_interval(int intervalSeconds, int[] runs) =>
+        Assert.Equal(runs, BatchCadence.DownDecidingRuns(TimeSpan.FromSeconds(intervalSeconds)).Order());
 
     private static TimeSpan MinGap => BatchCadence.MinUrgentGap;
 
