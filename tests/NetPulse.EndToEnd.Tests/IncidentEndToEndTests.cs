@@ -1,6 +1,8 @@
+using System.Globalization;
 using MimeKit;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Testing;
+using NetPulse.Testing.Http;
 using NetPulse.Testing.Network;
 using Xunit.Abstractions;
 
@@ -37,7 +39,45 @@ public sealed class IncidentEndToEndTests(ITestOutputHelper output)
     {
         await using var network = await NetworkNamespaceHost.CreateAsync();
         var gateway = new ProbeTargetSpec("ns-gateway", network.TargetAddress.ToString());
-        await using var rig = await PipelineRig.StartAsync("e2e-down", [gateway, SteadyTarget], new Dictionary<string, string>(), output);
+
+        // Every channel type at once, each to a receiver of its own on loopback, beside the mail: the time from the cut
+        // to each one's first message is the figure the alerts issue asks for, printed below.
+        var receivers = new Dictionary<string, HttpSink>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var type in new[] { "webhook", "teams", "slack", "ntfy" })
+            {
+                receivers[type] = await HttpSink.StartAsync();
+            }
+
+            var channels = new Dictionary<string, string>
+            {
+                ["NetPulse:Alerts:Channels:email:Type"] = "email",
+                ["NetPulse:Alerts:Channels:webhook:Type"] = "webhook",
+                ["NetPulse:Alerts:Channels:webhook:Url"] = receivers["webhook"].Url("/netpulse").ToString(),
+                ["NetPulse:Alerts:Channels:webhook:Secret"] = "an-end-to-end-test-secret",
+                ["NetPulse:Alerts:Channels:teams:Type"] = "teams",
+                ["NetPulse:Alerts:Channels:teams:Url"] = receivers["teams"].Url("/workflows/netpulse").ToString(),
+                ["NetPulse:Alerts:Channels:slack:Type"] = "slack",
+                ["NetPulse:Alerts:Channels:slack:Url"] = receivers["slack"].Url("/services/netpulse").ToString(),
+                ["NetPulse:Alerts:Channels:ntfy:Type"] = "ntfy",
+                ["NetPulse:Alerts:Channels:ntfy:TopicUrl"] = receivers["ntfy"].Url("/netpulse-e2e").ToString(),
+            };
+            await DownAndUpAsync(network, gateway, channels, receivers);
+        }
+        finally
+        {
+            foreach (var receiver in receivers.Values)
+            {
+                await receiver.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task DownAndUpAsync(
+        NetworkNamespaceHost network, ProbeTargetSpec gateway, Dictionary<string, string> channels, IReadOnlyDictionary<string, HttpSink> receivers)
+    {
+        await using var rig = await PipelineRig.StartAsync("e2e-down", [gateway, SteadyTarget], channels, output);
 
         await rig.RunAsync(ScenarioLimit, async ct =>
         {
@@ -50,7 +90,28 @@ public sealed class IncidentEndToEndTests(ITestOutputHelper output)
             // The link stays down until the alert is out: an outage that opens and resolves within one batch
             // gets only a recovery mail, by design, and this scenario is about the pair.
             var opened = await WaitForOpenAsync(rig, gateway.Name, IncidentType.Down, ct);
-            await rig.WaitForMailAsync($"[NetPulse] Down: {gateway.Name}", DetectedWithin, ct);
+            var firstMessages = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+            await rig.WaitForAsync(
+                "the down alert on every channel",
+                DetectedWithin,
+                _ =>
+                {
+                    var sinceCut = DateTimeOffset.UtcNow - cutAt;
+                    if (rig.Mails.Any(m => PipelineRig.HasSubject(m, $"[NetPulse] Down: {gateway.Name}")))
+                    {
+                        firstMessages.TryAdd("email", sinceCut);
+                    }
+
+                    foreach (var (type, receiver) in receivers.Where(r => r.Value.Requests.Any(q => q.BodyText.Contains(gateway.Name, StringComparison.Ordinal))))
+                    {
+                        firstMessages.TryAdd(type, sinceCut);
+                    }
+
+                    return Task.FromResult(firstMessages.Count == receivers.Count + 1 ? firstMessages : null);
+                },
+                ct);
+            output.WriteLine("from the cut to the first message, per channel: " + string.Join(", ", firstMessages.OrderBy(m => m.Value).Select(m =>
+                string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value.TotalSeconds:0.0} s"))));
 
             var restoredAt = DateTimeOffset.UtcNow;
             await network.BringLinkUpAsync(ct);
