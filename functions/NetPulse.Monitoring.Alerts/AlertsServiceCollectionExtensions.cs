@@ -43,6 +43,7 @@ public static class AlertsServiceCollectionExtensions
         services.TryAddSingleton<DashboardLinks>();
         services.TryAddSingleton<AlertRaiser>();
         services.TryAddSingleton<DeliverAlertsHandler>();
+        services.TryAddSingleton<IAlertNoticeLog, OutboxNoticeLog>();
         return services;
     }
 
