@@ -103,8 +103,8 @@ public sealed class AlertOptionsTests
         Assert.Equal(
             [
                 "NetPulse:Alerts:Channels:ops:To: 'nobody' is not a mail address",
-                "NetPulse:Alerts:Channels:pager:Type 'pigeon' is not a channel type: use one of email",
-                "NetPulse:Alerts:Channels:untyped:Type is required: one of email",
+                "NetPulse:Alerts:Channels:pager:Type 'pigeon' is not a channel type: use one of email, ntfy, slack, teams, webhook",
+                "NetPulse:Alerts:Channels:untyped:Type is required: one of email, ntfy, slack, teams, webhook",
                 "NetPulse:Alerts:Routes:0:Channels names 'teams', which is no channel under NetPulse:Alerts:Channels (ops, pager, untyped)",
                 "NetPulse:Alerts:Routes:0:Kinds: 'dwn' is no incident kind: use down, latency, loss, probeSilent",
                 "NetPulse:Alerts:Routes:1:Channels is empty: name at least one channel (ops, pager, untyped)",
