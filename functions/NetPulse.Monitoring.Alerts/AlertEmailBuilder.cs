@@ -54,7 +54,7 @@ public sealed class AlertEmailBuilder
             NoticeKind.Summary => Summary(notice.Incidents),
             NoticeKind.Report => Report(notice.Report ?? throw new ArgumentException($"report notice {notice.Id} names no report", nameof(notice))),
         };
-        return notice.Escalated ? Escalated(email) : email;
+        return WithLinks(notice.Escalated ? Escalated(email) : email, notice);
     }
 
     /// <summary>A report that is ready: its title and lines.</summary>
@@ -160,6 +160,43 @@ public sealed class AlertEmailBuilder
         var lead = email.HtmlBody.IndexOf("<p ", StringComparison.Ordinal);
         var html = email.HtmlBody.Insert(lead, $"<p style=\"font-weight:600\">{E(Note)}</p>\n");
         return new AlertEmail(subject, html, $"{Note}\n\n{email.TextBody}");
+    }
+
+    /// <summary>The acknowledge link and the dashboard page, when the notice carries them, above the signature.</summary>
+    private static AlertEmail WithLinks(AlertEmail email, AlertNotice notice)
+    {
+        var links = new List<(string Label, Uri Url)>();
+        if (notice.AcknowledgeUrl is { } acknowledge)
+        {
+            links.Add(("Acknowledge this incident", acknowledge));
+        }
+
+        if (notice.DashboardUrl is { } dashboard)
+        {
+            links.Add(("Open the dashboard", dashboard));
+        }
+
+        if (links.Count == 0)
+        {
+            return email;
+        }
+
+        var html = new StringBuilder("<p>");
+        var text = new StringBuilder();
+        foreach (var (label, url) in links)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<a href=\"{E(url.AbsoluteUri)}\">{E(label)}</a><br>\n");
+            text.Append(CultureInfo.InvariantCulture, $"{label}: {url.AbsoluteUri}\n");
+        }
+
+        html.Append("</p>\n");
+        var footer = email.HtmlBody.LastIndexOf("<p style=\"color:#777", StringComparison.Ordinal);
+        var signature = email.TextBody.LastIndexOf("\n-- \n", StringComparison.Ordinal);
+        return email with
+        {
+            HtmlBody = email.HtmlBody.Insert(footer, html.ToString()),
+            TextBody = email.TextBody.Insert(signature, "\n" + text.ToString().TrimEnd('\n')),
+        };
     }
 
     internal static List<(string Label, string Value)> TargetFields(AlertIncident alert)

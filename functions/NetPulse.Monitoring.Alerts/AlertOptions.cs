@@ -35,6 +35,12 @@ public sealed class AlertOptions
     /// <summary>How long a notice is retried on a channel that keeps failing before it is marked undelivered there.</summary>
     public TimeSpan RetryHorizon { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// The dashboard's public address (e.g. "https://netpulse.example.org/"): notices about an incident then link to the
+    /// dashboard's incidents of its target. Unset: no dashboard link.
+    /// </summary>
+    public string? DashboardBaseUrl { get; set; }
+
     /// <summary>Which channels get which notices; none: every channel gets everything.</summary>
     public List<AlertRouteOptions> Routes { get; } = [];
 

@@ -48,6 +48,11 @@ internal sealed class AlertOptionsValidator(AlertChannelSections sections, IEnum
             failures.Add($"{Prefix}MaxRetryDelay must be between FirstRetryDelay ({options.FirstRetryDelay}) and 01:00:00, not {options.MaxRetryDelay}");
         }
 
+        if (options.DashboardBaseUrl is { Length: > 0 } dashboard && !DashboardLinks.IsAllowedBase(dashboard))
+        {
+            failures.Add($"{Prefix}DashboardBaseUrl '{dashboard}' must be an absolute https address without a query or fragment (http only on loopback), e.g. 'https://netpulse.example.org/'");
+        }
+
         if (options.RetryHorizon < TimeSpan.FromHours(1))
         {
             failures.Add($"{Prefix}RetryHorizon must be at least 01:00:00 (a day is the default), not {options.RetryHorizon}");

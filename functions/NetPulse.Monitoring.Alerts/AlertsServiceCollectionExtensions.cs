@@ -24,6 +24,7 @@ public static class AlertsServiceCollectionExtensions
         // The storage settings name the alert tables (TablePrefix) and the legacy queue; a client registered before wins.
         services.AddNetPulseStorage(configuration);
         services.AddNetPulseMail(configuration);
+        services.AddNetPulseAcknowledgeLinks(configuration);
         services.TryAddSingleton(new AlertChannelSections(configuration.GetSection(AlertOptions.ChannelsSection)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAlertChannelFactory>(new EmailChannelFactory(configuration)));
         services.AddNetPulseHttpAlertChannels();
@@ -39,8 +40,10 @@ public static class AlertsServiceCollectionExtensions
         services.TryAddSingleton<AlertOutbox>();
         services.TryAddSingleton<ChannelCircuit>();
         services.TryAddSingleton<AlertDeliverer>();
+        services.TryAddSingleton<DashboardLinks>();
         services.TryAddSingleton<AlertRaiser>();
         services.TryAddSingleton<DeliverAlertsHandler>();
+        services.TryAddSingleton<IAlertNoticeLog, OutboxNoticeLog>();
         return services;
     }
 

@@ -31,6 +31,7 @@ namespace NetPulse.Monitoring.Api;
 [JsonSerializable(typeof(IncidentView))]
 [JsonSerializable(typeof(AcknowledgeRequest))]
 [JsonSerializable(typeof(MaintenanceMarkRequest))]
+[JsonSerializable(typeof(AlertNoticeList))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>Writes every time as UTC, "2026-11-27T05:00:00Z", with fractions of a second only when there are any.</summary>

@@ -42,6 +42,7 @@ public static class ApiServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ExportHandler(
             sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new AlertsHandler(sp.GetRequiredService<IAlertNoticeLog>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -41,6 +41,7 @@ public static class NetPulseApi
     public const string MaintenanceWindowRoute = "maintenance/{id}";
     public const string IncidentMaintenanceRoute = "incidents/{id}/maintenance";
     public const string AcknowledgeIncidentRoute = "incidents/{id}/ack";
+    public const string AlertsRoute = "alerts";
     public const string AcknowledgeLinkRoute = Incidents.AcknowledgeLinks.Path;
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
@@ -66,6 +67,7 @@ public static class NetPulseApi
         new(HttpMethods.Delete, MaintenanceWindowRoute, ApiAccess.Admin),
         new(HttpMethods.Post, IncidentMaintenanceRoute, ApiAccess.Admin),
         new(HttpMethods.Post, AcknowledgeIncidentRoute, ApiAccess.Admin),
+        new(HttpMethods.Get, AlertsRoute, ApiAccess.Reader),
 
         // The signed link in alert messages: the signature is the credential (AcknowledgeLinks).
         new(HttpMethods.Get, AcknowledgeLinkRoute, ApiAccess.Anonymous),
@@ -125,6 +127,8 @@ public static class NetPulseApi
             handler.ConfirmPageAsync(request, cancellationToken));
         Map(api, HttpMethods.Post, AcknowledgeLinkRoute, (AcknowledgeHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
             handler.AcknowledgeByLinkAsync(request, cancellationToken));
+        Map(api, HttpMethods.Get, AlertsRoute, (AlertsHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.ListAsync(request, cancellationToken));
         Map(api, HttpMethods.Get, OpenApiRoute, (OpenApiHandler handler, HttpRequest request) => handler.Get(request));
         return endpoints;
     }

@@ -20,7 +20,7 @@ public static class IncidentsServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<DetectionOptions, DetectionOptionsValidator>().Bind(configuration.GetSection(DetectionOptions.Section));
         services.AddOptionsWithValidateOnStart<WatchdogOptions, WatchdogOptionsValidator>().Bind(configuration.GetSection(WatchdogOptions.Section));
         services.AddOptionsWithValidateOnStart<MaintenanceOptions, MaintenanceOptionsValidator>().Bind(configuration.GetSection(MaintenanceOptions.Section));
-        services.AddOptionsWithValidateOnStart<AcknowledgeLinkOptions, AcknowledgeLinkOptionsValidator>().Bind(configuration.GetSection(AcknowledgeLinkOptions.Section));
+        services.AddNetPulseAcknowledgeLinks(configuration);
 
         services.TryAddSingleton<IncidentStore>();
         services.TryAddSingleton(sp => new MaintenanceStore(
@@ -28,7 +28,6 @@ public static class IncidentsServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new IncidentAcknowledgementStore(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>()));
         services.TryAddSingleton<IIncidentAcknowledgements>(sp => sp.GetRequiredService<IncidentAcknowledgementStore>());
-        services.TryAddSingleton<AcknowledgeLinks>();
         services.TryAddSingleton(sp => new IncidentMaintenanceMarks(sp.GetRequiredService<MonitoringTables>()));
         services.TryAddSingleton<ProbeEvaluator>();
         services.TryAddSingleton<ProbeCommits>();
@@ -42,6 +41,23 @@ public static class IncidentsServiceCollectionExtensions
             sp.GetRequiredService<ProbeLocks>(), sp.GetRequiredService<ProbeCommits>(), sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>(),
             sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<IOptions<WatchdogOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WatchdogHandler>>()));
+        return services;
+    }
+
+    /// <summary>
+    /// The signed acknowledge links ("NetPulse:Alerts": AcknowledgeKey, PublicApiBaseUrl), validated at start: the API
+    /// checks them and the alerts put them in notices, so either registration may come first; the second adds nothing.
+    /// </summary>
+    public static IServiceCollection AddNetPulseAcknowledgeLinks(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(AcknowledgeLinks)))
+        {
+            return services;
+        }
+
+        services.AddOptionsWithValidateOnStart<AcknowledgeLinkOptions, AcknowledgeLinkOptionsValidator>().Bind(configuration.GetSection(AcknowledgeLinkOptions.Section));
+        services.TryAddSingleton<AcknowledgeLinks>();
         return services;
     }
 }

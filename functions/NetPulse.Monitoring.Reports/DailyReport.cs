@@ -39,6 +39,12 @@ public sealed record DailyReport
 
     /// <summary>Probe-silent incidents overlapping the day beyond those listed.</summary>
     public int ProbeIncidentsNotListed { get; init; }
+
+    /// <summary>Alert notices raised that day that a channel ended undelivered (past the retry horizon) or refused.</summary>
+    public int UndeliveredAlerts { get; init; }
+
+    /// <summary>Alert notices raised that day still being retried on some channel when the report was built.</summary>
+    public int PendingAlerts { get; init; }
 }
 
 /// <summary>One line of the list of reported days.</summary>

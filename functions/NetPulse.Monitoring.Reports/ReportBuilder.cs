@@ -16,10 +16,14 @@ internal sealed class ReportBuilder
     private readonly IncidentReader _incidents;
     private readonly ReportStore _store;
     private readonly DetectionOptions _detection;
+    private readonly IAlertNoticeLog? _notices;
 
+    /// <param name="notices">The alert outbox; null where no alerts are wired (the report then counts none).</param>
     public ReportBuilder(
-        TargetReader targets, SampleReader samples, IncidentReader incidents, ReportStore store, IOptions<ReportOptions> options, IOptions<DetectionOptions> detection)
+        TargetReader targets, SampleReader samples, IncidentReader incidents, ReportStore store, IOptions<ReportOptions> options, IOptions<DetectionOptions> detection,
+        IAlertNoticeLog? notices = null)
     {
+        _notices = notices;
         _targets = targets;
         _samples = samples;
         _incidents = incidents;
@@ -60,6 +64,7 @@ internal sealed class ReportBuilder
             .OrderBy(i => i.Start)
             .ThenBy(i => i.Id, StringComparer.Ordinal)
             .ToList();
+        var notices = _notices is null ? [] : await _notices.ListAsync(day.From, day.To, cancellationToken);
         return new DailyReport
         {
             Date = date,
@@ -70,6 +75,8 @@ internal sealed class ReportBuilder
             Targets = sorted,
             ProbeIncidents = [.. silent.Take(ReportCalculator.MaxIncidentsListed).Select(i => ReportCalculator.ToProbeIncident(i, day))],
             ProbeIncidentsNotListed = Math.Max(0, silent.Count - ReportCalculator.MaxIncidentsListed),
+            UndeliveredAlerts = notices.Count(n => n.State == NoticeStates.Undelivered),
+            PendingAlerts = notices.Count(n => n.State == NoticeStates.Pending),
         };
     }
 

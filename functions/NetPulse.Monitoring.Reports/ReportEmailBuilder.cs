@@ -62,8 +62,15 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
         var silent = report.ProbeIncidents.Count == 0
             ? ""
             : $" Probes were silent {Count(report.ProbeIncidents.Count, "time")}: the figures miss those spans.";
+        var alerts = (report.UndeliveredAlerts, report.PendingAlerts) switch
+        {
+            (0, 0) => "",
+            (var undelivered, 0) => $" {Count(undelivered, "alert")} could not be delivered (see Alerts on the dashboard).",
+            (0, var pending) => $" {Count(pending, "alert")} still being retried.",
+            (var undelivered, var pending) => $" {Count(undelivered, "alert")} could not be delivered and {pending.ToString(Invariant)} more still being retried (see Alerts on the dashboard).",
+        };
         return $"{report.Date.ToString("dddd d MMMM yyyy", Invariant)} in {zone.Id}, {length}. " +
-               $"{Count(report.Targets.Count, "target")}: {GradeLine(report.Grades)}; {Count(incidents, "incident")}.{silent}";
+               $"{Count(report.Targets.Count, "target")}: {GradeLine(report.Grades)}; {Count(incidents, "incident")}.{silent}{alerts}";
     }
 
     private string Html(DailyReport report, string subject, string lead, List<ReportEmailChart> charts, List<(string Target, ReportIncident Incident)> incidents)

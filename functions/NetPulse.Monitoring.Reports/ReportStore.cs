@@ -108,6 +108,8 @@ internal sealed class ReportStore : IDisposable
             [nameof(DailyReportSummary.Grades)] = JsonSerializer.Serialize(report.Grades, Json),
             [nameof(DailyReport.ProbeIncidents)] = JsonSerializer.Serialize(report.ProbeIncidents, Json),
             [nameof(DailyReport.ProbeIncidentsNotListed)] = report.ProbeIncidentsNotListed,
+            [nameof(DailyReport.UndeliveredAlerts)] = report.UndeliveredAlerts,
+            [nameof(DailyReport.PendingAlerts)] = report.PendingAlerts,
         };
         await Table.UpsertEntityAsync(summary, TableUpdateMode.Merge, cancellationToken);
     }
@@ -174,6 +176,8 @@ internal sealed class ReportStore : IDisposable
                 ? JsonSerializer.Deserialize<List<ReportIncident>>(json, Json) ?? []
                 : [],
             ProbeIncidentsNotListed = summaryRow.GetInt32(nameof(DailyReport.ProbeIncidentsNotListed)) ?? 0,
+            UndeliveredAlerts = summaryRow.GetInt32(nameof(DailyReport.UndeliveredAlerts)) ?? 0,
+            PendingAlerts = summaryRow.GetInt32(nameof(DailyReport.PendingAlerts)) ?? 0,
         };
     }
 

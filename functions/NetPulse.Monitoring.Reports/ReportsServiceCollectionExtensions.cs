@@ -23,7 +23,8 @@ public static class ReportsServiceCollectionExtensions
         services.TryAddSingleton<ReportStore>();
         services.TryAddSingleton(sp => new ReportBuilder(
             sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<IncidentReader>(),
-            sp.GetRequiredService<ReportStore>(), sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<IOptions<DetectionOptions>>()));
+            sp.GetRequiredService<ReportStore>(), sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<IOptions<DetectionOptions>>(),
+            sp.GetService<IAlertNoticeLog>()));
         services.TryAddSingleton(sp => new ReportMailer(
             sp.GetRequiredService<IMailDelivery>(), sp.GetRequiredService<IOptions<SmtpOptions>>(), sp.GetRequiredService<IOptions<ReportOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReportMailer>>()));

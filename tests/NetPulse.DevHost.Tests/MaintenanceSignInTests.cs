@@ -86,6 +86,19 @@ public sealed class MaintenanceSignInTests(MaintenanceSignInTests.Host host) : I
     }
 
     [Fact]
+    public async Task A_reader_lists_the_alert_notices_and_no_token_is_refused()
+    {
+        using var listed = await SendAsync(HttpMethod.Get, "/api/alerts?state=undelivered", host.Issuer.Issue([ApiRoles.Reader]), null);
+        using var noToken = await SendAsync(HttpMethod.Get, "/api/alerts", null, null);
+
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        using var list = JsonDocument.Parse(await listed.Content.ReadAsStringAsync());
+        Assert.Equal(0, list.RootElement.GetProperty("undelivered").GetInt32());
+        Assert.Equal(JsonValueKind.Array, list.RootElement.GetProperty("alerts").ValueKind);
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+    }
+
+    [Fact]
     public async Task The_signed_link_needs_no_token_and_a_tampered_one_is_a_403()
     {
         var link = host.DevHost.Services.GetRequiredService<AcknowledgeLinks>().Create("home-1", SomeIncident)!;

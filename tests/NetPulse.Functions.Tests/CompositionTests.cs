@@ -99,7 +99,7 @@ public sealed partial class CompositionTests : IDisposable
     {
         Assert.Equal(
             [
-                "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Compact", "DailyReport",
+                "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "Compact", "DailyReport",
                 "DeleteMaintenanceWindow", "DeliverAlerts", "Export", "Health", "Incidents", "IngestBatch", "MaintenanceWindows",
                 "MarkIncidentMaintenance", "OpenApi", "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
                 "RevokeProbe", "Target", "TargetSeries", "Targets", "Watchdog",

@@ -152,6 +152,47 @@ export interface IncidentQuery {
   state?: IncidentState;
 }
 
+/** One channel's delivery of an alert notice (GET /alerts). lastError is the channel's own words, secrets redacted. */
+export interface AlertChannelDelivery {
+  name: string;
+  type: string | null;
+  state: 'pending' | 'delivered' | 'undelivered' | 'refused';
+  attempts: number;
+  lastAttemptAt: string | null;
+  sentAt: string | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+}
+
+export interface AlertNotice {
+  id: string;
+  kind: string;
+  raisedAt: string;
+  probeId: string;
+  escalated: boolean;
+  state: 'pending' | 'delivered' | 'undelivered';
+  incidents: { id: string; target: string; type: string }[];
+  channels: AlertChannelDelivery[];
+}
+
+/** GET /alerts: pending and undelivered count the whole range whatever the filter. */
+export interface AlertNoticeList {
+  from: string;
+  to: string;
+  pending: number;
+  undelivered: number;
+  matching: number;
+  truncated: boolean;
+  alerts: AlertNotice[];
+}
+
+export interface AlertQuery {
+  state?: 'pending' | 'delivered' | 'undelivered' | 'refused';
+  from?: Date;
+  to?: Date;
+  limit?: number;
+}
+
 /** The body of a daily report is issue 5's to define: the dashboard reads it generically (report.ts). */
 export type ReportBody = Record<string, unknown>;
 
@@ -282,6 +323,19 @@ export class ApiClient {
     // Reads a whole day of rounds: more than a refresh may take.
     const response = await this.#send('POST', this.#url(`/reports/${encodeURIComponent(date)}/rebuild`, {}), signal, 'application/json', rebuildTimeoutMs);
     return this.#json(response, signal);
+  }
+
+  alerts(query: AlertQuery, signal?: AbortSignal): Promise<AlertNoticeList> {
+    return this.#get(
+      '/alerts',
+      {
+        state: query.state,
+        from: query.from && iso(query.from),
+        to: query.to && iso(query.to),
+        limit: query.limit === undefined ? undefined : String(query.limit),
+      },
+      signal,
+    );
   }
 
   maintenanceWindows(signal?: AbortSignal): Promise<{ windows: MaintenanceWindow[] }> {

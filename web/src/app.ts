@@ -9,6 +9,7 @@ import { interceptDownloads } from './downloads.ts';
 import { LiveLoop, StatusBar, type View } from './live.ts';
 import { parseRoute, type Route } from './router.ts';
 import type { ViewContext } from './views/context.ts';
+import { AlertsView, UndeliveredBanner } from './views/alerts.ts';
 import { IncidentsView } from './views/incidents.ts';
 import { MaintenanceView } from './views/maintenance.ts';
 import { OverviewView } from './views/overview.ts';
@@ -43,8 +44,9 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
     incidents: h('a', { href: '#/incidents' }, 'Incidents'),
     reports: h('a', { href: '#/reports' }, 'Reports'),
     maintenance: h('a', { href: '#/maintenance' }, 'Maintenance'),
+    alerts: h('a', { href: '#/alerts' }, 'Alerts'),
   };
-  const nav = h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLinks.overview, navLinks.incidents, navLinks.reports, navLinks.maintenance);
+  const nav = h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLinks.overview, navLinks.incidents, navLinks.reports, navLinks.maintenance, navLinks.alerts);
   const header = h('header', { class: 'app-header' }, h('a', { class: 'brand', href: '#/' }, 'NetPulse'), nav);
   replaceChildren(root, header, main);
 
@@ -102,6 +104,7 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
     document.title = 'NetPulse';
     nav.hidden = true;
     statusBar.element.remove();
+    banner.element.remove();
     userElement?.remove();
     if (reason === 'noRole' && user) {
       replaceChildren(main, noRoleScreen(user, () => void signedIn.signOut()));
@@ -133,6 +136,10 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
     interceptDownloads(main, api, (message) => statusBar.set({ kind: 'failed', lastOk: null, error: new Error(message) }, now()));
   }
 
+  const banner = new UndeliveredBanner();
+  root.insertBefore(banner.element, main);
+  const refreshBanner = (): void => void banner.refresh(api, now());
+
   const context: ViewContext = { api, now, refreshNow: () => void loop.refreshNow(), canWrite: signedIn ? signedIn.canWrite : true };
   const navigate = (href: string): void => {
     if (window.location.hash !== href) {
@@ -152,6 +159,7 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
       document.title = 'NetPulse';
     }
 
+    refreshBanner();
     // The old page stays until the new one is in place, then goes in one swap.
     replaceChildren(main, view.element);
     void loop.show(view);
@@ -171,6 +179,10 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
 
     const at = now();
     statusBar.tick(at);
+    if (at.getSeconds() === 0) {
+      refreshBanner();
+    }
+
     loop.view?.tick?.(at);
   }, 1000);
   show();
@@ -217,6 +229,8 @@ function createView(route: Route, context: ViewContext, navigate: (href: string)
       return new ReportsView(context, route.date);
     case 'maintenance':
       return new MaintenanceView(context);
+    case 'alerts':
+      return new AlertsView(context, route.state, navigate);
     case 'notFound':
       return staticView(h('section', { class: 'page' }, h('h1', {}, 'Page not found'), h('p', {}, 'Nothing lives at this address. ', h('a', { href: '#/' }, 'Go to the overview.'))));
   }

@@ -56,6 +56,8 @@ const factKeys: { keys: string[]; label: string }[] = [
   { keys: ['from', 'start', 'dayStart'], label: 'From' },
   { keys: ['to', 'end', 'dayEnd'], label: 'To' },
   { keys: ['generatedAt', 'builtAt', 'createdAt'], label: 'Generated' },
+  { keys: ['undeliveredAlerts'], label: 'Alerts not delivered' },
+  { keys: ['pendingAlerts'], label: 'Alerts still retried' },
 ];
 
 export function readReport(body: unknown): ReportView {

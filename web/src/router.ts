@@ -5,6 +5,7 @@
 //   #/reports                       the list of report dates
 //   #/reports/<yyyy-mm-dd>          one day's report
 //   #/maintenance                   maintenance windows
+//   #/alerts?state=undelivered      alert notices and their delivery (state: undelivered or all)
 
 import { incidentStates, type IncidentState } from './api.ts';
 import { isIncidentType, type IncidentType } from './incidentTypes.ts';
@@ -16,6 +17,7 @@ export type Route =
   | { page: 'incidents'; target: string | null; type: IncidentType | null; state: IncidentState; range: RangeKey }
   | { page: 'reports'; date: string | null }
   | { page: 'maintenance' }
+  | { page: 'alerts'; state: 'undelivered' | 'all' }
   | { page: 'notFound'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -56,6 +58,10 @@ export function parseRoute(hash: string): Route {
     return { page: 'maintenance' };
   }
 
+  if (first === 'alerts' && second === undefined) {
+    return { page: 'alerts', state: query.get('state') === 'undelivered' ? 'undelivered' : 'all' };
+  }
+
   if (first === 'reports' && rest.length === 0) {
     if (second === undefined) {
       return { page: 'reports', date: null };
@@ -86,6 +92,8 @@ export function routeHref(route: Route): string {
       return route.date ? `#/reports/${route.date}` : '#/reports';
     case 'maintenance':
       return '#/maintenance';
+    case 'alerts':
+      return route.state === 'undelivered' ? '#/alerts?state=undelivered' : '#/alerts';
     case 'notFound':
       return route.hash;
   }

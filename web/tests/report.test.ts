@@ -149,3 +149,15 @@ describe('gradeClass', () => {
     expect(gradeClass(null)).toBe('grade');
   });
 });
+
+describe('readReport alert counts', () => {
+  it('shows how many of the day’s alerts were not delivered or still retried', () => {
+    const report = readReport({ date: '2026-11-26', targets: [], undeliveredAlerts: 3, pendingAlerts: 1 });
+
+    expect(report.facts).toEqual([
+      { label: 'Date', text: '2026-11-26' },
+      { label: 'Alerts not delivered', text: '3' },
+      { label: 'Alerts still retried', text: '1' },
+    ]);
+  });
+});

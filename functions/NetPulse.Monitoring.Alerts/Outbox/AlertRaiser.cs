@@ -20,6 +20,8 @@ public sealed class AlertRaiser(
     AlertDeliverer deliverer,
     IOptions<AlertOptions> options,
     TimeProvider time,
+    AcknowledgeLinks acknowledgeLinks,
+    DashboardLinks dashboardLinks,
     IServiceProvider services,
     ILogger<AlertRaiser> logger)
 {
@@ -63,7 +65,7 @@ public sealed class AlertRaiser(
                     }
                     else
                     {
-                        await AddAsync(Notice(NoticeKind.Opened, NoticeIds.Of(NoticeKind.Opened, incident.Id), [item], now), incident.ProbeId, deliverNow, added, cancellationToken);
+                        await AddAsync(Linked(Notice(NoticeKind.Opened, NoticeIds.Of(NoticeKind.Opened, incident.Id), [item], now)), incident.ProbeId, deliverNow, added, cancellationToken);
                     }
 
                     await states.UpdateAsync(key, current => Open(current, key, item, held, now), cancellationToken);
@@ -142,13 +144,13 @@ public sealed class AlertRaiser(
             if (remind)
             {
                 var ordinal = since.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await AddAsync(Notice(NoticeKind.Reminder, NoticeIds.Of(NoticeKind.Reminder, id, ordinal), [item], now), incident.ProbeId, deliverNow: false, added, cancellationToken);
+                await AddAsync(Linked(Notice(NoticeKind.Reminder, NoticeIds.Of(NoticeKind.Reminder, id, ordinal), [item], now)), incident.ProbeId, deliverNow: false, added, cancellationToken);
                 await states.UpdateAsync(state.Key, current => current?.OpenIncident?.Incident.Id == id ? current with { LastOpenedMailAt = now } : null, cancellationToken);
             }
 
             if (escalate)
             {
-                var notice = Notice(NoticeKind.Opened, NoticeIds.Escalation(id), [item], now) with { Escalated = true };
+                var notice = Linked(Notice(NoticeKind.Opened, NoticeIds.Escalation(id), [item], now)) with { Escalated = true };
                 await AddAsync(notice, incident.ProbeId, deliverNow: false, added, cancellationToken);
                 await states.UpdateAsync(state.Key, current => current?.OpenIncident?.Incident.Id == id ? current with { EscalatedAt = now } : null, cancellationToken);
             }
@@ -188,6 +190,17 @@ public sealed class AlertRaiser(
         }
 
         added.Add(stored);
+    }
+
+    /// <summary>A notice about one incident that someone may act on carries the acknowledge link and the dashboard page.</summary>
+    private AlertNotice Linked(AlertNotice notice)
+    {
+        var incident = notice.Incidents[0].Incident;
+        return notice with
+        {
+            AcknowledgeUrl = acknowledgeLinks.Create(incident.ProbeId, incident.Id),
+            DashboardUrl = dashboardLinks.ForIncident(incident),
+        };
     }
 
     private static AlertNotice Notice(NoticeKind kind, string id, IReadOnlyList<AlertIncident> incidents, DateTimeOffset now) =>

@@ -70,6 +70,9 @@ internal sealed class ReportRig : IDisposable
 
     public TableClient Reports => _services.GetRequiredService<ReportStore>().Table;
 
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
     /// <summary>A rig at <paramref name="localNow"/> (Berlin time) with an empty reports table.</summary>
     public static async Task<ReportRig> StartAsync(
         ReportDataFixture data, int smtpPort, DateTime localNow, IDictionary<string, string?>? settings = null)
