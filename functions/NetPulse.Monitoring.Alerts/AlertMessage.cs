@@ -3,8 +3,8 @@ using NetPulse.Monitoring.Incidents;
 namespace NetPulse.Monitoring.Alerts;
 
 /// <summary>
-/// One message on the "alerts" queue (JSON, camelCase). Ingestion writes it after the incident is in the
-/// tables; SendAlert turns it into email. Carries what the email needs so the sender reads nothing.
+/// One message on the legacy "alerts" queue (JSON, camelCase), as versions before the outbox wrote it. Kept only so
+/// DeliverAlerts can move what an upgrade leaves on that queue into the outbox; nothing writes it any more.
 /// </summary>
 public sealed record AlertMessage
 {

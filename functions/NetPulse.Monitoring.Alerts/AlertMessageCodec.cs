@@ -6,9 +6,8 @@ using NetPulse.Monitoring.Incidents;
 namespace NetPulse.Monitoring.Alerts;
 
 /// <summary>
-/// The "alerts" queue body: UTF-8 JSON, camelCase, enums as names. Ingestion encodes with this, SendAlert
-/// decodes with it, so both sides agree on one shape. The queue client Base64-encodes the text, as the
-/// queue trigger expects by default.
+/// The legacy "alerts" queue body: UTF-8 JSON, camelCase, enums as names. DeliverAlerts decodes what an upgrade
+/// left on that queue; tests encode with it to put such a message there.
 /// </summary>
 public static class AlertMessageCodec
 {

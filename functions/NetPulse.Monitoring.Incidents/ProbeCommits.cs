@@ -22,8 +22,8 @@ internal sealed record IncidentChange(StoredIncident Incident, bool Delete, Aler
 /// While publication rows exist nothing else of the probe commits (<see cref="ReadyAsync"/> waits), so incident rows
 /// are written in commit order and never overwritten by an older decision. Rows older than
 /// <see cref="AbandonedAfter"/> belong to an instance that stopped between commit and publication: another takes them
-/// over and publishes them. Only then can an alert go out twice, if the stopped instance had queued it already;
-/// SendAlert drops a repeated opened or resolved alert by incident id (a repeated summary is sent again).
+/// over and publishes them. Publishing again adds no second alert: the outbox keys each notice by its incident and
+/// kind, so the insert of a repeat finds the row already there.
 /// </para>
 /// </remarks>
 internal sealed class ProbeCommits(ProbeStateStore states, IncidentStore incidents, IIncidentAnnouncer announcer, TimeProvider time, ILogger<ProbeCommits> logger)
