@@ -207,6 +207,14 @@ async function answerApi(route: Route, url: URL): Promise<void> {
     return;
   }
 
+  // The undelivered-alerts banner asks on every page: nothing undelivered.
+  if (apiMode === 'data' && url.pathname === '/api/alerts') {
+    const to = new Date().toISOString();
+    const alerts = { from: to, to, pending: 0, undelivered: 0, matching: 0, truncated: false, alerts: [] };
+    await route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify(alerts) });
+    return;
+  }
+
   const status = apiMode === '403' ? 403 : 401;
   await route.fulfill({
     status,
