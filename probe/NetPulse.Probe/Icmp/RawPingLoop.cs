@@ -44,9 +44,11 @@ internal sealed class RawPingLoop
     private readonly WallClockAnchor _anchor;
     private readonly SendFailureLog _sendFailures;
     private readonly byte[] _request = new byte[IcmpPacket.EchoRequestLength];
-    private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(ushort.MaxValue + 1);
+    private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(ushort.MaxValue + 1, pinned: true);
     private readonly SocketAddress _receiveAddressV6 = new(AddressFamily.InterNetworkV6);
     private readonly List<Socket> _readable = new(2);
+    private readonly TimestampedReceiver? _stampedV4;
+    private readonly TimestampedReceiver? _stampedV6;
     private readonly bool _waitOnBoth;
     private long _lastMissedLog = long.MinValue;
     private long _missedSinceLog;
@@ -91,6 +93,8 @@ internal sealed class RawPingLoop
 
         _sink = new SampleSink(targets, samples, stats, logger, _anchor, Stopwatch.GetTimestamp, Stopwatch.Frequency);
         _sendFailures = new SendFailureLog(targets, logger);
+        _stampedV4 = TimestampedReceiver.TryCreate(sockets.V4, _receiveBuffer, logger);
+        _stampedV6 = sockets.V6 is { } v6 ? TimestampedReceiver.TryCreate(v6, _receiveBuffer, logger) : null;
         for (var i = IcmpPacket.HeaderLength; i < _request.Length; i++)
         {
             _request[i] = (byte)i;
@@ -104,10 +108,24 @@ internal sealed class RawPingLoop
     private void Run(CancellationToken cancellationToken)
     {
         _logger.LogInformation(
-            "Raw-socket ping engine started: {Targets} targets, echo identifier {Identifier}, IPv6 {IPv6}",
+            "Raw-socket ping engine started: {Targets} targets, echo identifier {Identifier}, IPv6 {IPv6}, receive times from {Clock}",
             _targets.Count,
             _pending.Identifier,
-            _sockets.V6 is null ? "off" : "on");
+            _sockets.V6 is null ? "off" : "on",
+            _stampedV4 is null ? "the reading thread" : "the kernel");
+        try
+        {
+            Loop(cancellationToken);
+        }
+        finally
+        {
+            _stampedV4?.Dispose();
+            _stampedV6?.Dispose();
+        }
+    }
+
+    private void Loop(CancellationToken cancellationToken)
+    {
         while (!cancellationToken.IsCancellationRequested)
         {
             _anchor.CheckForStep();
@@ -202,53 +220,67 @@ internal sealed class RawPingLoop
 
     private void DrainV4(Socket socket)
     {
-        while (socket.Available > 0)
+        while (socket.Available > 0 && TryReceive(socket, _stampedV4, [], out var datagram, out var received))
         {
-            int length;
-            try
+            if (IcmpPacket.TryParseIPv4(datagram, out var message))
             {
-                // The IPv4 header carries the source address, so plain Receive is enough.
-                length = socket.Receive(_receiveBuffer, SocketFlags.None);
-            }
-            catch (SocketException e)
-            {
-                _logger.LogDebug(e, "ICMP receive failed");
-                return;
-            }
-
-            var now = Stopwatch.GetTimestamp();
-            if (IcmpPacket.TryParseIPv4(_receiveBuffer.AsSpan(0, length), out var message))
-            {
-                Match(message, now);
+                Match(message, received);
             }
         }
     }
 
     private void DrainV6(Socket socket)
     {
-        while (socket.Available > 0)
+        // A raw ICMPv6 socket delivers no IPv6 header: the source is in the sockaddr_in6, bytes 8-23
+        // (family, port and flow label come first on every platform .NET runs on).
+        Span<byte> sender = stackalloc byte[24];
+        while (socket.Available > 0 && TryReceive(socket, _stampedV6, sender, out var datagram, out var received))
         {
-            int length;
-            try
+            if (IcmpPacket.TryParseIPv6(datagram, IcmpAddress.FromIPv6(sender.Slice(8, 16)), out var message))
             {
-                length = socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, _receiveAddressV6);
-            }
-            catch (SocketException e)
-            {
-                _logger.LogDebug(e, "ICMPv6 receive failed");
-                return;
-            }
-
-            var now = Stopwatch.GetTimestamp();
-
-            // A raw ICMPv6 socket delivers no IPv6 header: the source is in the sockaddr_in6, bytes 8-23
-            // (family, port and flow label come first on every platform .NET runs on).
-            var source = IcmpAddress.FromIPv6(_receiveAddressV6.Buffer.Span.Slice(8, 16));
-            if (IcmpPacket.TryParseIPv6(_receiveBuffer.AsSpan(0, length), source, out var message))
-            {
-                Match(message, now);
+                Match(message, received);
             }
         }
+    }
+
+    /// <summary>
+    /// Reads one waiting datagram and the <see cref="Stopwatch"/> time it arrived: the kernel's stamp where there is
+    /// one, else the time of the read. <paramref name="sender"/>, when not empty, gets the start of the sender's
+    /// socket address. False when the read failed.
+    /// </summary>
+    private bool TryReceive(Socket socket, TimestampedReceiver? stamped, Span<byte> sender, out ReadOnlySpan<byte> datagram, out long received)
+    {
+        if (stamped is not null)
+        {
+            var stampedLength = stamped.Receive(sender, out received);
+            datagram = stampedLength < 0 ? default : _receiveBuffer.AsSpan(0, stampedLength);
+            return stampedLength >= 0;
+        }
+
+        int length;
+        try
+        {
+            // The IPv4 header carries the source address, so plain Receive is enough there.
+            length = sender.IsEmpty
+                ? socket.Receive(_receiveBuffer, SocketFlags.None)
+                : socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, _receiveAddressV6);
+        }
+        catch (SocketException e)
+        {
+            _logger.LogDebug(e, "ICMP receive failed");
+            received = 0;
+            datagram = default;
+            return false;
+        }
+
+        received = Stopwatch.GetTimestamp();
+        if (!sender.IsEmpty)
+        {
+            _receiveAddressV6.Buffer.Span[..sender.Length].CopyTo(sender);
+        }
+
+        datagram = _receiveBuffer.AsSpan(0, length);
+        return true;
     }
 
     private void Match(in IcmpMessage message, long now)
