@@ -148,6 +148,25 @@ public sealed class DatagramSocketEngineOnTheWireTests(ITestOutputHelper output)
     public override Task A_reply_after_its_rounds_timeout_counts_for_no_round() =>
         base.A_reply_after_its_rounds_timeout_counts_for_no_round();
 
+    [RootFact]
+    public async Task Both_families_answer_each_on_its_own_socket_and_identifier()
+    {
+        // Loopback inside the pinger namespace: the ICMPv6 datagram socket gets a port (identifier) of its own.
+        await using var host = await CreateHostAsync(targetCount: 1);
+        var engine = CreateEngine(host);
+        IReadOnlyList<IReadOnlyList<PingSample>> byTarget;
+        await using (var run = EngineHarness.Start(engine, TimeSpan.FromMilliseconds(300), IPAddress.Loopback, IPAddress.IPv6Loopback, host.TargetAddress))
+        {
+            byTarget = await run.WaitForSamplesAsync(3, 3);
+        }
+
+        var stats = engine.Stats.Snapshot();
+        Output.WriteLine(stats.ToString());
+        Assert.All(byTarget, samples => Assert.All(samples, s => Assert.Equal(PingStatus.Ok, s.Status)));
+        Assert.All(byTarget.SelectMany(samples => samples), s => Assert.InRange(s.Rtt!.Value, TimeSpan.Zero, TimeSpan.FromMilliseconds(250)));
+        Assert.Equal(0, stats.UnexpectedReplies + stats.ForeignMessages + stats.SendFailed);
+    }
+
     protected override async Task<NetworkNamespaceHost> CreateHostAsync(int targetCount)
     {
         var host = await NetworkNamespaceHost.CreateWithPingerNamespaceAsync(targetCount);
