@@ -101,6 +101,8 @@ internal sealed class RawPingLoop
         if (sockets.Kind == IcmpSocketKind.Datagram && (_stampedV4 is null || (sockets.V6 is not null && _stampedV6 is null)))
         {
             // A datagram ICMP socket answers no FIONREAD (Available), so recvmsg is the only way to read it.
+            _stampedV4?.Dispose();
+            _stampedV6?.Dispose();
             throw new PlatformNotSupportedException("ICMP datagram sockets need recvmsg with kernel receive stamps (64-bit Linux).");
         }
         for (var i = IcmpPacket.HeaderLength; i < _request.Length; i++)
@@ -116,10 +118,11 @@ internal sealed class RawPingLoop
     private void Run(CancellationToken cancellationToken)
     {
         _logger.LogInformation(
-            "{Kind}-socket ping engine started: {Targets} targets, echo identifier {Identifier}, IPv6 {IPv6}, receive times from {Clock}",
+            "{Kind}-socket ping engine started: {Targets} targets, echo identifier {Identifier} (ICMPv6 {IdentifierV6}), IPv6 {IPv6}, receive times from {Clock}",
             _sockets.Kind == IcmpSocketKind.Raw ? "Raw" : "Datagram",
             _targets.Count,
             _pending.Identifier,
+            _pending.IdentifierFor(ipv6: true),
             _sockets.V6 is null ? "off" : "on",
             _stampedV4 is null ? "the reading thread" : "the kernel");
         try
