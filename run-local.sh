@@ -76,7 +76,7 @@ echo "==> NetPulse is running: dashboard http://127.0.0.1:5173, API http://127.0
 echo "    sign-in is OFF (NetPulse__Auth__Mode=Open): the API answers without a token, for this local run only"
 echo "==> starting the probe (loopback targets from probe/NetPulse.Probe/targets.json); it prints each batch it sends; Ctrl+C stops everything"
 if [ "$(id -u)" -ne 0 ]; then
-  echo "    (not root: the probe falls back to System.Net.NetworkInformation.Ping; see README 'ICMP permissions')"
+  echo "    (not root: the probe pings through an ICMP datagram socket where net.ipv4.ping_group_range lets your group in, else through System.Net.NetworkInformation.Ping; it logs which at start; see README 'ICMP permissions')"
 fi
 probe=(dotnet probe/NetPulse.Probe/bin/Release/net10.0/netpulse-probe.dll)
 probe_settings=(--Probe:Spool:Path="$data/spool" --Probe:Id=local-probe)

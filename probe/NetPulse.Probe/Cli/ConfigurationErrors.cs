@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using NetPulse.Probe.Configuration;
+using NetPulse.Probe.Icmp;
 
 namespace NetPulse.Probe.Cli;
 
@@ -8,12 +9,20 @@ internal static class ConfigurationErrors
 {
     public const int ExitCode = 2;
 
-    /// <summary>Runs <paramref name="action"/>; a configuration problem is printed and becomes exit code 2.</summary>
+    /// <summary>The exit code when the process has no way to ping (no CAP_NET_RAW, no ping_group_range, no ping utility).</summary>
+    public const int NoIcmpExitCode = 3;
+
+    /// <summary>Runs <paramref name="action"/>; a configuration problem is printed and becomes exit code 2, a process that cannot ping exit code 3.</summary>
     public static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> action)
     {
         try
         {
             return await action();
+        }
+        catch (IcmpUnavailableException ex)
+        {
+            await error.WriteLineAsync($"netpulse-probe: {ex.Message}");
+            return NoIcmpExitCode;
         }
         catch (ProbeConfigurationException ex)
         {

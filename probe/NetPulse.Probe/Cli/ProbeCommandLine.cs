@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Hosting;
+using NetPulse.Probe.Icmp;
 using NetPulse.Probe.Sending;
 using NetPulse.Probe.Targets;
 
@@ -50,6 +51,8 @@ public static class ProbeCommandLine
             // sender a key (without one every batch would be refused, so the probe says so and does not start).
             _ = ProbeHost.ValidatedOptions(host.Services);
             _ = host.Services.GetRequiredService<BatchSigner>();
+            // The ICMP path is chosen here, so a process that may not ping at all says so before it starts.
+            _ = host.Services.GetRequiredService<IPingEngine>();
             await host.RunAsync(cancellationToken);
             return 0;
         });

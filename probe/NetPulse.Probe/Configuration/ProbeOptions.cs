@@ -32,6 +32,9 @@ public sealed class ProbeOptions
 
     public SpoolOptions Spool { get; set; } = new();
 
+    /// <summary>How the probe sends ICMP ("Probe:Icmp").</summary>
+    public IcmpOptions Icmp { get; set; } = new();
+
     public List<TargetOptions> Targets { get; set; } = [];
 }
 
@@ -76,6 +79,24 @@ public sealed class BatchingOptions
     /// older than issue 15. Every backend since reads both, and spooled batches go in whatever version they were written.
     /// </summary>
     public int WireVersion { get; set; } = PingBatch.CurrentVersion;
+}
+
+/// <summary>How the probe sends ICMP ("Probe:Icmp").</summary>
+public sealed class IcmpOptions
+{
+    public const string AutoEngine = "auto";
+    public const string RawEngine = "raw";
+    public const string DatagramEngine = "datagram";
+    public const string PingClassEngine = "ping-class";
+
+    public static readonly IReadOnlyList<string> Engines = [AutoEngine, RawEngine, DatagramEngine, PingClassEngine];
+
+    /// <summary>
+    /// The ICMP path: auto (a raw socket where the process may open one, else an unprivileged ICMP datagram socket
+    /// where net.ipv4.ping_group_range allows it, else System.Net.NetworkInformation.Ping), or one of raw, datagram,
+    /// ping-class to insist on it (the probe does not start where it cannot work).
+    /// </summary>
+    public string Engine { get; set; } = AutoEngine;
 }
 
 /// <summary>The local store-and-forward spool.</summary>

@@ -58,6 +58,11 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
 
         ValidateQueue(options.Queue, Fail);
 
+        if (!IcmpOptions.Engines.Contains(options.Icmp.Engine?.Trim() ?? string.Empty, StringComparer.OrdinalIgnoreCase))
+        {
+            Fail($"{p}:Icmp:Engine", $"'{options.Icmp.Engine}' is not an ICMP engine: use auto (a raw socket, else an ICMP datagram socket, else the Ping class), raw, datagram or ping-class");
+        }
+
         if (string.IsNullOrWhiteSpace(options.Spool.Path))
         {
             Fail($"{p}:Spool:Path", "must name a folder for spooled batches");

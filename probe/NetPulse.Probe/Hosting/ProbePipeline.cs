@@ -11,7 +11,7 @@ namespace NetPulse.Probe.Hosting;
 /// <summary>Registers the probe's pipeline: ICMP engine → sample channel → batcher → spool → queue sender.</summary>
 public static class ProbePipeline
 {
-    public static IServiceCollection AddProbePipeline(this IServiceCollection services, PingEngineChoice engine = PingEngineChoice.Auto)
+    public static IServiceCollection AddProbePipeline(this IServiceCollection services, PingEngineChoice? engine = null)
     {
         services.AddPingEngine(engine);
         services.AddSingleton<SampleChannel>();

@@ -21,7 +21,7 @@ internal enum IcmpMessageKind
 /// </summary>
 internal readonly record struct IcmpMessage(IcmpMessageKind Kind, ushort Identifier, ushort Sequence, IcmpAddress Peer);
 
-/// <summary>Builds echo requests and parses what a raw ICMP or ICMPv6 socket receives.</summary>
+/// <summary>Builds echo requests and parses what a raw or datagram ICMP or ICMPv6 socket receives.</summary>
 internal static class IcmpPacket
 {
     public const int HeaderLength = 8;
@@ -43,6 +43,10 @@ internal static class IcmpPacket
     private const byte NextHeaderIcmp6 = 58;
     private const int IPv4MinHeaderLength = 20;
     private const int IPv6HeaderLength = 40;
+
+    /// <summary><c>SO_EE_ORIGIN_ICMP</c> and <c>SO_EE_ORIGIN_ICMP6</c> (linux/errqueue.h): the error came from an ICMP message.</summary>
+    public const byte QueuedErrorFromIcmp = 2;
+    public const byte QueuedErrorFromIcmp6 = 3;
 
     /// <summary>
     /// Writes an echo request into <paramref name="packet"/> (<see cref="EchoRequestLength"/> bytes). The
@@ -148,6 +152,49 @@ internal static class IcmpPacket
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Parses what an ICMP datagram socket delivers (Linux <c>SOCK_DGRAM</c>, <c>IPPROTO_ICMP</c> or
+    /// <c>IPPROTO_ICMPV6</c>): an echo reply to this socket alone, with no IP header and its checksum already
+    /// checked by the kernel; <paramref name="source"/> comes from the socket's receive address. Errors never
+    /// arrive this way (see <see cref="TryParseQueuedError"/>).
+    /// </summary>
+    public static bool TryParseDatagramReply(ReadOnlySpan<byte> icmp, bool ipv6, IcmpAddress source, out IcmpMessage message)
+    {
+        message = default;
+        if (icmp.Length < HeaderLength || icmp[0] != (ipv6 ? Icmp6EchoReply : IcmpEchoReply))
+        {
+            return false;
+        }
+
+        message = new IcmpMessage(IcmpMessageKind.EchoReply, ReadIdentifier(icmp), ReadSequence(icmp), source);
+        return true;
+    }
+
+    /// <summary>
+    /// Parses an ICMP error that Linux queued on a datagram socket's error queue (<c>IP_RECVERR</c>,
+    /// <c>IPV6_RECVERR</c>): <paramref name="quotedRequest"/> is the echo request the error quotes (the data read
+    /// with <c>MSG_ERRQUEUE</c>), <paramref name="origin"/> and <paramref name="type"/> come from the
+    /// <c>sock_extended_err</c>, and <paramref name="destination"/> is where the request went (the receive address).
+    /// </summary>
+    public static bool TryParseQueuedError(ReadOnlySpan<byte> quotedRequest, byte origin, byte type, IcmpAddress destination, out IcmpMessage message)
+    {
+        message = default;
+        var kind = (origin, type) switch
+        {
+            (QueuedErrorFromIcmp, IcmpDestinationUnreachable) or (QueuedErrorFromIcmp6, Icmp6DestinationUnreachable) => IcmpMessageKind.Unreachable,
+            (QueuedErrorFromIcmp, IcmpTimeExceeded) or (QueuedErrorFromIcmp6, Icmp6TimeExceeded) => IcmpMessageKind.TimeExceeded,
+            _ => IcmpMessageKind.Other,
+        };
+        if (kind == IcmpMessageKind.Other || quotedRequest.Length < HeaderLength
+            || quotedRequest[0] != (origin == QueuedErrorFromIcmp6 ? Icmp6EchoRequest : IcmpEchoRequest))
+        {
+            return false;
+        }
+
+        message = new IcmpMessage(kind, ReadIdentifier(quotedRequest), ReadSequence(quotedRequest), destination);
+        return true;
     }
 
     private static bool TrySplitIPv4(ReadOnlySpan<byte> datagram, out int headerLength, out byte protocol)

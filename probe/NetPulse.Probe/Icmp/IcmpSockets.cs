@@ -5,10 +5,26 @@ using Microsoft.Extensions.Logging;
 
 namespace NetPulse.Probe.Icmp;
 
+/// <summary>Which kind of ICMP socket an engine run uses.</summary>
+internal enum IcmpSocketKind
+{
+    /// <summary><c>SOCK_RAW</c>: needs root or CAP_NET_RAW; sees every ICMP message of the host, IPv4 with its IP header.</summary>
+    Raw,
+
+    /// <summary>
+    /// <c>SOCK_DGRAM</c> with <c>IPPROTO_ICMP</c>/<c>IPPROTO_ICMPV6</c> (Linux "ping sockets"): allowed without
+    /// privileges when the process's group is inside <c>net.ipv4.ping_group_range</c>. The kernel sets the echo
+    /// identifier to the socket's port and hands the socket only the replies to it, without an IP header; ICMP
+    /// errors come through the error queue (<c>IP_RECVERR</c>).
+    /// </summary>
+    Datagram,
+}
+
 /// <summary>
-/// The raw ICMP socket (and the ICMPv6 one when IPv6 may be needed) that one engine run sends and receives
-/// on. Opening needs root or CAP_NET_RAW; without them <see cref="Open"/> throws the
-/// <see cref="SocketException"/> the factory turns into the fallback.
+/// The ICMP socket (and the ICMPv6 one when IPv6 may be needed) that one engine run sends and receives on:
+/// raw sockets, which need root or CAP_NET_RAW, or datagram ("ping") sockets, which need the process's group in
+/// <c>net.ipv4.ping_group_range</c>. Without the permission <see cref="Open"/> and <see cref="OpenDatagram"/> throw
+/// the <see cref="SocketException"/> the factory turns into the next path.
 /// </summary>
 internal sealed class IcmpSockets : IDisposable
 {
@@ -21,11 +37,26 @@ internal sealed class IcmpSockets : IDisposable
     /// <summary>Room for a burst of a thousand replies between two reads (the kernel caps it at rmem_max).</summary>
     private const int ReceiveBufferBytes = 1 << 20;
 
-    private IcmpSockets(Socket v4, Socket? v6)
+    // setsockopt(IPPROTO_IP, IP_RECVERR) and setsockopt(IPPROTO_IPV6, IPV6_RECVERR) (linux/in.h, linux/in6.h).
+    private const int IPProtoIP = 0;
+    private const int IPRecvErr = 11;
+    private const int IPProtoIPv6 = 41;
+    private const int IPv6RecvErr = 25;
+
+    private IcmpSockets(IcmpSocketKind kind, Socket v4, Socket? v6)
     {
+        Kind = kind;
         V4 = v4;
         V6 = v6;
     }
+
+    public IcmpSocketKind Kind { get; }
+
+    /// <summary>
+    /// Whether ICMP datagram sockets can be used here at all: Linux, and a 64-bit process, since the engine reads
+    /// them with recvmsg (<see cref="TimestampedReceiver"/>; they answer no FIONREAD).
+    /// </summary>
+    public static bool DatagramSupported => OperatingSystem.IsLinux() && Environment.Is64BitProcess;
 
     public Socket V4 { get; }
 
@@ -48,6 +79,58 @@ internal sealed class IcmpSockets : IDisposable
         }
     }
 
+    /// <summary>Opens an IPv4 ICMP datagram socket and closes it: whether this process's group is inside <c>net.ipv4.ping_group_range</c>.</summary>
+    public static bool CanOpenDatagram(out SocketException? error)
+    {
+        error = null;
+        if (!DatagramSupported)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var probe = NewDatagramSocket(AddressFamily.InterNetwork);
+            return true;
+        }
+        catch (SocketException e)
+        {
+            error = e;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Opens ICMP datagram sockets, each bound to a port of its own choosing: that port is the identifier the
+    /// kernel puts in every request (<see cref="Identifier"/>). <paramref name="create"/> makes the unbound socket
+    /// (tests make it inside a network namespace); null makes it here.
+    /// </summary>
+    public static IcmpSockets OpenDatagram(bool needIPv6, ILogger logger, Func<AddressFamily, Socket>? create = null)
+    {
+        if (!DatagramSupported)
+        {
+            throw new PlatformNotSupportedException("ICMP datagram sockets are read on 64-bit Linux only.");
+        }
+
+        create ??= NewDatagramSocket;
+        var v4 = create(AddressFamily.InterNetwork);
+        try
+        {
+            Configure(v4, IPAddress.Any, logger);
+            v4.SetRawSocketOption(IPProtoIP, IPRecvErr, BitConverter.GetBytes(1));
+            return new IcmpSockets(IcmpSocketKind.Datagram, v4, needIPv6 ? TryOpenDatagramIPv6(create, logger) : null);
+        }
+        catch
+        {
+            v4.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The echo identifier of the socket's requests: a datagram socket's port (the kernel writes it); 0 for a raw socket, whose requests carry what the engine writes.</summary>
+    public static ushort Identifier(Socket socket) =>
+        socket.SocketType == SocketType.Dgram && socket.LocalEndPoint is IPEndPoint local ? (ushort)local.Port : (ushort)0;
+
     public static IcmpSockets Open(bool needIPv6, ILogger logger)
     {
         var v4 = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp);
@@ -61,7 +144,7 @@ internal sealed class IcmpSockets : IDisposable
                 TrySetFilter(v4, SolRaw, IcmpFilter, BitConverter.GetBytes(~((1u << 0) | (1u << 3) | (1u << 11))), logger);
             }
 
-            return new IcmpSockets(v4, needIPv6 ? TryOpenIPv6(logger) : null);
+            return new IcmpSockets(IcmpSocketKind.Raw, v4, needIPv6 ? TryOpenIPv6(logger) : null);
         }
         catch
         {
@@ -113,10 +196,38 @@ internal sealed class IcmpSockets : IDisposable
         }
     }
 
+    private static Socket NewDatagramSocket(AddressFamily family) =>
+        new(family, SocketType.Dgram, family == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp);
+
+    private static Socket? TryOpenDatagramIPv6(Func<AddressFamily, Socket> create, ILogger logger)
+    {
+        if (!Socket.OSSupportsIPv6)
+        {
+            logger.LogWarning("This host has no IPv6: IPv6 targets will be SendFailed");
+            return null;
+        }
+
+        Socket? v6 = null;
+        try
+        {
+            v6 = create(AddressFamily.InterNetworkV6);
+            Configure(v6, IPAddress.IPv6Any, logger);
+            v6.SetRawSocketOption(IPProtoIPv6, IPv6RecvErr, BitConverter.GetBytes(1));
+            return v6;
+        }
+        catch (SocketException e)
+        {
+            v6?.Dispose();
+            logger.LogWarning(e, "Cannot open an ICMPv6 datagram socket: IPv6 targets will be SendFailed");
+            return null;
+        }
+    }
+
     private static void Configure(Socket socket, IPAddress any, ILogger logger)
     {
-        // Bound before any ReceiveFrom (an unbound raw socket refuses it); blocking, because the scheduling
-        // thread only reads what Poll and Available say is there.
+        // Bound before any ReceiveFrom (an unbound raw socket refuses it; a datagram socket gets its port, the echo
+        // identifier, here); blocking, because the scheduling thread only reads what Poll and Available say is there
+        // (a datagram socket is read with MSG_DONTWAIT instead: it answers no FIONREAD).
         socket.Bind(new IPEndPoint(any, 0));
         socket.Blocking = true;
         try

@@ -9,8 +9,8 @@ namespace NetPulse.Probe.Icmp;
 /// The CLI's <c>ping &lt;host&gt;</c>: a few rounds to one host through the same engine the probe runs,
 /// printed the way <c>ping</c> prints them.
 /// </summary>
-/// <param name="choice">Which engine to ping through; the probe's own choice unless a test says otherwise.</param>
-public sealed class OneShotPinger(PingEngineFactory engines, TargetResolver resolver, PingEngineChoice choice = PingEngineChoice.Auto)
+/// <param name="choice">Which engine to ping through; null for the probe's own (configured) choice.</param>
+public sealed class OneShotPinger(PingEngineFactory engines, TargetResolver resolver, PingEngineChoice? choice = null)
 {
     /// <summary>
     /// Pings <paramref name="host"/> <paramref name="count"/> times, one round per <paramref name="interval"/>

@@ -25,12 +25,16 @@ internal enum ReplyMatch
 internal sealed class PendingRounds
 {
     private readonly ushort _identifier;
+    private readonly ushort _identifierV6;
     private readonly PendingRound?[] _bySlot;
     private readonly Dictionary<(IcmpAddress Peer, ushort Sequence), int> _byKey;
 
-    public PendingRounds(int slotCount, ushort identifier)
+    /// <param name="identifierV6">The ICMPv6 requests' identifier when it differs from the IPv4 one: a datagram
+    /// socket's identifier is its port, and the IPv4 and ICMPv6 sockets each have their own.</param>
+    public PendingRounds(int slotCount, ushort identifier, ushort? identifierV6 = null)
     {
         _identifier = identifier;
+        _identifierV6 = identifierV6 ?? identifier;
         _bySlot = new PendingRound?[slotCount];
 
         // Sized for every target in flight at once, so the steady state never grows (allocates) the table.
@@ -38,6 +42,9 @@ internal sealed class PendingRounds
     }
 
     public ushort Identifier => _identifier;
+
+    /// <summary>The identifier requests of one family carry, and replies of that family must.</summary>
+    public ushort IdentifierFor(bool ipv6) => ipv6 ? _identifierV6 : _identifier;
 
     public int Count => _byKey.Count;
 
@@ -72,7 +79,7 @@ internal sealed class PendingRounds
     public ReplyMatch TryComplete(in IcmpMessage message, out PendingRound round)
     {
         round = default;
-        if (message.Identifier != _identifier)
+        if (message.Identifier != IdentifierFor(!message.Peer.IsIPv4))
         {
             return ReplyMatch.Foreign;
         }

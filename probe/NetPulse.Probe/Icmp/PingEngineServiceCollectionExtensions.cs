@@ -10,7 +10,8 @@ public static class PingEngineServiceCollectionExtensions
     /// stats, the CLI's <see cref="OneShotPinger"/> and what they need. Expects <c>IOptions&lt;ProbeOptions&gt;</c>
     /// to be bound by the caller; adds <see cref="TimeProvider.System"/> unless a TimeProvider is registered.
     /// </summary>
-    public static IServiceCollection AddPingEngine(this IServiceCollection services, PingEngineChoice choice = PingEngineChoice.Auto)
+    /// <param name="choice">The ICMP path; null for the configured one (<c>Probe:Icmp:Engine</c>).</param>
+    public static IServiceCollection AddPingEngine(this IServiceCollection services, PingEngineChoice? choice = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions();

@@ -9,8 +9,8 @@ using NetPulse.Probe.Targets;
 namespace NetPulse.Probe.Icmp;
 
 /// <summary>
-/// One run of the raw-socket engine: a single dedicated thread that sends every target's echo requests
-/// when they fall due and reads every reply, on one ICMP socket (plus one ICMPv6 socket).
+/// One run of the raw-socket or datagram-socket engine: a single dedicated thread that sends every target's echo
+/// requests when they fall due and reads every reply, on one ICMP socket (plus one ICMPv6 socket).
 /// </summary>
 /// <remarks>
 /// The loop: read every reply waiting in the sockets, close rounds whose deadline passed, send the rounds
@@ -78,7 +78,10 @@ internal sealed class RawPingLoop
 
         _anchor = new WallClockAnchor(timeProvider, logger);
         _schedule = new PingSchedule(intervals, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
-        _pending = new PendingRounds(count, EchoIdentifier.Next());
+        // A datagram socket's requests carry its port whatever the engine writes; a raw socket's, an identifier of this run.
+        _pending = sockets.Kind == IcmpSocketKind.Datagram
+            ? new PendingRounds(count, IcmpSockets.Identifier(sockets.V4), sockets.V6 is { } datagramV6 ? IcmpSockets.Identifier(datagramV6) : null)
+            : new PendingRounds(count, EchoIdentifier.Next());
 
         // One deadline per round in flight, plus at most one stale entry per target for a round that was answered.
         _deadlines = new PriorityQueue<(int, long), long>(2 * count);
@@ -95,6 +98,13 @@ internal sealed class RawPingLoop
         _sendFailures = new SendFailureLog(targets, logger);
         _stampedV4 = TimestampedReceiver.TryCreate(sockets.V4, _receiveBuffer, logger);
         _stampedV6 = sockets.V6 is { } v6 ? TimestampedReceiver.TryCreate(v6, _receiveBuffer, logger) : null;
+        if (sockets.Kind == IcmpSocketKind.Datagram && (_stampedV4 is null || (sockets.V6 is not null && _stampedV6 is null)))
+        {
+            // A datagram ICMP socket answers no FIONREAD (Available), so recvmsg is the only way to read it.
+            _stampedV4?.Dispose();
+            _stampedV6?.Dispose();
+            throw new PlatformNotSupportedException("ICMP datagram sockets need recvmsg with kernel receive stamps (64-bit Linux).");
+        }
         for (var i = IcmpPacket.HeaderLength; i < _request.Length; i++)
         {
             _request[i] = (byte)i;
@@ -108,9 +118,11 @@ internal sealed class RawPingLoop
     private void Run(CancellationToken cancellationToken)
     {
         _logger.LogInformation(
-            "Raw-socket ping engine started: {Targets} targets, echo identifier {Identifier}, IPv6 {IPv6}, receive times from {Clock}",
+            "{Kind}-socket ping engine started: {Targets} targets, echo identifier {Identifier} (ICMPv6 {IdentifierV6}), IPv6 {IPv6}, receive times from {Clock}",
+            _sockets.Kind == IcmpSocketKind.Raw ? "Raw" : "Datagram",
             _targets.Count,
             _pending.Identifier,
+            _pending.IdentifierFor(ipv6: true),
             _sockets.V6 is null ? "off" : "on",
             _stampedV4 is null ? "the reading thread" : "the kernel");
         try
@@ -168,14 +180,14 @@ internal sealed class RawPingLoop
         var socket = address.IsIPv6 ? _sockets.V6 : _sockets.V4;
         if (socket is null)
         {
-            _sendFailures.Failed(slot, address.Address, "no raw ICMPv6 socket");
+            _sendFailures.Failed(slot, address.Address, "no ICMPv6 socket");
             _sink.Write(slot, due.DueOffset, PingStatus.SendFailed, null, lateness);
             return;
         }
 
         var sequence = _pending.FreeSequence(address.Key, _sequences[slot]);
         _sequences[slot] = (ushort)(sequence + 1);
-        IcmpPacket.WriteEchoRequest(_request, address.IsIPv6, _pending.Identifier, sequence);
+        IcmpPacket.WriteEchoRequest(_request, address.IsIPv6, _pending.IdentifierFor(address.IsIPv6), sequence);
 
         // Stamped before the system call, as ping and fping do: the RTT includes the send itself.
         var sent = Stopwatch.GetTimestamp();
@@ -211,6 +223,17 @@ internal sealed class RawPingLoop
 
     private void DrainReplies()
     {
+        if (_sockets.Kind == IcmpSocketKind.Datagram)
+        {
+            DrainDatagram(_stampedV4!, ipv6: false);
+            if (_stampedV6 is { } stampedV6)
+            {
+                DrainDatagram(stampedV6, ipv6: true);
+            }
+
+            return;
+        }
+
         DrainV4(_sockets.V4);
         if (_sockets.V6 is { } v6)
         {
@@ -242,6 +265,36 @@ internal sealed class RawPingLoop
             }
         }
     }
+
+    /// <summary>
+    /// Reads a datagram socket until it has nothing waiting: first its error queue (the ICMP errors about its
+    /// requests; reading it also clears the socket error the kernel set with each), then its echo replies. The
+    /// source (or, for an error, the request's destination) is in the socket address: sockaddr_in keeps the IPv4
+    /// address at byte 4, sockaddr_in6 the IPv6 one at byte 8.
+    /// </summary>
+    private void DrainDatagram(TimestampedReceiver stamped, bool ipv6)
+    {
+        Span<byte> peer = stackalloc byte[24];
+        int length;
+        while ((length = stamped.ReceiveError(peer, out var origin, out var type)) >= 0)
+        {
+            if (IcmpPacket.TryParseQueuedError(_receiveBuffer.AsSpan(0, length), origin, type, PeerAddress(peer, ipv6), out var error))
+            {
+                Match(error, Stopwatch.GetTimestamp());
+            }
+        }
+
+        while ((length = stamped.Receive(peer, out var received)) >= 0)
+        {
+            if (IcmpPacket.TryParseDatagramReply(_receiveBuffer.AsSpan(0, length), ipv6, PeerAddress(peer, ipv6), out var reply))
+            {
+                Match(reply, received);
+            }
+        }
+    }
+
+    private static IcmpAddress PeerAddress(ReadOnlySpan<byte> socketAddress, bool ipv6) =>
+        ipv6 ? IcmpAddress.FromIPv6(socketAddress.Slice(8, 16)) : IcmpAddress.FromIPv4(socketAddress.Slice(4, 4));
 
     /// <summary>
     /// Reads one waiting datagram and the <see cref="Stopwatch"/> time it arrived: the kernel's stamp where there is

@@ -23,7 +23,14 @@ internal sealed partial class TimestampedReceiver : IDisposable
     private const int SolSocket = 1;
     private const int SoTimestampNs = 35; // SCM_TIMESTAMPNS is the same number (asm-generic, x86-64 and arm64).
     private const int MsgDontWait = 0x40;
-    private const int ControlBytes = 64;
+    private const int MsgErrQueue = 0x2000;
+    private const int SolIP = 0;
+    private const int IPRecvErr = 11;
+    private const int SolIPv6 = 41;
+    private const int IPv6RecvErr = 25;
+
+    /// <summary>Room for a stamp (32 bytes) and an extended error with its offender's address (16 + 16 + 28).</summary>
+    private const int ControlBytes = 128;
 
     /// <summary>sockaddr_in6 is 28 bytes; room for any address family.</summary>
     private const int NameBytes = 128;
@@ -77,18 +84,7 @@ internal sealed partial class TimestampedReceiver : IDisposable
     /// </summary>
     public int Receive(Span<byte> source, out long received)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var message = new MessageHeader
-        {
-            Name = _name,
-            NameLength = NameBytes,
-            Iov = _iov,
-            IovLength = 1,
-            Control = _control,
-            ControlLength = ControlBytes,
-        };
-
-        var length = ReceiveMessage(_socket.SafeHandle, ref message, MsgDontWait);
+        var length = ReadMessage(source, MsgDontWait, out var controlLength);
         received = Stopwatch.GetTimestamp();
         if (length < 0)
         {
@@ -96,12 +92,7 @@ internal sealed partial class TimestampedReceiver : IDisposable
         }
 
         var readAt = DateTime.UtcNow;
-        if (!source.IsEmpty)
-        {
-            CopyFromNative(_name, source[..Math.Min(source.Length, (int)Math.Min(message.NameLength, (uint)NameBytes))]);
-        }
-
-        if (TryReadStamp(message.ControlLength, out var stampNanoseconds))
+        if (TryReadStamp(controlLength, out var stampNanoseconds))
         {
             var age = (readAt - DateTime.UnixEpoch).Ticks * 100 - stampNanoseconds;
             if (age >= 0 && age < MaximumAgeNanoseconds)
@@ -126,29 +117,103 @@ internal sealed partial class TimestampedReceiver : IDisposable
         Marshal.FreeHGlobal(_name);
     }
 
-    /// <summary>Walks the control messages (struct cmsghdr: size_t len, int level, int type, data at 16) for the stamp.</summary>
+    /// <summary>
+    /// Reads one ICMP error from the socket's error queue (<c>MSG_ERRQUEUE</c>; the socket needs <c>IP_RECVERR</c> or
+    /// <c>IPV6_RECVERR</c> on). Answers the length of the quoted data (the echo request the error is about), or -1 when
+    /// the queue is empty; <paramref name="destination"/> (when not empty) gets the start of the socket address the
+    /// request went to, and <paramref name="origin"/> and <paramref name="type"/> the error's <c>ee_origin</c> and
+    /// <c>ee_type</c> (0 when it carried none).
+    /// </summary>
+    public int ReceiveError(Span<byte> destination, out byte origin, out byte type)
+    {
+        origin = 0;
+        type = 0;
+        var length = ReadMessage(destination, MsgDontWait | MsgErrQueue, out var controlLength);
+        if (length < 0)
+        {
+            return -1;
+        }
+
+        // struct sock_extended_err: u32 ee_errno, u8 ee_origin, u8 ee_type, u8 ee_code, ...
+        Span<byte> control = stackalloc byte[ControlBytes];
+        if (TryFindControl(controlLength, control, SolIP, IPRecvErr, 8, out var data)
+            || TryFindControl(controlLength, control, SolIPv6, IPv6RecvErr, 8, out data))
+        {
+            origin = data[4];
+            type = data[5];
+        }
+
+        return length;
+    }
+
+    /// <summary>One recvmsg into the buffer, the name and the control area; -1 when nothing was waiting or it failed.</summary>
+    private int ReadMessage(Span<byte> name, int flags, out nuint controlLength)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var message = new MessageHeader
+        {
+            Name = _name,
+            NameLength = NameBytes,
+            Iov = _iov,
+            IovLength = 1,
+            Control = _control,
+            ControlLength = ControlBytes,
+        };
+
+        var length = ReceiveMessage(_socket.SafeHandle, ref message, flags);
+        controlLength = message.ControlLength;
+        if (length < 0)
+        {
+            return -1;
+        }
+
+        if (!name.IsEmpty)
+        {
+            CopyFromNative(_name, name[..Math.Min(name.Length, (int)Math.Min(message.NameLength, (uint)NameBytes))]);
+        }
+
+        return (int)length;
+    }
+
     private bool TryReadStamp(nuint controlLength, out long stampNanoseconds)
     {
         stampNanoseconds = 0;
         Span<byte> control = stackalloc byte[ControlBytes];
+        if (!TryFindControl(controlLength, control, SolSocket, SoTimestampNs, 16, out var stamp))
+        {
+            return false;
+        }
+
+        var seconds = BinaryPrimitives.ReadInt64LittleEndian(stamp);
+        var nanoseconds = BinaryPrimitives.ReadInt64LittleEndian(stamp[8..]);
+        stampNanoseconds = (seconds * 1_000_000_000) + nanoseconds;
+        return true;
+    }
+
+    /// <summary>
+    /// Walks the control messages (struct cmsghdr: size_t len, int level, int type, data at 16) for one of
+    /// <paramref name="level"/> and <paramref name="type"/> with at least <paramref name="minimumData"/> bytes of data,
+    /// copied into <paramref name="control"/>; <paramref name="data"/> is its data there.
+    /// </summary>
+    private bool TryFindControl(nuint controlLength, Span<byte> control, int level, int type, int minimumData, out Span<byte> data)
+    {
+        data = default;
         var used = (int)Math.Min(controlLength, (nuint)ControlBytes);
         CopyFromNative(_control, control[..used]);
         var offset = 0;
         while (offset + 16 <= used)
         {
             var length = (int)BinaryPrimitives.ReadUInt64LittleEndian(control[offset..]);
-            var level = BinaryPrimitives.ReadInt32LittleEndian(control[(offset + 8)..]);
-            var type = BinaryPrimitives.ReadInt32LittleEndian(control[(offset + 12)..]);
+            var foundLevel = BinaryPrimitives.ReadInt32LittleEndian(control[(offset + 8)..]);
+            var foundType = BinaryPrimitives.ReadInt32LittleEndian(control[(offset + 12)..]);
             if (length < 16 || offset + length > used)
             {
                 return false;
             }
 
-            if (level == SolSocket && type == SoTimestampNs && length >= 32)
+            if (foundLevel == level && foundType == type && length >= 16 + minimumData)
             {
-                var seconds = BinaryPrimitives.ReadInt64LittleEndian(control[(offset + 16)..]);
-                var nanoseconds = BinaryPrimitives.ReadInt64LittleEndian(control[(offset + 24)..]);
-                stampNanoseconds = (seconds * 1_000_000_000) + nanoseconds;
+                data = control.Slice(offset + 16, length - 16);
                 return true;
             }
 

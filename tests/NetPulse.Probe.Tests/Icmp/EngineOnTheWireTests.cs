@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
@@ -24,7 +25,7 @@ public abstract class EngineOnTheWireTests(ITestOutputHelper output)
 
     public virtual async Task Errors_duplicates_and_strangers_each_get_their_own_status()
     {
-        await using var host = await NetworkNamespaceHost.CreateAsync(targetCount: 5);
+        await using var host = await CreateHostAsync(targetCount: 5);
         var unreachable = host.TargetAddresses[1];
         var timeExceeded = host.TargetAddresses[2];
         var duplicate = host.TargetAddresses[3];
@@ -37,7 +38,7 @@ public abstract class EngineOnTheWireTests(ITestOutputHelper output)
             [wrongSource] = PeerScript.WrongSource,
         });
 
-        var engine = CreateEngine();
+        var engine = CreateEngine(host);
         IReadOnlyList<IReadOnlyList<PingSample>> byTarget;
         await using (var run = EngineHarness.Start(engine, TimeSpan.FromMilliseconds(300), unreachable, timeExceeded, duplicate, wrongSource))
         {
@@ -57,11 +58,11 @@ public abstract class EngineOnTheWireTests(ITestOutputHelper output)
 
     public virtual async Task A_reply_after_its_rounds_timeout_counts_for_no_round()
     {
-        await using var host = await NetworkNamespaceHost.CreateAsync();
+        await using var host = await CreateHostAsync(targetCount: 1);
 
         // Each reply comes 1.3 s after its request: after its own round's 300 ms timeout, and in the middle of the next round.
         await using var responder = await IcmpResponder.StartAsync(host, EchoBehavior.After(TimeSpan.FromMilliseconds(1300)));
-        var engine = CreateEngine();
+        var engine = CreateEngine(host);
         IReadOnlyList<IReadOnlyList<PingSample>> byTarget;
         await using (var run = EngineHarness.Start(engine, TimeSpan.FromMilliseconds(300), host.TargetAddress))
         {
@@ -75,7 +76,11 @@ public abstract class EngineOnTheWireTests(ITestOutputHelper output)
         AssertUnexpectedReplies(stats, atLeast: Rounds - 1);
     }
 
-    protected abstract IPingEngine CreateEngine();
+    /// <summary>An engine that pings from where <paramref name="host"/>'s pinger is.</summary>
+    protected abstract IPingEngine CreateEngine(NetworkNamespaceHost host);
+
+    /// <summary>The targets' namespace, with the engine in the root namespace unless a subclass says otherwise.</summary>
+    protected virtual Task<NetworkNamespaceHost> CreateHostAsync(int targetCount) => NetworkNamespaceHost.CreateAsync(targetCount);
 
     /// <summary>The statuses the engine may report for a round whose true outcome is <paramref name="truth"/>.</summary>
     protected abstract PingStatus[] StatusesFor(PingStatus truth);
@@ -97,7 +102,7 @@ public sealed class RawSocketEngineOnTheWireTests(ITestOutputHelper output) : En
     public override Task A_reply_after_its_rounds_timeout_counts_for_no_round() =>
         base.A_reply_after_its_rounds_timeout_counts_for_no_round();
 
-    protected override IPingEngine CreateEngine() => CreateFactory().Create(PingEngineChoice.RawSocket);
+    protected override IPingEngine CreateEngine(NetworkNamespaceHost host) => CreateFactory().Create(PingEngineChoice.RawSocket);
 
     protected override PingStatus[] StatusesFor(PingStatus truth) => [truth];
 
@@ -115,7 +120,7 @@ public sealed class PingClassEngineOnTheWireTests(ITestOutputHelper output) : En
     public override Task A_reply_after_its_rounds_timeout_counts_for_no_round() =>
         base.A_reply_after_its_rounds_timeout_counts_for_no_round();
 
-    protected override IPingEngine CreateEngine() => CreateFactory().Create(PingEngineChoice.PingClass);
+    protected override IPingEngine CreateEngine(NetworkNamespaceHost host) => CreateFactory().Create(PingEngineChoice.PingClass);
 
     /// <summary>
     /// .NET 10's Ping on Linux (raw socket, as root) reports a destination-unreachable from a router as
@@ -127,4 +132,66 @@ public sealed class PingClassEngineOnTheWireTests(ITestOutputHelper output) : En
 
     protected override void AssertUnexpectedReplies(PingEngineStatsSnapshot stats, int atLeast) =>
         Assert.Equal(0, stats.UnexpectedReplies);
+}
+
+/// <summary>
+/// The datagram engine in a pinger namespace with net.ipv4.ping_group_range open (root's stays closed): its socket
+/// gets no ICMP errors as datagrams, so these prove the error queue is read and matched like a raw socket's errors.
+/// </summary>
+public sealed class DatagramSocketEngineOnTheWireTests(ITestOutputHelper output) : EngineOnTheWireTests(output)
+{
+    [RootFact]
+    public override Task Errors_duplicates_and_strangers_each_get_their_own_status() =>
+        base.Errors_duplicates_and_strangers_each_get_their_own_status();
+
+    [RootFact]
+    public override Task A_reply_after_its_rounds_timeout_counts_for_no_round() =>
+        base.A_reply_after_its_rounds_timeout_counts_for_no_round();
+
+    [RootFact]
+    public async Task Both_families_answer_each_on_its_own_socket_and_identifier()
+    {
+        // Loopback inside the pinger namespace: the ICMPv6 datagram socket gets a port (identifier) of its own.
+        await using var host = await CreateHostAsync(targetCount: 1);
+        var engine = CreateEngine(host);
+        IReadOnlyList<IReadOnlyList<PingSample>> byTarget;
+        await using (var run = EngineHarness.Start(engine, TimeSpan.FromMilliseconds(300), IPAddress.Loopback, IPAddress.IPv6Loopback, host.TargetAddress))
+        {
+            byTarget = await run.WaitForSamplesAsync(3, 3);
+        }
+
+        var stats = engine.Stats.Snapshot();
+        Output.WriteLine(stats.ToString());
+        Assert.All(byTarget, samples => Assert.All(samples, s => Assert.Equal(PingStatus.Ok, s.Status)));
+        Assert.All(byTarget.SelectMany(samples => samples), s => Assert.InRange(s.Rtt!.Value, TimeSpan.Zero, TimeSpan.FromMilliseconds(250)));
+        Assert.Equal(0, stats.UnexpectedReplies + stats.ForeignMessages + stats.SendFailed);
+    }
+
+    protected override async Task<NetworkNamespaceHost> CreateHostAsync(int targetCount)
+    {
+        var host = await NetworkNamespaceHost.CreateWithPingerNamespaceAsync(targetCount);
+        try
+        {
+            await host.SetPingGroupRangeAsync("0 2147483647");
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override IPingEngine CreateEngine(NetworkNamespaceHost host) => new DatagramSocketPingEngine(
+        new TargetResolver(),
+        TimeSpan.FromMinutes(5),
+        TimeProvider.System,
+        new TestLog(Output, LogLevel.Debug).For<DatagramSocketPingEngine>(),
+        family => host.CreateSocketInPinger(family, SocketType.Dgram, family == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp));
+
+    protected override PingStatus[] StatusesFor(PingStatus truth) => [truth];
+
+    /// <summary>The kernel hands the socket every reply with its identifier (its port), whatever the source: late, duplicated and strange ones reach the engine, which counts them.</summary>
+    protected override void AssertUnexpectedReplies(PingEngineStatsSnapshot stats, int atLeast) =>
+        Assert.True(stats.UnexpectedReplies >= atLeast, $"{stats.UnexpectedReplies} unexpected replies, expected at least {atLeast}");
 }

@@ -9,8 +9,13 @@ namespace NetPulse.Testing.Network;
 /// </summary>
 public static class Fping
 {
+    public static Task<IReadOnlyDictionary<IPAddress, IReadOnlyList<TimeSpan?>>> PingAsync(
+        IReadOnlyCollection<IPAddress> targets, int count, TimeSpan period, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        PingAsync(targets, count, period, timeout, from: null, cancellationToken);
+
+    /// <summary>As the overload without <paramref name="from"/>, run where <paramref name="from"/>'s pinger is: its <see cref="NetworkNamespaceHost.PingerNamespace"/>, or the root namespace.</summary>
     public static async Task<IReadOnlyDictionary<IPAddress, IReadOnlyList<TimeSpan?>>> PingAsync(
-        IReadOnlyCollection<IPAddress> targets, int count, TimeSpan period, TimeSpan timeout, CancellationToken cancellationToken = default)
+        IReadOnlyCollection<IPAddress> targets, int count, TimeSpan period, TimeSpan timeout, NetworkNamespaceHost? from, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(timeout, period, nameof(timeout));
@@ -18,15 +23,16 @@ public static class Fping
 
         // -C prints every round's time, -q only that; -p is the gap between rounds to one target;
         // -t is the time a reply may take before the round counts as lost.
-        var result = await ExternalCommand.RunAsync(
-            fping,
+        IEnumerable<string> arguments =
             [
                 "-q", "-C", Invariant(count),
                 "-p", Invariant((int)period.TotalMilliseconds),
                 "-t", Invariant((int)timeout.TotalMilliseconds),
                 .. targets.Select(target => target.ToString()),
-            ],
-            cancellationToken: cancellationToken);
+            ];
+        var result = from?.PingerNamespace is null
+            ? await ExternalCommand.RunAsync(fping, arguments, cancellationToken: cancellationToken)
+            : await from.RunInPingerAsync(fping, arguments, cancellationToken);
 
         // fping exits 1 when some target never answered: a result, not a failure.
         if (result.ExitCode is not (0 or 1))

@@ -12,6 +12,9 @@ namespace NetPulse.Testing.Network;
 /// Each instance gets its own /24 from 10.200.0.0/16, chosen under a machine-wide lock, so test
 /// classes (and test runs of other engineers) can use namespaces in parallel. Needs root; guard tests
 /// with <see cref="RootFactAttribute"/>. Dispose it after anything that uses it (an <see cref="IcmpResponder"/>).
+/// <para><see cref="CreateWithPingerNamespaceAsync"/> puts the host side in a namespace of its own too
+/// (<see cref="PingerNamespace"/>), for a pinger whose settings must not touch the root namespace's
+/// (<c>net.ipv4.ping_group_range</c>, which decides who may open an ICMP datagram socket, is per namespace).</para>
 /// </summary>
 public sealed partial class NetworkNamespaceHost : IAsyncDisposable
 {
@@ -24,10 +27,12 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan LinkStateWait = TimeSpan.FromSeconds(5);
 
+    private const string PingerSuffix = "-pinger";
+
     private readonly string _ip;
     private bool _disposed;
 
-    private NetworkNamespaceHost(string ip, int subnet, int targetCount)
+    private NetworkNamespaceHost(string ip, int subnet, int targetCount, bool pingerNamespace)
     {
         _ip = ip;
         Subnet = subnet;
@@ -43,7 +48,11 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
         TargetAddresses = Enumerable.Range(2, targetCount).Select(Address).ToList();
         HostMac = $"02:4e:50:00:{subnet:x2}:01";
         NamespaceMac = $"02:4e:50:00:{subnet:x2}:02";
+        PingerNamespace = pingerNamespace ? Name + PingerSuffix : null;
     }
+
+    /// <summary>The namespace holding the host side (<see cref="HostAddress"/>) when it is not the root namespace; null otherwise.</summary>
+    public string? PingerNamespace { get; }
 
     /// <summary>The namespace's name, as <c>ip netns</c> knows it.</summary>
     public string Name { get; }
@@ -76,7 +85,18 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
     /// Creates the namespace, the veth link and <paramref name="targetCount"/> target addresses, all up
     /// and answering pings (the kernel answers until an <see cref="IcmpResponder"/> takes over).
     /// </summary>
-    public static async Task<NetworkNamespaceHost> CreateAsync(int targetCount = 1, CancellationToken cancellationToken = default)
+    public static Task<NetworkNamespaceHost> CreateAsync(int targetCount = 1, CancellationToken cancellationToken = default) =>
+        CreateAsync(targetCount, pingerNamespace: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CreateAsync(int, CancellationToken)"/>, with the host side (10.200.N.1) in a namespace of its own,
+    /// <see cref="PingerNamespace"/>: make the pinger's sockets there with <see cref="CreateSocketInPinger"/> and run
+    /// its tools there with <see cref="RunInPingerAsync"/>. Nothing of it is in the root namespace.
+    /// </summary>
+    public static Task<NetworkNamespaceHost> CreateWithPingerNamespaceAsync(int targetCount = 1, CancellationToken cancellationToken = default) =>
+        CreateAsync(targetCount, pingerNamespace: true, cancellationToken);
+
+    private static async Task<NetworkNamespaceHost> CreateAsync(int targetCount, bool pingerNamespace, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(targetCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(targetCount, MaxTargets);
@@ -85,7 +105,7 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
         await using var machineLock = await AcquireMachineLockAsync(cancellationToken);
         await RemoveLeftoversAsync(ip, cancellationToken);
         var subnet = await FindFreeSubnetAsync(ip, cancellationToken);
-        var host = new NetworkNamespaceHost(ip, subnet, targetCount);
+        var host = new NetworkNamespaceHost(ip, subnet, targetCount, pingerNamespace);
         try
         {
             await host.BuildAsync(cancellationToken);
@@ -149,6 +169,28 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
     public Socket CreateSocketInside(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType) =>
         NamespaceThread.Run(Name, () => new Socket(addressFamily, socketType, protocolType));
 
+    /// <summary>Runs a tool inside <see cref="PingerNamespace"/> (<c>ip netns exec</c>); the result, whatever the exit code.</summary>
+    public Task<CommandResult> RunInPingerAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken = default) =>
+        ExternalCommand.RunAsync(_ip, ["netns", "exec", RequirePingerNamespace(), fileName, .. arguments], cancellationToken: cancellationToken);
+
+    /// <summary>Creates a socket that lives inside <see cref="PingerNamespace"/>, as <see cref="CreateSocketInside"/> does in the targets' namespace.</summary>
+    public Socket CreateSocketInPinger(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType) =>
+        NamespaceThread.Run(RequirePingerNamespace(), () => new Socket(addressFamily, socketType, protocolType));
+
+    /// <summary>
+    /// Sets <c>net.ipv4.ping_group_range</c> in <see cref="PingerNamespace"/>: the groups whose processes may open ICMP
+    /// datagram sockets there ("0 2147483647" every group, "1 0" none, the kernel's default for a new namespace).
+    /// </summary>
+    public async Task SetPingGroupRangeAsync(string range, CancellationToken cancellationToken = default)
+    {
+        var sysctl = NetworkEnvironment.RequireTool("sysctl", "procps");
+        var result = await RunInPingerAsync(sysctl, ["-q", "-w", $"net.ipv4.ping_group_range={range}"], cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"could not set net.ipv4.ping_group_range to '{range}' in {PingerNamespace}: {result.StandardError.Trim()}");
+        }
+    }
+
     /// <summary>
     /// Deletes the veth link and the namespace. Dispose sockets made inside it first: an open socket
     /// keeps a deleted namespace alive until it closes.
@@ -163,7 +205,16 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
         _disposed = true;
 
         // Deleting the host end removes both ends even while a socket still holds the namespace.
-        await ExternalCommand.RunAsync(_ip, ["link", "del", HostInterface]);
+        if (PingerNamespace is { } pinger)
+        {
+            await ExternalCommand.RunAsync(_ip, ["-n", pinger, "link", "del", HostInterface]);
+            await ExternalCommand.RunAsync(_ip, ["netns", "del", pinger]);
+        }
+        else
+        {
+            await ExternalCommand.RunAsync(_ip, ["link", "del", HostInterface]);
+        }
+
         var result = await ExternalCommand.RunAsync(_ip, ["netns", "del", Name]);
         if (result.ExitCode != 0 && File.Exists(Path.Combine("/run/netns", Name)))
         {
@@ -175,11 +226,21 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
 
     private IPAddress Address(int host) => new([10, 200, (byte)Subnet, (byte)host]);
 
+    private string RequirePingerNamespace() =>
+        PingerNamespace ?? throw new InvalidOperationException($"{Name} has its host side in the root namespace: create it with {nameof(CreateWithPingerNamespaceAsync)}");
+
     private async Task BuildAsync(CancellationToken cancellationToken)
     {
         await IpAsync(["netns", "add", Name], cancellationToken);
+        if (PingerNamespace is { } pinger)
+        {
+            await IpAsync(["netns", "add", pinger], cancellationToken);
+        }
+
+        // With "-n pinger" the host end is made in the pinger's namespace; "netns Name" puts the peer in the targets'.
+        IEnumerable<string> where = PingerNamespace is null ? [] : ["-n", PingerNamespace];
         await IpAsync(
-            ["link", "add", HostInterface, "address", HostMac, "type", "veth", "peer", "name", NamespaceInterface, "address", NamespaceMac, "netns", Name],
+            [.. where, "link", "add", HostInterface, "address", HostMac, "type", "veth", "peer", "name", NamespaceInterface, "address", NamespaceMac, "netns", Name],
             cancellationToken);
 
         await IpBatchAsync(
@@ -195,8 +256,9 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
         // Permanent neighbour entries on the host side: no ARP before a first ping, and while the link
         // is down the pings are dropped on the link (a timeout) rather than failing ARP (host unreachable).
         await IpBatchAsync(
-            namespaceName: null,
+            namespaceName: PingerNamespace,
             [
+                .. PingerNamespace is null ? Array.Empty<string>() : ["link set lo up"],
                 $"addr add {HostAddress}/24 dev {HostInterface}",
                 $"link set {HostInterface} up",
                 .. TargetAddresses.Select(address => $"neigh replace {address} lladdr {NamespaceMac} dev {HostInterface} nud permanent"),
@@ -209,6 +271,12 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
 
     private async Task WaitForHostSideAsync(bool up, CancellationToken cancellationToken)
     {
+        if (PingerNamespace is not null)
+        {
+            await WaitForHostSideInPingerAsync(up, cancellationToken);
+            return;
+        }
+
         var operState = Path.Combine("/sys/class/net", HostInterface, "operstate");
         var deadline = DateTime.UtcNow + LinkStateWait;
         while (true)
@@ -225,6 +293,28 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
             }
 
             await Task.Delay(5, cancellationToken);
+        }
+    }
+
+    /// <summary>/sys/class/net shows the root namespace's links only, so the pinger's host end is asked through ip.</summary>
+    private async Task WaitForHostSideInPingerAsync(bool up, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + LinkStateWait;
+        while (true)
+        {
+            var link = await ExternalCommand.RunCheckedAsync(_ip, ["-n", PingerNamespace!, "-o", "link", "show", "dev", HostInterface], cancellationToken: cancellationToken);
+            var state = LinkState().Match(link.StandardOutput).Groups[1].Value;
+            if (string.Equals(state, "UP", StringComparison.Ordinal) == up)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{HostInterface} in {PingerNamespace} stayed '{state}' for {LinkStateWait.TotalSeconds} s after its peer went {(up ? "up" : "down")}");
+            }
+
+            await Task.Delay(20, cancellationToken);
         }
     }
 
@@ -313,9 +403,13 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
     [GeneratedRegex(@"\b10\.200\.(\d{1,3})\.")]
     private static partial Regex SubnetInUse();
 
-    [GeneratedRegex(@"^(?<name>netpulse-(?<pid>\d+)-(?<subnet>\d+))\b", RegexOptions.Multiline)]
+    // A pinger namespace is "<name>-pinger": matched whole, so a crashed run's pinger namespace is deleted too.
+    [GeneratedRegex(@"^(?<name>netpulse-(?<pid>\d+)-(?<subnet>\d+)(?:-pinger)?)\b", RegexOptions.Multiline)]
     private static partial Regex NamespaceLine();
 
     [GeneratedRegex(@"^\d+:\s+(?<name>np(?<pid>\d+)h\d+)[@:]", RegexOptions.Multiline)]
     private static partial Regex HostInterfaceLine();
+
+    [GeneratedRegex(@"\bstate (\S+)")]
+    private static partial Regex LinkState();
 }
