@@ -51,8 +51,6 @@ public sealed class ProbeContainerTests(ContainerImages images, ITestOutputHelpe
                 "-e", "Probe__IntervalSeconds=1", "-e", "NETPULSE_MAX_SILENCE=60", ContainerImages.Probe, "run",
             ],
             CommandTimeout);
-        var user = await Podman.CheckedAsync(["exec", _name, "/app/netpulse-probe", "--version"], CommandTimeout);
-        output.WriteLine($"probe {user.Trim()}");
         Assert.Equal("1654", (await Podman.CheckedAsync(["inspect", "--format", "{{.Config.User}}", _name], CommandTimeout)).Trim().Split(':')[0]);
 
         var batches = new List<PingBatch>();
@@ -72,7 +70,7 @@ public sealed class ProbeContainerTests(ContainerImages images, ITestOutputHelpe
         batches.AddRange(await ReceiveAsync(queue));
         var last = batches.SelectMany(b => b.Targets.SelectMany(t => t.Samples.Select(s => b.WindowStart.AddMilliseconds(s.OffsetMs)))).Max();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{batches.Count} batches, sequences {string.Join(",", batches.Select(b => b.Sequence))}; last round {(stoppedAt - last).TotalSeconds:0.0} s before the stop"));
-        Assert.True(last > stoppedAt.AddSeconds(-3), $"the last round on the queue is from {last:O}, {(stoppedAt - last).TotalSeconds:0.0} s before SIGTERM: the open batch was not sent");
+        Assert.True(last > stoppedAt.AddSeconds(-1.5), $"the last round on the queue is from {last:O}, {(stoppedAt - last).TotalSeconds:0.0} s before SIGTERM: the open batch was not sent");
         Assert.Empty(Directory.EnumerateFiles(SpoolPath, "*.batch*"));
     }
 
@@ -85,9 +83,18 @@ public sealed class ProbeContainerTests(ContainerImages images, ITestOutputHelpe
     {
         await PrepareAsync("127.0.0.1");
 
-        var result = await Podman.RunAsync(
-            ["run", "--name", _name, "--network", "none", "--sysctl", "net.ipv4.ping_group_range=1 0", .. Mounts(), ContainerImages.Probe, "run"],
-            TimeSpan.FromSeconds(30));
+        CommandResult result;
+        try
+        {
+            result = await Podman.RunAsync(
+                ["run", "--name", _name, "--network", "none", "--sysctl", "net.ipv4.ping_group_range=1 0", .. Mounts(), ContainerImages.Probe, "run"],
+                TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException ex)
+        {
+            Assert.Fail($"the probe still ran 30 s after it started with no ICMP socket it may open; it must exit naming CAP_NET_RAW and net.ipv4.ping_group_range:\n{ex.Message}");
+            throw;
+        }
 
         output.WriteLine(result.All);
         Assert.NotEqual(0, result.ExitCode);
