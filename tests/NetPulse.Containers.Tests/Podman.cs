@@ -107,3 +107,10 @@ public sealed class PodmanFactAttribute : FactAttribute
         Skip = NetPulse.Testing.RequiredEnvironment.SkipReason(Podman.WhyNot);
     }
 }
+
+/// <summary>Under CI the container tests run wherever they are, so this one names what the machine lacks when podman cannot run.</summary>
+public sealed class PodmanEnvironmentTests
+{
+    [PodmanFact]
+    public void Podman_runs_containers_here() => Assert.True(Podman.WhyNot is null, $"The container tests cannot run: this machine {Podman.WhyNot}.");
+}
