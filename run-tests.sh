@@ -27,7 +27,7 @@ dotnet_test() {
 }
 
 echo "==> .NET tests: contract, probe, storage, detection, alerts, reports, API, hosts (projects in parallel)"
-dotnet_test NetPulse.sln --filter "FullyQualifiedName!~NetPulse.Probe.IntegrationTests&FullyQualifiedName!~NetPulse.EndToEnd"
+dotnet_test NetPulse.sln --filter "FullyQualifiedName!~NetPulse.Probe.IntegrationTests&FullyQualifiedName!~NetPulse.EndToEnd&FullyQualifiedName!~NetPulse.Containers"
 
 # The wire tests time pings to a fraction of a millisecond and the end-to-end tests time alerts: each runs alone,
 # so their bounds hold on two cores without a parallel test project stealing the CPU they measure.
@@ -36,6 +36,11 @@ dotnet_test tests/NetPulse.Probe.IntegrationTests/NetPulse.Probe.IntegrationTest
 
 echo "==> .NET tests: end to end (probe + dev host + Azurite + SMTP sink + namespaces)"
 dotnet_test tests/NetPulse.EndToEnd.Tests/NetPulse.EndToEnd.Tests.csproj
+
+echo "==> .NET tests: containers (images built on a local Debian base, the probe with NET_RAW, compose.yaml under podman)"
+need_container_tools
+dotnet_test tests/NetPulse.Containers.Tests/NetPulse.Containers.Tests.csproj
+podman images --filter 'reference=localhost/netpulse-*:local' --format '    image {{.Repository}}:{{.Tag}} {{.Size}}'
 
 echo "==> dashboard end to end (Debian Chromium against the dev host; screenshots in artifacts/web-e2e)"
 (cd web && NETPULSE_E2E_RESULTS="$PWD/../artifacts/web-e2e" npm run test:e2e)

@@ -42,3 +42,13 @@ check_tools
 need_debian_packages iproute2 fping iputils-ping procps ca-certificates chromium fonts-dejavu-core jq
 need_npm_packages "$repo_root/tools/azurite"
 need_npm_packages "$repo_root/web"
+
+# --- containers (issue 18): only for run-tests.sh's container step, which calls it ---
+# Rootful podman and its tools from Debian (no container registry is reachable: images build on a local
+# debootstrap base, scripts/container-base.sh), docker-compose to drive compose.yaml through podman's API,
+# and dockerfilelint from npm, pinned in tools/dockerfilelint.
+need_container_tools() {
+  need_debian_packages podman buildah runc debootstrap docker-compose golang-github-containernetworking-plugin-dnsname
+  need_npm_packages "$repo_root/tools/dockerfilelint"
+  "$repo_root/scripts/container-base.sh" --config
+}

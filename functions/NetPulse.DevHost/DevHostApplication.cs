@@ -2,6 +2,7 @@ using Microsoft.Azure.WebJobs;
 using Microsoft.Azure.WebJobs.Extensions.Timers;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
 using NetPulse.DevHost.Triggers;
 using NetPulse.Monitoring;
 using NetPulse.Monitoring.Api;
@@ -18,6 +19,12 @@ public static class DevHostApplication
 {
     /// <summary>Where <c>func start</c> listens, so the dashboard and the probe need no other setting.</summary>
     public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    /// <summary>
+    /// A folder of the dashboard's built files (web/dist) that the dev host serves at / beside the API, as the
+    /// devhost container image does so that one port gives the whole app; unset: no dashboard.
+    /// </summary>
+    public const string DashboardFolderKey = "NetPulse:DevHost:DashboardFolder";
 
     /// <summary>
     /// Builds the host. Settings come from appsettings.json, environment variables and the command line,
@@ -63,6 +70,13 @@ public static class DevHostApplication
 
         configure?.Invoke(builder);
         var app = builder.Build();
+        if (app.Configuration[DashboardFolderKey] is { Length: > 0 } dashboard)
+        {
+            var files = new PhysicalFileProvider(Path.GetFullPath(dashboard));
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
         app.MapNetPulseDevelopmentApi();
         return app;
     }

@@ -6,17 +6,45 @@ using NetPulse.Probe.Spool;
 
 namespace NetPulse.Probe.Cli;
 
-/// <summary><c>status</c>: the spool's depth, the oldest unsent batch and the last successful send.</summary>
+/// <summary>
+/// <c>status</c>: the spool's depth, the oldest unsent batch and the last successful send. With a largest silence
+/// (<c>--max-silence</c> or <see cref="MaxSilenceVariable"/>) it is also a health check, as a container's
+/// <c>HEALTHCHECK</c> or a monitoring agent runs it: exit 1 when no batch was sent for longer than that.
+/// </summary>
 internal static class StatusCommand
 {
+    /// <summary>Where the largest silence comes from when <c>--max-silence</c> is not given (a container sets it once in its environment).</summary>
+    public const string MaxSilenceVariable = "NETPULSE_MAX_SILENCE";
+
+    /// <summary>The exit code when the probe sent nothing for longer than the largest silence.</summary>
+    public const int UnhealthyExitCode = 1;
+
     public static Command Build(TextWriter output, TextWriter error)
     {
+        var maxSilence = new Option<string?>("--max-silence")
+        {
+            Description = $"Exit {UnhealthyExitCode} (unhealthy) when no batch was sent for longer than this (seconds, or hh:mm:ss); default: the {MaxSilenceVariable} environment variable, else never.",
+        };
         var command = new Command("status", "Show the spool depth, the oldest unsent batch and the last successful send.")
         {
-            TreatUnmatchedTokensAsErrors = false,
+            maxSilence,
         };
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((result, _) => ConfigurationErrors.GuardAsync(error, () =>
         {
+            var silenceText = result.GetValue(maxSilence) ?? Environment.GetEnvironmentVariable(MaxSilenceVariable);
+            TimeSpan? largestSilence = null;
+            if (!string.IsNullOrWhiteSpace(silenceText))
+            {
+                if (ParseSilence(silenceText) is not { } parsed)
+                {
+                    error.WriteLine($"status: max silence '{silenceText}' (--max-silence or {MaxSilenceVariable}) is not a positive duration such as 180 (seconds) or 00:03:00");
+                    return Task.FromResult(ConfigurationErrors.ExitCode);
+                }
+
+                largestSilence = parsed;
+            }
+
             using var host = ProbeHost.CreateBuilder(result.UnmatchedTokens.ToArray()).Build();
             var options = ProbeHost.ValidatedOptions(host.Services);
             var path = ProbeHost.ResolvePath(options.Spool.Path);
@@ -37,9 +65,33 @@ internal static class StatusCommand
                 output.WriteLine(string.Create(inv, $"  set aside: {status.CorruptCount} corrupt (in {Path.Combine(path, "corrupt")}), {status.RejectedCount} rejected by the queue (in {Path.Combine(path, "rejected")})"));
             }
 
+            if (largestSilence is { } largest)
+            {
+                var silence = status.LastSentAt is { } lastSent ? now - lastSent : (TimeSpan?)null;
+                if (silence is null || silence > largest)
+                {
+                    output.WriteLine(string.Create(inv, $"  health:    UNHEALTHY: {(silence is { } s ? $"nothing sent for {Ago(s)}" : "nothing ever sent from this spool")}, more than {largest:c} (--max-silence)"));
+                    return Task.FromResult(UnhealthyExitCode);
+                }
+
+                output.WriteLine(string.Create(inv, $"  health:    healthy: last batch sent within {largest:c}"));
+            }
+
             return Task.FromResult(0);
         }));
         return command;
+    }
+
+    /// <summary>Whole seconds ("180") or a duration ("00:03:00"); null when neither or not positive.</summary>
+    internal static TimeSpan? ParseSilence(string text)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (int.TryParse(text, NumberStyles.None, inv, out var seconds))
+        {
+            return seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
+        }
+
+        return TimeSpan.TryParse(text, inv, out var span) && span > TimeSpan.Zero ? span : null;
     }
 
     private static string Ago(TimeSpan span) => span.TotalSeconds switch
