@@ -43,16 +43,19 @@ public sealed record LogVolume(double ItemsPerMonth, double BytesPerMonth)
 
     public static LogVolume PerHour(double itemsPerHour, double bytesPerHour) => new(itemsPerHour * HoursPerMonth, bytesPerHour * HoursPerMonth);
 
-    /// <summary>
-    /// An estimate from a run's function executions (HTTP ones included) when only they were counted (the cost
-    /// benchmark): one request item each at the size the log benchmark measured, plus the traces it measured for a calm
-    /// run with a few refusals an hour (<paramref name="traceBytesPerHour"/>, e.g. <see cref="CalmTraceBytesPerHour"/>).
-    /// </summary>
-    public static LogVolume FromExecutions(double executionsPerHour, double traceBytesPerHour = CalmTraceBytesPerHour) =>
-        PerHour(executionsPerHour + traceBytesPerHour / 1_000, executionsPerHour * RequestItemBytes + traceBytesPerHour);
+    /// <summary>Traces an hour of a calm run with a malformed message every 2 minutes, as <c>./bench.sh logs</c> printed them (2026-12-06).</summary>
+    public const double CalmTracesPerHour = 135;
 
-    /// <summary>Trace bytes an hour of a calm run with a malformed message every 2 minutes, as <c>./bench.sh logs</c> printed them.</summary>
-    public const double CalmTraceBytesPerHour = 130_000;
+    /// <summary>Their bytes an hour (the same run).</summary>
+    public const double CalmTraceBytesPerHour = 170_000;
+
+    /// <summary>
+    /// An estimate from a run's function executions when only they were counted (the cost benchmark): one request item
+    /// each at the size the log benchmark measured, plus a calm run's traces. The dashboard's API reads are function
+    /// executions in Azure too: count them in <paramref name="executionsPerHour"/> when the run makes them.
+    /// </summary>
+    public static LogVolume FromExecutions(double executionsPerHour) =>
+        PerHour(executionsPerHour + CalmTracesPerHour, executionsPerHour * RequestItemBytes + CalmTraceBytesPerHour);
 }
 
 /// <summary>
