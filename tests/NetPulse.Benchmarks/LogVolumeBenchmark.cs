@@ -32,8 +32,8 @@ public sealed record LogVolume(double ItemsPerMonth, double BytesPerMonth)
 
     public const double HoursPerMonth = 720;
 
-    /// <summary>The modelled JSON size of one request item (one per function execution, Host.Results), as <c>./bench.sh logs</c> prints it.</summary>
-    public const double RequestItemBytes = 1_250;
+    /// <summary>The modelled JSON size of one request item of a queue or timer execution (Host.Results), as <c>./bench.sh logs</c> measured it (2026-12-06); an HTTP one is about 1,290.</summary>
+    public const double RequestItemBytes = 1_170;
 
     public double GigabytesPerMonth => BytesPerMonth / 1e9;
 
@@ -276,7 +276,7 @@ internal static class LogVolumeBenchmark
         if (requests.Count > 0)
         {
             Console.WriteLine(string.Create(Inv,
-                $"per function execution: one request item of {requests.Average(i => i.Bytes):0} bytes (LogVolume.RequestItemBytes = {LogVolume.RequestItemBytes:0}); an API read adds {AppInsightsItems.ApiRequest("TargetsApi").Bytes} bytes, so a dashboard left open at its 5 s refresh (2 reads a refresh) adds {AppInsightsItems.ApiRequest("TargetsApi").Bytes * 2 * 720 * 24 * 30 / 1e9:0.00} GB a month"));
+                $"per queue or timer execution: one request item of {items.Where(i => i.Kind == "request").DefaultIfEmpty(new AppInsightsItems.Item("request", 0)).Average(i => i.Bytes):0} bytes (LogVolume.RequestItemBytes = {LogVolume.RequestItemBytes:0}); an API read adds {AppInsightsItems.ApiRequest("TargetsApi").Bytes} bytes, so a dashboard left open at its 5 s refresh (2 reads a refresh) adds {AppInsightsItems.ApiRequest("TargetsApi").Bytes * 2 * 720 * 24 * 30 / 1e9:0.00} GB a month"));
         }
     }
 
