@@ -66,18 +66,10 @@ internal sealed partial class PipelineRun : IAsyncDisposable
         IEnumerable<(string Name, string Host)>? extraTargets = null)
     {
         var devHostDll = RepositoryPaths.Combine("functions", "NetPulse.DevHost", "bin", "Release", "net10.0", "NetPulse.DevHost.dll");
-        var probeDll = RepositoryPaths.Combine("probe", "NetPulse.Probe", "bin", "Release", "net10.0", "netpulse-probe.dll");
         var work = Directory.CreateTempSubdirectory("netpulse-bench-");
         ChildProcess? devHost = null;
         try
         {
-            var targetsFile = Path.Combine(work.FullName, "targets.json");
-            await File.WriteAllTextAsync(targetsFile, JsonSerializer.Serialize(new
-            {
-                Targets = Enumerable.Range(0, targetCount).Select(i => new { Name = TargetName(i), Host = $"127.0.{1 + (i / 250)}.{1 + (i % 250)}" })
-                    .Concat((extraTargets ?? []).Select(t => new { t.Name, t.Host })),
-            }), cancellationToken);
-
             devHost = ChildProcess.Start("the dev host", devHostDll,
             [
                 "--urls=http://127.0.0.1:0",
@@ -93,29 +85,7 @@ internal sealed partial class PipelineRun : IAsyncDisposable
                 .. maxPollingInterval is { } polling ? [string.Create(CultureInfo.InvariantCulture, $"--AzureWebJobs:extensions:queues:maxPollingInterval={polling:c}")] : Array.Empty<string>(),
             ]);
 
-            // The probe is enrolled: its key in its spool, its public key in the probes table.
-            using (var identity = new TestProbe(ProbeId))
-            {
-                identity.WriteKeyFile(Path.Combine(work.FullName, "spool"));
-                await identity.RegisterAsync(new Azure.Data.Tables.TableServiceClient(connectionString), cancellationToken: cancellationToken);
-            }
-
-            List<string> probeArguments =
-            [
-                "run", $"--Probe:TargetsFile={targetsFile}", $"--Probe:Id={ProbeId}",
-                $"--Probe:Spool:Path={Path.Combine(work.FullName, "spool")}", $"--Probe:Queue:ConnectionString={connectionString}",
-                "--Logging:LogLevel:Default=Warning",
-                .. probeSettings ?? [],
-            ];
-            if (intervalSeconds is { } interval)
-            {
-                probeArguments.Add(string.Create(CultureInfo.InvariantCulture, $"--Probe:IntervalSeconds={interval}"));
-
-                // The timeout must be shorter than the interval; the probe's default (1,000 ms) is not, at 1 s.
-                probeArguments.Add(string.Create(CultureInfo.InvariantCulture, $"--Probe:TimeoutMs={Math.Min(1000, (int)(interval * 500))}"));
-            }
-
-            var probe = ChildProcess.Start("the probe", probeDll, probeArguments, work.FullName);
+            var probe = await StartProbeAsync(connectionString, work, targetCount, intervalSeconds, probeSettings, extraTargets, cancellationToken);
             return new PipelineRun(work, devHost, probe);
         }
         catch
@@ -128,6 +98,53 @@ internal sealed partial class PipelineRun : IAsyncDisposable
             work.Delete(recursive: true);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The probe alone (id "bench", enrolled in the storage account, its targets file and spool in <paramref name="work"/>),
+    /// for a run that hosts the Functions side itself (the log benchmark runs the dev host in-process).
+    /// </summary>
+    public static async Task<ChildProcess> StartProbeAsync(
+        string connectionString,
+        DirectoryInfo work,
+        int targetCount,
+        double? intervalSeconds,
+        IEnumerable<string>? probeSettings,
+        IEnumerable<(string Name, string Host)>? extraTargets,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var probeDll = RepositoryPaths.Combine("probe", "NetPulse.Probe", "bin", "Release", "net10.0", "netpulse-probe.dll");
+        var targetsFile = Path.Combine(work.FullName, "targets.json");
+        await File.WriteAllTextAsync(targetsFile, JsonSerializer.Serialize(new
+        {
+            Targets = Enumerable.Range(0, targetCount).Select(i => new { Name = TargetName(i), Host = $"127.0.{1 + (i / 250)}.{1 + (i % 250)}" })
+                .Concat((extraTargets ?? []).Select(t => new { t.Name, t.Host })),
+        }), cancellationToken);
+
+        // The probe is enrolled: its key in its spool, its public key in the probes table.
+        using (var identity = new TestProbe(ProbeId))
+        {
+            identity.WriteKeyFile(Path.Combine(work.FullName, "spool"));
+            await identity.RegisterAsync(new Azure.Data.Tables.TableServiceClient(connectionString), cancellationToken: cancellationToken);
+        }
+
+        List<string> probeArguments =
+        [
+            "run", $"--Probe:TargetsFile={targetsFile}", $"--Probe:Id={ProbeId}",
+            $"--Probe:Spool:Path={Path.Combine(work.FullName, "spool")}", $"--Probe:Queue:ConnectionString={connectionString}",
+            "--Logging:LogLevel:Default=Warning",
+            .. probeSettings ?? [],
+        ];
+        if (intervalSeconds is { } interval)
+        {
+            probeArguments.Add(string.Create(CultureInfo.InvariantCulture, $"--Probe:IntervalSeconds={interval}"));
+
+            // The timeout must be shorter than the interval; the probe's default (1,000 ms) is not, at 1 s.
+            probeArguments.Add(string.Create(CultureInfo.InvariantCulture, $"--Probe:TimeoutMs={Math.Min(1000, (int)(interval * 500))}"));
+        }
+
+        return ChildProcess.Start("the probe", probeDll, probeArguments, work.FullName);
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using NetPulse.Benchmarks;
 
-// Usage: NetPulse.Benchmarks probe|ingest|cost|cost-table|freshness|api|wire [arguments]: see Usage() below
+// Usage: NetPulse.Benchmarks probe|ingest|cost|cost-table|freshness|api|wire|logs [arguments]: see Usage() below
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -20,6 +20,7 @@ return args.FirstOrDefault() switch
     "freshness" => await FreshnessBenchmark.RunAsync(Arg(1, 150), Arg(2, 100), args.Length > 3 ? Arg(3, 0) : null, cancel.Token),
     "api" => await ApiBenchmark.RunAsync(Arg(1, 25), cancel.Token),
     "wire" => WireBenchmark.Run(Arg(1, 200)),
+    "logs" => await LogVolumeBenchmark.RunAsync(Arg(1, 30), cancel.Token),
     _ => Usage(),
 };
 
@@ -32,5 +33,6 @@ static int Usage()
     Console.Error.WriteLine("       NetPulse.Benchmarks freshness [seconds=150] [targets=100] [what-if maxPollingInterval seconds]");
     Console.Error.WriteLine("       NetPulse.Benchmarks api [repetitions=25]");
     Console.Error.WriteLine("       NetPulse.Benchmarks wire [repetitions=200]");
+    Console.Error.WriteLine("       NetPulse.Benchmarks logs [minutes=30]   (log records and Application Insights GB a month at host.json's levels)");
     return 2;
 }

@@ -50,8 +50,10 @@ public sealed class ApiGate
         }
         catch (SigningKeysUnavailableException ex)
         {
-            // Not the caller's fault, and every signed-in request fails until it is fixed: the log must say so.
-            _logger.LogError(ex, "No token can be checked: {Reason}", ex.Message);
+            // Not the caller's fault, and every signed-in request fails until it is fixed: the log must say so, in one
+            // line with the cause; the stack trace (the same every request) only at Debug.
+            _logger.LogError("No token can be checked: {Reason} ({Cause})", ex.Message, ex.GetBaseException().Message);
+            _logger.LogDebug(ex, "No token can be checked");
             return ApiProblems.SignInUnavailable(ex.Message);
         }
 

@@ -48,6 +48,30 @@ public sealed class ApiGateTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unreachable_issuer_logs_one_line_per_request_with_its_cause_and_the_stack_trace_only_at_debug()
+    {
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            var context = Request("Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
+            await _gate.AdmitAsync(context.Request, ApiAccess.Reader, CancellationToken.None);
+        }
+
+        var lines = _log.AtLeast(LogLevel.Information).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.All(lines, line =>
+        {
+            Assert.Equal(LogLevel.Error, line.Level);
+            Assert.Null(line.Exception);
+            Assert.DoesNotContain("\n   at ", line.Message, StringComparison.Ordinal);
+            Assert.Contains("cannot be fetched from http://127.0.0.1:9/", line.Message, StringComparison.Ordinal);
+
+            // The cause beside the reason, since no stack trace carries it: the refused connection, not just "failed".
+            Assert.Matches(@"\(.+\)$", line.Message);
+        });
+        Assert.All(_log.Entries.Where(e => e.Exception is not null), e => Assert.Equal(LogLevel.Debug, e.Level));
+    }
+
+    [Fact]
     public async Task Anonymous_routes_pass_without_asking_the_issuer()
     {
         Assert.Null(await _gate.AdmitAsync(Request(null).Request, ApiAccess.Anonymous, CancellationToken.None));
