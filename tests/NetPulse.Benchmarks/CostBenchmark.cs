@@ -1,4 +1,5 @@
 using System.Globalization;
+using NCrontab;
 using NetPulse.Monitoring.Hosting;
 using NetPulse.Testing;
 
@@ -85,6 +86,7 @@ internal static class CostBenchmark
         IReadOnlyList<OperationCount> counts;
         List<FunctionExecution> executions;
         TimeSpan window;
+        var jobRuns = new List<string>();
         List<string> warnings;
         List<double> ages;
         string[] watched = [.. new[] { 0, targetCount / 2, targetCount - 1 }.Distinct().Select(PipelineRun.TargetName)];
@@ -104,6 +106,7 @@ internal static class CostBenchmark
             counts = proxy.Counts();
             var to = DateTimeOffset.UtcNow;
             window = to - from;
+            jobRuns = [.. JobSettings.Select(s => JobRunsNote(s, from, to))];
             executions = [.. pipeline.Executions().Where(e => e.End >= from && e.End < to)];
 
             // The samples of the counted window, read until they have had their chance to arrive.
@@ -117,6 +120,8 @@ internal static class CostBenchmark
         }
 
         var (dollars, dollarsNoGrant, batchesPerHour) = Print(counts, executions, window, targetCount, hostJson, warnings);
+        // A job rarer than the window is counted from the runs that fell inside it, scaled like everything else.
+        Console.WriteLine("scheduled jobs' runs in the counted window (their requests are scaled from these): " + string.Join("; ", jobRuns));
         var summary = new RunSummary(
             batchesPerHour, dollars, dollarsNoGrant, ages.Count == 0 ? double.NaN : Percentiles.Of(ages, 50), ages.Count == 0 ? double.NaN : Percentiles.Of(ages, 95));
         var goal = calmWindow.TotalSeconds + 15;
@@ -231,6 +236,17 @@ internal static class CostBenchmark
         dollars <= goal
             ? string.Create(Inv, $"goal {which}: US${goal:0.00}/month or less for {targetCount} targets at 1 Hz: US${dollars:0.000}, MET with US${goal - dollars:0.000} to spare")
             : string.Create(Inv, $"goal {which}: US${goal:0.00}/month or less for {targetCount} targets at 1 Hz: US${dollars:0.000}, MISSED by US${dollars - goal:0.000}; {dominant.Line} alone is US${dominant.Dollars:0.000}");
+
+    private static readonly string[] JobSettings =
+        [TriggerSettings.WatchdogSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule];
+
+    private static string JobRunsNote(string setting, DateTimeOffset from, DateTimeOffset to)
+    {
+        var schedule = CrontabSchedule.Parse(TriggerSettings.Defaults[setting], new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+        var runs = schedule.GetNextOccurrences(from.UtcDateTime, to.UtcDateTime).Count();
+        var expected = schedule.GetNextOccurrences(from.UtcDateTime, from.UtcDateTime.AddDays(1)).Count() * (to - from).TotalDays;
+        return string.Create(Inv, $"{setting} '{TriggerSettings.Defaults[setting]}' {runs} (on average {expected:0.##})");
+    }
 
     private static string PerBatch(long requests, long batches) =>
         batches == 0 ? "-" : string.Create(Inv, $"{(double)requests / batches:0.00}");
