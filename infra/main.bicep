@@ -151,9 +151,14 @@ param backlogLimit string = '30.00:00:00'
 param maxProbes int = 50
 
 // ---------- timer schedules (NCRONTAB, six fields with seconds first, UTC) ----------
+// One timer function (Minute) ticks on minuteSchedule and runs each job whose own schedule came due since its last
+// tick: one singleton lease and one execution a minute instead of one per job.
 
-@description('Compaction of finished hours into packed entities and rollups.')
-param compactionSchedule string = '0 */5 * * * *'
+@description('The one timer (function Minute) that runs the scheduled jobs below: their finest cadence.')
+param minuteSchedule string = '0 * * * * *'
+
+@description('Compaction of finished hours into packed entities and rollups. Every 15 minutes: each run rewrites the current hour (entity group transactions), about 15 calm batches per run.')
+param compactionSchedule string = '0 */15 * * * *'
 
 @description('Compaction folds rounds older than this; a later batch reaching further back has its hours compacted again (hh:mm:ss).')
 param compactionSettleDelay string = '00:02:00'
@@ -395,6 +400,7 @@ module functionSettings 'app/functions-settings.bicep' = {
     alertStateTableName: alertStateTableName
     alertOutboxTableName: alertOutboxTableName
     schedules: {
+      minute: minuteSchedule
       compaction: compactionSchedule
       watchdog: watchdogSchedule
       alertDelivery: alertDeliverySchedule

@@ -1,9 +1,11 @@
 using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Alerts.Outbox;
 using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Hosting;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Ingestion;
 using NetPulse.Monitoring.Reports;
+using NetPulse.Monitoring.Rollups;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring;
@@ -34,6 +36,27 @@ public static class MonitoringServiceCollectionExtensions
         services.AddNetPulseAlertOutbox(configuration);
         services.AddNetPulseReports(configuration);
         services.AddNetPulseApi(configuration);
+        services.AddNetPulseScheduledJobs(configuration);
         return services;
+    }
+
+    /// <summary>
+    /// The jobs of the one timer (function <c>Minute</c>), each on its own schedule setting and in this order at a
+    /// tick they share: a new job is one more line here and a default in <see cref="TriggerSettings.Defaults"/>.
+    /// </summary>
+    private static void AddNetPulseScheduledJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScheduledJob(configuration, "Watchdog", TriggerSettings.WatchdogSchedule, async (sp, ct) =>
+        {
+            await sp.GetRequiredService<WatchdogHandler>().RunAsync(ct);
+            // Every watchdog run, so the poison-queue alert (infra/app/alerts.bicep) fires within minutes of a refused batch.
+            await sp.GetRequiredService<PoisonQueueWatch>().RunAsync(ct);
+        });
+        services.AddScheduledJob(configuration, "DeliverAlerts", TriggerSettings.AlertDeliverySchedule,
+            (sp, ct) => sp.GetRequiredService<DeliverAlertsHandler>().RunAsync(ct));
+        services.AddScheduledJob(configuration, "Compact", TriggerSettings.CompactionSchedule,
+            (sp, ct) => sp.GetRequiredService<CompactionHandler>().RunAsync(ct));
+        services.AddScheduledJob(configuration, "DailyReport", TriggerSettings.ReportSchedule,
+            (sp, ct) => sp.GetRequiredService<DailyReportHandler>().RunAsync(ct));
     }
 }

@@ -68,8 +68,9 @@ param alertStateTableName string
 @description('Table of alert notices (the outbox) with their per-channel delivery state.')
 param alertOutboxTableName string
 
-@description('NCRONTAB schedules (six fields, seconds first, UTC) of the timer functions.')
+@description('NCRONTAB schedules (six fields, seconds first, UTC): the one timer (minute) and the jobs it runs.')
 param schedules {
+  minute: string
   compaction: string
   watchdog: string
   alertDelivery: string
@@ -142,6 +143,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
 
     // Trigger bindings (%Setting% in the trigger attributes): the host resolves these before the worker starts.
     PingBatchQueue: pingBatchQueueName
+    MinuteSchedule: schedules.minute
     CompactionSchedule: schedules.compaction
     WatchdogSchedule: schedules.watchdog
     AlertDeliverySchedule: schedules.alertDelivery

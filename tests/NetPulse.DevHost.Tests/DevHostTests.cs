@@ -256,6 +256,7 @@ public sealed class DevHostTests(DevHostTests.Host host) : IClassFixture<DevHost
     public sealed class Host() : DevHostFixture(new Dictionary<string, string>
     {
         ["AzureWebJobs:extensions:queues:visibilityTimeout"] = "00:00:00",
+        ["MinuteSchedule"] = "*/2 * * * * *",
         ["AlertDeliverySchedule"] = "*/2 * * * * *",
         ["Logging:LogLevel:Function"] = "Information",
     });

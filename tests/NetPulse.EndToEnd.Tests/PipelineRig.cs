@@ -32,7 +32,8 @@ public sealed record ProbeTargetSpec(string Name, string Host)
 /// The whole pipeline for one scenario, every part real and fresh: Azurite, an SMTP sink on loopback, the dev
 /// host (queue and timer triggers on the WebJobs SDK) and the probe (raw-socket engine), the two hosts in
 /// this process, both logging to one <see cref="TestLog"/> that writes to the test's output. The probe pings every second and sends a batch every two
-/// seconds, so a scenario takes seconds, not minutes. Reads go through the monitoring library's readers,
+/// seconds, so a scenario takes seconds, not minutes; or, with <c>probeDefaults</c>, runs at its shipped defaults
+/// (2 s interval, 1 s timeout, 60 s calm and 10 s urgent windows). Reads go through the monitoring library's readers,
 /// resolved from the dev host, against the tables.
 /// </summary>
 public sealed class PipelineRig : IAsyncDisposable
@@ -77,13 +78,15 @@ public sealed class PipelineRig : IAsyncDisposable
 
     /// <summary>
     /// Starts Azurite, the SMTP sink, the dev host with <paramref name="devHostSettings"/> (e.g.
-    /// "NetPulse:Detection:LatencyOpenAfter") and then the probe with <paramref name="targets"/>.
+    /// "NetPulse:Detection:LatencyOpenAfter") and then the probe with <paramref name="targets"/>: pinging every
+    /// second with 2 s urgent batches, or at its shipped defaults when <paramref name="probeDefaults"/> is set.
     /// </summary>
     public static async Task<PipelineRig> StartAsync(
         string probeId,
         IReadOnlyList<ProbeTargetSpec> targets,
         IReadOnlyDictionary<string, string> devHostSettings,
         ITestOutputHelper output,
+        bool probeDefaults = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
@@ -91,7 +94,7 @@ public sealed class PipelineRig : IAsyncDisposable
         var rig = new PipelineRig(probeId, output);
         try
         {
-            await rig.StartPartsAsync(targets, devHostSettings, cancellationToken);
+            await rig.StartPartsAsync(targets, devHostSettings, probeDefaults, cancellationToken);
             return rig;
         }
         catch
@@ -235,7 +238,8 @@ public sealed class PipelineRig : IAsyncDisposable
         }
     }
 
-    private async Task StartPartsAsync(IReadOnlyList<ProbeTargetSpec> targets, IReadOnlyDictionary<string, string> devHostSettings, CancellationToken cancellationToken)
+    private async Task StartPartsAsync(
+        IReadOnlyList<ProbeTargetSpec> targets, IReadOnlyDictionary<string, string> devHostSettings, bool probeDefaults, CancellationToken cancellationToken)
     {
         _smtp = await SmtpSink.StartAsync();
 
@@ -260,13 +264,12 @@ public sealed class PipelineRig : IAsyncDisposable
 
         var targetsFile = Path.Combine(_workFolder, "targets.json");
         await File.WriteAllTextAsync(targetsFile, TargetsJson(targets), cancellationToken);
+        string[] fast = ["--Probe:IntervalSeconds=1", "--Probe:TimeoutMs=500", "--Probe:Batching:UrgentWindow=00:00:02"];
         string[] probeSettings =
         [
             $"--Probe:Id={ProbeId}",
             $"--Probe:TargetsFile={targetsFile}",
-            "--Probe:IntervalSeconds=1",
-            "--Probe:TimeoutMs=500",
-            "--Probe:Batching:UrgentWindow=00:00:02",
+            .. probeDefaults ? [] : fast,
             $"--Probe:Spool:Path={Path.Combine(_workFolder, "spool")}",
             $"--Probe:Queue:ConnectionString={connectionString}",
             $"--Probe:Queue:QueueName={PingBatchQueue}",

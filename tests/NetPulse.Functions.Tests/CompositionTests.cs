@@ -47,6 +47,7 @@ public sealed partial class CompositionTests : IDisposable
         ["NetPulse.Monitoring.Mail.SmtpOptions"] = ("NetPulse:Smtp:Timeout", "-00:00:30", "NetPulse:Smtp:Timeout"),
         ["NetPulse.Monitoring.Alerts.AlertOptions"] = ("NetPulse:Alerts:Cooldown", "-00:15:00", "NetPulse:Alerts:Cooldown"),
         ["NetPulse.Monitoring.Reports.ReportOptions"] = ("NetPulse:Reports:SettleDelay", "-00:10:00", "NetPulse:Reports:SettleDelay"),
+        ["NetPulse.Monitoring.Hosting.ScheduledJobsOptions"] = ("CompactionSchedule", "0 */15 * * *", "CompactionSchedule '0 */15 * * *'"),
         ["NetPulse.Monitoring.Api.ApiOptions"] = ("NetPulse:Api:AllowedOrigins", "*", "NetPulse:Api:AllowedOrigins"),
         ["NetPulse.Monitoring.Api.SignIn.SignInOptions"] = ("NetPulse:Auth:Mode", "Required", "NetPulse:Auth:TenantId"),
         ["NetPulse.Monitoring.Storage.ProbesOptions"] = ("NetPulse:Probes:MaxProbes", "0", "NetPulse:Probes:MaxProbes"),
@@ -99,10 +100,10 @@ public sealed partial class CompositionTests : IDisposable
     {
         Assert.Equal(
             [
-                "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "Compact", "DailyReport",
-                "DeleteMaintenanceWindow", "DeliverAlerts", "Export", "Health", "Incidents", "IngestBatch", "MaintenanceWindows",
-                "MarkIncidentMaintenance", "OpenApi", "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
-                "RevokeProbe", "Target", "TargetSeries", "Targets", "Watchdog",
+                "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts",
+                "DeleteMaintenanceWindow", "Export", "Health", "Incidents", "IngestBatch", "MaintenanceWindows",
+                "MarkIncidentMaintenance", "Minute", "OpenApi", "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
+                "RevokeProbe", "Target", "TargetSeries", "Targets",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
     }
@@ -219,7 +220,7 @@ public sealed partial class CompositionTests : IDisposable
     }
 
     [Fact]
-    public void One_queue_is_polled_and_alerts_are_delivered_from_the_outbox_every_minute()
+    public void One_queue_and_one_timer_are_polled_and_the_timer_delivers_alerts_from_the_outbox_every_minute()
     {
         var queues = FunctionTypes()
             .SelectMany(t => t.GetMethods())
@@ -227,11 +228,22 @@ public sealed partial class CompositionTests : IDisposable
             .Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()?.QueueName)
             .OfType<string>()
             .ToList();
-        var schedule = typeof(DeliverAlerts).GetMethod(nameof(DeliverAlerts.Run))!.GetParameters()
-            .Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()?.Schedule).OfType<string>().Single();
+        var timers = FunctionTypes()
+            .SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetParameters())
+            .Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()?.Schedule)
+            .OfType<string>()
+            .ToList();
+        using var scope = _host.Services.CreateScope();
+        var jobs = scope.ServiceProvider.GetServices<ScheduledJob>().ToList();
 
         Assert.Equal([$"%{TriggerSettings.PingBatchQueue}%"], queues);
-        Assert.Equal($"%{TriggerSettings.AlertDeliverySchedule}%", schedule);
+        Assert.Equal([$"%{TriggerSettings.MinuteSchedule}%"], timers);
+        Assert.Equal(
+            [("Watchdog", TriggerSettings.WatchdogSchedule), ("DeliverAlerts", TriggerSettings.AlertDeliverySchedule),
+             ("Compact", TriggerSettings.CompactionSchedule), ("DailyReport", TriggerSettings.ReportSchedule)],
+            jobs.Select(j => (j.Name, j.ScheduleSetting)));
+        Assert.Equal("0 * * * * *", TriggerSettings.Defaults[TriggerSettings.MinuteSchedule]);
         Assert.Equal("0 * * * * *", TriggerSettings.Defaults[TriggerSettings.AlertDeliverySchedule]);
     }
 
@@ -251,11 +263,12 @@ public sealed partial class CompositionTests : IDisposable
             .ToList();
 
         Assert.Equal(
-            [TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.PingBatchQueue, TriggerSettings.ReportSchedule,
-             TriggerSettings.WatchdogSchedule],
+            [TriggerSettings.MinuteSchedule, TriggerSettings.PingBatchQueue],
             named);
-        Assert.All(named, n => Assert.False(string.IsNullOrWhiteSpace(sample.GetValueOrDefault(n)), $"{n} has no value in {SampleSettings.Path}"));
-        Assert.All(named, n => Assert.Equal(TriggerSettings.Defaults[n], sample[n]));
+        // The jobs' schedules are read by the library (with defaults), but the sample shows every one.
+        IEnumerable<string> shown = [.. named, TriggerSettings.WatchdogSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule];
+        Assert.All(shown, n => Assert.False(string.IsNullOrWhiteSpace(sample.GetValueOrDefault(n)), $"{n} has no value in {SampleSettings.Path}"));
+        Assert.All(shown, n => Assert.Equal(TriggerSettings.Defaults[n], sample[n]));
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public sealed class SignInMiddlewareTests : IAsyncLifetime
     [InlineData("Health")]
     [InlineData("OpenApi")]
     [InlineData("IngestBatch")]
-    [InlineData("Watchdog")]
+    [InlineData("Minute")]
     public async Task Anonymous_routes_and_functions_without_http_run_without_a_token(string function)
     {
         Assert.Null(await CheckAsync(function, token: null));

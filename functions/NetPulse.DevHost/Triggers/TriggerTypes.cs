@@ -6,5 +6,5 @@ namespace NetPulse.DevHost.Triggers;
 internal sealed class TriggerTypes : ITypeLocator
 {
     public IReadOnlyList<Type> GetTypes() =>
-        [typeof(IngestBatch), typeof(Compact), typeof(Watchdog), typeof(DeliverAlerts), typeof(DailyReport)];
+        [typeof(IngestBatch), typeof(Minute)];
 }

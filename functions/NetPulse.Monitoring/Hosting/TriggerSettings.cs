@@ -2,13 +2,22 @@ namespace NetPulse.Monitoring.Hosting;
 
 /// <summary>
 /// The app settings that trigger attributes name as <c>%Setting%</c>, shared by the Functions app and the
-/// dev host. The Functions host resolves them from app settings before the worker starts, so they must be
-/// present there (local.settings.json, the Bicep); the dev host falls back to <see cref="Defaults"/>.
+/// dev host, and the schedules of the jobs the one timer runs (<see cref="ScheduledJobs"/>). The Functions host
+/// resolves the <c>%Setting%</c> ones from app settings before the worker starts, so they must be present there
+/// (local.settings.json, the Bicep); the dev host and the job schedules fall back to <see cref="Defaults"/>.
 /// </summary>
+/// <remarks>
+/// Every schedule is NCRONTAB, six fields, seconds first, UTC. A job's schedule is read at the ticks of
+/// <see cref="MinuteSchedule"/>: a job runs at a tick when its schedule had an occurrence since the tick before, so
+/// no job runs more often than the timer ticks.
+/// </remarks>
 public static class TriggerSettings
 {
     /// <summary>The probe's batches arrive here.</summary>
     public const string PingBatchQueue = nameof(PingBatchQueue);
+
+    /// <summary>NCRONTAB of the one timer (function <c>Minute</c>) that runs every scheduled job: every minute.</summary>
+    public const string MinuteSchedule = nameof(MinuteSchedule);
 
     /// <summary>NCRONTAB (six fields, seconds first) of the compaction of finished hours.</summary>
     public const string CompactionSchedule = nameof(CompactionSchedule);
@@ -28,10 +37,13 @@ public static class TriggerSettings
     public static IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
         [PingBatchQueue] = "ping-batches",
-        // Minute 5 of every hour: the hour before is complete, with a few minutes' grace for late batches.
-        [CompactionSchedule] = "0 */5 * * * *",
-        // Every 2 minutes: a silent probe is noticed within the silence limit plus 2 minutes, and each run
-        // costs a few storage requests (the timer's singleton lease), so not more often.
+        // The one timer: every minute, the finest cadence of its jobs (watchdog, delivery). One schedule lease.
+        [MinuteSchedule] = "0 * * * * *",
+        // Every 15 minutes: each run rewrites the current hour's packed entities (entity group transactions), so
+        // at 60 s calm batches it folds about 15 batches per run; readers merge at most that many raw batches.
+        [CompactionSchedule] = "0 */15 * * * *",
+        // Every minute: a silent probe is noticed within the silence limit plus a minute, and the poison-queue
+        // metric (infra/app/alerts.bicep) within minutes of a refused batch.
         [WatchdogSchedule] = "0 * * * * *",
         // Every minute: a retry waits at most 3 minutes, so a notice goes out within 5 minutes of its channel
         // coming back; a run with nothing due costs one outbox query and one alert-state query.
