@@ -30,6 +30,12 @@ need_npm_packages() {
   fi
 }
 
+# Native AOT publish of the probe (scripts/publish-probe.sh): the ILCompiler links with clang and needs zlib.
+# The ILCompiler itself is a NuGet package that the SDK restores at publish time.
+need_native_aot_toolchain() {
+  need_debian_packages clang zlib1g-dev
+}
+
 check_tools() {
   command -v dotnet >/dev/null 2>&1 || { echo "!! the .NET 10 SDK is required: https://dot.net/download" >&2; exit 1; }
   command -v node >/dev/null 2>&1 || need_debian_packages nodejs npm
@@ -42,3 +48,4 @@ check_tools
 need_debian_packages iproute2 fping iputils-ping procps ca-certificates chromium fonts-dejavu-core jq
 need_npm_packages "$repo_root/tools/azurite"
 need_npm_packages "$repo_root/web"
+need_native_aot_toolchain
