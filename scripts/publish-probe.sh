@@ -26,10 +26,6 @@ publish() {
   if [ "$rid" = "$host_rid" ] || { [ "$rid" = linux-arm64 ] && [ "${NETPULSE_ARM64_AOT:-0}" = 1 ]; }; then
     command -v clang >/dev/null 2>&1 || { echo "!! Native AOT needs clang and zlib1g-dev: run scripts/prerequisites.sh" >&2; exit 1; }
     kind="Native AOT"
-    if [ "$rid" != "$host_rid" ]; then
-      # Cross: clang targets arm64 and links against the Debian cross sysroot.
-      args+=(-p:SysRoot=/usr/aarch64-linux-gnu -p:ObjCopyName=aarch64-linux-gnu-objcopy)
-    fi
   else
     kind="self-contained, trimmed, single file (JIT)"
     args+=(-p:PublishAot=false --self-contained -p:PublishTrimmed=true -p:PublishSingleFile=true)
