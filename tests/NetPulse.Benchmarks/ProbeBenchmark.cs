@@ -213,7 +213,8 @@ internal static partial class ProbeBenchmark
 
             foreach (var message in messages)
             {
-                var batch = PingBatchCodec.Decode(message.Body.ToMemory().Span);
+                // The probe signs every message: the batch is what follows the signature line.
+                var batch = PingBatchCodec.Decode(SignedBatchMessage.Parse(message.Body.ToMemory()).Batch.Span);
                 foreach (var sample in batch.Targets.SelectMany(t => t.Samples))
                 {
                     var at = batch.WindowStart.AddMilliseconds(sample.OffsetMs);
