@@ -7,5 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
+need_native_aot_toolchain  # the probe benchmark publishes the Native AOT binary
 dotnet build NetPulse.sln -c Release -nologo -v q >/dev/null
 exec dotnet run --project tests/NetPulse.Benchmarks -c Release --no-build -- "$@"

@@ -19,6 +19,10 @@ scripts/bicep-check.sh
 echo "==> dashboard: type-check and unit tests"
 (cd web && npm run typecheck && npm test)
 
+echo "==> probe release artifacts: linux-x64 Native AOT, linux-arm64 self-contained; sizes and start-up (artifacts/probe)"
+need_native_aot_toolchain
+scripts/publish-probe.sh
+
 mkdir -p artifacts/test-results
 dotnet_test() {
   dotnet test "$@" -c Release --no-build -nologo \

@@ -30,6 +30,12 @@ need_npm_packages() {
   fi
 }
 
+# Native AOT publish of the probe (scripts/publish-probe.sh): the ILCompiler links with clang and needs zlib.
+# The ILCompiler itself is a NuGet package that the SDK restores at publish time.
+need_native_aot_toolchain() {
+  need_debian_packages clang zlib1g-dev
+}
+
 check_tools() {
   command -v dotnet >/dev/null 2>&1 || { echo "!! the .NET 10 SDK is required: https://dot.net/download" >&2; exit 1; }
   need_node

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using NetPulse.Contracts;
 using NetPulse.Probe.Hosting;
 using NetPulse.Probe.Sending;
@@ -78,7 +79,7 @@ internal static class EnrollCommand
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new StringContent(
-                JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = probeId, ["publicKey"] = publicKey }), Encoding.UTF8, "application/json"),
+                JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = probeId, ["publicKey"] = publicKey }, EnrollJsonContext.Default.DictionaryStringString), Encoding.UTF8, "application/json"),
         };
         if (!string.IsNullOrWhiteSpace(bearer))
         {
@@ -125,3 +126,7 @@ internal static class EnrollCommand
         return body.Length <= 300 ? body : body[..300] + "…";
     }
 }
+
+/// <summary>The registration body as generated serialization code (the published probe is Native AOT: no reflection).</summary>
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class EnrollJsonContext : JsonSerializerContext;

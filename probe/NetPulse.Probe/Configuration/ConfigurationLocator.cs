@@ -48,11 +48,16 @@ public sealed partial class ConfigurationLocator(IConfiguration configuration)
     }
 
     /// <summary>
-    /// Binds <typeparamref name="T"/> from <paramref name="section"/> strictly, to surface what the binder would
+    /// Binds the "Probe" section strictly, each target on its own first, to surface what the binder would
     /// otherwise let slip: a value of the wrong type (named with where it came from; the binder names only the
     /// key) and a misspelt key (which would silently leave a default in place).
     /// </summary>
-    public void CheckBinds<T>(string section)
+    public void CheckBindsProbe() => CheckBinds(ProbeOptions.Section, targetList: false);
+
+    /// <summary><see cref="CheckBindsProbe"/> for a targets file's top-level "Targets" array.</summary>
+    public void CheckBindsTargets() => CheckBinds("Targets", targetList: true);
+
+    private void CheckBinds(string section, bool targetList)
     {
         var configurationSection = configuration.GetSection(section);
         if (!configurationSection.Exists())
@@ -62,24 +67,29 @@ public sealed partial class ConfigurationLocator(IConfiguration configuration)
 
         // List elements that fail to bind are dropped without a word, so bind each target on its own first:
         // an error then names the target's own key.
-        var isTargetList = typeof(T) == typeof(List<TargetOptions>);
-        var targets = isTargetList ? configurationSection : configurationSection.GetSection(nameof(ProbeOptions.Targets));
+        var targets = targetList ? configurationSection : configurationSection.GetSection(nameof(ProbeOptions.Targets));
         foreach (var target in targets.GetChildren())
         {
-            Bind<TargetOptions>(target);
+            Bind(target, static s => s.Get<TargetOptions>(Strict));
         }
 
-        if (!isTargetList)
+        if (!targetList)
         {
-            Bind<T>(configurationSection);
+            Bind(configurationSection, static s => s.Get<ProbeOptions>(Strict));
         }
     }
 
-    private void Bind<T>(IConfigurationSection section)
+    private static void Strict(BinderOptions options) => options.ErrorOnUnknownConfiguration = true;
+
+    /// <summary>
+    /// Runs one strict bind. Each bind names its type outright (no generic <c>Get&lt;T&gt;</c>) so the configuration
+    /// binding generator emits code for it: the published probe is Native AOT and has no reflection binder.
+    /// </summary>
+    private void Bind(IConfigurationSection section, Func<IConfigurationSection, object?> bind)
     {
         try
         {
-            _ = section.Get<T>(o => o.ErrorOnUnknownConfiguration = true);
+            _ = bind(section);
         }
         catch (InvalidOperationException ex)
         {

@@ -23,8 +23,8 @@ public static class ProbeHost
         });
         AddTargetsFile(builder);
         var locator = new ConfigurationLocator(builder.Configuration);
-        locator.CheckBinds<ProbeOptions>(ProbeOptions.Section);
-        locator.CheckBinds<List<TargetOptions>>("Targets");
+        locator.CheckBindsProbe();
+        locator.CheckBindsTargets();
 
         builder.Services.AddSingleton<IValidateOptions<ProbeOptions>, ProbeOptionsValidator>();
         builder.Services.AddOptions<ProbeOptions>()
