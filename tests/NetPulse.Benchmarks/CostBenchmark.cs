@@ -198,10 +198,17 @@ internal static class CostBenchmark
                 gbSeconds, Math.Max(0, gbSeconds - PriceTable.FreeGigabyteSecondsPerMonth) * PriceTable.PerGigabyteSecond, gbSeconds * PriceTable.PerGigabyteSecond));
         }
 
+        // Application Insights from this run's executions, at the per-item size ./bench.sh logs measured (its items a month
+        // in the "per month" column); the API reads a dashboard adds are not in this run.
+        var logs = LogVolume.FromExecutions(executionsPerHour);
+        lines.Add((string.Create(Inv, $"Application Insights ingestion, {logs.GigabytesPerMonth:0.000} GB a month (modelled items, ./bench.sh logs)"),
+            string.Create(Inv, $"US${LogVolume.DollarsPerGigabyte} / GB, {LogVolume.FreeGigabytesPerMonth:0} GB free a month"),
+            logs.ItemsPerMonth, logs.Dollars(withFreeGrant: true), logs.Dollars(withFreeGrant: false)));
+
         var counted = lines.Where(l => !l.Line.StartsWith('[')).ToList();
         var total = counted.Sum(l => l.Dollars);
         var totalNoGrant = counted.Sum(l => l.DollarsNoGrant);
-        var storage = counted.Where(l => !l.Line.StartsWith("Functions", StringComparison.Ordinal)).Sum(l => l.Dollars);
+        var storage = counted.Where(l => !l.Line.StartsWith("Functions", StringComparison.Ordinal) && !l.Line.StartsWith("Application Insights", StringComparison.Ordinal)).Sum(l => l.Dollars);
         Console.WriteLine();
         Console.WriteLine("| billing line | price | per month | US$/month (free grants applied) | US$/month (no free grant) | share |");
         Console.WriteLine("|---|---|---|---|---|---|");
@@ -211,7 +218,7 @@ internal static class CostBenchmark
             Console.WriteLine(string.Create(Inv, $"| {l.Line} | {l.Price} | {l.PerMonth:N0} | {l.Dollars:0.000} | {l.DollarsNoGrant:0.000} | {share} |"));
         }
 
-        Console.WriteLine(string.Create(Inv, $"| **total** (storage {storage:0.000} + Functions {total - storage:0.000}) | | | **{total:0.000}** | **{totalNoGrant:0.000}** | |"));
+        Console.WriteLine(string.Create(Inv, $"| **total** (storage {storage:0.000} + Functions and Application Insights {total - storage:0.000}) | | | **{total:0.000}** | **{totalNoGrant:0.000}** | |"));
         Console.WriteLine();
         Console.WriteLine($"Functions: IngestBatch as measured; timers from their schedules: {string.Join("; ", timerNotes)}.");
         Console.WriteLine(string.Create(Inv,
