@@ -177,25 +177,13 @@ public sealed class DatagramSocketEngineWireTests(ITestOutputHelper output) : En
     /// The pinger gets a namespace of its own with net.ipv4.ping_group_range open, since root's namespace keeps it
     /// closed here (and is never changed): a range that is closed refuses even root an ICMP datagram socket.
     /// </summary>
-    protected override async Task<NetworkNamespaceHost> CreateHostAsync(int targetCount)
-    {
-        var host = await NetworkNamespaceHost.CreateWithPingerNamespaceAsync(targetCount);
-        try
-        {
-            await host.SetPingGroupRangeAsync("0 2147483647");
-            return host;
-        }
-        catch
-        {
-            await host.DisposeAsync();
-            throw;
-        }
-    }
+    protected override Task<NetworkNamespaceHost> CreateHostAsync(int targetCount) =>
+        NetworkNamespaceHost.CreateWithDatagramPingerAsync(targetCount);
 
     protected override IPingEngine CreateEngine(NetworkNamespaceHost host) => new DatagramSocketPingEngine(
         new TargetResolver(),
         TimeSpan.FromMinutes(5),
         TimeProvider.System,
         new TestLog(Output, LogLevel.Information).For<DatagramSocketPingEngine>(),
-        family => host.CreateSocketInPinger(family, SocketType.Dgram, family == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp));
+        host.CreateDatagramIcmpSocketInPinger);
 }

@@ -167,27 +167,15 @@ public sealed class DatagramSocketEngineOnTheWireTests(ITestOutputHelper output)
         Assert.Equal(0, stats.UnexpectedReplies + stats.ForeignMessages + stats.SendFailed);
     }
 
-    protected override async Task<NetworkNamespaceHost> CreateHostAsync(int targetCount)
-    {
-        var host = await NetworkNamespaceHost.CreateWithPingerNamespaceAsync(targetCount);
-        try
-        {
-            await host.SetPingGroupRangeAsync("0 2147483647");
-            return host;
-        }
-        catch
-        {
-            await host.DisposeAsync();
-            throw;
-        }
-    }
+    protected override Task<NetworkNamespaceHost> CreateHostAsync(int targetCount) =>
+        NetworkNamespaceHost.CreateWithDatagramPingerAsync(targetCount);
 
     protected override IPingEngine CreateEngine(NetworkNamespaceHost host) => new DatagramSocketPingEngine(
         new TargetResolver(),
         TimeSpan.FromMinutes(5),
         TimeProvider.System,
         new TestLog(Output, LogLevel.Debug).For<DatagramSocketPingEngine>(),
-        family => host.CreateSocketInPinger(family, SocketType.Dgram, family == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp));
+        host.CreateDatagramIcmpSocketInPinger);
 
     protected override PingStatus[] StatusesFor(PingStatus truth) => [truth];
 

@@ -178,6 +178,29 @@ public sealed partial class NetworkNamespaceHost : IAsyncDisposable
         NamespaceThread.Run(RequirePingerNamespace(), () => new Socket(addressFamily, socketType, protocolType));
 
     /// <summary>
+    /// A host whose pinger namespace lets every group open ICMP datagram sockets: root's namespace keeps the range closed
+    /// here (and is never changed), and a closed range refuses even root such a socket.
+    /// </summary>
+    public static async Task<NetworkNamespaceHost> CreateWithDatagramPingerAsync(int targetCount = 1, CancellationToken cancellationToken = default)
+    {
+        var host = await CreateWithPingerNamespaceAsync(targetCount, cancellationToken);
+        try
+        {
+            await host.SetPingGroupRangeAsync("0 2147483647", cancellationToken);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>An ICMP (or ICMPv6) datagram socket inside <see cref="PingerNamespace"/>, as the datagram engine opens it.</summary>
+    public Socket CreateDatagramIcmpSocketInPinger(AddressFamily addressFamily) =>
+        CreateSocketInPinger(addressFamily, SocketType.Dgram, addressFamily == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp);
+
+    /// <summary>
     /// Sets <c>net.ipv4.ping_group_range</c> in <see cref="PingerNamespace"/>: the groups whose processes may open ICMP
     /// datagram sockets there ("0 2147483647" every group, "1 0" none, the kernel's default for a new namespace).
     /// </summary>
