@@ -8,7 +8,7 @@ namespace NetPulse.Monitoring.Alerts.Channels;
 
 public static class HttpChannelsServiceCollectionExtensions
 {
-    private static readonly string[] Types = [WebhookChannel.ChannelType, TeamsChannel.ChannelType, SlackChannel.ChannelType, NtfyChannel.ChannelType];
+    private static readonly string[] Types = [WebhookChannel.ChannelType, TeamsChannelFactory.ChannelType, SlackChannelFactory.ChannelType, NtfyChannel.ChannelType];
 
     /// <summary>
     /// The HTTP alert channels' factories (types "webhook", "teams", "slack", "ntfy") and what they send with: a named
