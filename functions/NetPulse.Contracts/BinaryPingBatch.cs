@@ -36,6 +36,11 @@ internal static class BinaryPingBatch
     private const byte LossThresholdFlag = 16;
     private const byte KnownFlags = UplinkFlag | CategoryFlag | DescriptionFlag | LatencyThresholdFlag | LossThresholdFlag;
 
+    // Sections follow the targets: a tag, a length, the bytes. A reader skips a tag it does not know, so a newer
+    // probe's extra section reaches an older backend as the batch it understands.
+    private const int StatusSection = 1;
+    private const int MaxStatusBytes = 4 * 1024;
+
     /// <summary>One sample per second at most, so a window of <see cref="PingBatchRules.MaxOffsetMs"/> holds at most this many per target.</summary>
     private const int MaxSamplesPerTarget = (PingBatchRules.MaxOffsetMs / TargetSettings.MinIntervalMs) + 1;
 
@@ -148,6 +153,14 @@ internal static class BinaryPingBatch
         {
             WriteSettings(writer, target);
             WriteSamples(writer, target);
+        }
+
+        if (batch.Status is { } status)
+        {
+            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(status, PingBatchJsonContext.Default.ProbeStatus);
+            writer.Varint(StatusSection);
+            writer.Varint((ulong)json.Length);
+            writer.Bytes(json);
         }
 
         return writer;
@@ -263,9 +276,22 @@ internal static class BinaryPingBatch
             targets[i] = ReadTarget(ref reader, $"targets[{i}]");
         }
 
-        if (reader.Remaining != 0)
+        ProbeStatus? status = null;
+        var seen = new HashSet<ulong>();
+        while (reader.Remaining != 0)
         {
-            throw new InvalidPingBatchException($"version 2 batch has {reader.Remaining} bytes after its last target");
+            var tag = reader.Varint("a section tag");
+            var length = reader.Bounded($"section {tag}'s length", reader.Remaining);
+            var bytes = reader.Slice($"section {tag}", length);
+            if (!seen.Add(tag))
+            {
+                throw new InvalidPingBatchException($"version 2 batch: section {tag} appears twice");
+            }
+
+            if (tag == StatusSection)
+            {
+                status = ReadStatus(bytes);
+            }
         }
 
         return new PingBatch
@@ -275,7 +301,26 @@ internal static class BinaryPingBatch
             Sequence = (long)sequence,
             WindowStart = Epoch.AddTicks((long)ticks),
             Targets = targets,
+            Status = status,
         };
+    }
+
+    private static ProbeStatus ReadStatus(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > MaxStatusBytes)
+        {
+            throw new InvalidPingBatchException($"version 2 batch: the status section is {bytes.Length} bytes; at most {MaxStatusBytes} are allowed");
+        }
+
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize(bytes, PingBatchJsonContext.Default.ProbeStatus)
+                ?? throw new InvalidPingBatchException("version 2 batch: the status section is JSON null");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidPingBatchException($"version 2 batch: the status section is not a probe status ({ex.Message})", ex);
+        }
     }
 
     private static TargetSamples ReadTarget(ref WireReader reader, string where)

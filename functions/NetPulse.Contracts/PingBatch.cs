@@ -35,6 +35,9 @@ public sealed record PingBatch
 
     public required IReadOnlyList<TargetSamples> Targets { get; init; }
 
+    /// <summary>How the probe was doing when the batch closed; absent in batches from probes older than the fleet view.</summary>
+    public ProbeStatus? Status { get; init; }
+
     /// <summary>Total samples across targets.</summary>
     public int SampleCount => Targets.Sum(t => t.Samples.Count);
 }

@@ -8,4 +8,6 @@ namespace NetPulse.Contracts;
     Converters = [typeof(WireSampleJsonConverter)])]
 [JsonSerializable(typeof(PingBatch))]
 [JsonSerializable(typeof(TargetSettings))]
+[JsonSerializable(typeof(ProbeStatus))]
+[JsonSerializable(typeof(ManagedTargetList))]
 internal sealed partial class PingBatchJsonContext : JsonSerializerContext;

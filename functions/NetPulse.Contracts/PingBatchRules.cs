@@ -54,6 +54,14 @@ public static partial class PingBatchRules
             throw Invalid($"'targets' holds {batch.Targets.Count} targets; at most {MaxTargetsPerBatch} are allowed");
         }
 
+        if (batch.Status is { } status)
+        {
+            foreach (var (field, problem) in status.Problems())
+            {
+                throw Invalid($"status.{field} {problem}");
+            }
+        }
+
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < batch.Targets.Count; i++)
         {

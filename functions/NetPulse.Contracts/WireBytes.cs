@@ -151,6 +151,19 @@ internal ref struct WireReader
         }
     }
 
+    /// <summary>The next <paramref name="length"/> bytes as they are.</summary>
+    public ReadOnlySpan<byte> Slice(string where, int length)
+    {
+        if (length > Remaining)
+        {
+            throw Truncated(where);
+        }
+
+        var slice = _bytes.Slice(_position, length);
+        _position += length;
+        return slice;
+    }
+
     public double Double(string where)
     {
         if (Remaining < 8)

@@ -174,7 +174,7 @@ public sealed class BinaryPingBatchTests
     }
 
     [Fact]
-    public void Bytes_after_the_last_target_are_refused()
+    public void A_stray_byte_after_the_last_target_is_refused()
     {
         var batch = Batch(Target("gw", [WireSample.Success(0, 1)]));
         var body = PingBatchCodec.Encode(batch);
@@ -183,7 +183,7 @@ public sealed class BinaryPingBatchTests
 
         var ex = Assert.Throws<InvalidPingBatchException>(() => PingBatchCodec.Decode(longer));
 
-        Assert.Contains("1 bytes after its last target", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("truncated: it ends inside section 0's length", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
