@@ -46,6 +46,28 @@ public sealed partial class PathProberChainTests(ITestOutputHelper output)
     }
 
     [MtrFact]
+    public async Task Two_snapshots_at_once_each_count_only_their_own_answers()
+    {
+        // Every raw ICMP socket sees every answer: each snapshot must take only those about its own requests (its
+        // identifier, its destination), or the one to r3 would count answers from the destination and vice versa.
+        await using var chain = await RouterChain.CreateAsync();
+        var hops = chain.ExpectedHops(ipv6: false).Select(a => a.ToString()).ToList();
+
+        // A late destination keeps the first snapshot's last probes open while the other's answers go by.
+        await using var responder = await DelayedEchoResponder.StartAsync(chain, TimeSpan.FromMilliseconds(50));
+
+        var both = await Task.WhenAll(
+            TraceAsync(chain, ipv6: false, Fast),
+            TraceAsync(chain, ipv6: false, Fast with { Cycles = 7 }, IPAddress.Parse(hops[2])));
+
+        Assert.Equal(hops, both[0].Hops.Select(h => h.Address));
+        Assert.Equal(hops[..3], both[1].Hops.Select(h => h.Address));
+        Assert.All(both[0].Hops, hop => Assert.Equal((Cycles, Cycles, null), (hop.Sent, hop.Received, hop.OtherAddresses)));
+        Assert.All(both[1].Hops, hop => Assert.Equal((7, 7, null), (hop.Sent, hop.Received, hop.OtherAddresses)));
+        Assert.True(both[0].ReachedDestination && both[1].ReachedDestination);
+    }
+
+    [MtrFact]
     public async Task Loss_on_the_link_after_r2_shows_from_r3_on_and_names_r3_as_mtr_sees_it()
     {
         await using var chain = await RouterChain.CreateAsync();
@@ -130,7 +152,7 @@ public sealed partial class PathProberChainTests(ITestOutputHelper output)
         Assert.Empty(snapshot.Problems());
     }
 
-    private async Task<PathSnapshot> TraceAsync(RouterChain chain, bool ipv6, PathProbeOptions options)
+    private async Task<PathSnapshot> TraceAsync(RouterChain chain, bool ipv6, PathProbeOptions options, IPAddress? destination = null)
     {
         using var log = new TestLog(output);
         var prober = new PathProber(
@@ -138,7 +160,7 @@ public sealed partial class PathProberChainTests(ITestOutputHelper output)
             log.CreateLogger("path"),
             family => chain.CreateSocketInProbe(family, SocketType.Raw, family == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var snapshot = await prober.TraceAsync("chain", chain.Destination(ipv6), options, timeout.Token);
+        var snapshot = await prober.TraceAsync("chain", destination ?? chain.Destination(ipv6), options, timeout.Token);
         output.WriteLine(PathReport.Format(snapshot, chain.ProbeNamespace));
         return snapshot;
     }
