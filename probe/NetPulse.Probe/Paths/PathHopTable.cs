@@ -28,8 +28,23 @@ internal sealed class PathHopTable
     /// <summary>The lowest TTL at which a destination-unreachable came back: nothing beyond it is worth probing.</summary>
     public int? UnreachableTtl { get; private set; }
 
-    /// <summary>The TTL beyond which no probe is worth sending.</summary>
-    public int Limit(int maxHops) => Math.Min(maxHops, Math.Min(DestinationTtl ?? int.MaxValue, UnreachableTtl ?? int.MaxValue));
+    /// <summary>
+    /// After the first cycle, a path whose end is unknown is probed this many TTLs past the highest that answered, not to
+    /// the maximum: a dead target (the case a snapshot is taken for) then costs a few probes a cycle, not thirty.
+    /// </summary>
+    public const int SilentHopsProbed = 5;
+
+    /// <summary>The highest TTL that anything answered at; 0 before any answer.</summary>
+    public int HighestAnsweredTtl { get; private set; }
+
+    /// <summary>The TTL beyond which no probe is worth sending (in the first cycle, only what is known to end the path counts).</summary>
+    public int Limit(int maxHops, bool firstCycle = true)
+    {
+        var limit = Math.Min(maxHops, Math.Min(DestinationTtl ?? int.MaxValue, UnreachableTtl ?? int.MaxValue));
+        return firstCycle || DestinationTtl is not null || UnreachableTtl is not null
+            ? limit
+            : Math.Min(limit, HighestAnsweredTtl + SilentHopsProbed);
+    }
 
     public int Outstanding { get; private set; }
 
@@ -59,6 +74,7 @@ internal sealed class PathHopTable
         }
 
         probe.Answered = true;
+        HighestAnsweredTtl = Math.Max(HighestAnsweredTtl, probe.Ttl);
         probe.Responder = reply.Responder;
         probe.RttMs = Math.Max(0, elapsed) / _ticksPerMillisecond;
         if (!probe.Expired)

@@ -154,7 +154,7 @@ internal sealed class PathProber
             {
                 var cycleStart = start + (cycle * cycleTicks);
                 WaitUntil(cycleStart, stamped, cancellationToken);
-                for (var ttl = 1; ttl <= _table.Limit(_options.MaxHops); ttl++)
+                for (var ttl = 1; ttl <= _table.Limit(_options.MaxHops, firstCycle: cycle == 0); ttl++)
                 {
                     WaitForSendSlot(stamped, cancellationToken);
                     Send(ttl, cycle);

@@ -137,6 +137,24 @@ public sealed partial class PathProberChainTests(ITestOutputHelper output)
     }
 
     [MtrFact]
+    public async Task A_dead_destination_ends_the_snapshot_one_silent_hop_after_the_last_router()
+    {
+        await using var chain = await RouterChain.CreateAsync();
+        await chain.RunInDestinationAsync(Tool("iptables", "iptables"), ["-A", "INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-j", "DROP"]);
+
+        var snapshot = await TraceAsync(chain, ipv6: false, Fast);
+
+        var routers = chain.ExpectedHops(ipv6: false).Take(3).Select(a => a.ToString());
+        Assert.False(snapshot.ReachedDestination);
+        Assert.Equal([.. routers, null], snapshot.Hops.Select(h => h.Address));
+        Assert.Equal((Cycles, 0), (snapshot.Hops[3].Sent, snapshot.Hops[3].Received));
+        Assert.Empty(snapshot.Problems());
+        var finding = PathAnalysis.FirstPersistentLossHop(snapshot);
+        Assert.Equal((4, null), (finding?.Ttl, finding?.Address));
+        output.WriteLine(finding?.Explanation);
+    }
+
+    [MtrFact]
     public async Task An_ipv6_chain_lists_every_router_and_the_destination_as_mtr_does()
     {
         await using var chain = await RouterChain.CreateAsync();

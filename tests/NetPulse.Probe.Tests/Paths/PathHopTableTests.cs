@@ -127,6 +127,23 @@ public sealed class PathHopTableTests
     }
 
     [Fact]
+    public void Without_a_known_end_later_cycles_probe_only_a_few_ttls_past_the_last_answer()
+    {
+        var table = new PathHopTable(Destination, Identifier, Frequency);
+        for (ushort ttl = 1; ttl <= 30; ttl++)
+        {
+            table.Sent(ttl, ttl, 0, 0);
+        }
+
+        Assert.Equal(PathHopTable.SilentHopsProbed, table.Limit(30, firstCycle: false));
+        table.TryAnswer(new PathReply(IcmpMessageKind.TimeExceeded, Identifier, 3, Destination, Address("10.200.242.2")), 10, Timeout);
+
+        Assert.Equal(30, table.Limit(30, firstCycle: true));
+        Assert.Equal(3 + PathHopTable.SilentHopsProbed, table.Limit(30, firstCycle: false));
+        Assert.Equal(4, table.Hops(maxHops: 30).Count);
+    }
+
+    [Fact]
     public void An_unreachable_answer_ends_the_path_at_its_hop()
     {
         var table = new PathHopTable(Destination, Identifier, Frequency);
