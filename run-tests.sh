@@ -36,6 +36,7 @@ dotnet_test NetPulse.sln --filter "FullyQualifiedName!~NetPulse.Probe.Integratio
 # The wire tests time pings to a fraction of a millisecond and the end-to-end tests time alerts: each runs alone,
 # so their bounds hold on two cores without a parallel test project stealing the CPU they measure.
 echo "==> .NET tests: the probe on the wire (network namespaces, fping, a real probe killed mid-write)"
+need_path_tools
 dotnet_test tests/NetPulse.Probe.IntegrationTests/NetPulse.Probe.IntegrationTests.csproj
 
 echo "==> .NET tests: end to end (probe + dev host + Azurite + SMTP sink + namespaces)"

@@ -69,6 +69,12 @@ need_debian_packages iproute2 fping iputils-ping procps ca-certificates chromium
 need_npm_packages "$repo_root/tools/azurite"
 need_npm_packages "$repo_root/web"
 
+# --- path snapshots (issue 17): only for run-tests.sh's wire step, which calls it ---
+# mtr (the tiny, curses-free build) and traceroute: the tools the probe's path snapshots are compared with.
+need_path_tools() {
+  need_debian_packages mtr-tiny traceroute
+}
+
 # --- containers (issue 18): only for run-tests.sh's container step, which calls it ---
 # Rootful podman and its tools from Debian (no container registry is reachable: images build on a local
 # debootstrap base, scripts/container-base.sh), docker-compose to drive compose.yaml through podman's API,

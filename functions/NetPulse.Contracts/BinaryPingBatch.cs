@@ -41,6 +41,10 @@ internal static class BinaryPingBatch
     private const int StatusSection = 1;
     private const int MaxStatusBytes = 4 * 1024;
 
+    /// <summary>Path snapshots as JSON (a rare, small section: Brotli takes the repetition out), bounded well above 8 full snapshots.</summary>
+    private const int PathsSection = 2;
+    private const int MaxPathsBytes = 256 * 1024;
+
     /// <summary>One sample per second at most, so a window of <see cref="PingBatchRules.MaxOffsetMs"/> holds at most this many per target.</summary>
     private const int MaxSamplesPerTarget = (PingBatchRules.MaxOffsetMs / TargetSettings.MinIntervalMs) + 1;
 
@@ -163,6 +167,19 @@ internal static class BinaryPingBatch
             writer.Bytes(json);
         }
 
+        if (batch.Paths is { Count: > 0 } paths)
+        {
+            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(paths, PingBatchJsonContext.Default.IReadOnlyListPathSnapshot);
+            if (json.Length > MaxPathsBytes)
+            {
+                throw new InvalidPingBatchException($"the path snapshots take {json.Length} bytes; at most {MaxPathsBytes} are allowed");
+            }
+
+            writer.Varint(PathsSection);
+            writer.Varint((ulong)json.Length);
+            writer.Bytes(json);
+        }
+
         return writer;
     }
 
@@ -277,6 +294,7 @@ internal static class BinaryPingBatch
         }
 
         ProbeStatus? status = null;
+        IReadOnlyList<PathSnapshot>? paths = null;
         var seen = new HashSet<ulong>();
         while (reader.Remaining != 0)
         {
@@ -292,6 +310,10 @@ internal static class BinaryPingBatch
             {
                 status = ReadStatus(bytes);
             }
+            else if (tag == PathsSection)
+            {
+                paths = ReadPaths(bytes);
+            }
         }
 
         return new PingBatch
@@ -302,7 +324,26 @@ internal static class BinaryPingBatch
             WindowStart = Epoch.AddTicks((long)ticks),
             Targets = targets,
             Status = status,
+            Paths = paths,
         };
+    }
+
+    private static IReadOnlyList<PathSnapshot> ReadPaths(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > MaxPathsBytes)
+        {
+            throw new InvalidPingBatchException($"version 2 batch: the paths section is {bytes.Length} bytes; at most {MaxPathsBytes} are allowed");
+        }
+
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize(bytes, PingBatchJsonContext.Default.IReadOnlyListPathSnapshot)
+                ?? throw new InvalidPingBatchException("version 2 batch: the paths section is JSON null");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidPingBatchException($"version 2 batch: the paths section is not a list of path snapshots ({ex.Message})", ex);
+        }
     }
 
     private static ProbeStatus ReadStatus(ReadOnlySpan<byte> bytes)

@@ -38,6 +38,9 @@ public sealed record PingBatch
     /// <summary>How the probe was doing when the batch closed; absent in batches from probes older than the fleet view.</summary>
     public ProbeStatus? Status { get; init; }
 
+    /// <summary>Path snapshots (MTR-style) taken in this window; null when none were (older probes never send them).</summary>
+    public IReadOnlyList<PathSnapshot>? Paths { get; init; }
+
     /// <summary>Total samples across targets.</summary>
     public int SampleCount => Targets.Sum(t => t.Samples.Count);
 }

@@ -9,5 +9,6 @@ namespace NetPulse.Contracts;
 [JsonSerializable(typeof(PingBatch))]
 [JsonSerializable(typeof(TargetSettings))]
 [JsonSerializable(typeof(ProbeStatus))]
+[JsonSerializable(typeof(IReadOnlyList<PathSnapshot>))]
 [JsonSerializable(typeof(ManagedTargetList))]
 internal sealed partial class PingBatchJsonContext : JsonSerializerContext;

@@ -8,6 +8,9 @@ public static partial class PingBatchRules
     public const int MaxProbeIdLength = 64;
     public const int MaxTargetsPerBatch = 1000;
 
+    /// <summary>Path snapshots are taken rarely (trouble beginning, an hourly baseline): more than this in one batch is a bug.</summary>
+    public const int MaxPathsPerBatch = 8;
+
     /// <summary>A batch window never spans more than an hour: offsets stay well inside an int and one UTC day or two.</summary>
     public const int MaxOffsetMs = 3_600_000;
 
@@ -62,6 +65,11 @@ public static partial class PingBatchRules
             }
         }
 
+        if (batch.Paths is { } paths)
+        {
+            CheckPaths(paths);
+        }
+
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < batch.Targets.Count; i++)
         {
@@ -70,6 +78,23 @@ public static partial class PingBatchRules
             if (!names.Add(target.Name))
             {
                 throw Invalid($"targets[{i}]: the name '{target.Name}' appears twice");
+            }
+        }
+    }
+
+    private static void CheckPaths(IReadOnlyList<PathSnapshot> paths)
+    {
+        if (paths.Count > MaxPathsPerBatch)
+        {
+            throw Invalid($"'paths' holds {paths.Count} snapshots; at most {MaxPathsPerBatch} are allowed");
+        }
+
+        for (var i = 0; i < paths.Count; i++)
+        {
+            var path = paths[i] ?? throw Invalid($"paths[{i}] is null");
+            foreach (var (field, problem) in path.Problems())
+            {
+                throw Invalid($"paths[{i}].{field} {problem}");
             }
         }
     }

@@ -35,6 +35,7 @@ public static class ProbeCommandLine
             run,
             checkConfig,
             PingCommand.Build(output, error),
+            PathCommand.Build(output, error),
             StatusCommand.Build(output, error),
             EnrollCommand.Build(output, error),
         };

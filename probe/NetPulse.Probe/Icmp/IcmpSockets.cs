@@ -153,6 +153,44 @@ internal sealed class IcmpSockets : IDisposable
         }
     }
 
+    /// <summary>
+    /// One raw ICMP (or ICMPv6) socket, bound and filtered as <see cref="Open"/> does, for a caller that sends on one
+    /// family alone (the path prober). <paramref name="create"/> makes the unbound socket (tests make it inside a
+    /// network namespace); null makes it here. Throws <see cref="SocketException"/> without root or CAP_NET_RAW.
+    /// </summary>
+    public static Socket OpenRaw(AddressFamily family, ILogger logger, Func<AddressFamily, Socket>? create = null)
+    {
+        var ipv6 = family == AddressFamily.InterNetworkV6;
+        var socket = create?.Invoke(family) ?? new Socket(family, SocketType.Raw, ipv6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp);
+        try
+        {
+            Configure(socket, ipv6 ? IPAddress.IPv6Any : IPAddress.Any, logger);
+            if (OperatingSystem.IsLinux() && ipv6)
+            {
+                // The same types as Open's: echo reply (129), destination unreachable (1), time exceeded (3).
+                Span<uint> blocked = stackalloc uint[8];
+                blocked.Fill(uint.MaxValue);
+                foreach (var type in (ReadOnlySpan<int>)[129, 1, 3])
+                {
+                    blocked[type >> 5] &= ~(1u << (type & 31));
+                }
+
+                TrySetFilter(socket, IPProtoIcmpV6, Icmp6Filter, MemoryMarshal.AsBytes(blocked), logger);
+            }
+            else if (OperatingSystem.IsLinux())
+            {
+                TrySetFilter(socket, SolRaw, IcmpFilter, BitConverter.GetBytes(~((1u << 0) | (1u << 3) | (1u << 11))), logger);
+            }
+
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         V4.Dispose();
