@@ -82,8 +82,8 @@ public sealed class ManagedTargetsHandler
     public Task<IResult> UpdateAsync(HttpRequest request, string? probe, string? targetId, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
+        var name = TargetName(ProbeIdOf(probe), targetId);
         var probeId = await KnownProbeAsync(probe, cancellationToken);
-        var name = TargetName(probeId, targetId);
         var ifMatch = request.Headers.IfMatch.ToString().Trim();
         if (ifMatch.Length == 0)
         {
@@ -104,8 +104,8 @@ public sealed class ManagedTargetsHandler
     public Task<IResult> DeleteAsync(HttpRequest request, string? probe, string? targetId, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
+        var name = TargetName(ProbeIdOf(probe), targetId);
         var probeId = await KnownProbeAsync(probe, cancellationToken);
-        var name = TargetName(probeId, targetId);
         var ifMatch = request.Headers.IfMatch.ToString().Trim();
         var change = await _store.DeleteAsync(probeId, name, ifMatch.Length == 0 ? null : ifMatch, cancellationToken);
         return change.Outcome == ManagedTargetOutcome.Done
@@ -116,8 +116,9 @@ public sealed class ManagedTargetsHandler
     public Task<IResult> ImportAsync(HttpRequest request, string? probe, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
-        var probeId = await KnownProbeAsync(probe, cancellationToken);
+        ProbeIdOf(probe);
         var mode = ApiRequest.Choice(request, Mode, "merge", "replace") == "replace" ? ManagedTargetImportMode.Replace : ManagedTargetImportMode.Merge;
+        var probeId = await KnownProbeAsync(probe, cancellationToken);
         var mediaType = (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         var csv = mediaType == "text/csv";
         if (!csv && mediaType != "application/json" && !mediaType.EndsWith("+json", StringComparison.Ordinal))
@@ -161,8 +162,9 @@ public sealed class ManagedTargetsHandler
     public Task<IResult> ExportAsync(HttpRequest request, string? probe, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
-        var probeId = await KnownProbeAsync(probe, cancellationToken);
+        ProbeIdOf(probe);
         var csv = ApiRequest.Choice(request, Format, "json", "csv") == "csv";
+        var probeId = await KnownProbeAsync(probe, cancellationToken);
         var list = await _store.GetAsync(probeId, cancellationToken);
         var targets = list?.Targets.Select(t => t.Target).ToList() ?? [];
         request.HttpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"netpulse-targets-{probeId}.{(csv ? "csv" : "json")}\"";
@@ -365,14 +367,14 @@ public sealed class ManagedTargetsHandler
             : throw new ApiParameterException(TargetId, $"target id '{ApiRequest.Shorten(targetId!)}' is of probe '{targetProbe}', not '{probeId}'");
     }
 
+    /// <summary>The route's probe id when well formed (400 otherwise): every parameter's form is checked before storage is asked.</summary>
+    private static string ProbeIdOf(string? probe) =>
+        PingBatchRules.IsValidProbeId(probe) ? probe! : throw new ApiParameterException(Probe, $"'{ApiRequest.Shorten(probe ?? "")}' is no probe id");
+
     /// <summary>The probe id of the route when it is registered (revoked or not): 400 when malformed, 404 when unknown.</summary>
     private async Task<string> KnownProbeAsync(string? probe, CancellationToken cancellationToken)
     {
-        if (!PingBatchRules.IsValidProbeId(probe))
-        {
-            throw new ApiParameterException(Probe, $"'{ApiRequest.Shorten(probe ?? "")}' is no probe id");
-        }
-
+        ProbeIdOf(probe);
         return await _registry.GetAsync(probe!, cancellationToken) is null
             ? throw new ApiParameterException(Probe, $"no probe '{probe}' is registered: GET /api/probes lists them", notFound: true)
             : probe!;
