@@ -32,6 +32,12 @@ namespace NetPulse.Monitoring.Api;
 [JsonSerializable(typeof(AcknowledgeRequest))]
 [JsonSerializable(typeof(MaintenanceMarkRequest))]
 [JsonSerializable(typeof(AlertNoticeList))]
+[JsonSerializable(typeof(ManagedTargetListView))]
+[JsonSerializable(typeof(ManagedTargetView))]
+[JsonSerializable(typeof(ManagedTargetRequest))]
+[JsonSerializable(typeof(ManagedTargetImportView))]
+[JsonSerializable(typeof(ManagedTargetProblem))]
+[JsonSerializable(typeof(NetPulse.Contracts.ManagedTarget))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>Writes every time as UTC, "2026-11-27T05:00:00Z", with fractions of a second only when there are any.</summary>

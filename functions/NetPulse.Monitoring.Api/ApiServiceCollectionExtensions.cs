@@ -42,6 +42,8 @@ public static class ApiServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ExportHandler(
             sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ManagedTargetsHandler(
+            sp.GetRequiredService<ManagedTargetStore>(), sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AlertsHandler(sp.GetRequiredService<IAlertNoticeLog>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }

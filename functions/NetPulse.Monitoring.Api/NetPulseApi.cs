@@ -43,6 +43,11 @@ public static class NetPulseApi
     public const string AcknowledgeIncidentRoute = "incidents/{id}/ack";
     public const string AlertsRoute = "alerts";
     public const string AcknowledgeLinkRoute = Incidents.AcknowledgeLinks.Path;
+    public const string ManagedTargetsRoute = "probes/{probe}/targets";
+    public const string ManagedTargetRoute = "probes/{probe}/targets/{targetId}";
+    public const string ImportManagedTargetsRoute = "probes/{probe}/targets/import";
+    public const string ExportManagedTargetsRoute = "probes/{probe}/targets/export";
+    public const string ProbeTargetListRoute = "probes/{probe}/target-list";
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -72,6 +77,16 @@ public static class NetPulseApi
         // The signed link in alert messages: the signature is the credential (AcknowledgeLinks).
         new(HttpMethods.Get, AcknowledgeLinkRoute, ApiAccess.Anonymous),
         new(HttpMethods.Post, AcknowledgeLinkRoute, ApiAccess.Anonymous),
+
+        // Targets managed centrally (ManagedTargetsHandler); the probe's own routes check its signature (ApiAccess.Probe).
+        new(HttpMethods.Get, ManagedTargetsRoute, ApiAccess.Reader),
+        new(HttpMethods.Post, ManagedTargetsRoute, ApiAccess.Admin),
+        new(HttpMethods.Put, ManagedTargetRoute, ApiAccess.Admin),
+        new(HttpMethods.Delete, ManagedTargetRoute, ApiAccess.Admin),
+        new(HttpMethods.Post, ImportManagedTargetsRoute, ApiAccess.Admin),
+        new(HttpMethods.Get, ExportManagedTargetsRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, ProbeTargetListRoute, ApiAccess.Probe),
+        new(HttpMethods.Put, ProbeTargetListRoute, ApiAccess.Probe),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -130,6 +145,22 @@ public static class NetPulseApi
         Map(api, HttpMethods.Get, AlertsRoute, (AlertsHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
             handler.ListAsync(request, cancellationToken));
         Map(api, HttpMethods.Get, OpenApiRoute, (OpenApiHandler handler, HttpRequest request) => handler.Get(request));
+        Map(api, HttpMethods.Get, ManagedTargetsRoute, (ManagedTargetsHandler handler, HttpRequest request, string probe, CancellationToken cancellationToken) =>
+            handler.ListAsync(request, probe, cancellationToken));
+        Map(api, HttpMethods.Post, ManagedTargetsRoute, (ManagedTargetsHandler handler, HttpRequest request, string probe, CancellationToken cancellationToken) =>
+            handler.CreateAsync(request, probe, cancellationToken));
+        Map(api, HttpMethods.Put, ManagedTargetRoute, (ManagedTargetsHandler handler, HttpRequest request, string probe, string targetId, CancellationToken cancellationToken) =>
+            handler.UpdateAsync(request, probe, targetId, cancellationToken));
+        Map(api, HttpMethods.Delete, ManagedTargetRoute, (ManagedTargetsHandler handler, HttpRequest request, string probe, string targetId, CancellationToken cancellationToken) =>
+            handler.DeleteAsync(request, probe, targetId, cancellationToken));
+        Map(api, HttpMethods.Post, ImportManagedTargetsRoute, (ManagedTargetsHandler handler, HttpRequest request, string probe, CancellationToken cancellationToken) =>
+            handler.ImportAsync(request, probe, cancellationToken));
+        Map(api, HttpMethods.Get, ExportManagedTargetsRoute, (ManagedTargetsHandler handler, HttpRequest request, string probe, CancellationToken cancellationToken) =>
+            handler.ExportAsync(request, probe, cancellationToken));
+        Map(api, HttpMethods.Get, ProbeTargetListRoute, (ManagedTargetsHandler handler, HttpRequest request, string probe, CancellationToken cancellationToken) =>
+            handler.ProbeListAsync(request, probe, cancellationToken));
+        Map(api, HttpMethods.Put, ProbeTargetListRoute, (ManagedTargetsHandler handler, HttpRequest request, string probe, CancellationToken cancellationToken) =>
+            handler.ProbeImportAsync(request, probe, cancellationToken));
         return endpoints;
     }
 

@@ -68,5 +68,126 @@ public static class Csv
         return csv.AppendJoin(Separator, cells).Append(NewLine);
     }
 
+    /// <summary>
+    /// Undoes <see cref="Neutralise"/> on a cell read back (an import of an exported file): drops the apostrophe before a
+    /// formula start at the start of the cell or after a separator inside it, so "=cmd" exported as "'=cmd" comes back as "=cmd".
+    /// </summary>
+    public static string Restore(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        StringBuilder? plain = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\'' && i + 1 < text.Length && IsFormulaStart(text[i + 1]) && (i == 0 || CellStarts.Contains(text[i - 1], StringComparison.Ordinal)))
+            {
+                plain ??= new StringBuilder(text.Length).Append(text, 0, i);
+                continue;
+            }
+
+            plain?.Append(text[i]);
+        }
+
+        return plain?.ToString() ?? text;
+    }
+
+    /// <summary>
+    /// Reads RFC 4180 text into records, each with the line it starts on (from 1): cells separated by commas, records by
+    /// CRLF or LF; a quoted cell may hold commas, line breaks and quotes written twice. False, with the line and the reason,
+    /// for a quote inside an unquoted cell, text after a closing quote, or a quote never closed.
+    /// </summary>
+    public static bool TryRead(string text, out IReadOnlyList<CsvRecord> records, out int errorLine, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var read = new List<CsvRecord>();
+        records = read;
+        errorLine = 0;
+        error = "";
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        int line = 1, recordLine = 1;
+        bool quoted = false, afterQuote = false, atStart = true;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    cell.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                    afterQuote = true;
+                }
+                else
+                {
+                    line += c == '\n' ? 1 : 0;
+                    cell.Append(c);
+                }
+            }
+            else if (c == Separator)
+            {
+                cells.Add(cell.ToString());
+                cell.Clear();
+                afterQuote = false;
+                atStart = true;
+            }
+            else if (c is '\r' or '\n')
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                cells.Add(cell.ToString());
+                read.Add(new CsvRecord(recordLine, [.. cells]));
+                cells.Clear();
+                cell.Clear();
+                recordLine = ++line;
+                afterQuote = false;
+                atStart = true;
+            }
+            else if (afterQuote)
+            {
+                (errorLine, error) = (line, "text follows a closing quote; a quote inside a quoted cell is written twice (\"\")");
+                return false;
+            }
+            else if (c == '"' && !atStart)
+            {
+                (errorLine, error) = (line, "a quote inside an unquoted cell; quote the whole cell and write the quote twice (\"\")");
+                return false;
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+                atStart = false;
+            }
+            else
+            {
+                atStart = false;
+                cell.Append(c);
+            }
+        }
+
+        if (quoted)
+        {
+            (errorLine, error) = (recordLine, "a quoted cell is never closed");
+            return false;
+        }
+
+        if (cells.Count > 0 || cell.Length > 0 || afterQuote)
+        {
+            cells.Add(cell.ToString());
+            read.Add(new CsvRecord(recordLine, [.. cells]));
+        }
+
+        return true;
+    }
+
     private static bool IsFormulaStart(char c) => c is '=' or '+' or '-' or '@' or '\t' or '\r';
 }
+
+/// <summary>One record of a CSV text: the line it starts on (from 1) and its cells as written (quotes removed).</summary>
+public sealed record CsvRecord(int Line, IReadOnlyList<string> Cells);

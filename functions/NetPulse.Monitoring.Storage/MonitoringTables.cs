@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 namespace NetPulse.Monitoring.Storage;
 
 /// <summary>
-/// The six monitoring tables, named with <see cref="StorageOptions.TablePrefix"/>, created on first use by
+/// The monitoring tables, named with <see cref="StorageOptions.TablePrefix"/>, created on first use by
 /// each process (one request each, once).
 /// </summary>
 public sealed class MonitoringTables : IDisposable
@@ -22,6 +22,7 @@ public sealed class MonitoringTables : IDisposable
         Targets = service.GetTableClient(prefix + "targets");
         Incidents = service.GetTableClient(prefix + "incidents");
         Probes = service.GetTableClient(prefix + "probes");
+        ManagedTargets = service.GetTableClient(prefix + "managedtargets");
     }
 
     /// <summary>One entity per probe batch (PK probe|UTC day of its last sample, RK inverted last-sample ticks-sequence).</summary>
@@ -42,7 +43,10 @@ public sealed class MonitoringTables : IDisposable
     /// <summary>The registered probes and their public keys (PK "probe", RK probe id); see <see cref="ProbeRegistry"/>.</summary>
     public TableClient Probes { get; }
 
-    public IEnumerable<TableClient> All => [Batches, Samples, Rollups, Targets, Incidents, Probes];
+    /// <summary>The targets each centrally managed probe runs (PK probe id): its list row and one row per target; see <see cref="ManagedTargetStore"/>.</summary>
+    public TableClient ManagedTargets { get; }
+
+    public IEnumerable<TableClient> All => [Batches, Samples, Rollups, Targets, Incidents, Probes, ManagedTargets];
 
     public void Dispose() => _creating.Dispose();
 

@@ -47,7 +47,7 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
                 var where = parameter.GetProperty("in").GetString();
                 var values = Fill(path, operation, except: name);
                 var bad = Bad(parameter);
-                var url = "/api" + (where == "path" ? path.Replace("{" + name + "}", Uri.EscapeDataString(bad), StringComparison.Ordinal) : values.Path)
+                var url = "/api" + (where == "path" ? values.Path.Replace("{" + name + "}", Uri.EscapeDataString(bad), StringComparison.Ordinal) : values.Path)
                     + (where == "query" ? values.Query + (values.Query.Length == 0 ? "?" : "&") + name + "=" + Uri.EscapeDataString(bad) : values.Query);
                 using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url);
                 using var response = await http.SendAsync(request);
@@ -222,7 +222,8 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
             // Well-formed, but nothing stored: a check of another parameter must come first.
             var good = name switch
             {
-                "id" or "target" => TargetIds.Format("nobody", "nothing"),
+                "id" or "target" or "targetId" => TargetIds.Format("nobody", "nothing"),
+                "probe" => "nobody",
                 "date" => "2020-01-01",
                 _ => null,
             };

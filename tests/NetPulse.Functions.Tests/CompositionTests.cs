@@ -100,10 +100,11 @@ public sealed partial class CompositionTests : IDisposable
     {
         Assert.Equal(
             [
-                "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts",
-                "DeleteMaintenanceWindow", "Export", "Health", "Incidents", "IngestBatch", "MaintenanceWindows",
-                "MarkIncidentMaintenance", "Minute", "OpenApi", "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
-                "RevokeProbe", "Target", "TargetSeries", "Targets",
+                "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "CreateManagedTarget",
+                "DeleteMaintenanceWindow", "DeleteManagedTarget", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets", "ImportProbeTargetList",
+                "Incidents", "IngestBatch", "MaintenanceWindows", "ManagedTargets",
+                "MarkIncidentMaintenance", "Minute", "OpenApi", "ProbeTargetList", "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
+                "RevokeProbe", "Target", "TargetSeries", "Targets", "UpdateManagedTarget",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
     }

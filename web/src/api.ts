@@ -203,6 +203,58 @@ export interface Problem {
   status?: number;
   detail?: string;
   parameter?: string;
+  /** The managed targets' 400: each camelCase field at fault and its problems. */
+  errors?: Record<string, string[]>;
+  /** An import's 400: every problem with its row in the file (a CSV record's line, a JSON item's position). */
+  rows?: ImportRowProblem[] | null;
+}
+
+/** A target a probe runs when its targets are managed centrally (GET /api/probes/{probe}/targets). */
+export interface ManagedTargetFields {
+  name: string;
+  host: string;
+  category: string | null;
+  description: string | null;
+  uplink: boolean;
+  intervalMs: number | null;
+  latencyThresholdMs: number | null;
+  lossThresholdPercent: number | null;
+  enabled: boolean;
+  timeoutMs: number | null;
+}
+
+export interface ManagedTarget extends ManagedTargetFields {
+  /** For the per-target routes: probe id, '~', URL-safe Base64 of the name. */
+  id: string;
+  /** Sent back as If-Match: a change made meanwhile by someone else is refused (412), not overwritten. */
+  etag: string;
+  intervalMs: number;
+}
+
+export interface ManagedTargetList {
+  probeId: string;
+  /** False while the probe runs its own targets file. */
+  managed: boolean;
+  version: string | null;
+  maxTargets: number;
+  targets: ManagedTarget[];
+}
+
+export interface ImportRowProblem {
+  row: number | null;
+  field: string;
+  problem: string;
+}
+
+export interface ManagedTargetImport {
+  probeId: string;
+  mode: 'merge' | 'replace';
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+  version: string;
+  targets: number;
 }
 
 /** The API could not be reached at all: network down, refused, CORS, timeout. */
@@ -216,13 +268,15 @@ export class ApiUnreachableError extends Error {
   }
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
 /** The API answered, with an error status. */
 export class ApiError extends Error {
   constructor(
     readonly url: string,
     readonly status: number,
     readonly problem: Problem | null,
-    readonly method: 'GET' | 'POST' | 'DELETE' = 'GET',
+    readonly method: HttpMethod = 'GET',
   ) {
     super(problem?.detail ?? problem?.title ?? `the API answered ${status}`);
     this.name = 'ApiError';
@@ -359,6 +413,46 @@ export class ApiClient {
     return this.#json(response, signal);
   }
 
+  /** GET /probes: the registered probes (their keys), for picking whose targets to manage. */
+  registeredProbes(signal?: AbortSignal): Promise<{ probes: { id: string; keyId: string; revokedAt: string | null }[] }> {
+    return this.#get('/probes', {}, signal);
+  }
+
+  /** GET /probes/{probe}/targets: the probe's managed targets (not /targets, the targets seen in batches). */
+  managedTargets(probeId: string, signal?: AbortSignal): Promise<ManagedTargetList> {
+    return this.#get(`/probes/${encodeURIComponent(probeId)}/targets`, {}, signal);
+  }
+
+  /** POST /probes/{probe}/targets: the Admin role's route; a 400's problem has `errors` by field. */
+  async addManagedTarget(probeId: string, target: ManagedTargetFields, signal?: AbortSignal): Promise<ManagedTarget> {
+    const response = await this.#send('POST', this.#url(`/probes/${encodeURIComponent(probeId)}/targets`, {}), signal, 'application/json', this.#timeoutMs, JSON.stringify(target));
+    return this.#json(response, signal);
+  }
+
+  /** PUT /probes/{probe}/targets/{id} with If-Match: the whole target (enabled false disables it); 412 when it changed meanwhile. */
+  async updateManagedTarget(probeId: string, id: string, etag: string, target: ManagedTargetFields, signal?: AbortSignal): Promise<ManagedTarget> {
+    const url = this.#url(`/probes/${encodeURIComponent(probeId)}/targets/${encodeURIComponent(id)}`, {});
+    const response = await this.#send('PUT', url, signal, 'application/json', this.#timeoutMs, JSON.stringify(target), { 'if-match': etag });
+    return this.#json(response, signal);
+  }
+
+  /** DELETE /probes/{probe}/targets/{id} with If-Match. */
+  async deleteManagedTarget(probeId: string, id: string, etag: string, signal?: AbortSignal): Promise<void> {
+    const url = this.#url(`/probes/${encodeURIComponent(probeId)}/targets/${encodeURIComponent(id)}`, {});
+    await this.#send('DELETE', url, signal, 'application/json', this.#timeoutMs, undefined, { 'if-match': etag });
+  }
+
+  /** POST /probes/{probe}/targets/import: a CSV or JSON file, all or nothing; a 400's problem has `rows`. */
+  async importManagedTargets(probeId: string, file: string, format: 'csv' | 'json', mode: 'merge' | 'replace', signal?: AbortSignal): Promise<ManagedTargetImport> {
+    const url = this.#url(`/probes/${encodeURIComponent(probeId)}/targets/import`, { mode });
+    const response = await this.#send('POST', url, signal, 'application/json', this.#timeoutMs, file, { 'content-type': format === 'csv' ? 'text/csv' : 'application/json' });
+    return this.#json(response, signal);
+  }
+
+  managedTargetsExportUrl(probeId: string, format: 'csv' | 'json'): string {
+    return this.downloadUrl(`/probes/${encodeURIComponent(probeId)}/targets/export`, { format });
+  }
+
   /** A download link's target (the API's URL). With sign-in, a click must fetch it through download(). */
   downloadUrl(path: string, query: Record<string, string | undefined>): string {
     return this.#url(path, query);
@@ -396,17 +490,20 @@ export class ApiClient {
   }
 
   async #send(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: HttpMethod,
     url: string,
     signal: AbortSignal | undefined,
     accept = 'application/json',
     timeoutMs = this.#timeoutMs,
     body?: string,
+    extraHeaders: Record<string, string> = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { accept };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
     }
+
+    Object.assign(headers, extraHeaders);
 
     // Before the timeout starts: a token refresh is not the API's time. A sign-in error passes through as it is.
     const token = await this.#token();

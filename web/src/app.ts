@@ -16,6 +16,7 @@ import { OverviewView } from './views/overview.ts';
 import { ReportsView } from './views/reports.ts';
 import { noRoleScreen, signInScreen, userStrip, type SignInReason } from './views/signin.ts';
 import { TargetView } from './views/target.ts';
+import { ProbePickerView, TargetsEditorView } from './views/targets-editor.ts';
 
 /** What start() takes from the outside world; the unit tests pass fakes. */
 export interface AppDependencies {
@@ -45,8 +46,9 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
     reports: h('a', { href: '#/reports' }, 'Reports'),
     maintenance: h('a', { href: '#/maintenance' }, 'Maintenance'),
     alerts: h('a', { href: '#/alerts' }, 'Alerts'),
+    manageTargets: h('a', { href: '#/manage-targets' }, 'Manage targets'),
   };
-  const nav = h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLinks.overview, navLinks.incidents, navLinks.reports, navLinks.maintenance, navLinks.alerts);
+  const nav = h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLinks.overview, navLinks.incidents, navLinks.reports, navLinks.maintenance, navLinks.alerts, navLinks.manageTargets);
   const header = h('header', { class: 'app-header' }, h('a', { class: 'brand', href: '#/' }, 'NetPulse'), nav);
   replaceChildren(root, header, main);
 
@@ -231,6 +233,8 @@ function createView(route: Route, context: ViewContext, navigate: (href: string)
       return new MaintenanceView(context);
     case 'alerts':
       return new AlertsView(context, route.state, navigate);
+    case 'manageTargets':
+      return route.probe === null ? new ProbePickerView(context) : new TargetsEditorView(context, route.probe);
     case 'notFound':
       return staticView(h('section', { class: 'page' }, h('h1', {}, 'Page not found'), h('p', {}, 'Nothing lives at this address. ', h('a', { href: '#/' }, 'Go to the overview.'))));
   }

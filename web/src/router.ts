@@ -6,6 +6,8 @@
 //   #/reports/<yyyy-mm-dd>          one day's report
 //   #/maintenance                   maintenance windows
 //   #/alerts?state=undelivered      alert notices and their delivery (state: undelivered or all)
+//   #/manage-targets                the probes whose targets can be managed centrally
+//   #/probes/<probe>/targets        one probe's managed targets: the editor
 
 import { incidentStates, type IncidentState } from './api.ts';
 import { isIncidentType, type IncidentType } from './incidentTypes.ts';
@@ -18,6 +20,7 @@ export type Route =
   | { page: 'reports'; date: string | null }
   | { page: 'maintenance' }
   | { page: 'alerts'; state: 'undelivered' | 'all' }
+  | { page: 'manageTargets'; probe: string | null }
   | { page: 'notFound'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -62,6 +65,14 @@ export function parseRoute(hash: string): Route {
     return { page: 'alerts', state: query.get('state') === 'undelivered' ? 'undelivered' : 'all' };
   }
 
+  if (first === 'manage-targets' && second === undefined) {
+    return { page: 'manageTargets', probe: null };
+  }
+
+  if (first === 'probes' && second !== undefined && rest.length === 1 && rest[0] === 'targets') {
+    return { page: 'manageTargets', probe: second };
+  }
+
   if (first === 'reports' && rest.length === 0) {
     if (second === undefined) {
       return { page: 'reports', date: null };
@@ -94,6 +105,8 @@ export function routeHref(route: Route): string {
       return '#/maintenance';
     case 'alerts':
       return route.state === 'undelivered' ? '#/alerts?state=undelivered' : '#/alerts';
+    case 'manageTargets':
+      return route.probe === null ? '#/manage-targets' : `#/probes/${encodeURIComponent(route.probe)}/targets`;
     case 'notFound':
       return route.hash;
   }

@@ -11,6 +11,12 @@ public enum ApiAccess
 
     /// <summary>A signed-in user with the Admin role: what changes data.</summary>
     Admin,
+
+    /// <summary>
+    /// A registered probe, by its signed request (<c>Authorization: NPR1 …</c>, <see cref="Contracts.ProbeRequestSignature"/>):
+    /// the gate lets it through without a user token and the handler checks the signature against the probe's registered key.
+    /// </summary>
+    Probe,
 }
 
 /// <summary>The app roles of the NetPulse API's app registration, as the token's "roles" claim carries them.</summary>
@@ -25,5 +31,6 @@ public static class ApiRoles
         ApiAccess.Anonymous => [],
         ApiAccess.Reader => [Reader, Admin],
         ApiAccess.Admin => [Admin],
+        ApiAccess.Probe => [],
     };
 }

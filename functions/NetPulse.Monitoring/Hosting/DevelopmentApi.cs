@@ -15,8 +15,8 @@ namespace NetPulse.Monitoring.Hosting;
 /// </summary>
 public static class DevelopmentApi
 {
-    /// <summary>The request headers a dashboard page may send: its bearer token, and a content type for POST.</summary>
-    private static readonly string[] AllowedHeaders = ["authorization", "content-type"];
+    /// <summary>The request headers a dashboard page may send: its bearer token, a content type for POST, and If-Match for a target's change.</summary>
+    private static readonly string[] AllowedHeaders = ["authorization", "content-type", "if-match"];
 
     /// <summary>
     /// The dev host's sign-in default: Open (it serves a local run on loopback) unless the settings name a mode or a
@@ -38,9 +38,9 @@ public static class DevelopmentApi
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<ApiOptions>>((cors, api) => cors.AddDefaultPolicy(policy => policy
             .WithOrigins([.. api.Value.Origins])
-            .WithMethods(HttpMethods.Get, HttpMethods.Post)
+            .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete)
             .WithHeaders(AllowedHeaders)
-            .WithExposedHeaders("Content-Disposition")));
+            .WithExposedHeaders("Content-Disposition", "ETag")));
         return services;
     }
 
