@@ -22,7 +22,11 @@ public sealed record ManagedTarget : TargetSettings
     }
 
     /// <summary>A disabled target stays in the list (and its history) but is not pinged.</summary>
-    public bool Enabled { get; init; } = true;
+    /// <remarks>
+    /// A setter, not init: source-generated JSON assigns every init-only property in its object initializer, so a
+    /// list without "enabled" would read as disabled; with a setter a missing property keeps this default.
+    /// </remarks>
+    public bool Enabled { get; set; } = true;
 
     /// <summary>How long a round waits for its reply; unset, the probe's <c>Probe:TimeoutMs</c> (never more than the interval).</summary>
     public int? TimeoutMs { get; init; }

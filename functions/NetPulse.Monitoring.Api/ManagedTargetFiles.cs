@@ -185,11 +185,7 @@ internal static class ManagedTargetFiles
 
                 try
                 {
-                    var target = item.Deserialize(ApiJsonContext.Default.ManagedTarget) ?? throw new JsonException("null");
-
-                    // The source generator sets every init-only property it builds the object with, so a missing
-                    // "enabled" arrives as false, not as the property's default: a target is enabled unless it says not.
-                    targets.Add(Property(item, "enabled") is null or { ValueKind: JsonValueKind.Null } ? target with { Enabled = true } : target);
+                    targets.Add(item.Deserialize(ApiJsonContext.Default.ManagedTarget) ?? throw new JsonException("null"));
                     rows.Add(row);
                 }
                 catch (JsonException ex)

@@ -82,5 +82,13 @@ public sealed class TargetListRulesTests
         Assert.Equal(list.Targets, read.Targets);
     }
 
+    [Fact]
+    public void A_target_without_enabled_in_json_is_enabled()
+    {
+        var read = ManagedTargetList.FromJson("{\"probeId\":\"p\",\"version\":\"v\",\"targets\":[{\"name\":\"gw\",\"host\":\"192.0.2.1\",\"intervalMs\":1000}]}"u8);
+
+        Assert.True(Assert.Single(read.Targets).Enabled);
+    }
+
     private static ManagedTarget Target(string name, string host = "192.0.2.1") => new() { Name = name, Host = host, IntervalMs = 1000 };
 }
