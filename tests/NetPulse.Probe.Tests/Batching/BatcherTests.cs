@@ -352,7 +352,7 @@ public sealed class BatcherTests : IDisposable
     {
         batching ??= new();
         batching.WireVersion = _wireVersion;
-        return new(channel, spool, targets, Options.Create(new ProbeOptions { Id = probeId, Batching = batching }), _time, _log.For<Batcher>());
+        return new(channel, spool, new LiveTargets(targets), Options.Create(new ProbeOptions { Id = probeId, Batching = batching }), _time, _log.For<Batcher>());
     }
 
     private BatcherRun Start(IReadOnlyList<ProbeTarget> targets, BatchingOptions? batching = null)
