@@ -16,10 +16,11 @@ public sealed class FakeTargetListBackend : IDisposable
     private readonly byte[] _publicKey;
     private readonly Task _loop;
 
-    public FakeTargetListBackend(byte[] publicKey)
+    /// <param name="port">The port to listen on (a test that starts the backend late reserves one with <see cref="FreePort"/>).</param>
+    public FakeTargetListBackend(byte[] publicKey, int? port = null)
     {
         _publicKey = publicKey;
-        Port = FreePort();
+        Port = port ?? FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);
@@ -49,7 +50,7 @@ public sealed class FakeTargetListBackend : IDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
