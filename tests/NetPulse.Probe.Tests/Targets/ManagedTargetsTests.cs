@@ -168,15 +168,4 @@ public sealed class ManagedTargetsTests : IDisposable
 
     internal static ManagedTarget Target(string name, string host, bool enabled = true, int intervalMs = 1000) =>
         new(new TargetSettings { Name = name, Host = host, IntervalMs = intervalMs }, enabled);
-
-    /// <summary>Only a name: the status reads nothing else of the engine.</summary>
-    private sealed class NamedEngine : IPingEngine
-    {
-        public string Name => "raw-socket";
-
-        public PingEngineStats Stats { get; } = new(() => 0, 1);
-
-        public Task RunAsync(IReadOnlyList<ProbeTarget> targets, ChannelWriter<PingSample> samples, CancellationToken cancellationToken) =>
-            Task.Delay(Timeout.Infinite, cancellationToken);
-    }
 }
