@@ -50,6 +50,13 @@ public sealed class FakeTargetListBackend : IDisposable
         }
     }
 
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
     public static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -97,6 +104,18 @@ public sealed class FakeTargetListBackend : IDisposable
         if (problem is not null)
         {
             status = 401;
+        }
+        else if (request.HttpMethod == "PUT")
+        {
+            // The one-time import: 201 with the stored list, 409 when the probe has a managed list already.
+            var put = ManagedTargetList.FromJson(ReadAll(request.InputStream));
+            status = served is null ? 201 : 409;
+            if (served is null)
+            {
+                Served = put with { Version = "imported-1" };
+                body = Served.ToJson();
+                response.ContentType = "application/json";
+            }
         }
         else if (served is null)
         {

@@ -147,6 +147,39 @@ public sealed class ManagedTargetsTests : IDisposable
         Assert.Contains(ManagedTargetFiles.CacheFileName, problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Import_stores_the_list_and_the_backend_so_the_next_run_is_managed_and_a_second_import_is_a_conflict()
+    {
+        var client = new TargetListClient(_http, _backend.ApiUrl, new BatchSigner(ProbeId, _probe.Key), TimeProvider.System);
+        var list = List("", Target("gw", "10.200.0.1"));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(0, await NetPulse.Probe.Cli.ImportTargetsCommand.ImportAsync(client, _backend.ApiUrl, _spool.Path, list, output, error, CancellationToken.None));
+
+        Assert.Equal("imported-1", ManagedTargetFiles.LoadCache(_spool.Path, ProbeId, out _)!.Version);
+        Assert.Equal(_backend.ApiUrl, ManagedTargetFiles.LoadBackend(_spool.Path));
+        Assert.Equal(("PUT", 201), _backend.Requests.Select(r => (r.Method, r.Status)).Single());
+        Assert.Contains("imported 1 targets", output.ToString(), StringComparison.Ordinal);
+
+        Assert.Equal(1, await NetPulse.Probe.Cli.ImportTargetsCommand.ImportAsync(client, _backend.ApiUrl, _spool.Path, list, output, error, CancellationToken.None));
+        Assert.Contains("already manages targets", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_says_so_when_the_backend_cannot_be_reached()
+    {
+        _backend.Dispose();
+        var client = new TargetListClient(_http, _backend.ApiUrl, new BatchSigner(ProbeId, _probe.Key), TimeProvider.System);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(1, await NetPulse.Probe.Cli.ImportTargetsCommand.ImportAsync(client, _backend.ApiUrl, _spool.Path, List("", Target("gw", "10.200.0.1")), output, error, CancellationToken.None));
+
+        Assert.Contains("cannot reach", error.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(ManagedTargetFiles.BackendPath(_spool.Path)));
+    }
+
     private (ManagedTargetsService Service, LiveTargets Live, ProbeStatusReporter Status) Create()
     {
         var options = new ProbeOptions
