@@ -15,10 +15,26 @@ internal sealed class BatchLayout
     /// <summary>The widest window start the JSON writer can produce: seven fractional digits.</summary>
     private static readonly DateTimeOffset WidestWindowStart = new DateTimeOffset(2099, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999);
 
+    /// <summary>
+    /// The probe status (<see cref="ProbeStatus"/>, in every batch) at its widest: every text as long as allowed, of a
+    /// character that takes three bytes in UTF-8 and six in escaped JSON.
+    /// </summary>
+    private static readonly ProbeStatus WidestStatus = new()
+    {
+        SoftwareVersion = new string('€', ProbeStatus.MaxTextLength),
+        Site = new string('€', ProbeStatus.MaxTextLength),
+        IcmpEngine = new string('€', ProbeStatus.MaxTextLength),
+        TargetListVersion = new string('€', ProbeStatus.MaxTextLength),
+        SpoolDepth = int.MaxValue,
+        OldestUnsentAt = WidestWindowStart,
+        ClockOffsetMs = -ProbeStatus.MaxClockOffsetMs,
+    };
+
     private readonly TargetSamples?[] _templates;
     private readonly int[] _targetBytes;
 
-    public BatchLayout(string probeId, IReadOnlyList<ProbeTarget> targets, int wireVersion = PingBatch.CurrentVersion)
+    /// <param name="withStatus">Batches carry a <see cref="ProbeStatus"/>: the envelope makes room for the widest one.</param>
+    public BatchLayout(string probeId, IReadOnlyList<ProbeTarget> targets, int wireVersion = PingBatch.CurrentVersion, bool withStatus = false)
     {
         ArgumentNullException.ThrowIfNull(targets);
         if (!PingBatchRules.IsValidProbeId(probeId))
@@ -39,7 +55,7 @@ internal sealed class BatchLayout
 
         // The envelope is measured as wide as it can get: the longest sequence and window start, and a
         // sample count of ten digits (JSON) or a target count of two bytes (binary) where the measurement had one.
-        var widest = empty with { Sequence = long.MaxValue, WindowStart = WidestWindowStart };
+        var widest = empty with { Sequence = long.MaxValue, WindowStart = WidestWindowStart, Status = withStatus ? WidestStatus : null };
         EnvelopeBytes = IsBinary ? PingBatchCodec.MeasurePayloadBytes(widest) + 1 : PingBatchCodec.MeasureBytes(widest) + 9;
 
         var size = targets.Count == 0 ? 0 : targets.Max(t => t.Index) + 1;

@@ -22,11 +22,15 @@ public sealed partial class Batcher : BackgroundService
 {
     private readonly SampleChannel _samples;
     private readonly BatchSpool _spool;
-    private readonly BatchLayout _layout;
-    private readonly IReadOnlyList<ProbeTarget> _targets;
+    private readonly LiveTargets _targets;
     private readonly BatchingOptions _batching;
+    private readonly string _probeId;
+    private readonly ProbeStatusReporter? _status;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private TargetSet _set;
+    private BatchLayout _layout;
+    private OpenBatch _open;
     private BatchCadence? _cadence;
     private int _unusableSamples;
     private string? _lastUnusableReason;
@@ -34,10 +38,11 @@ public sealed partial class Batcher : BackgroundService
     public Batcher(
         SampleChannel samples,
         BatchSpool spool,
-        IReadOnlyList<ProbeTarget> targets,
+        LiveTargets targets,
         IOptions<ProbeOptions> options,
         TimeProvider time,
-        ILogger<Batcher> logger)
+        ILogger<Batcher> logger,
+        ProbeStatusReporter? status = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _samples = samples ?? throw new ArgumentNullException(nameof(samples));
@@ -46,10 +51,14 @@ public sealed partial class Batcher : BackgroundService
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _targets = targets ?? throw new ArgumentNullException(nameof(targets));
         _batching = options.Value.Batching;
+        _status = status;
+        _probeId = options.Value.Id ?? Environment.MachineName;
+        _set = targets.Current;
 
         // Checks the windows now, so a bad setting fails at construction rather than at the first run.
-        _ = new BatchCadence(_batching, targets, DateTimeOffset.UnixEpoch);
-        _layout = new BatchLayout(options.Value.Id ?? Environment.MachineName, targets, _batching.WireVersion);
+        _ = new BatchCadence(_batching, _set.Targets, DateTimeOffset.UnixEpoch);
+        _layout = new BatchLayout(_probeId, _set.Targets, _batching.WireVersion, withStatus: _status is not null);
+        _open = new OpenBatch(_layout);
     }
 
     /// <summary>The probe id every batch carries.</summary>
@@ -65,9 +74,7 @@ public sealed partial class Batcher : BackgroundService
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var reader = _samples.Reader;
-        var open = new OpenBatch(_layout);
-        var cadence = new BatchCadence(_batching, _targets, _time.GetUtcNow());
-        _cadence = cadence;
+        _cadence = new BatchCadence(_batching, _set.Targets, _time.GetUtcNow());
         var wake = new CloseWake(_time);
         Task<bool>? readable = null;
         try
@@ -75,21 +82,21 @@ public sealed partial class Batcher : BackgroundService
             while (true)
             {
                 var now = _time.GetUtcNow();
-                var dueAt = cadence.NextClose;
+                var dueAt = _cadence.NextClose;
                 if (now >= dueAt)
                 {
                     // What the engine wrote up to now belongs to this batch.
-                    await DrainAsync(open, int.MaxValue);
-                    await CloseAllAsync(open);
+                    await DrainAsync(int.MaxValue);
+                    await CloseAllAsync();
 
                     // Windows keep to their schedule, as a periodic timer's ticks do, unless the batcher ran
                     // late (a stalled machine): then the next window starts now, rather than a burst of
                     // catch-up closes.
-                    cadence.Closed(now - dueAt <= BatchCadence.MinUrgentGap ? dueAt : now);
+                    _cadence.Closed(now - dueAt <= BatchCadence.MinUrgentGap ? dueAt : now);
                     continue;
                 }
 
-                var due = wake.At(cadence.NextClose, cancellationToken);
+                var due = wake.At(_cadence.NextClose, cancellationToken);
                 readable ??= reader.WaitToReadAsync(cancellationToken).AsTask();
 
                 // The close comes first when both are ready, so a busy channel cannot starve it.
@@ -107,8 +114,8 @@ public sealed partial class Batcher : BackgroundService
                 }
 
                 // Bounded, so that a due close is seen even while samples pour in.
-                await DrainAsync(open, 4096);
-                if (_time.GetUtcNow() >= cadence.NextClose)
+                await DrainAsync(4096);
+                if (_time.GetUtcNow() >= _cadence.NextClose)
                 {
                     continue; // a change: close at once, without the pause
                 }
@@ -135,23 +142,29 @@ public sealed partial class Batcher : BackgroundService
         }
 
         _samples.Writer.TryComplete();
-        await DrainAsync(open, int.MaxValue);
-        await CloseAllAsync(open);
+        await DrainAsync(int.MaxValue);
+        await CloseAllAsync();
         LogStopped(_spool.NextSequence);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
 
-    private async Task DrainAsync(OpenBatch open, int limit)
+    private async Task DrainAsync(int limit)
     {
         for (var taken = 0; taken < limit && _samples.Reader.TryRead(out var sample); taken++)
         {
-            await AddAsync(open, sample);
+            await AddAsync(sample);
         }
     }
 
-    private async Task AddAsync(OpenBatch open, PingSample sample)
+    private async Task AddAsync(PingSample sample)
     {
+        if (sample.TargetGeneration != _set.Generation && !await SwitchToAsync(sample.TargetGeneration))
+        {
+            CountUnusable($"it belongs to target list {sample.TargetGeneration}, which has been replaced");
+            return;
+        }
+
         if (PendingSample.TryCreate(sample, out var pending) is { } problem)
         {
             CountUnusable(problem);
@@ -165,7 +178,7 @@ public sealed partial class Batcher : BackgroundService
 
         while (true)
         {
-            switch (open.TryAdd(pending))
+            switch (_open.TryAdd(pending))
             {
                 case AddOutcome.Added:
                     return;
@@ -173,30 +186,52 @@ public sealed partial class Batcher : BackgroundService
                     CountUnusable($"target index {sample.TargetIndex} is not a configured target");
                     return;
                 default:
-                    await CloseOneAsync(open);
+                    await CloseOneAsync();
                     break;
             }
         }
     }
 
-    private async Task CloseAllAsync(OpenBatch open)
+    /// <summary>
+    /// The first sample of a newer target list: the open batch (all of the old list) closes, and batches carry the new
+    /// list's targets from here on. The cadence starts afresh, as at a start: the backend should soon see the new list.
+    /// </summary>
+    /// <returns>False when <paramref name="generation"/> is older than the running list or no longer known.</returns>
+    private async Task<bool> SwitchToAsync(int generation)
     {
-        while (!open.IsEmpty)
+        if (generation < _set.Generation || !_targets.TryGet(generation, out var set))
         {
-            await CloseOneAsync(open);
+            return false;
+        }
+
+        await CloseAllAsync();
+        _set = set;
+        _layout = new BatchLayout(_probeId, set.Targets, _batching.WireVersion, withStatus: _status is not null);
+        _open = new OpenBatch(_layout);
+        _cadence = new BatchCadence(_batching, set.Targets, _time.GetUtcNow());
+        LogSwitched(generation, set.Targets.Count);
+        return true;
+    }
+
+    private async Task CloseAllAsync()
+    {
+        while (!_open.IsEmpty)
+        {
+            await CloseOneAsync();
         }
 
         ReportUnusable();
     }
 
     /// <summary>Closes the open batch (or, should it not fit after all, its largest prefix that does) into the spool.</summary>
-    private async Task CloseOneAsync(OpenBatch open)
+    private async Task CloseOneAsync()
     {
+        var open = _open;
         var sequence = _spool.NextSequence;
         ClosedBatch closed;
         try
         {
-            closed = open.Close(sequence);
+            closed = open.Close(sequence, _status?.Current());
         }
         catch (InvalidPingBatchException ex)
         {
@@ -239,6 +274,9 @@ public sealed partial class Batcher : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Target {TargetIndex} changed ({Status}): the open batch closes now")]
     private partial void LogChange(int targetIndex, PingStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batches now carry target list {Generation} ({Targets} targets); the open batch of the previous list closed")]
+    private partial void LogSwitched(int generation, int targets);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {Sequence} spooled: {Targets} targets, {Samples} samples, {Bytes} bytes")]
     private partial void LogClosed(long sequence, int targets, int samples, int bytes);

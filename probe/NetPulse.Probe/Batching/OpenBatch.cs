@@ -95,7 +95,8 @@ internal sealed class OpenBatch
     /// Call <see cref="RemoveFirst"/> with <see cref="ClosedBatch.Taken"/> once the batch is stored.
     /// </summary>
     /// <exception cref="InvalidPingBatchException">The samples break a contract rule the batch should have prevented.</exception>
-    public ClosedBatch Close(long sequence)
+    /// <param name="status">How the probe is doing, carried by the batch (null: none).</param>
+    public ClosedBatch Close(long sequence, ProbeStatus? status = null)
     {
         if (IsEmpty)
         {
@@ -103,7 +104,7 @@ internal sealed class OpenBatch
         }
 
         var taken = _samples.Count;
-        var batch = Build(taken, sequence);
+        var batch = Build(taken, sequence) with { Status = status };
         try
         {
             return new ClosedBatch(SpooledBatch.Encode(batch), taken, batch.Targets.Count);
@@ -111,7 +112,7 @@ internal sealed class OpenBatch
         catch (InvalidPingBatchException) when (PingBatchCodec.MeasureBytes(batch) > PingBatchCodec.MaxBodyBytes)
         {
             taken = LargestPrefixThatFits(sequence);
-            batch = Build(taken, sequence);
+            batch = Build(taken, sequence) with { Status = status };
             return new ClosedBatch(SpooledBatch.Encode(batch), taken, batch.Targets.Count);
         }
     }

@@ -11,7 +11,7 @@ using NetPulse.Probe.Targets;
 namespace NetPulse.Probe.Cli;
 
 /// <summary>
-/// The probe's command line: <c>run</c> (the default), <c>ping</c>, <c>check-config</c>, <c>status</c>, <c>enroll</c>.
+/// The probe's command line: <c>run</c> (the default), <c>ping</c>, <c>check-config</c>, <c>status</c>, <c>enroll</c>, <c>import-targets</c>.
 /// Tokens it does not know (such as <c>--Probe:IntervalSeconds=1</c>) pass through to configuration.
 /// </summary>
 public static class ProbeCommandLine
@@ -38,6 +38,7 @@ public static class ProbeCommandLine
             PathCommand.Build(output, error),
             StatusCommand.Build(output, error),
             EnrollCommand.Build(output, error),
+            ImportTargetsCommand.Build(output, error),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((result, ct) => RunAsync(result.UnmatchedTokens.ToArray(), error, ct));

@@ -3,6 +3,7 @@ using System.Globalization;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Hosting;
 using NetPulse.Probe.Spool;
+using NetPulse.Probe.Targets;
 
 namespace NetPulse.Probe.Cli;
 
@@ -60,6 +61,7 @@ internal static class StatusCommand
                 ? string.Create(inv, $"  last sent: batch {status.LastSentSequence} at {sentAt:u} ({Ago(now - sentAt)} ago)")
                 : "  last sent: never from this spool");
             output.WriteLine(string.Create(inv, $"  next batch number: {status.NextSequence}"));
+            output.WriteLine(DescribeTargetSource(options, path));
             if (status.CorruptCount > 0 || status.RejectedCount > 0)
             {
                 output.WriteLine(string.Create(inv, $"  set aside: {status.CorruptCount} corrupt (in {Path.Combine(path, "corrupt")}), {status.RejectedCount} rejected by the queue (in {Path.Combine(path, "rejected")})"));
@@ -100,4 +102,26 @@ internal static class StatusCommand
         < 7200 => string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0} min"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.0} h"),
     };
+
+    /// <summary>Where <c>run</c> takes its targets from: the local file, or the managed list (its version and when it was last stored).</summary>
+    private static string DescribeTargetSource(ProbeOptions options, string spool)
+    {
+        if (options.Backend.ApiUrl is not { } api)
+        {
+            return $"  targets:   the local configuration{(options.TargetsFile is null ? string.Empty : $" ({ProbeHost.ResolvePath(options.TargetsFile)})")}, reloaded when it changes";
+        }
+
+        var cache = ManagedTargetFiles.CachePath(spool);
+        if (!File.Exists(cache))
+        {
+            return $"  targets:   managed by {api}; no managed list fetched yet (run uses the local configuration until one arrives)";
+        }
+
+        var id = ProbeIdFile.Find(options.Id, spool)?.Id ?? "";
+        var list = ManagedTargetFiles.LoadCache(spool, id, out var problem);
+        var stored = File.GetLastWriteTimeUtc(cache).ToString("u", CultureInfo.InvariantCulture);
+        return list is null
+            ? $"  targets:   managed by {api}; the stored list cannot be used: {problem}"
+            : string.Create(CultureInfo.InvariantCulture, $"  targets:   managed by {api}: version {list.Version}, {list.Targets.Count(t => t.Enabled)} enabled of {list.Targets.Count}, last changed list stored {stored} (fetched every {options.Backend.RefreshSeconds} s)");
+    }
 }

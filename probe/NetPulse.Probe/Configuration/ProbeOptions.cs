@@ -36,6 +36,29 @@ public sealed class ProbeOptions
     public IcmpOptions Icmp { get; set; } = new();
 
     public List<TargetOptions> Targets { get; set; } = [];
+
+    /// <summary>Where the probe stands ("office-berlin"), shown in the fleet view; optional, 1-64 characters.</summary>
+    public string? Site { get; set; }
+
+    /// <summary>The backend that manages this probe's targets centrally ("Probe:Backend"); unset, the probe runs its own file.</summary>
+    public BackendOptions Backend { get; set; } = new();
+}
+
+/// <summary>
+/// Central management of the targets ("Probe:Backend"): with <see cref="ApiUrl"/> set the probe fetches its target
+/// list from the API at start and every <see cref="RefreshSeconds"/>, runs it, and keeps the last good copy in the
+/// spool folder. <c>netpulse-probe import-targets</c> sets it up in one step (the spool folder's <c>backend</c> file).
+/// </summary>
+public sealed class BackendOptions
+{
+    public const int MinRefreshSeconds = 5;
+    public const int MaxRefreshSeconds = 3600;
+
+    /// <summary>The API's base URL, ending in /api ("https://&lt;app&gt;.azurewebsites.net/api").</summary>
+    public Uri? ApiUrl { get; set; }
+
+    /// <summary>Seconds between two fetches of the target list (a conditional GET: usually a 304); 5 to 3600.</summary>
+    public int RefreshSeconds { get; set; } = 60;
 }
 
 /// <summary>Where batches go: a service URI when one is set (it wins over the shipped Azurite connection string), else a connection string.</summary>
@@ -153,6 +176,9 @@ public sealed class TargetOptions
         LatencyThresholdMs = LatencyThresholdMs,
         LossThresholdPercent = LossThresholdPercent,
     };
+
+    /// <summary>This target as a target list holds it (<see cref="TargetListRules"/> checks it), settings and all.</summary>
+    public ManagedTarget ToManaged(double defaultIntervalSeconds) => new(ToSettings(defaultIntervalSeconds), Enabled, TimeoutMs);
 
     /// <summary>Seconds as whole milliseconds; a value that fits no int (NaN, huge) becomes one the contract refuses.</summary>
     private static int Milliseconds(double seconds)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
@@ -73,6 +72,16 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
             Fail($"{p}:Spool:MaxMegabytes", $"{options.Spool.MaxMegabytes} is too small: it must be at least 1");
         }
 
+        if (options.Site is { } site && (site.Length is 0 or > ProbeStatus.MaxTextLength || string.IsNullOrWhiteSpace(site)))
+        {
+            Fail($"{p}:Site", $"must be 1-{ProbeStatus.MaxTextLength} characters (it names where the probe stands, e.g. office-berlin)");
+        }
+        else if (TargetSettings.DescribeHiddenCharacter(options.Site) is { } hidden)
+        {
+            Fail($"{p}:Site", hidden);
+        }
+
+        ValidateBackend(options.Backend, Fail);
         ValidateTargets(options, Fail);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -111,6 +120,34 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
         }
     }
 
+    private static void ValidateBackend(BackendOptions backend, Action<string, string> fail)
+    {
+        const string b = $"{ProbeOptions.Section}:Backend";
+        if (backend.ApiUrl is { } api && DescribeInvalidApiUrl(api) is { } problem)
+        {
+            fail($"{b}:ApiUrl", problem);
+        }
+
+        if (backend.RefreshSeconds is < BackendOptions.MinRefreshSeconds or > BackendOptions.MaxRefreshSeconds)
+        {
+            fail($"{b}:RefreshSeconds", $"{backend.RefreshSeconds} is out of range: it must be between {BackendOptions.MinRefreshSeconds} and {BackendOptions.MaxRefreshSeconds} seconds");
+        }
+    }
+
+    /// <summary>Null when <paramref name="api"/> is the API's base URL (absolute http(s), ending in /api), else what is wrong.</summary>
+    public static string? DescribeInvalidApiUrl(Uri api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        if (!api.IsAbsoluteUri || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
+        {
+            return $"'{api}' must be an absolute http(s) URL such as https://<functionApp>.azurewebsites.net/api";
+        }
+
+        return api.AbsolutePath.TrimEnd('/').EndsWith("/api", StringComparison.Ordinal) && string.IsNullOrEmpty(api.Query)
+            ? null
+            : $"'{api}' must be the API's base URL, ending in /api (such as https://<functionApp>.azurewebsites.net/api)";
+    }
+
     private static void ValidateQueue(QueueOptions queue, Action<string, string> fail)
     {
         const string q = $"{ProbeOptions.Section}:Queue";
@@ -131,6 +168,11 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
         }
     }
 
+    /// <summary>
+    /// The targets by <see cref="TargetListRules"/>, the one rule set the API and a fetched list obey too, each problem
+    /// said at its configuration key; plus what only a configuration has: targets that take the probe's interval and
+    /// timeout (a timeout longer than a target's own interval is reported where it was set).
+    /// </summary>
     private static void ValidateTargets(ProbeOptions options, Action<string, string> fail)
     {
         var list = TargetKey(options, 0)[..^2];
@@ -140,53 +182,31 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
             return;
         }
 
-        if (options.Targets.Count > MaxTargets)
-        {
-            fail(list, $"{options.Targets.Count} targets are more than the {MaxTargets} one probe handles");
-        }
-
         if (!options.Targets.Any(t => t.Enabled))
         {
             fail(list, "every target is disabled: enable at least one");
         }
 
-        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        var uplinks = 0;
+        var managed = options.Targets.Select(t => t.ToManaged(options.IntervalSeconds)).ToList();
+        foreach (var problem in TargetListRules.Problems(managed, MaxTargets))
+        {
+            if (problem.Index is not { } index)
+            {
+                fail(list, problem.Problem);
+            }
+            else if (Describe(options.Targets[index], TargetKey(options, index), problem) is { } failure)
+            {
+                fail(failure.Key, failure.Problem);
+            }
+        }
+
         for (var i = 0; i < options.Targets.Count; i++)
         {
             var target = options.Targets[i];
             var key = TargetKey(options, i);
-
-            // The host must be something the probe can ping, which is stricter than the contract's rule.
-            var hostReported = !IsValidHost(target.Host);
-            if (hostReported)
-            {
-                fail($"{key}:Host", $"'{target.Host}' is not an IPv4 or IPv6 address or a DNS name");
-            }
-
-            foreach (var (field, problem) in target.ToSettings(options.IntervalSeconds).Problems())
-            {
-                if (Describe(target, key, field, problem, hostReported) is { } failure)
-                {
-                    fail(failure.Key, failure.Problem);
-                }
-            }
-
-            if (TargetSettings.DescribeInvalidName(target.Name) is null)
-            {
-                if (seen.TryGetValue(target.Name!, out var first))
-                {
-                    fail($"{key}:Name", $"duplicate target name '{target.Name}' (also target {first}); names must be unique, ignoring case");
-                }
-                else
-                {
-                    seen.Add(target.Name!, i);
-                }
-            }
-
             var interval = target.IntervalSeconds ?? options.IntervalSeconds;
             var timeout = target.TimeoutMs ?? options.TimeoutMs;
-            if (target.TimeoutMs is < 1 or > 60_000)
+            if (target.TimeoutMs is < TargetListRules.MinTimeoutMs or > TargetListRules.MaxTimeoutMs)
             {
                 fail($"{key}:TimeoutMs", $"{target.TimeoutMs} is out of range: it must be between 1 and 60000 ms");
             }
@@ -195,46 +215,25 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
                 var field = target.TimeoutMs is null ? $"{key}:IntervalSeconds" : $"{key}:TimeoutMs";
                 fail(field, $"target '{target.Name}' has a timeout of {timeout} ms, longer than its interval ({Show(interval)} s): a round must end before the next begins");
             }
-
-            if (target.Uplink && target.Enabled && ++uplinks == 2)
-            {
-                fail($"{key}:Uplink", "a second enabled target is marked as the uplink; a probe has one uplink");
-            }
         }
     }
 
     /// <summary>
-    /// Where one of <see cref="TargetSettings.Problems"/> came from in the configuration, and how to say it there;
-    /// null when it is said already. The contract's fields are the configuration's keys, camel-cased, except the
-    /// interval, which the configuration gives in seconds.
+    /// Where one of the <see cref="TargetListRules"/>' problems came from in the configuration, and how to say it there;
+    /// null when it is said elsewhere. The rules' fields are the configuration's keys, camel-cased, except the interval,
+    /// which the configuration gives in seconds, and the timeout, which the loop above checks with the probe's default.
     /// </summary>
-    private static (string Key, string Problem)? Describe(TargetOptions target, string key, string field, string problem, bool hostReported) => field switch
+    private static (string Key, string Problem)? Describe(TargetOptions target, string key, TargetProblem problem) => problem.Field switch
     {
-        "name" => ($"{key}:Name", $"target name {problem}"),
-        "host" when hostReported => null,
+        "name" => ($"{key}:Name", $"target name {problem.Problem}"),
 
         // A target without an interval of its own has the probe's, reported once as Probe:IntervalSeconds.
         "intervalMs" => target.IntervalSeconds is { } own
             ? ($"{key}:IntervalSeconds", $"{Show(own)} is out of range: it must be between {MinIntervalSeconds} and {MaxIntervalSeconds} seconds")
             : null,
-        _ => ($"{key}:{char.ToUpperInvariant(field[0])}{field[1..]}", problem),
+        "timeoutMs" => null,
+        _ => ($"{key}:{char.ToUpperInvariant(problem.Field[0])}{problem.Field[1..]}", problem.Problem),
     };
-
-    private static bool IsValidHost(string? host)
-    {
-        if (string.IsNullOrWhiteSpace(host) || host.Length > TargetSettings.MaxHostLength)
-        {
-            return false;
-        }
-
-        if (IPAddress.TryParse(host, out _))
-        {
-            // TryParse accepts "1" or "1.2" as IPv4 shorthand; accept only what a person means.
-            return host.Contains(':', StringComparison.Ordinal) || host.Count(c => c == '.') == 3;
-        }
-
-        return Uri.CheckHostName(host) == UriHostNameType.Dns && !host.All(c => char.IsDigit(c) || c == '.');
-    }
 
     private static bool InRange(double value, double min, double max) => !double.IsNaN(value) && value >= min && value <= max;
 

@@ -35,6 +35,9 @@ public static class ProbeHost
                 if (!string.IsNullOrWhiteSpace(options.Spool.Path))
                 {
                     options.Spool.Path = ResolvePath(options.Spool.Path);
+
+                    // import-targets records the API in the spool folder, so the next run is managed without a setting.
+                    options.Backend.ApiUrl ??= ManagedTargetFiles.LoadBackend(options.Spool.Path);
                 }
             })
             .ValidateOnStart();
@@ -89,7 +92,8 @@ public static class ProbeHost
 
         try
         {
-            builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+            // Reloaded on change: without central management, an edit of the targets applies without a restart (TargetsFileWatcher).
+            builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: true);
         }
         catch (InvalidDataException ex)
         {

@@ -27,6 +27,18 @@ internal static class EngineRules
         }
     }
 
+    /// <summary>Each target's first due offset on its own grid (<see cref="PingSchedule.FirstDue"/>), so a restart keeps its phase.</summary>
+    public static TimeSpan[] FirstDue(IReadOnlyList<ProbeTarget> targets, IReadOnlyList<TimeSpan> intervals, DateTimeOffset startUtc)
+    {
+        var first = new TimeSpan[targets.Count];
+        for (var slot = 0; slot < first.Length; slot++)
+        {
+            first[slot] = PingSchedule.FirstDue(targets[slot].Name, intervals[slot], startUtc);
+        }
+
+        return first;
+    }
+
     public static void CheckTargets(IReadOnlyList<ProbeTarget> targets)
     {
         ArgumentNullException.ThrowIfNull(targets);

@@ -180,7 +180,7 @@ public sealed class PingClassPingEngine : PingEngineBase
             }
 
             _anchor = new WallClockAnchor(engine.TimeProvider, engine.Logger);
-            _schedule = new PingSchedule(intervals, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+            _schedule = new PingSchedule(intervals, Stopwatch.GetTimestamp(), Stopwatch.Frequency, EngineRules.FirstDue(targets, intervals, _anchor.Current.StartUtc));
             _sink = new SampleSink(targets, samples, engine.Stats, engine.Logger, _anchor, Stopwatch.GetTimestamp, Stopwatch.Frequency);
             _sendFailures = new SendFailureLog(targets, engine.Logger);
             _timeouts = new TimeSpan[_count];

@@ -21,5 +21,8 @@ public readonly record struct PingSample(
 {
     public int ClockEpoch { get; init; }
 
+    /// <summary>The target list <see cref="TargetIndex"/> refers to (<see cref="Targets.TargetSet.Generation"/>).</summary>
+    public int TargetGeneration { get; init; }
+
     public bool IsSuccess => Status == PingStatus.Ok;
 }

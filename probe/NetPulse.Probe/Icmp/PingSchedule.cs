@@ -7,8 +7,9 @@ namespace NetPulse.Probe.Icmp;
 internal readonly record struct DueRound(int Slot, long Round, TimeSpan DueOffset, long DueTimestamp);
 
 /// <summary>
-/// When every target's rounds fall due: each target on its own interval, started at a phase offset of
-/// <c>slot × interval / count</c> so that 1,000 targets at 1 s are a millisecond apart rather than one burst.
+/// When every target's rounds fall due: each target on its own interval, started at a phase offset (from its name,
+/// see <see cref="FirstDue"/>, or <c>slot × interval / count</c>) so that 1,000 targets at 1 s are spread over the
+/// second rather than one burst.
 /// A due-time priority queue over all targets; timestamps are in the caller's clock units
 /// (<paramref name="timestampFrequency"/> per second, <see cref="System.Diagnostics.Stopwatch"/> or a
 /// <see cref="TimeProvider"/>). Single-threaded.
@@ -32,7 +33,9 @@ internal sealed class PingSchedule
     private readonly long _timestampFrequency;
     private readonly PriorityQueue<int, long> _queue;
 
-    public PingSchedule(IReadOnlyList<TimeSpan> intervals, long startTimestamp, long timestampFrequency)
+    /// <param name="firstDue">Each slot's first due offset from the start (see <see cref="FirstDue"/>), below its interval;
+    /// null spreads the slots evenly by position (<c>slot × interval / count</c>).</param>
+    public PingSchedule(IReadOnlyList<TimeSpan> intervals, long startTimestamp, long timestampFrequency, IReadOnlyList<TimeSpan>? firstDue = null)
     {
         ArgumentNullException.ThrowIfNull(intervals);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(timestampFrequency);
@@ -50,12 +53,44 @@ internal sealed class PingSchedule
         {
             var interval = CapInterval(intervals[slot]);
             _intervals[slot] = interval;
-            _phases[slot] = TimeSpan.FromTicks(interval.Ticks * slot / count);
+            _phases[slot] = firstDue is null
+                ? TimeSpan.FromTicks(interval.Ticks * slot / count)
+                : TimeSpan.FromTicks(firstDue[slot].Ticks % interval.Ticks);
             _queue.Enqueue(slot, ToTimestamp(_phases[slot]));
         }
     }
 
     public int Count => _intervals.Length;
+
+    /// <summary>
+    /// When a target's first round falls due after a schedule that starts at <paramref name="startUtc"/>, so that its
+    /// rounds sit on a grid of its own: UTC times that are a whole number of intervals from a phase taken from its
+    /// name (whole milliseconds, stable across runs and machines). A target keeps its phase when the engine restarts
+    /// on a changed target list (or the probe restarts), whatever its position; targets spread over the interval as
+    /// their names hash, which for hundreds of targets is nearly as even as spreading them by position.
+    /// </summary>
+    public static TimeSpan FirstDue(string name, TimeSpan interval, DateTimeOffset startUtc)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var intervalTicks = CapInterval(interval).Ticks;
+        var intervalMs = Math.Max(1, intervalTicks / TimeSpan.TicksPerMillisecond);
+        var phaseTicks = (long)(StableHash(name) % (ulong)intervalMs) * TimeSpan.TicksPerMillisecond;
+        var sinceEpoch = startUtc.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var offset = (phaseTicks - sinceEpoch) % intervalTicks;
+        return TimeSpan.FromTicks(offset < 0 ? offset + intervalTicks : offset);
+    }
+
+    /// <summary>FNV-1a over the upper-cased name (names are unique ignoring case); string.GetHashCode differs per process.</summary>
+    private static ulong StableHash(string name)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in name)
+        {
+            hash = (hash ^ char.ToUpperInvariant(c)) * 1099511628211UL;
+        }
+
+        return hash;
+    }
 
     /// <summary>The interval actually used: the configured one, but never below <see cref="MinimumInterval"/>.</summary>
     public static TimeSpan CapInterval(TimeSpan configured) => configured < MinimumInterval ? MinimumInterval : configured;

@@ -77,7 +77,7 @@ internal sealed class RawPingLoop
         }
 
         _anchor = new WallClockAnchor(timeProvider, logger);
-        _schedule = new PingSchedule(intervals, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+        _schedule = new PingSchedule(intervals, Stopwatch.GetTimestamp(), Stopwatch.Frequency, EngineRules.FirstDue(targets, intervals, _anchor.Current.StartUtc));
         // A datagram socket's requests carry its port whatever the engine writes; a raw socket's, an identifier of this run.
         _pending = sockets.Kind == IcmpSocketKind.Datagram
             ? new PendingRounds(count, IcmpSockets.Identifier(sockets.V4), sockets.V6 is { } datagramV6 ? IcmpSockets.Identifier(datagramV6) : null)

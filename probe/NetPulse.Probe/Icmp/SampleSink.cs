@@ -53,7 +53,8 @@ internal sealed class SampleSink
         // Stamped when it finishes, from the anchor of that moment: a round in flight across a clock step gets the
         // corrected time, and the channel sees the epochs in order (but for a race of the fallback's reply threads).
         var anchor = _anchor.Current;
-        var sample = new PingSample(_targets[slot].Index, anchor.StartUtc + dueOffset, status, rtt, lateness) { ClockEpoch = anchor.Epoch };
+        var target = _targets[slot];
+        var sample = new PingSample(target.Index, anchor.StartUtc + dueOffset, status, rtt, lateness) { ClockEpoch = anchor.Epoch, TargetGeneration = target.Generation };
         if (_writer.TryWrite(sample))
         {
             return;

@@ -35,5 +35,8 @@ public sealed class BatchSigner : IDisposable
     /// <summary>The queue message for <paramref name="batch"/>: header line, then the batch bytes as they are.</summary>
     public byte[] Sign(ReadOnlySpan<byte> batch) => SignedBatchMessage.Sign(batch, ProbeId, _key);
 
+    /// <summary>The Authorization header for an API request by this probe (<see cref="ProbeRequestSignature"/>): <paramref name="path"/> is the URL's absolute path.</summary>
+    public string SignRequest(string method, string path, DateTimeOffset now) => ProbeRequestSignature.Sign(method, path, now, ProbeId, _key);
+
     public void Dispose() => _key.Dispose();
 }

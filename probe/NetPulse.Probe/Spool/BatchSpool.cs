@@ -96,6 +96,23 @@ public sealed partial class BatchSpool
         }
     }
 
+    /// <summary>The batches waiting and where the oldest one's samples begin, without the folder scans of <see cref="Status"/>: each batch's probe status carries it.</summary>
+    public (int Count, DateTimeOffset? OldestWindowStart) Backlog
+    {
+        get
+        {
+            lock (_gate)
+            {
+                foreach (var entry in _entries.Values)
+                {
+                    return (_entries.Count, entry.WindowStart);
+                }
+
+                return (0, null);
+            }
+        }
+    }
+
     public SpoolStatus Status
     {
         get

@@ -11,6 +11,12 @@ public sealed record ProbeTarget
     public required int Index { get; init; }
 
     /// <summary>
+    /// Which published target list (<see cref="TargetSet.Generation"/>) <see cref="Index"/> refers to: samples carry it,
+    /// so after a change of the list no sample of the old one lands under a new index.
+    /// </summary>
+    public int Generation { get; init; }
+
+    /// <summary>
     /// What the backend knows of the target (name, host, interval, thresholds): the contract's one record,
     /// sent as it is with every batch, so a new setting needs no copy in the probe.
     /// </summary>

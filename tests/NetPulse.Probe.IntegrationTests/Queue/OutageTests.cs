@@ -36,7 +36,7 @@ public sealed class OutageTests
         var batcher = new Batcher(
             channel,
             harness.Spool,
-            targets,
+            new LiveTargets(targets),
             Options.Create(new ProbeOptions { Id = "probe-outage", Batching = { CalmWindow = TimeSpan.FromSeconds(0.25), UrgentWindow = TimeSpan.FromSeconds(0.25) } }),
             TimeProvider.System,
             new TestLog(_output).For<Batcher>());

@@ -338,6 +338,59 @@ public sealed class BatcherTests : IDisposable
         Assert.Contains("bad id!", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_new_target_list_closes_the_old_lists_batch_and_no_sample_of_the_old_list_lands_under_a_new_index()
+    {
+        var live = new LiveTargets(TestTargets.Plain(2));
+        var channel = new SampleChannel();
+        var spool = Spool();
+        var batcher = new Batcher(channel, spool, live, Options.Create(new ProbeOptions { Id = "probe-1" }), _time, _log.For<Batcher>());
+        await using var run = new BatcherRun(channel, spool, batcher);
+
+        Write(run, Ok(0, T0));
+        Write(run, Ok(1, T0));
+
+        // target-0 removed, target-2 added: target-1 is index 0 now, target-2 index 1.
+        var next = live.Publish([.. TestTargets.Plain(3).Skip(1).Select((t, i) => t with { Index = i })], TargetSource.LocalFile)!;
+        Write(run, Ok(0, T0.AddSeconds(1)) with { TargetGeneration = next.Generation });
+        Write(run, Ok(1, T0.AddSeconds(1)) with { TargetGeneration = next.Generation });
+        Write(run, Ok(1, T0.AddSeconds(1.5))); // a straggler of the old list: its index 1 is target-1 there, target-2 here
+        await run.StopAsync();
+
+        var batches = await run.SentAsync();
+        Assert.Equal(2, batches.Count);
+        Assert.Equal(["target-0", "target-1"], batches[0].Targets.Select(t => t.Name));
+        Assert.Equal(["target-1", "target-2"], batches[1].Targets.Select(t => t.Name));
+        Assert.All(batches[1].Targets, t => Assert.Equal([new WireSample(0, 1234)], t.Samples));
+    }
+
+    [Fact]
+    public async Task Every_batch_carries_the_probe_status()
+    {
+        var options = Options.Create(new ProbeOptions { Id = "probe-1", Site = "office-berlin" });
+        var live = new LiveTargets(TestTargets.Plain(1), new TargetSource("etag-7", "managed"));
+        var channel = new SampleChannel();
+        var spool = Spool();
+        var status = new ProbeStatusReporter(options, new Targets.NamedEngine(), spool, live);
+        status.RecordBackendDate(T0, T0.AddSeconds(-2));
+        await using var run = new BatcherRun(channel, spool, new Batcher(channel, spool, live, options, _time, _log.For<Batcher>(), status));
+
+        Write(run, Ok(0, T0));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await run.WaitForBatchesAsync(1);
+        Write(run, Ok(0, T0.AddSeconds(10)));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await run.WaitForBatchesAsync(2);
+
+        var batches = await run.SentAsync();
+        Assert.All(batches, b => Assert.Equal(("office-berlin", "raw-socket", 2000, "etag-7"), (b.Status!.Site, b.Status.IcmpEngine, b.Status.ClockOffsetMs, b.Status.TargetListVersion)));
+        Assert.False(string.IsNullOrEmpty(batches[0].Status!.SoftwareVersion));
+        Assert.Equal((0, null), (batches[0].Status!.SpoolDepth, batches[0].Status!.OldestUnsentAt));
+
+        // The second closed while the first still waited in the spool.
+        Assert.Equal((1, T0), (batches[1].Status!.SpoolDepth, batches[1].Status!.OldestUnsentAt));
+    }
+
     private static PingSample Ok(int target, DateTimeOffset at, int microseconds = 1234) =>
         new(target, at, PingStatus.Ok, TimeSpan.FromMicroseconds(microseconds), TimeSpan.Zero);
 
@@ -352,7 +405,7 @@ public sealed class BatcherTests : IDisposable
     {
         batching ??= new();
         batching.WireVersion = _wireVersion;
-        return new(channel, spool, targets, Options.Create(new ProbeOptions { Id = probeId, Batching = batching }), _time, _log.For<Batcher>());
+        return new(channel, spool, new LiveTargets(targets), Options.Create(new ProbeOptions { Id = probeId, Batching = batching }), _time, _log.For<Batcher>());
     }
 
     private BatcherRun Start(IReadOnlyList<ProbeTarget> targets, BatchingOptions? batching = null)

@@ -29,8 +29,9 @@ public sealed class StoreAndForwardCompositionTests : IDisposable
         var ours = host.Services.GetServices<IHostedService>().Where(s => s.GetType().Assembly == typeof(Batcher).Assembly).ToList();
 
         // The host starts hosted services in this order and stops them in reverse: the engine stops first,
-        // the batcher then drains the channel and spools the open batch, and the sender gets the last word.
-        Assert.Equal([typeof(QueueSender), typeof(Batcher), typeof(PingWorker)], ours.Select(s => s.GetType()));
+        // the batcher then drains the channel and spools the open batch, and the sender gets the last word. The
+        // targets' source (here the file watcher: no backend is configured) starts last and stops first.
+        Assert.Equal([typeof(QueueSender), typeof(Batcher), typeof(PingWorker), typeof(TargetsFileWatcher)], ours.Select(s => s.GetType()));
         Assert.Equal("probe-1", ((Batcher)ours[1]).ProbeId);
         Assert.Equal(_folder.Path, host.Services.GetRequiredService<BatchSpool>().Path);
         Assert.Equal(identity.KeyId, host.Services.GetRequiredService<BatchSigner>().KeyId);

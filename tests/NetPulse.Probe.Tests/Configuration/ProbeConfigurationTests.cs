@@ -50,13 +50,13 @@ public sealed class ProbeConfigurationTests : IDisposable
 
         var problem = Assert.Single(Failures(file));
 
-        Assert.Equal($"{file}: Targets:1:Name: duplicate target name 'GW' (also target 0); names must be unique, ignoring case", problem);
+        Assert.Equal($"{file}: Targets:1:Name: target name 'GW' is taken by target 0; names must be unique, ignoring case", problem);
     }
 
     [Theory]
     [InlineData("""{ "Name": "x", "Host": "not a host!" }""", "Targets:0:Host: 'not a host!' is not an IPv4 or IPv6 address or a DNS name")]
     [InlineData("""{ "Name": "x", "Host": "10.1" }""", "Targets:0:Host: '10.1' is not an IPv4 or IPv6 address or a DNS name")]
-    [InlineData("""{ "Name": "x", "Host": "" }""", "Targets:0:Host: '' is not an IPv4 or IPv6 address or a DNS name")]
+    [InlineData("""{ "Name": "x", "Host": "" }""", "Targets:0:Host: must be 1-253 characters")]
     [InlineData("""{ "Name": "", "Host": "127.0.0.1" }""", "Targets:0:Name: target name must not be empty")]
     [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "IntervalSeconds": 0.5 }""", "Targets:0:IntervalSeconds: 0.5 is out of range: it must be between 1 and 3600 seconds")]
     [InlineData("""{ "Name": "x", "Host": "127.0.0.1", "IntervalSeconds": 1, "TimeoutMs": 1500 }""", "Targets:0:TimeoutMs: target 'x' has a timeout of 1500 ms, longer than its interval (1 s)")]
