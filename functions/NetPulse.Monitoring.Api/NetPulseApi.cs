@@ -43,6 +43,8 @@ public static class NetPulseApi
     public const string AcknowledgeIncidentRoute = "incidents/{id}/ack";
     public const string AlertsRoute = "alerts";
     public const string AcknowledgeLinkRoute = Incidents.AcknowledgeLinks.Path;
+    public const string RetireProbeRoute = "probes/{id}/retire";
+    public const string RetireTargetRoute = "targets/{id}/retire";
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -72,6 +74,12 @@ public static class NetPulseApi
         // The signed link in alert messages: the signature is the credential (AcknowledgeLinks).
         new(HttpMethods.Get, AcknowledgeLinkRoute, ApiAccess.Anonymous),
         new(HttpMethods.Post, AcknowledgeLinkRoute, ApiAccess.Anonymous),
+
+        // Retire (POST) and bring back (DELETE) a probe or a target: the fleet's housekeeping.
+        new(HttpMethods.Post, RetireProbeRoute, ApiAccess.Admin),
+        new(HttpMethods.Delete, RetireProbeRoute, ApiAccess.Admin),
+        new(HttpMethods.Post, RetireTargetRoute, ApiAccess.Admin),
+        new(HttpMethods.Delete, RetireTargetRoute, ApiAccess.Admin),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -130,6 +138,14 @@ public static class NetPulseApi
         Map(api, HttpMethods.Get, AlertsRoute, (AlertsHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
             handler.ListAsync(request, cancellationToken));
         Map(api, HttpMethods.Get, OpenApiRoute, (OpenApiHandler handler, HttpRequest request) => handler.Get(request));
+        foreach (var method in new[] { HttpMethods.Post, HttpMethods.Delete })
+        {
+            Map(api, method, RetireProbeRoute, (ProbesHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+                handler.RetireAsync(request, id, cancellationToken));
+            Map(api, method, RetireTargetRoute, (ProbesHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+                handler.RetireTargetAsync(request, id, cancellationToken));
+        }
+
         return endpoints;
     }
 
