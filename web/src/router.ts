@@ -6,6 +6,7 @@
 //   #/reports/<yyyy-mm-dd>          one day's report
 //   #/maintenance                   maintenance windows
 //   #/alerts?state=undelivered      alert notices and their delivery (state: undelivered or all)
+//   #/fleet                         the probes: version, last seen, spool, ICMP path, clock
 
 import { incidentStates, type IncidentState } from './api.ts';
 import { isIncidentType, type IncidentType } from './incidentTypes.ts';
@@ -18,6 +19,7 @@ export type Route =
   | { page: 'reports'; date: string | null }
   | { page: 'maintenance' }
   | { page: 'alerts'; state: 'undelivered' | 'all' }
+  | { page: 'fleet' }
   | { page: 'notFound'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -62,6 +64,10 @@ export function parseRoute(hash: string): Route {
     return { page: 'alerts', state: query.get('state') === 'undelivered' ? 'undelivered' : 'all' };
   }
 
+  if (first === 'fleet' && second === undefined) {
+    return { page: 'fleet' };
+  }
+
   if (first === 'reports' && rest.length === 0) {
     if (second === undefined) {
       return { page: 'reports', date: null };
@@ -94,6 +100,8 @@ export function routeHref(route: Route): string {
       return '#/maintenance';
     case 'alerts':
       return route.state === 'undelivered' ? '#/alerts?state=undelivered' : '#/alerts';
+    case 'fleet':
+      return '#/fleet';
     case 'notFound':
       return route.hash;
   }
