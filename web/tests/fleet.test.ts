@@ -168,3 +168,20 @@ describe('compare', () => {
     expect(data[4]).toEqual([null, 50, null]);
   });
 });
+
+describe('IncidentTable names', () => {
+  it('names the probe of an ambiguous target, as text', async () => {
+    const { IncidentTable } = await import('../src/views/incident-table.ts');
+    const { incident } = await import('./fixtures.ts');
+    const table = new IncidentTable({ showTarget: true, emptyText: 'none' });
+    const label = labeller({
+      probes: [{ probeId: 'lab-01', lastSeenAt: null, silent: false, site: '<script>x</script>' }],
+      targets: [target('lab-01', 'lab-03'), target('lab-02', 'lab-03')],
+    });
+
+    table.update([incident({ id: 'i1', probeId: 'lab-01', targetName: 'lab-03' })], now, label);
+
+    expect(table.element.querySelector('.target-name')!.textContent).toBe('lab-03 @ <script>x</script>');
+    expect(table.element.querySelector('script')).toBeNull();
+  });
+});
