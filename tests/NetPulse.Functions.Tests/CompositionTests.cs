@@ -103,7 +103,7 @@ public sealed partial class CompositionTests : IDisposable
                 "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts",
                 "DeleteMaintenanceWindow", "Export", "Health", "Incidents", "IngestBatch", "MaintenanceWindows",
                 "MarkIncidentMaintenance", "Minute", "OpenApi", "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
-                "RevokeProbe", "Target", "TargetSeries", "Targets",
+                "RetireProbe", "RetireTarget", "RevokeProbe", "Target", "TargetSeries", "Targets", "UnretireProbe", "UnretireTarget",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
     }
