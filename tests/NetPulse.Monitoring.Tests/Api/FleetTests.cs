@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NetPulse.Contracts;
 using NetPulse.Monitoring.Alerts;
+using NetPulse.Monitoring.Alerts.Channels;
+using NetPulse.Monitoring.Alerts.Channels.Http;
 using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Tests.Alerts;
@@ -155,6 +157,11 @@ public sealed class FleetTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         Assert.Contains("lab-03 @ <b>office</b> & co", email.Subject, StringComparison.Ordinal);
         Assert.Contains("lab-03 @ &lt;b&gt;office&lt;/b&gt; &amp; co", email.HtmlBody, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>office", email.HtmlBody, StringComparison.Ordinal);
+
+        // Slack, Teams, webhook and ntfy build on NoticeText: the same label, one line, each builder escaping it for its format.
+        var notice = new AlertNotice { Id = "n1", Kind = NoticeKind.Opened, Incidents = [alert], RaisedAt = rig.Time.GetUtcNow() };
+        Assert.Contains("lab-03 @ <b>office</b> & co", NoticeText.Title(notice), StringComparison.Ordinal);
+        Assert.Contains("lab-03 @ <b>office</b> & co", new NoticeText(TimeZoneInfo.Utc).Lead(notice), StringComparison.Ordinal);
     }
 
     [Fact]
