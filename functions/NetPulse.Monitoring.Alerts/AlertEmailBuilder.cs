@@ -77,7 +77,7 @@ public sealed class AlertEmailBuilder
         var incident = alert.Incident;
         var end = incident.End ?? incident.Start;
         var duration = MailText.Duration(end - incident.Start);
-        var name = AlertText.Subject(incident);
+        var name = AlertText.Subject(alert);
         var problem = IncidentKind.Of(incident.Type).Problem;
 
         var fields = TargetFields(alert);
@@ -117,7 +117,7 @@ public sealed class AlertEmailBuilder
             ["Target", "Problem", "Started", "Ended", "Duration", "Peak"],
             [.. ordered.Select(a => (IReadOnlyList<string>)
             [
-                AlertText.Subject(a.Incident),
+                AlertText.Subject(a),
                 IncidentKind.Of(a.Incident.Type).Problem,
                 MailText.Local(a.Incident.Start, _zone),
                 a.Incident.End is { } end ? MailText.Local(end, _zone) : "still open",
@@ -132,7 +132,7 @@ public sealed class AlertEmailBuilder
         ArgumentNullException.ThrowIfNull(alert);
         var incident = alert.Incident;
         var openFor = MailText.Duration(now - incident.Start);
-        var name = AlertText.Subject(incident);
+        var name = AlertText.Subject(alert);
         var problem = IncidentKind.Of(incident.Type).Problem;
         var grouped = alert.GroupedTargets.Count;
 

@@ -31,6 +31,12 @@ public sealed record AlertIncident
     /// <summary>The target's uptime over the 24 h before the alert, in percent, when known.</summary>
     public double? Uptime24hPercent { get; init; }
 
+    /// <summary>
+    /// The target's name as people read it when other probes watch a target of the same name, "lab-03 @ office-berlin"
+    /// (<see cref="TargetLabels"/>); null when the name alone is unambiguous (and in notices stored before it was kept).
+    /// </summary>
+    public string? TargetLabel { get; init; }
+
     /// <summary>Other targets' incidents grouped under this one (an uplink outage), by target name.</summary>
     public IReadOnlyList<string> GroupedTargets { get; init; } = [];
 }

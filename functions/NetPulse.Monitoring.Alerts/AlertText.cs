@@ -15,6 +15,15 @@ internal static class AlertText
             ? $"probe {MailText.SingleLine(incident.ProbeId)}"
             : MailText.SingleLine(incident.TargetName);
 
+    /// <summary>As <see cref="Subject(Incident)"/>, naming the probe too where the target's name is ambiguous (<see cref="AlertIncident.TargetLabel"/>).</summary>
+    public static string Subject(AlertIncident alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return alert.TargetLabel is { } label && !IncidentKind.Of(alert.Incident.Type).OfProbe && !string.IsNullOrWhiteSpace(alert.Incident.TargetName)
+            ? MailText.SingleLine(label)
+            : Subject(alert.Incident);
+    }
+
     public static string Uptime(double? percent) =>
         percent is { } p ? string.Create(Invariant, $"{p:0.00} %") : "not known yet";
 

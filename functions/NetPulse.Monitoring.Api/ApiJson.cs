@@ -23,6 +23,8 @@ namespace NetPulse.Monitoring.Api;
 [JsonSerializable(typeof(ProbeRegistrationRequest))]
 [JsonSerializable(typeof(RegisteredProbeView))]
 [JsonSerializable(typeof(RegisteredProbeList))]
+[JsonSerializable(typeof(ProbeFleetList))]
+[JsonSerializable(typeof(RetirementView))]
 [JsonSerializable(typeof(QueueDepthList))]
 [JsonSerializable(typeof(RedriveView))]
 [JsonSerializable(typeof(MaintenanceWindowList))]

@@ -5,8 +5,11 @@ namespace NetPulse.Monitoring.Api;
 /// <summary>GET /api/targets.</summary>
 public sealed record TargetList(DateTimeOffset GeneratedAt, IReadOnlyList<ProbeView> Probes, IReadOnlyList<TargetView> Targets);
 
-/// <summary>A probe: when its newest round was, and whether the watchdog has it open as silent.</summary>
-public sealed record ProbeView(string ProbeId, DateTimeOffset? LastSeenAt, bool Silent);
+/// <summary>
+/// A probe: when its newest round was, whether the watchdog has it open as silent, and its site (text from the probe:
+/// escape it), which names it where a target name is ambiguous (<see cref="Incidents.TargetLabels"/>).
+/// </summary>
+public sealed record ProbeView(string ProbeId, DateTimeOffset? LastSeenAt, bool Silent, string? Site = null);
 
 /// <summary>A target with its live figures. Name, host, category and description are text from config: escape them.</summary>
 public sealed record TargetView

@@ -33,7 +33,10 @@ public static class ApiServiceCollectionExtensions
             sp.GetRequiredService<IncidentReader>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IncidentAcknowledgementStore>()));
         services.TryAddSingleton(sp => new ReportsHandler(sp.GetRequiredService<ReportReader>()));
-        services.TryAddSingleton(sp => new ProbesHandler(sp.GetRequiredService<ProbeRegistry>()));
+        services.TryAddSingleton(sp => new ProbeFleet(
+            sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ProbesHandler(
+            sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<ProbeFleet>(), sp.GetRequiredService<ProbeStateStore>()));
         services.TryAddSingleton(sp => new QueuesHandler(sp.GetRequiredService<PoisonQueues>(), sp.GetRequiredService<ILogger<QueuesHandler>>()));
         services.TryAddSingleton(sp => new MaintenanceHandler(
             sp.GetRequiredService<MaintenanceStore>(), sp.GetRequiredService<IncidentMaintenanceMarks>(), sp.GetRequiredService<TimeProvider>()));

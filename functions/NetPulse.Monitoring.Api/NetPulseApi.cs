@@ -48,6 +48,8 @@ public static class NetPulseApi
     public const string ImportManagedTargetsRoute = "probes/{probe}/targets/import";
     public const string ExportManagedTargetsRoute = "probes/{probe}/targets/export";
     public const string ProbeTargetListRoute = "probes/{probe}/target-list";
+    public const string RetireProbeRoute = "probes/{id}/retire";
+    public const string RetireTargetRoute = "targets/{id}/retire";
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -87,6 +89,11 @@ public static class NetPulseApi
         new(HttpMethods.Get, ExportManagedTargetsRoute, ApiAccess.Reader),
         new(HttpMethods.Get, ProbeTargetListRoute, ApiAccess.Probe),
         new(HttpMethods.Put, ProbeTargetListRoute, ApiAccess.Probe),
+        // Retire (POST) and bring back (DELETE) a probe or a target: the fleet's housekeeping.
+        new(HttpMethods.Post, RetireProbeRoute, ApiAccess.Admin),
+        new(HttpMethods.Delete, RetireProbeRoute, ApiAccess.Admin),
+        new(HttpMethods.Post, RetireTargetRoute, ApiAccess.Admin),
+        new(HttpMethods.Delete, RetireTargetRoute, ApiAccess.Admin),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -161,6 +168,14 @@ public static class NetPulseApi
             handler.ProbeListAsync(request, probe, cancellationToken));
         Map(api, HttpMethods.Put, ProbeTargetListRoute, (ManagedTargetsHandler handler, HttpRequest request, string probe, CancellationToken cancellationToken) =>
             handler.ProbeImportAsync(request, probe, cancellationToken));
+        foreach (var method in new[] { HttpMethods.Post, HttpMethods.Delete })
+        {
+            Map(api, method, RetireProbeRoute, (ProbesHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+                handler.RetireAsync(request, id, cancellationToken));
+            Map(api, method, RetireTargetRoute, (ProbesHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+                handler.RetireTargetAsync(request, id, cancellationToken));
+        }
+
         return endpoints;
     }
 

@@ -20,16 +20,53 @@ public sealed class ProbesHandler
     internal const int MaxBodyBytes = 16 * 1024;
 
     private readonly ProbeRegistry _registry;
+    private readonly ProbeFleet _fleet;
+    private readonly ProbeStateStore _states;
 
-    internal ProbesHandler(ProbeRegistry registry)
+    internal ProbesHandler(ProbeRegistry registry, ProbeFleet fleet, ProbeStateStore states)
     {
         _registry = registry;
+        _fleet = fleet;
+        _states = states;
     }
 
+    /// <summary>The fleet: every probe registered or heard from, with its registration and what it last said of itself.</summary>
     public Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
+        new ApiJsonResult<ProbeFleetList>(await _fleet.ListAsync(cancellationToken), ApiJsonContext.Default.ProbeFleetList));
+
+    /// <summary>
+    /// POST /api/probes/{id}/retire retires a probe, DELETE brings it back: kept in history, gone from the overview,
+    /// never called silent. A batch with rounds after the retirement brings it back by itself.
+    /// </summary>
+    public Task<IResult> RetireAsync(HttpRequest request, string? id, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
-        var probes = await _registry.ListAsync(cancellationToken);
-        return new ApiJsonResult<RegisteredProbeList>(new RegisteredProbeList([.. probes.Select(View)]), ApiJsonContext.Default.RegisteredProbeList);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!PingBatchRules.IsValidProbeId(id))
+        {
+            throw new ApiParameterException(Id, $"'{ApiRequest.Shorten(id ?? "")}' is no probe id");
+        }
+
+        var retire = !HttpMethods.IsDelete(request.Method);
+        if (!await _states.SetProbeRetiredAsync(id!, retire, cancellationToken))
+        {
+            throw new ApiParameterException(Id, $"no batch ever came from probe '{id}', so there is nothing to retire: revoke its key instead (POST /api/probes/{id}/revoke)", notFound: true);
+        }
+
+        return new ApiJsonResult<RetirementView>(new RetirementView(id!, retire), ApiJsonContext.Default.RetirementView);
+    });
+
+    /// <summary>POST /api/targets/{id}/retire retires a target, DELETE brings it back; a batch with its rounds after the retirement brings it back by itself.</summary>
+    public Task<IResult> RetireTargetAsync(HttpRequest request, string? id, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Id);
+        var retire = !HttpMethods.IsDelete(request.Method);
+        if (!await _states.SetTargetRetiredAsync(probeId, targetName, retire, cancellationToken))
+        {
+            throw ApiRequest.UnknownTarget(ApiRequest.Id, id!);
+        }
+
+        return new ApiJsonResult<RetirementView>(new RetirementView(id!, retire), ApiJsonContext.Default.RetirementView);
     });
 
     public Task<IResult> RegisterAsync(HttpRequest request, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>

@@ -14,8 +14,9 @@ internal sealed class TargetViews(
         var probesRead = targets.GetProbesAsync(cancellationToken);
         var targetsRead = targets.GetTargetsAsync(cancellationToken: cancellationToken);
         await Task.WhenAll(probesRead, targetsRead);
-        var probes = probesRead.Result;
-        var all = targetsRead.Result;
+        // Retired probes and targets are gone from the overview (their pages, incidents and reports keep them).
+        var probes = probesRead.Result.Where(p => p.RetiredAt is null).ToList();
+        var all = targetsRead.Result.Where(t => t.RetiredAt is null).ToList();
 
         var views = new List<TargetView>(all.Count);
         foreach (var probe in probes)
@@ -27,7 +28,7 @@ internal sealed class TargetViews(
 
         return new TargetList(
             generatedAt,
-            [.. probes.Select(p => new ProbeView(p.ProbeId, p.LastSampleAt, p.SilentIncident is not null))],
+            [.. probes.Select(p => new ProbeView(p.ProbeId, p.LastSampleAt, p.SilentIncident is not null, p.Reported?.Site))],
             [.. views.OrderBy(v => v.ProbeId, StringComparer.Ordinal).ThenBy(v => v.Name, StringComparer.Ordinal)]);
     }
 

@@ -96,6 +96,8 @@ internal sealed class ProbeCommits(ProbeStateStore states, IncidentStore inciden
             DirtyHours = commit.DirtyHours,
             SummaryPendingFrom = commit.SummaryPendingFrom,
             ClearSummaryPending = commit.ClearSummaryPending,
+            Status = commit.Status,
+            Unretire = commit.Unretire,
             Publications = rows,
         };
         if (!await states.TryCommitAsync(state, full, cancellationToken))

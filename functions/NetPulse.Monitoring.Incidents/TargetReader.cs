@@ -29,6 +29,18 @@ public sealed record ProbeStatus
     public Incident? SilentIncident { get; init; }
 
     public int TargetCount { get; init; }
+
+    /// <summary>When its newest batch arrived (by the backend's clock); null when none within the lookback.</summary>
+    public DateTimeOffset? LastReceivedAt { get; init; }
+
+    /// <summary>Targets its newest batch named (the ones it pings now); null when no batch within the lookback.</summary>
+    public int? BatchTargetCount { get; init; }
+
+    /// <summary>What the probe last said of itself: its newest batch's status, else the last one its row keeps.</summary>
+    public Contracts.ProbeStatus? Reported { get; init; }
+
+    /// <summary>When it was retired; null when it is not.</summary>
+    public DateTimeOffset? RetiredAt { get; init; }
 }
 
 /// <summary>A target from a probe's catalogue with its current state.</summary>
@@ -49,6 +61,9 @@ public sealed record TargetStatus
 
     /// <summary>The target's newest stored round, from the probe's newest batch (null when that batch did not name it).</summary>
     public Sample? LastSample { get; init; }
+
+    /// <summary>When the target was retired; null when it is not.</summary>
+    public DateTimeOffset? RetiredAt { get; init; }
 }
 
 /// <summary>
@@ -83,6 +98,10 @@ public sealed class TargetReader
                 CompactedThrough = probe.CompactedThrough,
                 SilentIncident = StoredIncident.FromJsonSingle(probe.SilentIncident) is { IsOpen: true } silent ? silent.ToIncident() : null,
                 TargetCount = probe.Targets.Count,
+                LastReceivedAt = newest?.ReceivedAt,
+                BatchTargetCount = newest?.Targets.Count,
+                Reported = newest?.Status ?? probe.Status,
+                RetiredAt = probe.RetiredAt,
             });
         }
 
@@ -123,6 +142,7 @@ public sealed class TargetReader
                         : TargetHealth.Up,
                     OpenIncidents = [.. open.Select(i => i.ToIncident())],
                     LastSample = last,
+                    RetiredAt = target.RetiredAt,
                 });
             }
         }

@@ -83,10 +83,23 @@ public sealed class WatchdogHandler
     private async Task WatchAsync(ProbeState probe, Func<Task<int>> waitingBatches, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        var current = StoredIncident.FromJsonSingle(probe.SilentIncident);
+        if (probe.RetiredAt is not null)
+        {
+            // A retired probe is gone on purpose: never called silent. One still open as silent is closed without an
+            // alert (nobody should read "heard again" about a probe that was not).
+            if (current is { IsOpen: true } stillOpen)
+            {
+                _logger.LogInformation("Probe {ProbeId} is retired: its open probe-silent incident is closed without an alert", probe.ProbeId);
+                await SaveAsync(probe.ProbeId, stillOpen with { End = now, ClosedAt = now, Announcement = Announcement.Resolved }, cancellationToken);
+            }
+
+            return;
+        }
+
         var newest = await _batches.NewestAsync(probe.ProbeId, now, _options.LookbackDays, cancellationToken);
         var heard = Latest(newest?.LastSampleAt, newest?.ReceivedAt);
         var silent = heard is not { } h || now - h > _options.SilentAfter;
-        var current = StoredIncident.FromJsonSingle(probe.SilentIncident);
 
         StoredIncident next;
         AlertKind kind;

@@ -127,6 +127,15 @@ internal sealed class BatchIngestion(
                 batch.Sequence, batch.ProbeId, again, attempt + 1, MaxAttempts);
         }
 
+        // The probe's row keeps its status only when it changed meaningfully and no commit took it along (cost: no
+        // write per batch; the batch's own column has the exact figures), and a retired probe that sends again is back.
+        var unretire = Unretires(state.RetiredAt, batch);
+        var statusChanged = ProbeStatusJson.ChangedMeaningfully(state.Status, message.Status);
+        if ((unretire || statusChanged) && !await states.TryUpdateProbeRowAsync(state, statusChanged ? message.Status : null, unretire, cancellationToken))
+        {
+            logger.LogInformation("Batch {Sequence} of probe {ProbeId}: its status is kept with a later batch (the probe's row changed meanwhile)", batch.Sequence, batch.ProbeId);
+        }
+
         // A fresh batch means any backlog has caught up: what it revealed goes out now, in one summary.
         if (state.SummaryPending && batch.LastSampleAt >= now - detection.Value.AlertFreshness)
         {
@@ -171,11 +180,23 @@ internal sealed class BatchIngestion(
         }
 
         return new Decision(
-            new ProbeCommit { Targets = changedTargets, DirtyHours = dirtyHours, SummaryPendingFrom = summaryUnchanged ? null : summaryFrom },
+            new ProbeCommit
+            {
+                Targets = changedTargets,
+                DirtyHours = dirtyHours,
+                SummaryPendingFrom = summaryUnchanged ? null : summaryFrom,
+
+                // The probe's row is written anyway: its status and return from retirement ride along for free.
+                Status = message.Status,
+                Unretire = Unretires(state.RetiredAt, batch),
+            },
             changes,
             [.. current, .. snapshots.Values.SelectMany(s => s)],
             dirtyHours);
     }
+
+    /// <summary>A retired probe or target is back when a batch brings rounds after its retirement (a late backlog does not).</summary>
+    private static bool Unretires(DateTimeOffset? retiredAt, StoredBatch batch) => retiredAt is { } at && batch.LastSampleAt > at;
 
     /// <summary>True when a batch was stored in the range the evaluation read after it read it.</summary>
     private async Task<bool> MissedBatchesAsync(string probeId, ProbeEvaluation evaluation, CancellationToken cancellationToken)
@@ -198,7 +219,8 @@ internal sealed class BatchIngestion(
         var changed = new List<TargetEntity>();
         foreach (var target in message.Targets)
         {
-            var firstSample = batch.Targets.First(t => t.Name == target.Name).Samples[0].Time;
+            var samples = batch.Targets.First(t => t.Name == target.Name).Samples;
+            var firstSample = samples[0].Time;
             var existing = state.Targets.GetValueOrDefault(target.Name);
             var isNewest = !evaluation.Batches.Any(b =>
                 (b.LastSampleAt, b.Sequence).CompareTo((batch.LastSampleAt, batch.Sequence)) > 0 && b.Targets.Any(t => t.Name == target.Name));
@@ -206,6 +228,7 @@ internal sealed class BatchIngestion(
             row.FirstSampleAt = existing is null || firstSample < existing.FirstSampleAt ? firstSample : existing.FirstSampleAt;
             var snapshot = snapshots.GetValueOrDefault(target.Name);
             row.Incidents = snapshot is null ? existing?.Incidents : TargetRows.IncidentsJson(snapshot);
+            row.RetiredAt = existing?.RetiredAt is { } retiredAt && samples[^1].Time > retiredAt ? null : existing?.RetiredAt;
             if (existing is null || !SameRow(existing, row))
             {
                 changed.Add(row);
@@ -227,7 +250,7 @@ internal sealed class BatchIngestion(
     };
 
     private static bool SameRow(TargetEntity a, TargetEntity b) =>
-        a.Name == b.Name && a.Settings == b.Settings && a.FirstSampleAt == b.FirstSampleAt && a.Incidents == b.Incidents;
+        a.Name == b.Name && a.Settings == b.Settings && a.FirstSampleAt == b.FirstSampleAt && a.Incidents == b.Incidents && a.RetiredAt == b.RetiredAt;
 
     private static List<DateTimeOffset> HoursOf(StoredBatch batch)
     {

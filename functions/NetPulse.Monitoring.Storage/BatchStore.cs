@@ -21,6 +21,7 @@ internal sealed class BatchStore(MonitoringTables tables)
             SampleCount = batch.SampleCount,
             ReceivedAt = batch.ReceivedAt ?? throw new ArgumentException($"batch {batch.Sequence} of probe {batch.ProbeId} has no time it was received; it is stored with one", nameof(batch)),
             Targets = batch.PackTargets(),
+            Status = ProbeStatusJson.ToJson(batch.Status),
         };
         if (entity.Targets.Length > 64 * 1024)
         {
@@ -91,5 +92,6 @@ internal sealed class BatchStore(MonitoringTables tables)
         LastSampleAt = entity.LastSampleAt.ToUniversalTime(),
         ReceivedAt = entity.ReceivedAt == default ? null : entity.ReceivedAt.ToUniversalTime(),
         Targets = StoredBatch.UnpackTargets(entity.Targets, entity.FirstSampleAt.ToUniversalTime()),
+        Status = ProbeStatusJson.FromJson(entity.Status),
     };
 }

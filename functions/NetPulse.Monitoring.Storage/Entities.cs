@@ -41,6 +41,12 @@ internal sealed class BatchEntity : MonitoringEntity
 
     /// <summary>The packed targets and samples (see <c>StoredBatch.PackTargets</c>).</summary>
     public byte[] Targets { get; set; } = [];
+
+    /// <summary>
+    /// The probe's status as it sent it with this batch (JSON, <see cref="ProbeStatusJson"/>); null from probes that
+    /// send none. A column of the write the batch costs anyway: the fleet view's exact, current figures for free.
+    /// </summary>
+    public string? Status { get; set; }
 }
 
 /// <summary>One target's UTC hour of rounds in the samples table.</summary>
@@ -120,6 +126,19 @@ internal sealed class ProbeEntity : MonitoringEntity
 
     /// <summary>When the first of them began to wait (clock time).</summary>
     public DateTimeOffset? SummaryPendingSince { get; set; }
+
+    /// <summary>
+    /// The probe's last known status (JSON, <see cref="ProbeStatusJson"/>), written only when it changed meaningfully
+    /// (<see cref="ProbeStatusJson.ChangedMeaningfully"/>) or with a commit made anyway: what is known when the newest
+    /// batch carries none.
+    /// </summary>
+    public string? Status { get; set; }
+
+    /// <summary>Retired: kept in history, gone from the overview, never called silent. False (not null) clears it, as a merge leaves nulls out.</summary>
+    public bool? Retired { get; set; }
+
+    /// <summary>When it was retired: a batch with rounds after this brings it back.</summary>
+    public DateTimeOffset? RetiredAt { get; set; }
 }
 
 /// <summary>A target in a probe's catalogue, with its latest incident of each type.</summary>
@@ -140,6 +159,9 @@ internal sealed class TargetEntity : MonitoringEntity
 
     /// <summary>The latest incident of each type (JSON array), open or not: detection's state, the dashboard's status.</summary>
     public string? Incidents { get; set; }
+
+    /// <summary>When the target was retired (gone from the overview, kept in history); null when it is not. A batch with rounds of it after this brings it back.</summary>
+    public DateTimeOffset? RetiredAt { get; set; }
 
     public TargetSettings ToSettings() => TargetSettings.FromJson(Settings);
 

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Caching.Memory;
+using NetPulse.Contracts;
 
 namespace NetPulse.Monitoring.Storage;
 
@@ -22,6 +23,12 @@ internal sealed class ProbeState
     public DateTimeOffset? SummaryPendingSince { get; set; }
 
     public Azure.ETag ProbeRowETag { get; set; }
+
+    /// <summary>The status the probe's row keeps (the last meaningful one, <see cref="ProbeStatusJson.ChangedMeaningfully"/>).</summary>
+    public ProbeStatus? Status { get; set; }
+
+    /// <summary>When the probe was retired; null when it is not.</summary>
+    public DateTimeOffset? RetiredAt { get; set; }
 
     public Dictionary<string, TargetEntity> Targets { get; } = new(StringComparer.Ordinal);
 
@@ -49,6 +56,12 @@ internal sealed class ProbeCommit
 
     /// <summary>Clears the pending-summary mark (the summary is among the publications).</summary>
     public bool ClearSummaryPending { get; init; }
+
+    /// <summary>The probe's status to keep on its row, riding along with a write made anyway; null leaves it.</summary>
+    public ProbeStatus? Status { get; init; }
+
+    /// <summary>Brings a retired probe back (a batch with rounds after its retirement came).</summary>
+    public bool Unretire { get; init; }
 }
 
 /// <summary>
@@ -160,6 +173,9 @@ internal sealed class ProbeStateStore : IDisposable
             (probeRow.SummaryPending, probeRow.SummaryPendingFrom, probeRow.SummaryPendingSince) = (true, summaryFrom, summarySince);
         }
 
+        probeRow.Status = ProbeStatusJson.ToJson(commit.Status);
+        probeRow.Retired = commit.Unretire ? false : null;
+
         // Merge: compaction and the watchdog keep their own properties on the probe's row.
         var actions = new List<TableTransactionAction>
         {
@@ -182,6 +198,8 @@ internal sealed class ProbeStateStore : IDisposable
 
         state.ProbeRowExists = true;
         state.ProbeRowETag = probeRow.ETag;
+        state.Status = commit.Status ?? state.Status;
+        state.RetiredAt = commit.Unretire ? null : state.RetiredAt;
         if (commit.ClearSummaryPending)
         {
             state.SummaryPending = false;
@@ -198,6 +216,105 @@ internal sealed class ProbeStateStore : IDisposable
 
         state.Publications.AddRange(commit.Publications);
         return true;
+    }
+
+    /// <summary>
+    /// Keeps a meaningfully changed status on the probe's row, and brings a retired probe back, when no commit did it:
+    /// one merge, conditional on the ETag the state was read with, so this instance's copy stays current (a conflict
+    /// writes nothing; the next batch tries again). False on a conflict.
+    /// </summary>
+    public async Task<bool> TryUpdateProbeRowAsync(ProbeState state, ProbeStatus? status, bool unretire, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!state.ProbeRowExists)
+        {
+            return false;
+        }
+
+        var row = new ProbeEntity
+        {
+            PartitionKey = TableKeys.TargetsPartition(state.ProbeId),
+            RowKey = TableKeys.ProbeRow,
+            ProbeId = state.ProbeId,
+            Status = ProbeStatusJson.ToJson(status),
+            Retired = unretire ? false : null,
+        };
+        try
+        {
+            var response = await tables.Targets.UpdateEntityAsync(row, state.ProbeRowETag, TableUpdateMode.Merge, cancellationToken);
+            state.ProbeRowETag = response.Headers.ETag ?? state.ProbeRowETag;
+            state.Status = status ?? state.Status;
+            state.RetiredAt = unretire ? null : state.RetiredAt;
+            return true;
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            Forget(state.ProbeId);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Retires the probe (or brings it back, <paramref name="retired"/> false): an unconditional merge of its row, whose
+    /// new ETag makes every instance read the partition again. False when no batch ever came from it (no row).
+    /// </summary>
+    public async Task<bool> SetProbeRetiredAsync(string probeId, bool retired, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var row = new ProbeEntity
+        {
+            PartitionKey = TableKeys.TargetsPartition(probeId),
+            RowKey = TableKeys.ProbeRow,
+            ProbeId = probeId,
+            Retired = retired,
+            RetiredAt = retired ? time.GetUtcNow() : null,
+        };
+        try
+        {
+            await tables.Targets.UpdateEntityAsync(row, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+
+        Forget(probeId);
+        return true;
+    }
+
+    /// <summary>
+    /// Retires a target (or brings it back): its row replaced with the mark, conditionally on its ETag, with the probe's
+    /// row touched in the same transaction so ingestion's copies are read again and never write the mark away. Read
+    /// again and retried on a conflict. False when the probe never named the target.
+    /// </summary>
+    public async Task<bool> SetTargetRetiredAsync(string probeId, string targetName, bool retired, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var state = await ReadAsync(probeId, cancellationToken);
+            if (!state.ProbeRowExists || !state.Targets.TryGetValue(targetName, out var target))
+            {
+                return false;
+            }
+
+            var marked = target.Copy();
+            marked.RetiredAt = retired ? time.GetUtcNow() : null;
+            List<TableTransactionAction> actions =
+            [
+                new(TableTransactionActionType.UpdateReplace, marked, target.ETag),
+                new(TableTransactionActionType.UpdateMerge, new ProbeEntity { PartitionKey = TableKeys.TargetsPartition(probeId), RowKey = TableKeys.ProbeRow, ProbeId = probeId }, state.ProbeRowETag),
+            ];
+            if (await TrySubmitAsync(state, actions, cancellationToken))
+            {
+                Forget(probeId);
+                return true;
+            }
+
+            if (attempt == 5)
+            {
+                throw new InvalidOperationException($"target '{targetName}' of probe {probeId}: its probe's state changed while it was being retired, 5 times in a row; try again");
+            }
+        }
     }
 
     /// <summary>
@@ -365,6 +482,10 @@ internal sealed class ProbeStateStore : IDisposable
             state.SummaryPending = entity.GetBoolean(nameof(ProbeEntity.SummaryPending)) ?? false;
             state.SummaryPendingFrom = entity.GetDateTimeOffset(nameof(ProbeEntity.SummaryPendingFrom))?.ToUniversalTime();
             state.SummaryPendingSince = entity.GetDateTimeOffset(nameof(ProbeEntity.SummaryPendingSince))?.ToUniversalTime();
+            state.Status = ProbeStatusJson.FromJson(entity.GetString(nameof(ProbeEntity.Status)));
+            state.RetiredAt = entity.GetBoolean(nameof(ProbeEntity.Retired)) == true
+                ? entity.GetDateTimeOffset(nameof(ProbeEntity.RetiredAt))?.ToUniversalTime() ?? DateTimeOffset.MinValue
+                : null;
             state.ProbeRowETag = entity.ETag;
         }
         else if (entity.RowKey.StartsWith(TableKeys.TargetRowPrefix, StringComparison.Ordinal))
@@ -402,5 +523,6 @@ internal sealed class ProbeStateStore : IDisposable
         Settings = entity.GetString(nameof(TargetEntity.Settings)) ?? "",
         FirstSampleAt = entity.GetDateTimeOffset(nameof(TargetEntity.FirstSampleAt))?.ToUniversalTime() ?? default,
         Incidents = entity.GetString(nameof(TargetEntity.Incidents)),
+        RetiredAt = entity.GetDateTimeOffset(nameof(TargetEntity.RetiredAt))?.ToUniversalTime(),
     };
 }

@@ -35,6 +35,9 @@ internal sealed record StoredBatch
     /// </summary>
     public DateTimeOffset? ReceivedAt { get; init; }
 
+    /// <summary>The probe's status sent with the batch; null from probes that send none.</summary>
+    public ProbeStatus? Status { get; init; }
+
     public string PartitionKey => TableKeys.BatchPartition(ProbeId, LastSampleAt);
 
     public string RowKey => TableKeys.BatchRow(LastSampleAt, Sequence);
@@ -77,6 +80,7 @@ internal sealed record StoredBatch
             FirstSampleAt = first,
             LastSampleAt = last,
             Targets = targets,
+            Status = batch.Status,
         };
     }
 

@@ -130,6 +130,24 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
     }
 
     [Fact]
+    public async Task A_reader_sees_the_fleet_but_may_not_retire_a_probe_or_a_target()
+    {
+        var reader = host.Issuer.Issue([ApiRoles.Reader]);
+
+        using var fleet = await SendAsync(HttpMethod.Get, "/api/probes", reader);
+        using var retireProbe = await SendAsync(HttpMethod.Post, "/api/probes/lab-01/retire", reader);
+        using var unretireProbe = await SendAsync(HttpMethod.Delete, "/api/probes/lab-01/retire", reader);
+        using var retireTarget = await SendAsync(HttpMethod.Post, "/api/targets/lab-01~Z2F0ZXdheQ/retire", reader);
+
+        Assert.Equal(HttpStatusCode.OK, fleet.StatusCode);
+        foreach (var refused in new[] { retireProbe, unretireProbe, retireTarget })
+        {
+            var problem = await ProblemAsync(refused, HttpStatusCode.Forbidden);
+            Assert.Equal("urn:netpulse:problem:role-missing", problem.GetProperty("type").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_token_without_a_netpulse_role_reads_nothing()
     {
         using var response = await SendAsync(HttpMethod.Get, "/api/incidents", host.Issuer.Issue([]));

@@ -100,11 +100,12 @@ public sealed partial class CompositionTests : IDisposable
     {
         Assert.Equal(
             [
-                "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "CreateManagedTarget",
-                "DeleteMaintenanceWindow", "DeleteManagedTarget", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets", "ImportProbeTargetList",
-                "Incidents", "IngestBatch", "MaintenanceWindows", "ManagedTargets",
-                "MarkIncidentMaintenance", "Minute", "OpenApi", "ProbeTargetList", "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
-                "RevokeProbe", "Target", "TargetSeries", "Targets", "UpdateManagedTarget",
+                "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "CreateManagedTarget", "DeleteMaintenanceWindow",
+                "DeleteManagedTarget", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets", "ImportProbeTargetList", "Incidents",
+                "IngestBatch", "MaintenanceWindows", "ManagedTargets", "MarkIncidentMaintenance", "Minute", "OpenApi", "ProbeTargetList",
+                "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
+                "RetireProbe", "RetireTarget", "RevokeProbe", "Target", "TargetSeries", "Targets", "UnretireProbe",
+                "UnretireTarget", "UpdateManagedTarget",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
     }

@@ -51,12 +51,50 @@ export interface Probe {
   probeId: string;
   lastSeenAt: string | null;
   silent: boolean;
+  /** The probe's Probe:Site (text from the probe); names it where a target name is ambiguous. */
+  site?: string | null;
 }
 
 export interface TargetList {
   generatedAt: string;
   probes: Probe[];
   targets: Target[];
+}
+
+export type FleetState = 'reporting' | 'silent' | 'revoked' | 'retired';
+
+/** A probe of the fleet (GET /probes). Site and version are text from the probe: set them as text. */
+export interface FleetProbe {
+  id: string;
+  keyId: string | null;
+  publicKey: string | null;
+  registeredAt: string | null;
+  revokedAt: string | null;
+  state: FleetState;
+  site: string | null;
+  softwareVersion: string | null;
+  lastSeenAt: string | null;
+  lastBatchAt: string | null;
+  lastSampleAt: string | null;
+  targetCount: number | null;
+  spoolDepth: number | null;
+  oldestUnsentAt: string | null;
+  icmpEngine: string | null;
+  icmpPath: 'raw' | 'fallback' | null;
+  clockOffsetMs: number | null;
+  targetListVersion: string | null;
+  silentSince: string | null;
+  retiredAt: string | null;
+}
+
+export interface FleetList {
+  generatedAt: string;
+  probes: FleetProbe[];
+}
+
+export interface Retirement {
+  id: string;
+  retired: boolean;
 }
 
 export interface SeriesPoint {
@@ -451,6 +489,23 @@ export class ApiClient {
 
   managedTargetsExportUrl(probeId: string, format: 'csv' | 'json'): string {
     return this.downloadUrl(`/probes/${encodeURIComponent(probeId)}/targets/export`, { format });
+  }
+
+  /** GET /probes: the fleet. */
+  fleet(signal?: AbortSignal): Promise<FleetList> {
+    return this.#get('/probes', {}, signal);
+  }
+
+  /** POST (retire) or DELETE (bring back) /probes/{id}/retire: the Admin role's route. */
+  async retireProbe(id: string, retire: boolean, signal?: AbortSignal): Promise<Retirement> {
+    const response = await this.#send(retire ? 'POST' : 'DELETE', this.#url(`/probes/${encodeURIComponent(id)}/retire`, {}), signal);
+    return this.#json(response, signal);
+  }
+
+  /** POST (retire) or DELETE (bring back) /targets/{id}/retire: the Admin role's route. */
+  async retireTarget(id: string, retire: boolean, signal?: AbortSignal): Promise<Retirement> {
+    const response = await this.#send(retire ? 'POST' : 'DELETE', this.#url(`/targets/${encodeURIComponent(id)}/retire`, {}), signal);
+    return this.#json(response, signal);
   }
 
   /** A download link's target (the API's URL). With sign-in, a click must fetch it through download(). */

@@ -8,6 +8,7 @@
 //   #/alerts?state=undelivered      alert notices and their delivery (state: undelivered or all)
 //   #/manage-targets                the probes whose targets can be managed centrally
 //   #/probes/<probe>/targets        one probe's managed targets: the editor
+//   #/fleet                         the probes: version, last seen, spool, ICMP path, clock
 
 import { incidentStates, type IncidentState } from './api.ts';
 import { isIncidentType, type IncidentType } from './incidentTypes.ts';
@@ -21,6 +22,7 @@ export type Route =
   | { page: 'maintenance' }
   | { page: 'alerts'; state: 'undelivered' | 'all' }
   | { page: 'manageTargets'; probe: string | null }
+  | { page: 'fleet' }
   | { page: 'notFound'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -73,6 +75,10 @@ export function parseRoute(hash: string): Route {
     return { page: 'manageTargets', probe: second };
   }
 
+  if (first === 'fleet' && second === undefined) {
+    return { page: 'fleet' };
+  }
+
   if (first === 'reports' && rest.length === 0) {
     if (second === undefined) {
       return { page: 'reports', date: null };
@@ -107,6 +113,8 @@ export function routeHref(route: Route): string {
       return route.state === 'undelivered' ? '#/alerts?state=undelivered' : '#/alerts';
     case 'manageTargets':
       return route.probe === null ? '#/manage-targets' : `#/probes/${encodeURIComponent(route.probe)}/targets`;
+    case 'fleet':
+      return '#/fleet';
     case 'notFound':
       return route.hash;
   }

@@ -4,7 +4,7 @@ using NetPulse.Monitoring.Api;
 
 namespace NetPulse.Functions.Triggers;
 
-/// <summary>GET /api/probes, POST /api/probes, POST /api/probes/{id}/revoke: the probes allowed to send batches, and their keys.</summary>
+/// <summary>GET /api/probes, POST /api/probes, POST /api/probes/{id}/revoke, POST/DELETE /api/probes/{id}/retire: the fleet, the probes allowed to send batches and their keys.</summary>
 public sealed class ProbesApi(ProbesHandler handler)
 {
     [Function("Probes")]
@@ -21,4 +21,15 @@ public sealed class ProbesApi(ProbesHandler handler)
     public Task<IResult> Revoke(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = NetPulseApi.RevokeProbeRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
         handler.RevokeAsync(request, id, cancellationToken);
+
+    /// <summary>Retired: kept in history, gone from the overview, never called silent.</summary>
+    [Function("RetireProbe")]
+    public Task<IResult> Retire(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = NetPulseApi.RetireProbeRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        handler.RetireAsync(request, id, cancellationToken);
+
+    [Function("UnretireProbe")]
+    public Task<IResult> Unretire(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = NetPulseApi.RetireProbeRoute)] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        handler.RetireAsync(request, id, cancellationToken);
 }

@@ -7,9 +7,11 @@ namespace NetPulse.Monitoring.Alerts.Outbox;
 /// The announcer that ingestion and the watchdog call right after they commit incidents: it describes each incident
 /// for people (target, category, 24 h uptime, grouped targets), stores the notices in the outbox, and tries each
 /// routed channel once in the same run (a channel in back-off is skipped, so a dead one costs ingestion nothing).
-/// Silent decisions (grouped, pending a summary) raise nothing.
+/// Silent decisions (grouped, pending a summary) raise nothing. A target whose name other (non-retired) probes also
+/// watch is named with its probe (<see cref="TargetLabels"/>): one read of the probes' catalogue per announcement
+/// that says something, which is rare.
 /// </summary>
-internal sealed class OutboxAnnouncer(AlertRaiser raiser, SampleReader samples, TimeProvider time) : IIncidentAnnouncer
+internal sealed class OutboxAnnouncer(AlertRaiser raiser, SampleReader samples, ProbeStateStore states, TimeProvider time) : IIncidentAnnouncer
 {
     public async Task AnnounceAsync(
         IReadOnlyList<AnnouncementDecision> decisions, IReadOnlyDictionary<string, TargetEntity> targets, IEnumerable<StoredIncident> known,
@@ -27,6 +29,10 @@ internal sealed class OutboxAnnouncer(AlertRaiser raiser, SampleReader samples, 
             .GroupBy(i => i.GroupedUnderIncidentId!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(i => i.TargetName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], StringComparer.Ordinal);
         var uptimes = new Dictionary<string, double?>(StringComparer.Ordinal);
+        var probes = (await states.ReadAllAsync(cancellationToken)).Where(p => p.RetiredAt is null).ToList();
+        var ambiguous = TargetLabels.AmbiguousNames(
+            probes.SelectMany(p => p.Targets.Values.Where(t => t.RetiredAt is null).Select(t => (p.ProbeId, t.Name))));
+        var sites = probes.ToDictionary(p => p.ProbeId, p => p.Status?.Site, StringComparer.Ordinal);
 
         async Task<AlertIncident> DescribeAsync(StoredIncident incident)
         {
@@ -45,6 +51,9 @@ internal sealed class OutboxAnnouncer(AlertRaiser raiser, SampleReader samples, 
                 TargetDescription = target?.Description,
                 Uptime24hPercent = uptime is { } u ? Math.Round(u, 3) : null,
                 GroupedTargets = groupedNames.GetValueOrDefault(incident.Id) ?? [],
+                TargetLabel = ambiguous.Contains(incident.TargetName)
+                    ? TargetLabels.Of(incident.TargetName, incident.ProbeId, sites.GetValueOrDefault(incident.ProbeId), ambiguous: true)
+                    : null,
             };
         }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NetPulse.Contracts;
 using NetPulse.Monitoring.Api;
+using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 using NetPulse.Testing;
 
@@ -176,6 +177,7 @@ public sealed class ProbesApiTests(AzuriteFixture azurite) : IClassFixture<Azuri
                 .AddSingleton<TimeProvider>(Time)
                 .AddSingleton(new TableServiceClient(connectionString))
                 .AddNetPulseStorage(configuration)
+                .AddNetPulseIncidents(configuration)
                 .AddNetPulseApi(configuration)
                 .BuildServiceProvider();
 

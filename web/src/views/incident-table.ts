@@ -37,7 +37,8 @@ export class IncidentTable {
     this.element = h('div', { class: 'incident-table' }, this.#empty, this.#scroll);
   }
 
-  update(incidents: readonly Incident[], now: Date): void {
+  /** `label` names a target for people ("lab-03 @ office-berlin" where ambiguous, labels.ts); the bare name without it. */
+  update(incidents: readonly Incident[], now: Date, label?: (probeId: string, name: string) => string): void {
     const seen = new Set<string>();
     incidents.forEach((incident, index) => {
       seen.add(incident.id);
@@ -47,7 +48,7 @@ export class IncidentTable {
         this.#rows.set(incident.id, row);
       }
 
-      row.update(incident, now);
+      row.update(incident, now, label);
       if (this.#body.children[index] !== row.element) {
         this.#body.insertBefore(row.element, this.#body.children[index] ?? null);
       }
@@ -115,7 +116,7 @@ class IncidentRow {
     }
   }
 
-  update(incident: Incident, now: Date): void {
+  update(incident: Incident, now: Date, label?: (probeId: string, name: string) => string): void {
     this.#incident = incident;
     const open = incident.end === null;
     setClass(this.element, `incident incident-${incident.type}${open ? ' open' : ''}`);
@@ -124,7 +125,7 @@ class IncidentRow {
     const kind = incidentTypeInfo(incident.type);
     setText(this.#type, `${kind.label}${incident.groupedUnderIncidentId ? ' (under uplink)' : ''}`);
     if (this.#targetCell) {
-      const name = kind.subject === 'probe' && !incident.targetId ? `probe ${incident.probeId}` : incident.targetName;
+      const name = kind.subject === 'probe' && !incident.targetId ? `probe ${incident.probeId}` : (label?.(incident.probeId, incident.targetName) ?? incident.targetName);
       setText(this.#targetLink, name);
       setAttr(this.#targetLink, 'href', incident.targetId ? routeHref({ page: 'target', id: incident.targetId, range: '24h' }) : null);
     }

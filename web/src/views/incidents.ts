@@ -4,6 +4,7 @@
 import { incidentStates, type Incident, type IncidentState, type Target } from '../api.ts';
 import { h, setText } from '../dom.ts';
 import { incidentTypeNames, incidentTypes, isIncidentType } from '../incidentTypes.ts';
+import { labeller } from '../labels.ts';
 import type { View } from '../live.ts';
 import { routeHref, type Route } from '../router.ts';
 import { ranges, rangeWindow, type RangeKey } from '../series.ts';
@@ -96,7 +97,7 @@ export class IncidentsView implements View {
     const incidents = list.incidents ?? [];
     const open = incidents.filter((i) => i.end === null).length;
     setText(this.#count, `${incidents.length} incident${incidents.length === 1 ? '' : 's'}, ${open} open`);
-    this.#table.update(incidents, now);
+    this.#table.update(incidents, now, labeller(targets));
   }
 
   tick(now: Date): void {

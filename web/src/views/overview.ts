@@ -6,6 +6,7 @@ import { h, setAttr, setClass, setText, svg } from '../dom.ts';
 import { formatAgo, formatDateTime, formatPercent, formatRtt, parseTime } from '../format.ts';
 import type { View } from '../live.ts';
 import { routeHref } from '../router.ts';
+import { labeller } from '../labels.ts';
 import { sparklinePath } from '../series.ts';
 import { classifyProbe, classifyTarget, countByHealth, groupByCategory, type TileStatus } from '../status.ts';
 import type { ViewContext } from './context.ts';
@@ -42,6 +43,8 @@ export class OverviewView implements View {
   render(list: TargetList, now: Date): void {
     this.#last = list;
     const probes = new Map<string, Probe>((list.probes ?? []).map((p) => [p.probeId, p]));
+    // "lab-03 @ office-berlin" where several probes have a target of that name.
+    const label = labeller(list);
     const statuses: TileStatus[] = [];
 
     const seenGroups = new Set<string>();
@@ -66,7 +69,7 @@ export class OverviewView implements View {
 
         const status = classifyTarget(target, probes.get(target.probeId), now);
         statuses.push(status);
-        tile.update(target, status, now);
+        tile.update(target, status, now, label(target.probeId, target.name));
         placeAt(group.grid, tile.element, index);
       });
       group.update(targets.length);
@@ -210,13 +213,13 @@ class Tile {
     );
   }
 
-  update(target: Target, status: TileStatus, now: Date): void {
+  update(target: Target, status: TileStatus, now: Date, label: string = target.name): void {
     setAttr(this.element, 'href', routeHref({ page: 'target', id: target.id, range: '24h' }));
     setClass(this.element, `tile status-${status.health}${target.uplink ? ' uplink' : ''}`);
     setAttr(this.element, 'data-target-id', target.id);
     setAttr(this.element, 'title', target.description || null);
     setText(this.#badge, status.label);
-    setText(this.#name, target.name);
+    setText(this.#name, label);
     setText(this.#host, `${target.host}${target.uplink ? ' · uplink' : ''}`);
     setText(this.#rtt, formatRtt(target.lastRttMs));
     setText(this.#loss, formatPercent(target.loss1hPercent));

@@ -1,14 +1,16 @@
 // One target: its latency smoke chart over the chosen range, loss, incidents on the chart and below
 // it, and download links. A refresh slides the window to now and calls the chart's setData.
 
-import { ApiError, muteForAnHour, type Incident, type Series } from '../api.ts';
+import { ApiError, muteForAnHour, type Incident, type Series, type Target, type TargetList } from '../api.ts';
 import { LatencyChart } from '../chart.ts';
+import { CompareChart, comparablePeers } from '../compare.ts';
 import { h, setAttr, setClass, setText } from '../dom.ts';
 import { formatAgo, formatDateTime, formatPercent, formatRtt, parseTime } from '../format.ts';
 import { incidentTypeNames, incidentTypes } from '../incidentTypes.ts';
 import type { View } from '../live.ts';
 import { routeHref } from '../router.ts';
 import { incidentOverlay, ranges, rangeWindow, toChartColumns, type RangeKey } from '../series.ts';
+import { labeller } from '../labels.ts';
 import { classifyTarget } from '../status.ts';
 import type { ViewContext } from './context.ts';
 import { IncidentTable } from './incident-table.ts';
@@ -37,6 +39,14 @@ export class TargetView implements View {
   readonly #notFound = h('p', { class: 'error', hidden: true });
   readonly #content: HTMLElement;
   #series: Series | null = null;
+  readonly #compare = h('button', { type: 'button', class: 'compare-button', hidden: true }, 'Compare probes');
+  readonly #compareChart = new CompareChart();
+  readonly #compareBox = h('div', { class: 'compare', hidden: true }, h('h2', {}, 'Seen from each probe'), this.#compareChart.element);
+  #comparing = false;
+  #list: TargetList | null = null;
+  #peers: Target[] = [];
+  readonly #retire = h('button', { type: 'button', class: 'retire-target' }, 'Retire target');
+  readonly #retireStatus = h('span', { class: 'retire-status', role: 'status' });
 
   constructor(
     private readonly context: ViewContext,
@@ -49,6 +59,13 @@ export class TargetView implements View {
       ...(context.canWrite ? { acknowledge: (incident: Incident) => context.api.acknowledge(incident.id) } : {}),
     });
     this.#mute.addEventListener('click', () => void this.#muteForAnHour());
+    this.#retire.addEventListener('click', () => void this.#retireTarget());
+    this.#compare.addEventListener('click', () => {
+      this.#comparing = !this.#comparing;
+      this.#compareBox.hidden = !this.#comparing;
+      setText(this.#compare, this.#comparing ? 'Hide comparison' : `Compare probes (${this.#peers.length + 1})`);
+      context.refreshNow();
+    });
     const picker = h(
       'nav',
       { class: 'range-picker', 'aria-label': 'Time range' },
@@ -77,7 +94,7 @@ export class TargetView implements View {
       {},
       h('div', { class: 'target-head' }, this.#badge, this.#title),
       // Admin only: a one-off maintenance window for this target from now for an hour.
-      context.canWrite && h('p', { class: 'mute' }, this.#mute, ' ', this.#muteStatus),
+      context.canWrite && h('p', { class: 'mute' }, this.#mute, ' ', this.#muteStatus, ' ', this.#retire, ' ', this.#retireStatus),
       this.#host,
       this.#description,
       h(
@@ -94,6 +111,9 @@ export class TargetView implements View {
       this.#chart.element,
       legend,
       h('p', { class: 'hint' }, 'Drag across the chart to zoom in; double-click to zoom out.'),
+      // Is it us or them: the same host or name watched by other probes, on one chart.
+      h('p', { class: 'compare-offer' }, this.#compare),
+      this.#compareBox,
       h('p', { class: 'downloads' }, `Samples of the last ${ranges[range].label}: `, this.#csv, ' · ', this.#json),
       h('h2', {}, 'Incidents in this range'),
       this.#incidents.element,
@@ -129,12 +149,15 @@ export class TargetView implements View {
     let series: Series;
     let incidents: Incident[];
     try {
-      const [s, targetIncidents] = await Promise.all([
+      const [s, targetIncidents, list] = await Promise.all([
         this.context.api.series(this.id, from, to, signal),
         this.context.api.incidents({ target: this.id, from, to, state: 'all' }, signal),
+        // Only for the probe's name in the title and the peers to compare with: the page works without it.
+        this.context.api.targets(signal).catch((): TargetList | null => null),
       ]);
       series = s;
       incidents = targetIncidents.incidents ?? [];
+      this.#list = list;
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         this.#showNotFound();
@@ -149,6 +172,31 @@ export class TargetView implements View {
     this.#notFound.hidden = true;
     this.#content.hidden = false;
     this.#render(series, incidents, from, to, now);
+    if (this.#comparing && this.#peers.length > 0) {
+      await this.#drawComparison(series, from, to, signal);
+    }
+  }
+
+  async #drawComparison(series: Series, from: Date, to: Date, signal: AbortSignal): Promise<void> {
+    const label = labeller(this.#list ?? {});
+    const peers = await Promise.all(this.#peers.map((p) => this.context.api.series(p.id, from, to, signal).catch(() => null)));
+    signal.throwIfAborted();
+    const lines = [series, ...peers]
+      .filter((s): s is Series => s !== null)
+      .map((s) => ({ label: `${label(s.target.probeId, s.target.name)} (probe ${s.target.probeId})`, series: s }));
+    this.#compareChart.update(lines);
+  }
+
+  async #retireTarget(): Promise<void> {
+    this.#retire.disabled = true;
+    try {
+      await this.context.api.retireTarget(this.id, true);
+      setText(this.#retireStatus, 'Retired: gone from the overview, kept here and in history. Rounds after now bring it back.');
+    } catch (error) {
+      setText(this.#retireStatus, error instanceof ApiError && error.status === 403 ? 'The API refused: retiring needs the Admin role.' : 'Not retired: the API did not answer.');
+    } finally {
+      this.#retire.disabled = false;
+    }
   }
 
   tick(now: Date): void {
@@ -162,13 +210,21 @@ export class TargetView implements View {
 
   dispose(): void {
     this.#chart.dispose();
+    this.#compareChart.dispose();
   }
 
   #render(series: Series, incidents: Incident[], from: Date, to: Date, now: Date): void {
     const target = series.target;
     const status = classifyTarget(target, undefined, now);
-    document.title = `${target.name} · NetPulse`;
-    setText(this.#title, target.name);
+    const title = this.#list ? labeller(this.#list)(target.probeId, target.name) : target.name;
+    document.title = `${title} · NetPulse`;
+    setText(this.#title, title);
+    this.#peers = this.#list ? comparablePeers(target, this.#list.targets ?? []) : [];
+    this.#compare.hidden = this.#peers.length === 0;
+    if (!this.#comparing) {
+      setText(this.#compare, `Compare probes (${this.#peers.length + 1})`);
+    }
+
     this.#target = { probeId: target.probeId, name: target.name };
     setText(this.#badge, status.label);
     setClass(this.#badge, `badge status-${status.health}`);

@@ -96,7 +96,7 @@ public sealed class NoticeText
         {
             var incident = a.Incident;
             var line = new StringBuilder()
-                .Append(AlertText.Subject(incident)).Append(": ")
+                .Append(AlertText.Subject(a)).Append(": ")
                 .Append(IncidentKind.Of(incident.Type).Problem).Append(", ")
                 .Append(MailText.Local(incident.Start, _zone));
             line.Append(incident.End is { } end ? $", {MailText.Duration(end - incident.Start)}" : ", still open");
@@ -141,7 +141,7 @@ public sealed class NoticeText
     private static List<AlertIncident> Ordered(IReadOnlyList<AlertIncident> alerts) =>
         [.. alerts.OrderBy(a => a.Incident.Start).ThenBy(a => a.Incident.TargetName, StringComparer.Ordinal)];
 
-    private static string Name(AlertIncident alert) => Clean(AlertText.Subject(alert.Incident));
+    private static string Name(AlertIncident alert) => Clean(AlertText.Subject(alert));
 
     private static string More(AlertIncident alert) =>
         alert.GroupedTargets.Count switch
