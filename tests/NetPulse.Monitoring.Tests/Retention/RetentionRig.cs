@@ -50,6 +50,8 @@ internal sealed class RetentionRig : IDisposable
 
     public CompactionHandler Compaction => _services.GetRequiredService<CompactionHandler>();
 
+    public SampleReader Samples => _services.GetRequiredService<SampleReader>();
+
     public TargetsHandler Targets => _services.GetRequiredService<TargetsHandler>();
 
     public ExportHandler Export => _services.GetRequiredService<ExportHandler>();
