@@ -48,8 +48,16 @@ internal sealed class RetentionOptionsValidator(IOptions<StorageOptions> storage
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        var backlogDays = (int)Math.Ceiling(storage.Value.BacklogLimit.TotalDays) + 1;
-        var minRaw = Math.Max(RetentionOptions.MinRawDays, backlogDays);
+        var minRaw = RetentionOptions.MinRawDays;
+        try
+        {
+            minRaw = Math.Max(minRaw, (int)Math.Ceiling(storage.Value.BacklogLimit.TotalDays) + 1);
+        }
+        catch (OptionsValidationException)
+        {
+            // Bad storage options fail the start with their own message; this check waits for them to be right.
+        }
+
         if (options.RawDays < minRaw || options.RawDays > 3650)
         {
             failures.Add(Invariant($"{Prefix}RawDays is {options.RawDays}; it must be between {minRaw} (the daily report's catch-up, and {StorageOptions.Section}:BacklogLimit plus a day for compaction) and 3650"));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
 using NetPulse.Monitoring.Storage;
 using NetPulse.Monitoring.Tests.Api;
 using NetPulse.Testing;
@@ -36,6 +37,19 @@ public sealed class RetentionTests(AzuriteFixture azurite) : IClassFixture<Azuri
 
         // Hour rollups go a month partition at a time: the edge is the start of the month five years back.
         Assert.Equal(new DateTimeOffset(2021, 3, 1, 0, 0, 0, TimeSpan.Zero), RetentionEdges.At(firstAfter, options).HourFrom);
+    }
+
+    [Fact]
+    public void The_options_are_checked_against_each_other_the_report_and_the_backlog_limit()
+    {
+        var defaults = new RetentionOptionsValidator(Options.Create(new StorageOptions()));
+        Assert.True(defaults.Validate(null, new RetentionOptions()).Succeeded);
+
+        var longBacklog = new RetentionOptionsValidator(Options.Create(new StorageOptions { BacklogLimit = TimeSpan.FromDays(60) }));
+        Assert.Contains("NetPulse:Retention:RawDays is 35; it must be between 61", longBacklog.Validate(null, new RetentionOptions()).FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("RawDays is 20; it must be between 33", defaults.Validate(null, new RetentionOptions { RawDays = 20 }).FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("MinuteRollupDays is 39; it must be at least RawDays (40)", defaults.Validate(null, new RetentionOptions { RawDays = 40, MinuteRollupDays = 39 }).FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("HourRollupYears is 5; it must be between 1 and 100 and cover MinuteRollupDays (2000 days)", defaults.Validate(null, new RetentionOptions { MinuteRollupDays = 2000 }).FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
