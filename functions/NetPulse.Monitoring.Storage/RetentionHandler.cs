@@ -74,7 +74,7 @@ public sealed class RetentionHandler
         var budget = new Budget(_options.MaxChangesPerRun, _options.MaxRunTime, _time);
         try
         {
-            await EachProbe.RunAsync(_states, "Retention", _logger, probe => RunProbeAsync(probe.ProbeId, run, budget, cancellationToken), cancellationToken);
+            await EachProbe.RunAsync(_states, "Retention", _logger, probe => RunProbeAsync(probe.ProbeId, probe.CompactedThrough, run, budget, cancellationToken), cancellationToken);
         }
         finally
         {
@@ -88,12 +88,20 @@ public sealed class RetentionHandler
         return run;
     }
 
-    private async Task RunProbeAsync(string probeId, RetentionRun run, Budget budget, CancellationToken cancellationToken)
+    private async Task RunProbeAsync(string probeId, DateTimeOffset? compactedThrough, RetentionRun run, Budget budget, CancellationToken cancellationToken)
     {
         var edges = run.Edges;
         var probeStart = probeId + TableKeys.Separator;
-        run.Batches += await DeleteAsync(_tables.Batches,
-            TableClient.CreateQueryFilter($"PartitionKey ge {probeStart} and PartitionKey lt {TableKeys.BatchPartition(probeId, edges.RawFrom)}"), budget, cancellationToken);
+
+        // A batch goes only once compaction has folded its day into hour slots and rollups: a compaction that fell
+        // behind by more than the retention (stopped for weeks) must not lose rounds it has not read yet.
+        var batchesBefore = compactedThrough is { } compacted && TableKeys.DayOf(compacted) < edges.RawFrom ? TableKeys.DayOf(compacted) : edges.RawFrom;
+        if (compactedThrough is not null)
+        {
+            run.Batches += await DeleteAsync(_tables.Batches,
+                TableClient.CreateQueryFilter($"PartitionKey ge {probeStart} and PartitionKey lt {TableKeys.BatchPartition(probeId, batchesBefore)}"), budget, cancellationToken);
+        }
+
         run.SampleHours += await DeleteAsync(_tables.Samples,
             TableClient.CreateQueryFilter($"PartitionKey ge {probeStart} and PartitionKey lt {TableKeys.SamplePartition(probeId, edges.RawFrom)}"), budget, cancellationToken);
         run.DayNameRows += await DeleteAsync(_tables.Targets,

@@ -105,6 +105,32 @@ public sealed class RetentionTests(AzuriteFixture azurite) : IClassFixture<Azuri
         await AssertMinutesAsync(rig);
     }
 
+    [Fact]
+    public async Task Batches_that_compaction_has_not_folded_in_yet_stay_past_the_edge()
+    {
+        using var rig = RetentionRig.Create(azurite.ConnectionString, Now);
+        await SeedAsync(rig, "home-1", targets: 1);
+        await SeedAsync(rig, "home-2", targets: 1);
+
+        // home-1's compaction stopped on 2026-10-31 at noon; home-2's never ran.
+        await rig.Tables.Targets.UpsertEntityAsync(new ProbeEntity
+        {
+            PartitionKey = TableKeys.TargetsPartition("home-1"),
+            RowKey = TableKeys.ProbeRow,
+            ProbeId = "home-1",
+            CompactedThrough = RawFrom.AddHours(-12),
+        });
+        await rig.Tables.Targets.UpsertEntityAsync(new ProbeEntity { PartitionKey = TableKeys.TargetsPartition("home-2"), RowKey = TableKeys.ProbeRow, ProbeId = "home-2" }, Azure.Data.Tables.TableUpdateMode.Replace);
+
+        var run = await rig.Retention.RunAsync(CancellationToken.None);
+
+        Assert.Equal(3, run.Batches);
+        var batches = (await rig.KeysAsync())["batches"];
+        Assert.DoesNotContain(batches, k => k.StartsWith("home-1|20261030", StringComparison.Ordinal));
+        Assert.Equal(3, batches.Count(k => k.StartsWith("home-1|20261031", StringComparison.Ordinal)));
+        Assert.Equal(12, batches.Count(k => k.StartsWith("home-2|", StringComparison.Ordinal)));
+    }
+
     /// <summary>
     /// Per probe: batches on 2026-10-30 to 11-02 (three each), hour slots of 10-31 and 11-01, rollups on both sides of
     /// each rollup edge (with their minutes), ingestion's day-name rows either side of the raw edge, and an incident of 2020.
@@ -112,7 +138,7 @@ public sealed class RetentionTests(AzuriteFixture azurite) : IClassFixture<Azuri
     private static async Task SeedAsync(RetentionRig rig, string probeId, int targets)
     {
         await rig.Tables.EnsureCreatedAsync(CancellationToken.None);
-        await rig.Tables.Targets.UpsertEntityAsync(new ProbeEntity { PartitionKey = TableKeys.TargetsPartition(probeId), RowKey = TableKeys.ProbeRow, ProbeId = probeId });
+        await rig.Tables.Targets.UpsertEntityAsync(new ProbeEntity { PartitionKey = TableKeys.TargetsPartition(probeId), RowKey = TableKeys.ProbeRow, ProbeId = probeId, CompactedThrough = Now.AddMinutes(-5) });
         foreach (var day in new[] { RawFrom.AddDays(-1), RawFrom })
         {
             await rig.Tables.Targets.UpsertEntityAsync(new TargetNamesEntity { PartitionKey = TableKeys.TargetsPartition(probeId), RowKey = TableKeys.TargetNamesRow(day), ProbeId = probeId });
