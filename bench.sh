@@ -3,6 +3,7 @@
 # (the probe's raw-socket path and fping at 1 ms spacing need it).
 #   ./bench.sh probe [seconds=60] [targets=1000]
 #   ./bench.sh wire [repetitions=200]   (wire format v1 vs v2: sizes and encode/decode time; no root needed)
+#   ./bench.sh retention [targets=5]   (stored bytes per target-day, steady size and US$ a month for 100 targets, a 400-day chart; no root needed)
 #   ./bench.sh logs [minutes=30]   (log records, bytes and Application Insights GB and US$ a month at host.json's levels)
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -172,6 +172,9 @@ param alertDeliverySchedule string = '0 * * * * *'
 @description('The daily report run. Hourly, because a report day ends at local midnight of timeZone while timers run on UTC: each run reports the days that have ended and are not yet reported.')
 param reportSchedule string = '0 15 * * * *'
 
+@description('The retention job: deletes rounds, minute and hour rollups past NetPulse:Retention in bounded steps. Hourly at minute 40, away from compaction and the report.')
+param retentionSchedule string = '0 40 * * * *'
+
 @description('How many finished days back each report run looks for days not yet reported or emailed (a missed run); 1-31.')
 @minValue(1)
 @maxValue(31)
@@ -405,6 +408,7 @@ module functionSettings 'app/functions-settings.bicep' = {
       watchdog: watchdogSchedule
       alertDelivery: alertDeliverySchedule
       report: reportSchedule
+      retention: retentionSchedule
     }
     timeZone: timeZone
     smtp: {

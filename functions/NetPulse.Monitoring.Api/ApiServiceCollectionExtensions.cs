@@ -28,7 +28,7 @@ public static class ApiServiceCollectionExtensions
             sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<TargetFiguresReader>(), sp.GetRequiredService<ProbeStateStore>(),
             sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new TargetsHandler(
-            sp.GetRequiredService<TargetViews>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TargetViews>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<RetentionPolicy>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new IncidentsHandler(
             sp.GetRequiredService<IncidentReader>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IncidentAcknowledgementStore>()));
@@ -44,7 +44,7 @@ public static class ApiServiceCollectionExtensions
             sp.GetRequiredService<IncidentAcknowledgementStore>(), sp.GetRequiredService<IncidentStore>(), sp.GetRequiredService<AcknowledgeLinks>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ExportHandler(
-            sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<RetentionPolicy>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ManagedTargetsHandler(
             sp.GetRequiredService<ManagedTargetStore>(), sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AlertsHandler(sp.GetRequiredService<IAlertNoticeLog>(), sp.GetRequiredService<TimeProvider>()));

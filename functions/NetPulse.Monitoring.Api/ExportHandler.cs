@@ -3,7 +3,12 @@ using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Api;
 
-/// <summary>GET /api/export?target&amp;from&amp;to&amp;format=csv|json: one target's rounds, streamed a UTC day at a time.</summary>
+/// <summary>
+/// GET /api/export?target&amp;from&amp;to&amp;format=csv|json: one target's rounds, streamed a UTC day at a time. Rounds
+/// are kept for <see cref="RetentionOptions.RawDays"/>: a range reaching further back is exported from the raw edge on
+/// (the JSON's "from" says where), whether or not the retention job has deleted yet; the series API charts the earlier
+/// part from rollups.
+/// </summary>
 public sealed class ExportHandler
 {
     public const string Format = "format";
@@ -15,11 +20,13 @@ public sealed class ExportHandler
     public static readonly TimeSpan MaxLength = TimeSpan.FromDays(31);
 
     private readonly SampleReader _samples;
+    private readonly RetentionPolicy _retention;
     private readonly TimeProvider _time;
 
-    internal ExportHandler(SampleReader samples, TimeProvider time)
+    internal ExportHandler(SampleReader samples, RetentionPolicy retention, TimeProvider time)
     {
         _samples = samples;
+        _retention = retention;
         _time = time;
     }
 
@@ -40,6 +47,9 @@ public sealed class ExportHandler
             throw ApiRequest.UnknownTarget(ApiRequest.Target, id!, ex);
         }
 
-        return new SampleExport(_samples, probeId, targetName, range, format);
+        var rawFrom = _retention.Now().RawFrom;
+        // Entirely before the edge: from after to, an export without rows.
+        var kept = range.From < rawFrom ? range with { From = rawFrom } : range;
+        return new SampleExport(_samples, probeId, targetName, kept, format);
     });
 }

@@ -1,3 +1,5 @@
+using NetPulse.Monitoring.Storage;
+
 namespace NetPulse.Monitoring.Api;
 
 /// <summary>Where a series' points come from: the rounds themselves, or the stored minute or hour rollups.</summary>
@@ -37,6 +39,44 @@ internal readonly record struct SeriesPlan(SeriesSource Source, int StepSeconds)
         _ => "hour",
     };
 
+    /// <summary>
+    /// The reads that chart <paramref name="from"/> to <paramref name="to"/>, oldest first: the plan's source from its
+    /// retention edge on, and before that edge the next coarser source (rounds, then minute rollups, then hour rollups),
+    /// so a range across an edge has coarser points before it rather than a hole. Edges are UTC day starts, which every
+    /// step divides, so no step is shared by two reads. Before the hour rollups' edge nothing is kept.
+    /// </summary>
+    public IReadOnlyList<SeriesRead> Reads(DateTimeOffset from, DateTimeOffset to, RetentionEdges edges)
+    {
+        var reads = new List<SeriesRead>();
+        var source = Source;
+        var end = to;
+        while (end >= from)
+        {
+            var edge = source switch
+            {
+                SeriesSource.Raw => edges.RawFrom,
+                SeriesSource.Minute => edges.MinuteFrom,
+                SeriesSource.Hour => DateTimeOffset.MinValue,
+            };
+            if (from >= edge)
+            {
+                reads.Add(new SeriesRead(source, from, end));
+                break;
+            }
+
+            if (end >= edge)
+            {
+                reads.Add(new SeriesRead(source, edge, end));
+            }
+
+            end = end < edge ? end : edge.AddTicks(-1);
+            source = source == SeriesSource.Raw ? SeriesSource.Minute : SeriesSource.Hour;
+        }
+
+        reads.Reverse();
+        return reads;
+    }
+
     /// <summary>The plan for a range of <paramref name="length"/> of a target pinged every <paramref name="intervalMs"/>.</summary>
     public static SeriesPlan For(TimeSpan length, int intervalMs)
     {
@@ -53,3 +93,6 @@ internal readonly record struct SeriesPlan(SeriesSource Source, int StepSeconds)
         return new SeriesPlan(Ladder[^1].Source, Ladder[^1].Step);
     }
 }
+
+/// <summary>One read of a series: <paramref name="Source"/> over <paramref name="From"/> to <paramref name="To"/> (both included).</summary>
+internal readonly record struct SeriesRead(SeriesSource Source, DateTimeOffset From, DateTimeOffset To);

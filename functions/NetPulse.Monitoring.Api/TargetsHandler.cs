@@ -14,12 +14,14 @@ public sealed class TargetsHandler
 
     private readonly TargetViews _views;
     private readonly SampleReader _samples;
+    private readonly RetentionPolicy _retention;
     private readonly TimeProvider _time;
 
-    internal TargetsHandler(TargetViews views, SampleReader samples, TimeProvider time)
+    internal TargetsHandler(TargetViews views, SampleReader samples, RetentionPolicy retention, TimeProvider time)
     {
         _views = views;
         _samples = samples;
+        _retention = retention;
         _time = time;
     }
 
@@ -41,18 +43,22 @@ public sealed class TargetsHandler
         var range = ApiRequest.Range(request, _time.GetUtcNow(), DefaultSeriesLength, MaxSeriesLength);
         var target = await _views.GetAsync(probeId, targetName, cancellationToken) ?? throw ApiRequest.UnknownTarget(ApiRequest.Id, id!);
         var plan = SeriesPlan.For(range.Length, target.Status.Settings.IntervalMs);
-        List<SeriesPoint> points;
+        var points = new List<SeriesPoint>();
         try
         {
-            points = plan.Source switch
+            // Across a retention edge the part before it comes from the coarser rollup (SeriesPlan.Reads).
+            foreach (var read in plan.Reads(range.From, range.To, _retention.Now()))
             {
-                SeriesSource.Raw => SeriesPoints.FromSamples(
-                    await _samples.GetSamplesAsync(probeId, targetName, range.From, range.To, cancellationToken), plan.StepSeconds),
-                SeriesSource.Minute => SeriesPoints.FromRollups(
-                    await _samples.GetMinuteRollupsAsync(probeId, targetName, range.From, range.To, cancellationToken), plan.StepSeconds),
-                _ => SeriesPoints.FromRollups(
-                    await _samples.GetHourRollupsAsync(probeId, targetName, range.From, range.To, cancellationToken), plan.StepSeconds),
-            };
+                points.AddRange(read.Source switch
+                {
+                    SeriesSource.Raw => SeriesPoints.FromSamples(
+                        await _samples.GetSamplesAsync(probeId, targetName, read.From, read.To, cancellationToken), plan.StepSeconds),
+                    SeriesSource.Minute => SeriesPoints.FromRollups(
+                        await _samples.GetMinuteRollupsAsync(probeId, targetName, read.From, read.To, cancellationToken), plan.StepSeconds),
+                    SeriesSource.Hour => SeriesPoints.FromRollups(
+                        await _samples.GetHourRollupsAsync(probeId, targetName, read.From, read.To, cancellationToken), plan.StepSeconds),
+                });
+            }
         }
         catch (UnknownTargetException ex)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Reports;
 
@@ -16,14 +17,16 @@ public sealed class ReportReader
     private readonly ReportStore _store;
     private readonly ReportBuilder _builder;
     private readonly TargetReader _targets;
+    private readonly RetentionPolicy _retention;
     private readonly TimeProvider _time;
     private readonly ILogger<ReportReader> _logger;
 
-    internal ReportReader(ReportStore store, ReportBuilder builder, TargetReader targets, TimeProvider time, ILogger<ReportReader> logger)
+    internal ReportReader(ReportStore store, ReportBuilder builder, TargetReader targets, RetentionPolicy retention, TimeProvider time, ILogger<ReportReader> logger)
     {
         _store = store;
         _builder = builder;
         _targets = targets;
+        _retention = retention;
         _time = time;
         _logger = logger;
     }
@@ -50,6 +53,15 @@ public sealed class ReportReader
         if (first is null || date < first || date > last)
         {
             throw new ReportDateOutOfRangeException(date, first, last, zone.Id, ReportDay.Of(date, zone).To);
+        }
+
+        // Reports are kept, rounds are not: a day reaching before the raw edge would be rebuilt with a hole and
+        // replace the report made when its rounds were all there.
+        var rawFrom = _retention.Now().RawFrom;
+        if (ReportDay.Of(date, zone).From < rawFrom)
+        {
+            throw new ReportDateOutOfRangeException(string.Create(CultureInfo.InvariantCulture,
+                $"{date:yyyy-MM-dd} cannot be rebuilt: rounds are kept {_retention.Options.RawDays} days (from {rawFrom.UtcDateTime:yyyy-MM-dd} UTC), so its report as stored stands"));
         }
 
         var report = await _builder.BuildAsync(date, cancellationToken);

@@ -30,7 +30,7 @@ public static class ReportsServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReportMailer>>()));
         services.TryAddSingleton(sp => new ReportReader(
             sp.GetRequiredService<ReportStore>(), sp.GetRequiredService<ReportBuilder>(), sp.GetRequiredService<TargetReader>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReportReader>>()));
+            sp.GetRequiredService<RetentionPolicy>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReportReader>>()));
         services.TryAddSingleton(sp => new DailyReportHandler(
             sp.GetRequiredService<ReportBuilder>(), sp.GetRequiredService<ReportStore>(), sp.GetRequiredService<ReportMailer>(),
             sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<TimeProvider>(),

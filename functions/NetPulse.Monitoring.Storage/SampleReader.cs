@@ -65,7 +65,10 @@ public sealed class SampleReader
         return rollups;
     }
 
-    /// <summary>The target's statistics per UTC minute for the minutes overlapping the range, oldest first; minutes without rounds are left out.</summary>
+    /// <summary>
+    /// The target's statistics per UTC minute for the minutes overlapping the range, oldest first; minutes without rounds
+    /// are left out. An hour whose minutes retention dropped comes as one hour-long rollup.
+    /// </summary>
     /// <exception cref="UnknownTargetException">As for <see cref="GetSamplesAsync"/>.</exception>
     public async Task<IReadOnlyList<Rollup>> GetMinuteRollupsAsync(
         string? probeId, string targetName, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
@@ -78,6 +81,17 @@ public sealed class SampleReader
         var rollups = new List<Rollup>();
         foreach (var entity in stored)
         {
+            if (entity.Minutes.Length == 0)
+            {
+                // Past the minute rollups' retention only the hour's statistics are kept: the coarser point, not a hole.
+                if (entity.Count > 0)
+                {
+                    rollups.Add(new Rollup { ProbeId = probe, TargetName = targetName, Start = entity.Hour.ToUniversalTime(), Length = TimeSpan.FromHours(1), Statistics = entity.Statistics() });
+                }
+
+                continue;
+            }
+
             var minutes = MinuteRollups.Unpack(entity.Minutes);
             for (var m = 0; m < minutes.Length; m++)
             {

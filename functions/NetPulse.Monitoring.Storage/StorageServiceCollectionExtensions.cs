@@ -25,6 +25,7 @@ public static class StorageServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<StorageOptions, StorageOptionsValidator>().Bind(configuration.GetSection(StorageOptions.Section));
         services.AddOptionsWithValidateOnStart<LimitsOptions, LimitsOptionsValidator>().Bind(configuration.GetSection(LimitsOptions.Section));
         services.AddOptionsWithValidateOnStart<ProbesOptions, ProbesOptionsValidator>().Bind(configuration.GetSection(ProbesOptions.Section));
+        services.AddOptionsWithValidateOnStart<RetentionOptions, RetentionOptionsValidator>().Bind(configuration.GetSection(RetentionOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => CreateTableServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value));
@@ -43,6 +44,10 @@ public static class StorageServiceCollectionExtensions
             CreateQueueServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value, QueueMessageEncoding.None),
             sp.GetRequiredService<IOptions<StorageOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<PoisonQueueWatch>();
+        services.TryAddSingleton<RetentionPolicy>();
+        services.TryAddSingleton(sp => new RetentionHandler(
+            sp.GetRequiredService<MonitoringTables>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<IOptions<RetentionOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionHandler>>()));
         return services;
     }
 

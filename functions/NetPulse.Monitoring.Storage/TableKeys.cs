@@ -42,6 +42,12 @@ public static class TableKeys
     /// </summary>
     public const string TargetNamesRowPrefix = "daynames|";
 
+    /// <summary>
+    /// Row of the retention job's cursor in a probe's partition of the targets table: before "daynames|", so no reader of
+    /// the probe's state or of compaction's markers takes it in.
+    /// </summary>
+    public const string RetentionCursorRow = "cursor|retention";
+
     private const string TickFormat = "D19";
 
     /// <summary>The key form of a target name: URL-safe Base64 of its UTF-8, without padding.</summary>

@@ -58,5 +58,7 @@ public static class MonitoringServiceCollectionExtensions
             (sp, ct) => sp.GetRequiredService<CompactionHandler>().RunAsync(ct));
         services.AddScheduledJob(configuration, "DailyReport", TriggerSettings.ReportSchedule,
             (sp, ct) => sp.GetRequiredService<DailyReportHandler>().RunAsync(ct));
+        services.AddScheduledJob(configuration, "Retention", TriggerSettings.RetentionSchedule,
+            (sp, ct) => sp.GetRequiredService<RetentionHandler>().RunAsync(ct));
     }
 }

@@ -75,6 +75,7 @@ param schedules {
   watchdog: string
   alertDelivery: string
   report: string
+  retention: string
 }
 
 @description('IANA time zone of the times in emails and of report days.')
@@ -148,6 +149,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     WatchdogSchedule: schedules.watchdog
     AlertDeliverySchedule: schedules.alertDelivery
     ReportSchedule: schedules.report
+    RetentionSchedule: schedules.retention
 
     NetPulse__TimeZone: timeZone
     NetPulse__Storage__TablePrefix: tablePrefix

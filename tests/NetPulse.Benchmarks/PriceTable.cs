@@ -33,6 +33,11 @@ internal static class PriceTable
     /// <summary>Flex Consumption's portal default, shown as the alternative.</summary>
     public const int AlternativeInstanceMemoryMB = 2048;
 
+    /// <summary>Table storage capacity, LRS, per GB-month (the retention benchmark's steady size).</summary>
+    public const double TableStoragePerGigabyteMonth = 0.045;
+
+    public const string TableStorageSource = "assumed: Table storage LRS list price, first TB, US regions; check the pricing page";
+
     public static double PerTenThousand(BillingLine line) => line switch
     {
         BillingLine.TableWrite => 0.0325,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using NetPulse.Benchmarks;
 
-// Usage: NetPulse.Benchmarks probe|ingest|cost|cost-table|freshness|api|wire|logs [arguments]: see Usage() below
+// Usage: NetPulse.Benchmarks probe|ingest|cost|cost-table|freshness|api|wire|logs|retention [arguments]: see Usage() below
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -21,6 +21,7 @@ return args.FirstOrDefault() switch
     "api" => await ApiBenchmark.RunAsync(Arg(1, 25), cancel.Token),
     "wire" => WireBenchmark.Run(Arg(1, 200)),
     "logs" => await LogVolumeBenchmark.RunAsync(Arg(1, 30), cancel.Token),
+    "retention" => await RetentionBenchmark.RunAsync(Arg(1, 5), cancel.Token),
     _ => Usage(),
 };
 
@@ -33,6 +34,7 @@ static int Usage()
     Console.Error.WriteLine("       NetPulse.Benchmarks freshness [seconds=150] [targets=100] [what-if maxPollingInterval seconds]");
     Console.Error.WriteLine("       NetPulse.Benchmarks api [repetitions=25]");
     Console.Error.WriteLine("       NetPulse.Benchmarks wire [repetitions=200]");
+    Console.Error.WriteLine("       NetPulse.Benchmarks retention [targets=5]   (bytes per target-day, steady size and cost for 100 targets, a 400-day chart)");
     Console.Error.WriteLine("       NetPulse.Benchmarks logs [minutes=30]   (log records and Application Insights GB a month at host.json's levels)");
     return 2;
 }

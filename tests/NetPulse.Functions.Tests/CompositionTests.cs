@@ -50,6 +50,7 @@ public sealed partial class CompositionTests : IDisposable
         ["NetPulse.Monitoring.Hosting.ScheduledJobsOptions"] = ("CompactionSchedule", "0 */15 * * *", "CompactionSchedule '0 */15 * * *'"),
         ["NetPulse.Monitoring.Api.ApiOptions"] = ("NetPulse:Api:AllowedOrigins", "*", "NetPulse:Api:AllowedOrigins"),
         ["NetPulse.Monitoring.Api.SignIn.SignInOptions"] = ("NetPulse:Auth:Mode", "Required", "NetPulse:Auth:TenantId"),
+        ["NetPulse.Monitoring.Storage.RetentionOptions"] = ("NetPulse:Retention:MinuteRollupDays", "10", "NetPulse:Retention:MinuteRollupDays"),
         ["NetPulse.Monitoring.Storage.ProbesOptions"] = ("NetPulse:Probes:MaxProbes", "0", "NetPulse:Probes:MaxProbes"),
     };
 
@@ -243,7 +244,8 @@ public sealed partial class CompositionTests : IDisposable
         Assert.Equal([$"%{TriggerSettings.MinuteSchedule}%"], timers);
         Assert.Equal(
             [("Watchdog", TriggerSettings.WatchdogSchedule), ("DeliverAlerts", TriggerSettings.AlertDeliverySchedule),
-             ("Compact", TriggerSettings.CompactionSchedule), ("DailyReport", TriggerSettings.ReportSchedule)],
+             ("Compact", TriggerSettings.CompactionSchedule), ("DailyReport", TriggerSettings.ReportSchedule),
+             ("Retention", TriggerSettings.RetentionSchedule)],
             jobs.Select(j => (j.Name, j.ScheduleSetting)));
         Assert.Equal("0 * * * * *", TriggerSettings.Defaults[TriggerSettings.MinuteSchedule]);
         Assert.Equal("0 * * * * *", TriggerSettings.Defaults[TriggerSettings.AlertDeliverySchedule]);
@@ -268,7 +270,7 @@ public sealed partial class CompositionTests : IDisposable
             [TriggerSettings.MinuteSchedule, TriggerSettings.PingBatchQueue],
             named);
         // The jobs' schedules are read by the library (with defaults), but the sample shows every one.
-        IEnumerable<string> shown = [.. named, TriggerSettings.WatchdogSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule];
+        IEnumerable<string> shown = [.. named, TriggerSettings.WatchdogSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule, TriggerSettings.RetentionSchedule];
         Assert.All(shown, n => Assert.False(string.IsNullOrWhiteSpace(sample.GetValueOrDefault(n)), $"{n} has no value in {SampleSettings.Path}"));
         Assert.All(shown, n => Assert.Equal(TriggerSettings.Defaults[n], sample[n]));
     }

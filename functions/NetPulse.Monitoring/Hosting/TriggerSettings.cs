@@ -31,6 +31,9 @@ public static class TriggerSettings
     /// <summary>NCRONTAB of the daily report run: hourly, since a report day ends at local midnight and timers run on UTC.</summary>
     public const string ReportSchedule = nameof(ReportSchedule);
 
+    /// <summary>NCRONTAB of the retention job: deletes expired rounds and rollups in bounded steps.</summary>
+    public const string RetentionSchedule = nameof(RetentionSchedule);
+
     /// <summary>The storage account the triggers poll (a connection string, or identity-based settings under this prefix).</summary>
     public const string Storage = "AzureWebJobsStorage";
 
@@ -50,6 +53,9 @@ public static class TriggerSettings
         [AlertDeliverySchedule] = "0 * * * * *",
         // Minute 15 of every hour: each run reports the days that ended (plus the settle delay) and are not yet reported.
         [ReportSchedule] = "0 15 * * * *",
+        // Minute 40 of every hour, away from compaction's quarter hours and the report: each run is bounded
+        // (NetPulse:Retention:MaxChangesPerRun, MaxRunTime), so a first run on years of data spreads over hours.
+        [RetentionSchedule] = "0 40 * * * *",
     };
 
     /// <summary>The setting's value, or its default.</summary>
