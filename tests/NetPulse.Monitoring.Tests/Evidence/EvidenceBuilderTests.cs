@@ -42,4 +42,30 @@ public sealed class EvidenceBuilderTests(ReportDataFixture data) : IClassFixture
         Assert.False(dns.Heatmap.Single(c => c.Date == ReportScenario.ShortDay && c.Hour == 2).HourExists);
         Assert.False(dns.Heatmap.Single(c => c.Date == new DateOnly(2026, 3, 27) && c.Hour == 12).HasData);
     }
+
+    [Fact]
+    public async Task The_pack_mails_as_the_pdf_and_the_csv_files()
+    {
+        using var rig = await ReportRig.StartAsync(data, smtpPort: 25, new DateTime(2026, 4, 2, 9, 0, 0));
+        var builder = new EvidenceBuilder(
+            rig.Get<TargetReader>(), rig.Get<SampleReader>(), rig.Get<IncidentReader>(), rig.Get<IOptions<ReportOptions>>(),
+            rig.Get<IOptions<DetectionOptions>>(), rig.Time);
+        var mailer = new EvidenceMailer(
+            rig.Get<Mail.IMailDelivery>(), rig.Get<IOptions<Mail.SmtpOptions>>(), rig.Time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<EvidenceMailer>.Instance);
+        var pack = await builder.BuildAsync(ReportScenario.ProbeId, EvidencePeriod.TryParse("2026-W13", ReportScenario.Berlin)!, null, CancellationToken.None);
+        var pdf = EvidencePdf.Render(pack);
+
+        var message = mailer.Compose(pack, pdf, EvidenceCsv.Write(pack));
+
+        Assert.Equal("NetPulse evidence home-1 2026-W13: grade " + pack.Grade, message.Subject);
+        Assert.Equal(
+            ["netpulse-evidence-home-1-2026-W13.pdf", "netpulse-evidence-home-1-2026-W13-targets.csv", "netpulse-evidence-home-1-2026-W13-outages.csv",
+             "netpulse-evidence-home-1-2026-W13-incidents.csv", "netpulse-evidence-home-1-2026-W13-heatmap.csv"],
+            message.Attachments.Select(a => ((MimeKit.MimePart)a).FileName));
+        var attached = (MimeKit.MimePart)message.Attachments.First();
+        using var content = new MemoryStream();
+        attached.Content!.DecodeTo(content);
+        Assert.Equal(pdf, content.ToArray());
+    }
 }
