@@ -21,6 +21,7 @@ echo "==> dashboard: type-check and unit tests"
 
 echo "==> probe release artifacts: linux-x64 Native AOT, linux-arm64 self-contained; sizes and start-up (artifacts/probe)"
 need_native_aot_toolchain
+need_pdf_tools
 scripts/publish-probe.sh
 
 mkdir -p artifacts/test-results

@@ -37,6 +37,11 @@ need_native_aot_toolchain() {
   need_debian_packages clang zlib1g-dev
 }
 
+# The evidence pack's tests read the PDF back: pdftotext for its text, pdfinfo for its pages.
+need_pdf_tools() {
+  need_debian_packages poppler-utils
+}
+
 check_tools() {
   command -v dotnet >/dev/null 2>&1 || { echo "!! the .NET 10 SDK is required: https://dot.net/download" >&2; exit 1; }
   need_node
