@@ -63,6 +63,12 @@ public sealed class PipelineRig : IAsyncDisposable
 
     public string ProbeId { get; }
 
+    /// <summary>The dev host's API base ("http://127.0.0.1:port/api").</summary>
+    public Uri ApiBase => new((_devHost ?? throw new InvalidOperationException("the rig has not started")).BaseAddress, "/api");
+
+    /// <summary>The settings the probe runs with, for a CLI command (import-targets) that must act as the same probe.</summary>
+    public IReadOnlyList<string> ProbeSettings { get; private set; } = [];
+
     /// <summary>When the rig started (UTC): every incident and sample of the scenario is later.</summary>
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -80,6 +86,7 @@ public sealed class PipelineRig : IAsyncDisposable
     /// Starts Azurite, the SMTP sink, the dev host with <paramref name="devHostSettings"/> (e.g.
     /// "NetPulse:Detection:LatencyOpenAfter") and then the probe with <paramref name="targets"/>: pinging every
     /// second with 2 s urgent batches, or at its shipped defaults when <paramref name="probeDefaults"/> is set.
+    /// <paramref name="probeSettings"/> come last ("--Probe:Backend:ApiUrl={api}": "{api}" becomes the dev host's API base).
     /// </summary>
     public static async Task<PipelineRig> StartAsync(
         string probeId,
@@ -87,6 +94,7 @@ public sealed class PipelineRig : IAsyncDisposable
         IReadOnlyDictionary<string, string> devHostSettings,
         ITestOutputHelper output,
         bool probeDefaults = false,
+        IReadOnlyList<string>? probeSettings = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
@@ -94,7 +102,7 @@ public sealed class PipelineRig : IAsyncDisposable
         var rig = new PipelineRig(probeId, output);
         try
         {
-            await rig.StartPartsAsync(targets, devHostSettings, probeDefaults, cancellationToken);
+            await rig.StartPartsAsync(targets, devHostSettings, probeDefaults, probeSettings ?? [], cancellationToken);
             return rig;
         }
         catch
@@ -239,7 +247,8 @@ public sealed class PipelineRig : IAsyncDisposable
     }
 
     private async Task StartPartsAsync(
-        IReadOnlyList<ProbeTargetSpec> targets, IReadOnlyDictionary<string, string> devHostSettings, bool probeDefaults, CancellationToken cancellationToken)
+        IReadOnlyList<ProbeTargetSpec> targets, IReadOnlyDictionary<string, string> devHostSettings, bool probeDefaults, IReadOnlyList<string> extraProbeSettings,
+        CancellationToken cancellationToken)
     {
         _smtp = await SmtpSink.StartAsync();
 
@@ -275,7 +284,9 @@ public sealed class PipelineRig : IAsyncDisposable
             $"--Probe:Queue:QueueName={PingBatchQueue}",
             "--Logging:LogLevel:Default=Information",
             "--Logging:LogLevel:Azure=Warning",
+            .. extraProbeSettings.Select(setting => setting.Replace("{api}", new Uri(_devHost.BaseAddress, "/api").AbsoluteUri, StringComparison.Ordinal)),
         ];
+        ProbeSettings = probeSettings;
 
         // Enrolled as an operator would: the probe makes its key and registers it through the dev host's API.
         using (var enrollOutput = new StringWriter())
