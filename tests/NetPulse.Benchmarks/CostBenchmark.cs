@@ -93,7 +93,7 @@ internal static class CostBenchmark
         using (var watch = new SampleWatch(azurite.ConnectionString, PipelineRun.ProbeId, watched, calmWindow * 3))
         await using (var pipeline = await PipelineRun.StartAsync(
             proxy.ConnectionString, targetCount, intervalSeconds: 1, maxPollingSeconds is null ? null : hostJson.MaxPollingInterval, cancellationToken,
-            probeSettings: [string.Create(Inv, $"--Probe:Batching:CalmWindow={calmWindow:c}"), "--Probe:Batching:CalmAfter=00:00:00"]))
+            probeSettings: [string.Create(Inv, $"--Probe:Batching:CalmWindow={calmWindow:c}"), "--Probe:Batching:CalmAfter=00:00:00"], managedTargets: true))
         {
             await pipeline.WaitForFirstIngestAsync(cancellationToken);
             await Task.Delay(Settle, cancellationToken);
@@ -183,6 +183,15 @@ internal static class CostBenchmark
             timerNotes.Add(string.Create(Inv, $"{function} '{schedule}' = {runsPerHour:0.##}/h ({seen.Count} in the window)"));
         }
 
+        // The probe's target-list fetch (an HTTP function; the dev host does not log it as an execution): one every
+        // Probe:Backend:RefreshSeconds, each counted as an activity period of its own, the worst case. Its storage reads
+        // (the probe's key, the list's version) reached the proxy and are in the table above.
+        const double probeRefreshSeconds = 60; // the probe's default Probe:Backend:RefreshSeconds, which the run keeps
+        var fetchesPerHour = 3600.0 / probeRefreshSeconds;
+        executionsPerHour += fetchesPerHour;
+        billedSecondsPerHour += fetchesPerHour * PriceTable.MinimumBillableSeconds;
+        timerNotes.Add(string.Create(Inv, $"ProbeTargetList (the probe's conditional fetch) {fetchesPerHour:0}/h, >= {PriceTable.MinimumBillableSeconds:0} s each"));
+
         var executionsPerMonth = executionsPerHour * PriceTable.HoursPerMonth;
         var executionCost = executionsPerMonth / 1e6 * PriceTable.ExecutionsPerMillion;
         var executionCostAfterGrant = Math.Max(0, executionsPerMonth - PriceTable.FreeExecutionsPerMonth) / 1e6 * PriceTable.ExecutionsPerMillion;
@@ -245,7 +254,7 @@ internal static class CostBenchmark
             : string.Create(Inv, $"goal {which}: US${goal:0.00}/month or less for {targetCount} targets at 1 Hz: US${dollars:0.000}, MISSED by US${dollars - goal:0.000}; {dominant.Line} alone is US${dominant.Dollars:0.000}");
 
     private static readonly string[] JobSettings =
-        [TriggerSettings.WatchdogSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule];
+        [TriggerSettings.WatchdogSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule, TriggerSettings.RetentionSchedule];
 
     private static string JobRunsNote(string setting, DateTimeOffset from, DateTimeOffset to)
     {

@@ -63,7 +63,8 @@ internal sealed partial class PipelineRun : IAsyncDisposable
         TimeSpan? maxPollingInterval,
         CancellationToken cancellationToken,
         IEnumerable<string>? probeSettings = null,
-        IEnumerable<(string Name, string Host)>? extraTargets = null)
+        IEnumerable<(string Name, string Host)>? extraTargets = null,
+        bool managedTargets = false)
     {
         var devHostDll = RepositoryPaths.Combine("functions", "NetPulse.DevHost", "bin", "Release", "net10.0", "NetPulse.DevHost.dll");
         var work = Directory.CreateTempSubdirectory("netpulse-bench-");
@@ -82,10 +83,20 @@ internal sealed partial class PipelineRun : IAsyncDisposable
                 "--Logging:LogLevel:Function=Information",
                 "--Logging:Console:FormatterName=simple",
                 "--Logging:Console:FormatterOptions:SingleLine=true",
+                "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
                 .. maxPollingInterval is { } polling ? [string.Create(CultureInfo.InvariantCulture, $"--AzureWebJobs:extensions:queues:maxPollingInterval={polling:c}")] : Array.Empty<string>(),
             ]);
 
-            var probe = await StartProbeAsync(connectionString, work, targetCount, intervalSeconds, probeSettings, extraTargets, cancellationToken);
+            Uri? apiBase = null;
+            if (managedTargets)
+            {
+                var listening = "";
+                await devHost.WaitForLineAsync(
+                    l => ListeningLine().Match(l) is { Success: true } m && (listening = m.Groups["url"].Value) != "", TimeSpan.FromMinutes(1), "the dev host's HTTP address", cancellationToken);
+                apiBase = new Uri(listening.TrimEnd('/') + "/api/");
+            }
+
+            var probe = await StartProbeAsync(connectionString, work, targetCount, intervalSeconds, probeSettings, extraTargets, cancellationToken, apiBase);
             return new PipelineRun(work, devHost, probe);
         }
         catch
@@ -111,7 +122,8 @@ internal sealed partial class PipelineRun : IAsyncDisposable
         double? intervalSeconds,
         IEnumerable<string>? probeSettings,
         IEnumerable<(string Name, string Host)>? extraTargets,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Uri? apiBase = null)
     {
         ArgumentNullException.ThrowIfNull(work);
         var probeDll = RepositoryPaths.Combine("probe", "NetPulse.Probe", "bin", "Release", "net10.0", "netpulse-probe.dll");
@@ -129,12 +141,29 @@ internal sealed partial class PipelineRun : IAsyncDisposable
             await identity.RegisterAsync(new Azure.Data.Tables.TableServiceClient(connectionString), cancellationToken: cancellationToken);
         }
 
+        // Centrally managed, as a fleet runs: the same targets imported as the probe's list, which it then fetches every
+        // Probe:Backend:RefreshSeconds (a 304 while nothing changes): those requests are counted like every other.
+        if (apiBase is not null)
+        {
+            using var http = new HttpClient { BaseAddress = apiBase };
+            var intervalMs = (int)Math.Round((intervalSeconds ?? 2) * 1000);
+            var list = Enumerable.Range(0, targetCount).Select(i => (Name: TargetName(i), Host: $"127.0.{1 + (i / 250)}.{1 + (i % 250)}"))
+                .Concat(extraTargets ?? []).Select(t => new { name = t.Name, host = t.Host, intervalMs });
+            using var import = new StringContent(JsonSerializer.Serialize(list), System.Text.Encoding.UTF8, "application/json");
+            using var imported = await http.PostAsync($"probes/{ProbeId}/targets/import?mode=replace", import, cancellationToken);
+            if (!imported.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"importing the bench probe's targets answered {(int)imported.StatusCode}: {await imported.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+        }
+
         List<string> probeArguments =
         [
             "run", $"--Probe:TargetsFile={targetsFile}", $"--Probe:Id={ProbeId}",
             $"--Probe:Spool:Path={Path.Combine(work.FullName, "spool")}", $"--Probe:Queue:ConnectionString={connectionString}",
             "--Logging:LogLevel:Default=Warning",
             .. probeSettings ?? [],
+            .. apiBase is null ? Array.Empty<string>() : [$"--Probe:Backend:ApiUrl={apiBase.AbsoluteUri.TrimEnd('/')}"],
         ];
         if (intervalSeconds is { } interval)
         {
@@ -181,6 +210,9 @@ internal sealed partial class PipelineRun : IAsyncDisposable
             // A leftover temp folder is harmless.
         }
     }
+
+    [GeneratedRegex(@"Now listening on: (?<url>http://[^\s]+)")]
+    private static partial Regex ListeningLine();
 
     [GeneratedRegex(@"Executed '(?:Functions\.)?(?<name>[A-Za-z]+)[^']*' \((?<status>\w+), Id=[^,]+, Duration=(?<ms>\d+)ms\)")]
     private static partial Regex ExecutedLine();
