@@ -19,35 +19,12 @@ public sealed class MaintenanceSignInTests(MaintenanceSignInTests.Host host) : I
     private const string MuteGateway = "{\"scope\":{\"probeId\":\"home-1\",\"targetName\":\"gw\"},\"start\":\"2026-03-02T10:00:00Z\",\"end\":\"2026-03-02T11:00:00Z\"}";
     private const string SomeIncident = "20260302T100000-D-0000000000000000";
 
-    public sealed class Host : IAsyncLifetime
+    public sealed class Host : SignedInDevHost
     {
-        private DevHostFixture? _devHost;
-        private LocalTokenIssuer? _issuer;
-
-        public LocalTokenIssuer Issuer => _issuer ?? throw new InvalidOperationException("not started");
-
-        public DevHostFixture DevHost => _devHost ?? throw new InvalidOperationException("not started");
-
-        public async Task InitializeAsync()
+        protected override void Configure(Dictionary<string, string> settings)
         {
-            _issuer = await LocalTokenIssuer.StartAsync();
-            var settings = _issuer.Settings();
             settings["NetPulse:Alerts:AcknowledgeKey"] = "a-dev-host-test-key-of-32-characters-or-more";
             settings["NetPulse:Alerts:PublicApiBaseUrl"] = "https://netpulse.example.org/api";
-            _devHost = await DevHostFixture.StartAsync(settings, log: null);
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (_devHost is not null)
-            {
-                await _devHost.DisposeAsync();
-            }
-
-            if (_issuer is not null)
-            {
-                await _issuer.DisposeAsync();
-            }
         }
     }
 

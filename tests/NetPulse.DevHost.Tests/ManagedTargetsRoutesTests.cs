@@ -18,35 +18,14 @@ public sealed class ManagedTargetsRoutesTests(ManagedTargetsRoutesTests.Host hos
 {
     private const string Dashboard = "http://127.0.0.1:5173";
 
-    public sealed class Host : IAsyncLifetime
+    public sealed class Host : SignedInDevHost
     {
-        private DevHostFixture? _devHost;
-        private LocalTokenIssuer? _issuer;
-
-        public LocalTokenIssuer Issuer => _issuer ?? throw new InvalidOperationException("not started");
-
-        public DevHostFixture DevHost => _devHost ?? throw new InvalidOperationException("not started");
-
         public TestProbe Probe { get; } = new("lab-01");
 
-        public async Task InitializeAsync()
-        {
-            _issuer = await LocalTokenIssuer.StartAsync();
-            _devHost = await DevHostFixture.StartAsync(_issuer.Settings(), log: null);
-        }
-
-        public async Task DisposeAsync()
+        public override async Task DisposeAsync()
         {
             Probe.Dispose();
-            if (_devHost is not null)
-            {
-                await _devHost.DisposeAsync();
-            }
-
-            if (_issuer is not null)
-            {
-                await _issuer.DisposeAsync();
-            }
+            await base.DisposeAsync();
         }
     }
 

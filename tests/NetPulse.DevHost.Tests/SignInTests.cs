@@ -20,37 +20,10 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
 {
     private const string Dashboard = "http://127.0.0.1:5173";
 
-    public sealed class Host : IAsyncLifetime
+    public sealed class Host : SignedInDevHost
     {
-        private DevHostFixture? _devHost;
-        private LocalTokenIssuer? _issuer;
-
-        public LocalTokenIssuer Issuer => _issuer ?? throw new InvalidOperationException("not started");
-
-        public DevHostFixture DevHost => _devHost ?? throw new InvalidOperationException("not started");
-
-        public async Task InitializeAsync()
-        {
-            _issuer = await LocalTokenIssuer.StartAsync();
-            var settings = _issuer.Settings();
-
-            // The start line saying who may sign in is information, not a warning.
-            settings["Logging:LogLevel:Default"] = "Information";
-            _devHost = await DevHostFixture.StartAsync(settings, log: null);
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (_devHost is not null)
-            {
-                await _devHost.DisposeAsync();
-            }
-
-            if (_issuer is not null)
-            {
-                await _issuer.DisposeAsync();
-            }
-        }
+        // The start line saying who may sign in is information, not a warning.
+        protected override void Configure(Dictionary<string, string> settings) => settings["Logging:LogLevel:Default"] = "Information";
     }
 
     public static TheoryData<string, string> BadTokens() => new()
