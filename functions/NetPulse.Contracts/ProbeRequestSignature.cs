@@ -8,9 +8,10 @@ namespace NetPulse.Contracts;
 /// <summary>
 /// How a probe proves who it is to the HTTP API (fetching its target list): the <c>Authorization</c> header
 /// <c>NPR1 &lt;probeId&gt; &lt;keyId&gt; &lt;unixSeconds&gt; &lt;signature&gt;</c>, the signature (ECDSA P-256 / SHA-256,
-/// IEEE P1363, Base64url without padding) over <c>"NPR1\n&lt;METHOD&gt;\n&lt;path&gt;\n&lt;unixSeconds&gt;"</c> with the same key
-/// that signs the probe's batches (<see cref="SignedBatchMessage"/>). The time bounds a replay to
-/// <see cref="MaxClockSkew"/>; the path binds the signature to one probe's route, so it opens nothing else.
+/// IEEE P1363, Base64url without padding) over <c>"NPR1\n&lt;METHOD&gt;\n&lt;path&gt;\n&lt;unixSeconds&gt;\n&lt;SHA-256 of the body&gt;"</c>
+/// with the same key that signs the probe's batches (<see cref="SignedBatchMessage"/>). The time bounds a replay to
+/// <see cref="MaxClockSkew"/>; the path binds the signature to one probe's route, so it opens nothing else; the body's
+/// hash binds it to one body, so a header seen once cannot carry another list.
 /// </summary>
 public sealed record ProbeRequestSignature(string ProbeId, string KeyId, long UnixSeconds, ReadOnlyMemory<byte> Signature)
 {
@@ -22,11 +23,11 @@ public sealed record ProbeRequestSignature(string ProbeId, string KeyId, long Un
     private static readonly DSASignatureFormat Format = DSASignatureFormat.IeeeP1363FixedFieldConcatenation;
 
     /// <summary>The Authorization header value for <paramref name="method"/> on <paramref name="path"/> (e.g. "/api/probes/p1/target-list") at <paramref name="now"/>.</summary>
-    public static string Sign(string method, string path, DateTimeOffset now, string probeId, ECDsa key)
+    public static string Sign(string method, string path, DateTimeOffset now, string probeId, ECDsa key, ReadOnlySpan<byte> body = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         var seconds = now.ToUnixTimeSeconds();
-        var signature = key.SignData(Encoding.UTF8.GetBytes(Signed(method, path, seconds)), HashAlgorithmName.SHA256, Format);
+        var signature = key.SignData(Encoding.UTF8.GetBytes(Signed(method, path, seconds, body)), HashAlgorithmName.SHA256, Format);
         return string.Create(CultureInfo.InvariantCulture, $"{Scheme} {probeId} {ProbeKeys.KeyId(ProbeKeys.PublicKey(key))} {seconds} {Base64Url.EncodeToString(signature)}");
     }
 
@@ -72,9 +73,10 @@ public sealed record ProbeRequestSignature(string ProbeId, string KeyId, long Un
 
     /// <summary>
     /// Null when the request was signed by <paramref name="subjectPublicKeyInfo"/> for <paramref name="method"/> on
-    /// <paramref name="path"/> within <see cref="MaxClockSkew"/> of <paramref name="now"/>; else why not.
+    /// <paramref name="path"/> with <paramref name="body"/> (empty for a GET) within <see cref="MaxClockSkew"/> of
+    /// <paramref name="now"/>; else why not.
     /// </summary>
-    public string? Verify(string method, string path, DateTimeOffset now, ReadOnlySpan<byte> subjectPublicKeyInfo)
+    public string? Verify(string method, string path, DateTimeOffset now, ReadOnlySpan<byte> subjectPublicKeyInfo, ReadOnlySpan<byte> body = default)
     {
         if (ProbeKeys.KeyId(subjectPublicKeyInfo) != KeyId)
         {
@@ -89,11 +91,11 @@ public sealed record ProbeRequestSignature(string ProbeId, string KeyId, long Un
 
         using var key = ECDsa.Create();
         key.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
-        return key.VerifyData(Encoding.UTF8.GetBytes(Signed(method, path, UnixSeconds)), Signature.Span, HashAlgorithmName.SHA256, Format)
+        return key.VerifyData(Encoding.UTF8.GetBytes(Signed(method, path, UnixSeconds, body)), Signature.Span, HashAlgorithmName.SHA256, Format)
             ? null
-            : $"the request's signature does not verify with probe '{ProbeId}''s key for {method.ToUpperInvariant()} {path}";
+            : $"the request's signature does not verify with probe '{ProbeId}''s key for {method.ToUpperInvariant()} {path} and this body";
     }
 
-    private static string Signed(string method, string path, long seconds) =>
-        string.Create(CultureInfo.InvariantCulture, $"{Scheme}\n{method.ToUpperInvariant()}\n{path}\n{seconds}");
+    private static string Signed(string method, string path, long seconds, ReadOnlySpan<byte> body) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Scheme}\n{method.ToUpperInvariant()}\n{path}\n{seconds}\n{Base64Url.EncodeToString(SHA256.HashData(body))}");
 }

@@ -207,13 +207,15 @@ public sealed class ManagedTargetsHandler
     public Task<IResult> ProbeImportAsync(HttpRequest request, string? probe, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (probeId, refusal) = await SignedProbeAsync(request, probe, cancellationToken);
+        // The body first: the signature covers its hash.
+        var body = await ReadBodyAsync(request, cancellationToken);
+        var (probeId, refusal) = await SignedProbeAsync(request, probe, cancellationToken, body);
         if (refusal is not null)
         {
             return refusal;
         }
 
-        var file = ManagedTargetFiles.FromJson(await ReadBodyAsync(request, cancellationToken), Body);
+        var file = ManagedTargetFiles.FromJson(body, Body);
         if (file.ProbeId is { } named && named != probeId)
         {
             throw new ApiParameterException("probeId", $"the list is probe '{ApiRequest.Shorten(named)}''s, not '{probeId}''s");
@@ -381,7 +383,8 @@ public sealed class ManagedTargetsHandler
     }
 
     /// <summary>The route's probe when the request is signed by its registered, unrevoked key; otherwise the 401 (or 404) that says why.</summary>
-    private async Task<(string ProbeId, IResult? Refusal)> SignedProbeAsync(HttpRequest request, string? probe, CancellationToken cancellationToken)
+    private async Task<(string ProbeId, IResult? Refusal)> SignedProbeAsync(
+        HttpRequest request, string? probe, CancellationToken cancellationToken, ReadOnlyMemory<byte> body = default)
     {
         if (!PingBatchRules.IsValidProbeId(probe))
         {
@@ -407,7 +410,7 @@ public sealed class ManagedTargetsHandler
         }
 
         var path = (request.PathBase + request.Path).Value ?? "";
-        return signature.Verify(request.Method, path, _time.GetUtcNow(), registered.PublicKeyDer()) is { } failure
+        return signature.Verify(request.Method, path, _time.GetUtcNow(), registered.PublicKeyDer(), body.Span) is { } failure
             ? (probe, Unsigned(failure))
             : (probe, null);
     }

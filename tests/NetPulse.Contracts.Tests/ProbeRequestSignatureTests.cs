@@ -33,6 +33,18 @@ public sealed class ProbeRequestSignatureTests
         Assert.Contains("check the probe's clock", parsed.Verify("GET", Path, Now.AddMinutes(6), ProbeKeys.PublicKey(key)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_signature_covers_the_body_so_a_seen_header_cannot_carry_another()
+    {
+        using var key = ProbeKeys.Create();
+        var header = ProbeRequestSignature.Sign("PUT", Path, Now, "home-1", key, "{\"targets\":[]}"u8);
+        var parsed = ProbeRequestSignature.TryParse(header, out _)!;
+
+        Assert.Null(parsed.Verify("PUT", Path, Now, ProbeKeys.PublicKey(key), "{\"targets\":[]}"u8));
+        Assert.Contains("does not verify", parsed.Verify("PUT", Path, Now, ProbeKeys.PublicKey(key), "{\"targets\":[{}]}"u8), StringComparison.Ordinal);
+        Assert.Contains("does not verify", parsed.Verify("PUT", Path, Now, ProbeKeys.PublicKey(key)), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("Bearer abc")]

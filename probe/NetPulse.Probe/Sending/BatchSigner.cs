@@ -36,7 +36,7 @@ public sealed class BatchSigner : IDisposable
     public byte[] Sign(ReadOnlySpan<byte> batch) => SignedBatchMessage.Sign(batch, ProbeId, _key);
 
     /// <summary>The Authorization header for an API request by this probe (<see cref="ProbeRequestSignature"/>): <paramref name="path"/> is the URL's absolute path.</summary>
-    public string SignRequest(string method, string path, DateTimeOffset now) => ProbeRequestSignature.Sign(method, path, now, ProbeId, _key);
+    public string SignRequest(string method, string path, DateTimeOffset now, ReadOnlySpan<byte> body = default) => ProbeRequestSignature.Sign(method, path, now, ProbeId, _key, body);
 
     public void Dispose() => _key.Dispose();
 }

@@ -83,8 +83,9 @@ public sealed class TargetListClient(HttpClient http, Uri apiUrl, BatchSigner si
     public async Task<(HttpStatusCode Status, string Body)> PutAsync(ManagedTargetList list, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(list);
-        using var request = Signed(HttpMethod.Put);
-        request.Content = new ByteArrayContent(list.ToJson());
+        var body = list.ToJson();
+        using var request = Signed(HttpMethod.Put, body);
+        request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await http.SendAsync(request, cancellationToken);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
@@ -117,10 +118,10 @@ public sealed class TargetListClient(HttpClient http, Uri apiUrl, BatchSigner si
         return body.Length <= 300 ? body : body[..300] + "…";
     }
 
-    private HttpRequestMessage Signed(HttpMethod method)
+    private HttpRequestMessage Signed(HttpMethod method, byte[]? body = null)
     {
         var request = new HttpRequestMessage(method, ListUrl);
-        request.Headers.TryAddWithoutValidation("Authorization", signer.SignRequest(method.Method, ListUrl.AbsolutePath, time.GetUtcNow()));
+        request.Headers.TryAddWithoutValidation("Authorization", signer.SignRequest(method.Method, ListUrl.AbsolutePath, time.GetUtcNow(), body));
         return request;
     }
 

@@ -372,7 +372,7 @@ public sealed class ManagedTargetsApiTests(AzuriteFixture azurite) : IClassFixtu
 
         public Task<Answer> ProbePutAsync(string body) =>
             CallAsync((h, r) => h.ProbeImportAsync(r, "lab-01", CancellationToken.None), "PUT", body: body, path: ListPath,
-                headers: new() { ["Authorization"] = ProbeRequestSignature.Sign("PUT", ListPath, Time.GetUtcNow(), "lab-01", Probe.Key) });
+                headers: new() { ["Authorization"] = ProbeRequestSignature.Sign("PUT", ListPath, Time.GetUtcNow(), "lab-01", Probe.Key, System.Text.Encoding.UTF8.GetBytes(body)) });
 
         public async Task<Answer> CallAsync(
             Func<ManagedTargetsHandler, HttpRequest, Task<IResult>> handler, string method = "GET", string query = "", string? body = null,

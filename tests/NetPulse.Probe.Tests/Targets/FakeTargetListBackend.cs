@@ -89,13 +89,16 @@ public sealed class FakeTargetListBackend : IDisposable
         var path = request.Url!.AbsolutePath;
         var ifNoneMatch = request.Headers["If-None-Match"];
         string? problem = null;
+
+        // Read first: the signature covers the body's hash, as the backend checks it.
+        var requestBody = ReadAll(request.InputStream);
         if (ProbeRequestSignature.TryParse(request.Headers["Authorization"], out var parseProblem) is not { } signature)
         {
             problem = parseProblem;
         }
         else
         {
-            problem = signature.Verify(request.HttpMethod, path, DateTimeOffset.UtcNow, _publicKey);
+            problem = signature.Verify(request.HttpMethod, path, DateTimeOffset.UtcNow, _publicKey, requestBody);
         }
 
         var served = Served;
@@ -108,7 +111,7 @@ public sealed class FakeTargetListBackend : IDisposable
         else if (request.HttpMethod == "PUT")
         {
             // The one-time import: 201 with the stored list, 409 when the probe has a managed list already.
-            var put = ManagedTargetList.FromJson(ReadAll(request.InputStream));
+            var put = ManagedTargetList.FromJson(requestBody);
             status = served is null ? 201 : 409;
             if (served is null)
             {
