@@ -36,6 +36,21 @@ param tablePrefix string
 @description('Batches whose window starts longer ago than this (d.hh:mm:ss, 1 to 400 days) are refused.')
 param backlogLimit string
 
+@description('How long data is kept and how much one retention run may delete: NetPulse:Retention in the README (raw <= minute rollups <= hour rollups).')
+param retention {
+  rawDays: int
+  minuteRollupDays: int
+  hourRollupYears: int
+  maxChangesPerRun: int
+  maxRunTime: string
+} = {
+  rawDays: 35
+  minuteRollupDays: 400
+  hourRollupYears: 5
+  maxChangesPerRun: 50000
+  maxRunTime: '00:03:00'
+}
+
 @description('Caps on what one probe may send (a batch over one is refused) and per-instance cache sizes: NetPulse:Limits in the README.')
 param limits {
   maxTargetsPerProbe: int
@@ -154,6 +169,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     NetPulse__TimeZone: timeZone
     NetPulse__Storage__TablePrefix: tablePrefix
     NetPulse__Storage__BacklogLimit: backlogLimit
+    NetPulse__Retention__RawDays: string(retention.rawDays)
+    NetPulse__Retention__MinuteRollupDays: string(retention.minuteRollupDays)
+    NetPulse__Retention__HourRollupYears: string(retention.hourRollupYears)
+    NetPulse__Retention__MaxChangesPerRun: string(retention.maxChangesPerRun)
+    NetPulse__Retention__MaxRunTime: retention.maxRunTime
     NetPulse__Limits__MaxTargetsPerProbe: string(limits.maxTargetsPerProbe)
     NetPulse__Limits__MaxTargetNamesPerDay: string(limits.maxTargetNamesPerDay)
     NetPulse__Limits__MaxSequenceJump: string(limits.maxSequenceJump)
