@@ -31,10 +31,10 @@ const pageErrors: string[] = [];
 
 const api = (path: string): string => `http://127.0.0.1:${devHostPort}/api${path}`;
 
-/** The probe's own request signature (ProbeRequestSignature): ECDSA P-256 over "NPR1\nMETHOD\npath\nseconds". */
+/** The probe's own request signature (ProbeRequestSignature): ECDSA P-256 over "NPR1\nMETHOD\npath\nseconds\nSHA-256(body)" (Base64url; a GET's body is empty). */
 function probeAuthorization(method: string, path: string): string {
   const seconds = Math.floor(Date.now() / 1000);
-  const signature = sign('sha256', Buffer.from(`NPR1\n${method}\n${path}\n${seconds}`, 'utf8'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  const signature = sign('sha256', Buffer.from(`NPR1\n${method}\n${path}\n${seconds}\n${createHash('sha256').update('').digest('base64url')}`, 'utf8'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   return `NPR1 ${probe} ${keyId} ${seconds} ${signature.toString('base64url')}`;
 }
 
