@@ -27,6 +27,10 @@ public sealed record PathSnapshot
     /// <summary>How many requests each hop was sent (mtr's <c>-c</c>), 1–<see cref="MaxCycles"/>.</summary>
     public required int Cycles { get; init; }
 
+    /// <summary>Why the probe took it: trouble beginning on the target, the periodic baseline, or a person asking.
+    /// Absent in snapshots from probes older than the field; readers treat those as <see cref="PathSnapshotReason.Trouble"/>.</summary>
+    public PathSnapshotReason? Reason { get; init; }
+
     /// <summary>True when the destination itself answered (an echo reply from <see cref="Destination"/>).</summary>
     public required bool ReachedDestination { get; init; }
 
@@ -39,6 +43,11 @@ public sealed record PathSnapshot
         if (TargetSettings.DescribeInvalidName(Target) is { } name)
         {
             yield return ("target", name);
+        }
+
+        if (Reason is { } reason && !Enum.IsDefined(reason))
+        {
+            yield return ("reason", $"is {(int)reason}; it must be trouble, baseline or manual");
         }
 
         if (!IsNumericAddress(Destination))
@@ -177,4 +186,21 @@ public sealed record PathHop
             yield return ("times", $"best {BestMs}, average {AverageMs} and worst {WorstMs} are out of order");
         }
     }
+}
+
+/// <summary>Why a <see cref="PathSnapshot"/> was taken. Travels as a camelCase string.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PathSnapshotReason>))]
+public enum PathSnapshotReason
+{
+    /// <summary>Trouble began on the target (a failure or a threshold crossed).</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("trouble")]
+    Trouble,
+
+    /// <summary>The low-rate baseline taken for flagged targets (uplinks by default).</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("baseline")]
+    Baseline,
+
+    /// <summary>Asked for by a person (the CLI or the API).</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("manual")]
+    Manual,
 }

@@ -12,7 +12,7 @@ public sealed class PathSnapshotTests
     [InlineData(PingBatch.BinaryVersion)]
     public void Snapshots_survive_a_round_trip(int version)
     {
-        PathSnapshot[] paths = [Snapshot(), Snapshot() with { Target = "dns", Destination = "fd00:200::2", ReachedDestination = false, Hops = [Hop(1, "fd00:200::1", 10, 10), Hop(2, null, 10, 0)] }];
+        PathSnapshot[] paths = [Snapshot() with { Reason = PathSnapshotReason.Baseline }, Snapshot() with { Target = "dns", Destination = "fd00:200::2", ReachedDestination = false, Hops = [Hop(1, "fd00:200::1", 10, 10), Hop(2, null, 10, 0)] }];
 
         var decoded = PingBatchCodec.Decode(PingBatchCodec.Encode(Batch(version) with { Paths = paths }));
 
@@ -106,6 +106,18 @@ public sealed class PathSnapshotTests
         var ex = Assert.Throws<InvalidPingBatchException>(() => PingBatchCodec.Decode(damaged));
 
         Assert.Contains("hops[0].received is 12", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_reason_travels_as_a_word_and_an_unknown_one_is_refused_by_name()
+    {
+        var json = System.Text.Encoding.UTF8.GetString(PingBatchCodec.Encode(Batch(PingBatch.JsonVersion) with { Paths = [Snapshot() with { Reason = PathSnapshotReason.Trouble }] }));
+        Assert.Contains("\"reason\":\"trouble\"", json, StringComparison.Ordinal);
+
+        var damaged = System.Text.Encoding.UTF8.GetBytes(json.Replace("\"reason\":\"trouble\"", "\"reason\":7", StringComparison.Ordinal));
+        var ex = Assert.Throws<InvalidPingBatchException>(() => PingBatchCodec.Decode(damaged));
+
+        Assert.Contains("reason is 7", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
