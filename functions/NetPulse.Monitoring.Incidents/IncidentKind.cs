@@ -23,6 +23,8 @@ public enum IncidentUnit
 /// <param name="Problem">Lower case, for running text: "gateway is down".</param>
 /// <param name="PeakPhrase">How a peak reads, e.g. "median RTT {0:0.#} ms"; formatted with the peak.</param>
 /// <param name="ThresholdPhrase">How its threshold reads beside the peak, e.g. "threshold {0:0.#} ms".</param>
+/// <param name="Urgent">Something cannot be reached at all (a target down, a probe silent): the kind is escalated when it
+/// stays open, and channels that rank notices (ntfy's priority) put its opening first. A degraded kind is not.</param>
 public sealed record IncidentKind(
     IncidentType Type,
     char IdCode,
@@ -31,7 +33,8 @@ public sealed record IncidentKind(
     IncidentUnit Unit,
     bool OfProbe,
     string PeakPhrase,
-    string ThresholdPhrase)
+    string ThresholdPhrase,
+    bool Urgent)
 {
     /// <summary>An incident's worst value against its threshold in this kind's words, e.g. "median RTT 120 ms (threshold 50 ms)"; null without a peak.</summary>
     public static string? DescribePeak(Incident incident)
@@ -65,13 +68,13 @@ public sealed record IncidentKind(
     private static IncidentKind Row(IncidentType type) => type switch
     {
         IncidentType.Down => new(type, 'd', "down", "down", IncidentUnit.FailedRounds, OfProbe: false,
-            "{0:0} failed rounds in a row", "opens at {0:0}"),
+            "{0:0} failed rounds in a row", "opens at {0:0}", Urgent: true),
         IncidentType.Latency => new(type, 'l', "latency", "high latency", IncidentUnit.Milliseconds, OfProbe: false,
-            "median RTT {0:0.#} ms", "threshold {0:0.#} ms"),
+            "median RTT {0:0.#} ms", "threshold {0:0.#} ms", Urgent: false),
         IncidentType.Loss => new(type, 'p', "loss", "packet loss", IncidentUnit.Percent, OfProbe: false,
-            "{0:0.#} % loss", "threshold {0:0.#} %"),
+            "{0:0.#} % loss", "threshold {0:0.#} %", Urgent: false),
         IncidentType.ProbeSilent => new(type, 's', "probeSilent", "probe silent", IncidentUnit.None, OfProbe: true,
-            "{0:0.#}", "threshold {0:0.#}"),
+            "{0:0.#}", "threshold {0:0.#}", Urgent: true),
     };
 
     /// <summary>The kind with this API name; null for a name that is none.</summary>

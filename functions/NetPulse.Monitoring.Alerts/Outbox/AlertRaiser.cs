@@ -127,7 +127,7 @@ public sealed class AlertRaiser(
             var incident = item.Incident;
             var since = state.LastOpenedMailAt ?? incident.Start;
             var remind = now - since >= _options.ReminderInterval;
-            var escalate = escalation.Channels.Count > 0 && incident.Type is IncidentType.Down or IncidentType.ProbeSilent
+            var escalate = escalation.Channels.Count > 0 && IncidentKind.Of(incident.Type).Urgent
                 && state.EscalatedAt is null && now - incident.Start >= escalation.After;
             if (!remind && !escalate)
             {

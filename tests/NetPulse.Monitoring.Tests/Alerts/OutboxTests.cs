@@ -159,8 +159,13 @@ public sealed class OutboxTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         using var rig = AlertRig.Create(azurite.ConnectionString, settings, s => s.AddSingleton<IIncidentAcknowledgements>(acknowledgements));
         var gateway = AlertSamples.Down(id: "inc-1");
         var dns = AlertSamples.Down(target: "dns", id: "inc-2");
+
+        // Latency is not urgent (IncidentKind.Urgent): open as long as the gateway, it is never escalated.
+        var slow = AlertSamples.Down(target: "web", id: "inc-3");
+        slow = slow with { Incident = slow.Incident with { Type = IncidentType.Latency, PeakValue = 212.4, Threshold = 150 } };
         await rig.RaiseAsync(AlertSamples.Opened(gateway));
         await rig.RaiseAsync(AlertSamples.Opened(dns));
+        await rig.RaiseAsync(AlertSamples.Opened(slow));
         acknowledgements.Add("inc-2");
 
         await rig.RunMinutesAsync(14);
@@ -174,7 +179,10 @@ public sealed class OutboxTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         rig.Time.Advance(TimeSpan.FromHours(4));
         await rig.RunMinutesAsync(2);
         Assert.Single(boss.Messages);
-        Assert.Equal(["[NetPulse] Down: dns", "[NetPulse] Down: gateway", "[NetPulse] Still down after 4 h 25 min: gateway"], ops.Messages.Select(m => m.Subject).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["[NetPulse] Down: dns", "[NetPulse] Down: gateway", "[NetPulse] Still down after 4 h 25 min: gateway"],
+            ops.Messages.Select(m => m.Subject).Where(s => s?.EndsWith(": web", StringComparison.Ordinal) != true).Order(StringComparer.Ordinal));
+        Assert.Contains(ops.Messages, m => m.Subject?.EndsWith(": web", StringComparison.Ordinal) == true);
     }
 
     [Fact]

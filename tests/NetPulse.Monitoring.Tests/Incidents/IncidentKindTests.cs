@@ -34,4 +34,11 @@ public sealed class IncidentKindTests
         Assert.Equal([IncidentType.ProbeSilent], IncidentKind.All.Where(k => k.Unit == IncidentUnit.None).Select(k => k.Type));
         Assert.Equal("High latency", IncidentKind.Of(IncidentType.Latency).ProblemTitle);
     }
+
+    [Fact]
+    public void Only_a_kind_where_something_cannot_be_reached_is_urgent()
+    {
+        // Urgent decides escalation (AlertRaiser) and ntfy's top priority; README's escalation setting names these two.
+        Assert.Equal([IncidentType.Down, IncidentType.ProbeSilent], IncidentKind.All.Where(k => k.Urgent).Select(k => k.Type));
+    }
 }

@@ -28,7 +28,7 @@ public sealed class NtfyMessageBuilder
         _text = text;
     }
 
-    /// <summary>5 (max) for a target down, a silent probe or an escalation; 4 for latency or loss opened and every reminder; 3 (default) for the rest.</summary>
+    /// <summary>5 (max) for an urgent kind opened (a target down, a silent probe; <see cref="IncidentKind.Urgent"/>) or an escalation; 4 for any other kind opened and every reminder; 3 (default) for the rest.</summary>
     public static int Priority(AlertNotice notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
@@ -39,11 +39,7 @@ public sealed class NtfyMessageBuilder
 
         return notice.Kind switch
         {
-            NoticeKind.Opened => notice.Incidents[0].Incident.Type switch
-            {
-                IncidentType.Down or IncidentType.ProbeSilent => 5,
-                IncidentType.Latency or IncidentType.Loss => 4,
-            },
+            NoticeKind.Opened => IncidentKind.Of(notice.Incidents[0].Incident.Type).Urgent ? 5 : 4,
             NoticeKind.Reminder => 4,
             NoticeKind.Resolved or NoticeKind.Summary or NoticeKind.Report => 3,
         };
