@@ -285,26 +285,29 @@ public sealed class ManagedTargetsHandler
 
     private static IResult Changed(HttpRequest request, string probeId, ManagedTargetChange change, ManagedTarget? target, int status)
     {
-        switch (change.Outcome)
+        // Every outcome has its arm and none a default, so a new outcome is a build error here (CS8509), not a 500.
+        return change.Outcome switch
         {
-            case ManagedTargetOutcome.Done when change.Target is { } stored:
-                request.HttpContext.Response.Headers.ETag = stored.ETag;
-                return new ApiJsonResult<ManagedTargetView>(View(probeId, stored), ApiJsonContext.Default.ManagedTargetView, status);
-            case ManagedTargetOutcome.NotFound:
-                throw new ApiParameterException(TargetId, $"probe '{probeId}' has no managed target of that name: GET /api/probes/{probeId}/targets lists them", notFound: true);
-            case ManagedTargetOutcome.Stale:
-                return Problem(StatusCodes.Status412PreconditionFailed, StaleTargetType, "The target changed", IfMatch,
-                    "the target changed since it was read (its etag is not the If-Match sent); read it again (GET /api/probes/{probe}/targets) and apply the change to what is there now");
-            case ManagedTargetOutcome.NameTaken:
-                return Problem(StatusCodes.Status409Conflict, TargetNameTakenType, "The name is taken", ManagedTargetFiles.Name,
-                    $"probe '{probeId}' has a target named '{ApiRequest.Shorten(target?.Name ?? "")}' already (names are unique, ignoring case); change that one or pick another name");
-            case ManagedTargetOutcome.Invalid:
-                var problems = change.Problems ?? [];
-                return Invalid(problems[0].Field, string.Join("; ", problems.Select(p => $"{p.Field} {p.Problem}")), problems.Select(p => (p.Field, p.Problem)), null);
-            default:
-                throw new InvalidOperationException($"a target change ended {change.Outcome}");
-        }
+            ManagedTargetOutcome.Done => Stored(request, probeId, change.Target ?? throw new InvalidOperationException("a done change carries the stored target"), status),
+            ManagedTargetOutcome.NotFound =>
+                throw new ApiParameterException(TargetId, $"probe '{probeId}' has no managed target of that name: GET /api/probes/{probeId}/targets lists them", notFound: true),
+            ManagedTargetOutcome.Stale => Problem(StatusCodes.Status412PreconditionFailed, StaleTargetType, "The target changed", IfMatch,
+                "the target changed since it was read (its etag is not the If-Match sent); read it again (GET /api/probes/{probe}/targets) and apply the change to what is there now"),
+            ManagedTargetOutcome.NameTaken => Problem(StatusCodes.Status409Conflict, TargetNameTakenType, "The name is taken", ManagedTargetFiles.Name,
+                $"probe '{probeId}' has a target named '{ApiRequest.Shorten(target?.Name ?? "")}' already (names are unique, ignoring case); change that one or pick another name"),
+            ManagedTargetOutcome.Invalid => Invalid(change.Problems ?? []),
+            ManagedTargetOutcome.AlreadyManaged => throw new InvalidOperationException("only a first import ends AlreadyManaged, and it is answered where it is made"),
+        };
     }
+
+    private static ApiJsonResult<ManagedTargetView> Stored(HttpRequest request, string probeId, StoredManagedTarget stored, int status)
+    {
+        request.HttpContext.Response.Headers.ETag = stored.ETag;
+        return new ApiJsonResult<ManagedTargetView>(View(probeId, stored), ApiJsonContext.Default.ManagedTargetView, status);
+    }
+
+    private static ApiJsonResult<ManagedTargetProblem> Invalid(IReadOnlyList<TargetProblem> problems) =>
+        Invalid(problems[0].Field, string.Join("; ", problems.Select(p => $"{p.Field} {p.Problem}")), problems.Select(p => (p.Field, p.Problem)), null);
 
     /// <summary>The body as a target, or the 400 naming each field at fault.</summary>
     private static async Task<(ManagedTarget? Target, IResult? Invalid)> ReadTargetAsync(HttpRequest request, CancellationToken cancellationToken)
