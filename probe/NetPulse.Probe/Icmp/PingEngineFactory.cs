@@ -78,23 +78,20 @@ public sealed class PingEngineFactory
     {
         var chosen = choice ?? _configured;
         var rawAllowed = RawSocketPingEngine.CanOpenRawSocket(out var rawError);
-        switch (chosen)
+        // No default arm: a new choice is a build error here (CS8509) until it makes its engine.
+        return chosen switch
         {
-            case PingEngineChoice.RawSocket:
-                return rawAllowed ? CreateRawSocket() : throw Unavailable(IcmpOptions.RawEngine, $"this process may not open a raw ICMP socket ({IcmpPermissions.Describe(rawError)}): run it as root or grant CAP_NET_RAW");
-            case PingEngineChoice.DatagramSocket:
-                return DatagramSocketPingEngine.CanOpenDatagramSocket(out var datagramError)
-                    ? CreateDatagramSocket()
-                    : throw Unavailable(IcmpOptions.DatagramEngine, $"this process may not open an ICMP datagram socket ({IcmpPermissions.Describe(datagramError)}; {IcmpPermissions.DescribeRange()}): open {IcmpPermissions.RangeSetting} to its group");
-            case PingEngineChoice.PingClass:
-                return IcmpPermissions.PingClassCanWork(rawAllowed)
-                    ? CreatePingClass()
-                    : throw Unavailable(IcmpOptions.PingClassEngine, "without a raw ICMP socket (CAP_NET_RAW) the Ping class runs the ping utility, and none was found in /bin, /sbin or /usr/bin");
-            case PingEngineChoice.Auto:
-                return ChooseAutomatically(rawAllowed, rawError);
-            default:
-                throw new ArgumentOutOfRangeException(nameof(choice), choice, "Unknown ping engine choice.");
-        }
+            PingEngineChoice.RawSocket => rawAllowed
+                ? CreateRawSocket()
+                : throw Unavailable(IcmpOptions.RawEngine, $"this process may not open a raw ICMP socket ({IcmpPermissions.Describe(rawError)}): run it as root or grant CAP_NET_RAW"),
+            PingEngineChoice.DatagramSocket => DatagramSocketPingEngine.CanOpenDatagramSocket(out var datagramError)
+                ? CreateDatagramSocket()
+                : throw Unavailable(IcmpOptions.DatagramEngine, $"this process may not open an ICMP datagram socket ({IcmpPermissions.Describe(datagramError)}; {IcmpPermissions.DescribeRange()}): open {IcmpPermissions.RangeSetting} to its group"),
+            PingEngineChoice.PingClass => IcmpPermissions.PingClassCanWork(rawAllowed)
+                ? CreatePingClass()
+                : throw Unavailable(IcmpOptions.PingClassEngine, "without a raw ICMP socket (CAP_NET_RAW) the Ping class runs the ping utility, and none was found in /bin, /sbin or /usr/bin"),
+            PingEngineChoice.Auto => ChooseAutomatically(rawAllowed, rawError),
+        };
     }
 
     private IPingEngine ChooseAutomatically(bool rawAllowed, SocketException? rawError)
