@@ -1,3 +1,4 @@
+using NetPulse.Contracts;
 
 namespace NetPulse.Monitoring.Storage;
 
@@ -56,7 +57,7 @@ public sealed record SampleStatistics
             }
 
             count++;
-            if (value < 0)
+            if (!SampleValue.IsSuccess(value))
             {
                 continue;
             }
