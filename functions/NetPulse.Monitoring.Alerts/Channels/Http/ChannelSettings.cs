@@ -26,6 +26,24 @@ public static class ChannelSettings
         }
     }
 
+    /// <summary>
+    /// What every HTTP channel factory's Validate does: bind the section (a value that does not convert is a problem),
+    /// then the type's own checks, each problem with its full key.
+    /// </summary>
+    public static IReadOnlyList<string> Validate<T>(IConfigurationSection section, Func<string, T, IReadOnlyList<string>> validate)
+        where T : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(validate);
+        var problems = new List<string>();
+        if (Bind<T>(section, problems) is { } options)
+        {
+            problems.AddRange(validate(section.Path, options));
+        }
+
+        return problems;
+    }
+
     /// <summary>An absolute https URL, or http to loopback (a local receiver, a test); never credentials in it.</summary>
     public static void CheckUrl(string key, string? value, List<string> problems, bool required = true)
     {

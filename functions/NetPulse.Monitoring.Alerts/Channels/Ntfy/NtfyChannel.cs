@@ -51,17 +51,8 @@ public sealed class NtfyChannelFactory : IAlertChannelFactory
 {
     public string Type => NtfyChannel.ChannelType;
 
-    public IReadOnlyList<string> Validate(string name, IConfigurationSection section)
-    {
-        ArgumentNullException.ThrowIfNull(section);
-        var problems = new List<string>();
-        if (ChannelSettings.Bind<NtfyOptions>(section, problems) is { } options)
-        {
-            problems.AddRange(NtfyOptionsValidator.Validate(section.Path, options));
-        }
-
-        return problems;
-    }
+    public IReadOnlyList<string> Validate(string name, IConfigurationSection section) =>
+        ChannelSettings.Validate<NtfyOptions>(section, NtfyOptionsValidator.Validate);
 
     public IAlertChannel Create(string name, IConfigurationSection section, IServiceProvider services)
     {

@@ -9,17 +9,8 @@ public sealed class SlackChannelFactory : IAlertChannelFactory
 
     public string Type => ChannelType;
 
-    public IReadOnlyList<string> Validate(string name, IConfigurationSection section)
-    {
-        ArgumentNullException.ThrowIfNull(section);
-        var problems = new List<string>();
-        if (ChannelSettings.Bind<SlackOptions>(section, problems) is { } options)
-        {
-            problems.AddRange(SlackOptionsValidator.Validate(section.Path, options));
-        }
-
-        return problems;
-    }
+    public IReadOnlyList<string> Validate(string name, IConfigurationSection section) =>
+        ChannelSettings.Validate<SlackOptions>(section, SlackOptionsValidator.Validate);
 
     public IAlertChannel Create(string name, IConfigurationSection section, IServiceProvider services)
     {

@@ -9,17 +9,8 @@ public sealed class TeamsChannelFactory : IAlertChannelFactory
 
     public string Type => ChannelType;
 
-    public IReadOnlyList<string> Validate(string name, IConfigurationSection section)
-    {
-        ArgumentNullException.ThrowIfNull(section);
-        var problems = new List<string>();
-        if (ChannelSettings.Bind<TeamsOptions>(section, problems) is { } options)
-        {
-            problems.AddRange(TeamsOptionsValidator.Validate(section.Path, options));
-        }
-
-        return problems;
-    }
+    public IReadOnlyList<string> Validate(string name, IConfigurationSection section) =>
+        ChannelSettings.Validate<TeamsOptions>(section, TeamsOptionsValidator.Validate);
 
     public IAlertChannel Create(string name, IConfigurationSection section, IServiceProvider services)
     {

@@ -54,17 +54,8 @@ public sealed class WebhookChannelFactory : IAlertChannelFactory
 {
     public string Type => WebhookChannel.ChannelType;
 
-    public IReadOnlyList<string> Validate(string name, IConfigurationSection section)
-    {
-        ArgumentNullException.ThrowIfNull(section);
-        var problems = new List<string>();
-        if (ChannelSettings.Bind<WebhookOptions>(section, problems) is { } options)
-        {
-            problems.AddRange(WebhookOptionsValidator.Validate(section.Path, options));
-        }
-
-        return problems;
-    }
+    public IReadOnlyList<string> Validate(string name, IConfigurationSection section) =>
+        ChannelSettings.Validate<WebhookOptions>(section, WebhookOptionsValidator.Validate);
 
     public IAlertChannel Create(string name, IConfigurationSection section, IServiceProvider services)
     {
