@@ -12,6 +12,9 @@ namespace NetPulse.Monitoring.Incidents;
 /// arriving). While the batch queue holds messages no probe is called silent: its batches may be waiting there, as
 /// after an outage of the backend. Unlike detection this is about arrival, so it runs on the clock: the incident
 /// starts at the probe's last round, wherever that is, and ends at the run that heard it again.
+/// A maintenance window covering the probe (its probe scope, or all) at that last round or when the silence is found
+/// mutes the incident as it mutes a target's: recorded and flagged, neither opening nor recovery announced; one still
+/// silent once no window covers the probe any more (the work overran) is announced as opened then.
 /// </summary>
 public sealed class WatchdogHandler
 {
@@ -24,6 +27,7 @@ public sealed class WatchdogHandler
     private readonly ProbeLocks _locks;
     private readonly ProbeCommits _commits;
     private readonly QueueClient _batchQueue;
+    private readonly MaintenanceStore _maintenance;
     private readonly TimeSpan _summaryDelay;
     private readonly TimeSpan _backlogLimit;
     private readonly WatchdogOptions _options;
@@ -33,8 +37,9 @@ public sealed class WatchdogHandler
     internal WatchdogHandler(
         MonitoringTables tables, ProbeStateStore states, BatchStore batches, IncidentStore incidents, IIncidentAnnouncer announcer,
         SummaryFlusher summaries, ProbeLocks locks, ProbeCommits commits, QueueServiceClient queues, IOptions<StorageOptions> storage,
-        IOptions<DetectionOptions> detection, IOptions<WatchdogOptions> options, TimeProvider time, ILogger<WatchdogHandler> logger)
+        IOptions<DetectionOptions> detection, IOptions<WatchdogOptions> options, MaintenanceStore maintenance, TimeProvider time, ILogger<WatchdogHandler> logger)
     {
+        _maintenance = maintenance;
         _summaries = summaries;
         _locks = locks;
         _commits = commits;
@@ -127,8 +132,30 @@ public sealed class WatchdogHandler
                 Threshold = _options.SilentAfter.TotalMinutes,
             };
             kind = AlertKind.Opened;
+            if ((await WindowAtAsync(probe.ProbeId, start, cancellationToken) ?? await WindowAtAsync(probe.ProbeId, now, cancellationToken)) is { } windowId)
+            {
+                // Planned: recorded and flagged, not announced.
+                _logger.LogInformation(
+                    "Probe {ProbeId} silent since {LastRound:O} during maintenance window {WindowId}: recorded, not announced", probe.ProbeId, lastRound, windowId);
+                await SaveAsync(probe.ProbeId, next with { MaintenanceWindowId = windowId, Announcement = Announcement.Muted }, cancellationToken);
+                return;
+            }
+
             _logger.LogWarning(
                 "Probe {ProbeId} silent: its last round is from {LastRound:O}, its last batch arrived at {ReceivedAt:O}", probe.ProbeId, lastRound, newest?.ReceivedAt);
+        }
+        else if (silent && current is { IsOpen: true, Announcement: Announcement.Muted } muted)
+        {
+            if (muted.MaintenanceWindowId == MaintenanceWindow.MarkedAfterwards || await WindowAtAsync(probe.ProbeId, now, cancellationToken) is not null)
+            {
+                return;
+            }
+
+            // The work overran its window: from now on the silence is news.
+            next = muted with { PeakValue = Math.Round((now - muted.Start).TotalMinutes, 1) };
+            kind = AlertKind.Opened;
+            _logger.LogWarning(
+                "Probe {ProbeId} still silent after maintenance window {WindowId}: its last round is from {LastRound:O}", probe.ProbeId, muted.MaintenanceWindowId, muted.Start);
         }
         else if (!silent && current is { IsOpen: true } open)
         {
@@ -136,6 +163,12 @@ public sealed class WatchdogHandler
             kind = AlertKind.Resolved;
             _logger.LogInformation(
                 "Probe {ProbeId} heard again: newest round {LastRound:O}, last batch arrived at {ReceivedAt:O}", probe.ProbeId, newest?.LastSampleAt, newest?.ReceivedAt);
+            if (open.Announcement == Announcement.Muted)
+            {
+                // Its opening was never announced, so neither is its end.
+                await SaveAsync(probe.ProbeId, next, cancellationToken);
+                return;
+            }
         }
         else
         {
@@ -143,9 +176,11 @@ public sealed class WatchdogHandler
         }
 
         // Stored first, announced second, the announcement recorded last: a crash re-announces, never loses it.
+        // The decision carries the incident as it is once announced (a muted one whose window is over is no longer muted).
+        var announced = next with { Announcement = kind == AlertKind.Opened ? Announcement.Opened : Announcement.Resolved };
         await SaveAsync(probe.ProbeId, next, cancellationToken);
-        await _announcer.AnnounceAsync([new AnnouncementDecision(kind, next)], probe.Targets, [], cancellationToken);
-        await SaveAsync(probe.ProbeId, next with { Announcement = kind == AlertKind.Opened ? Announcement.Opened : Announcement.Resolved }, cancellationToken);
+        await _announcer.AnnounceAsync([new AnnouncementDecision(kind, announced)], probe.Targets, [], cancellationToken);
+        await SaveAsync(probe.ProbeId, announced, cancellationToken);
     }
 
     /// <summary>
@@ -166,6 +201,10 @@ public sealed class WatchdogHandler
         var firstRounds = probe.Targets.Values.Select(t => t.FirstSampleAt).Where(t => t != default).ToList();
         return firstRounds.Count > 0 ? firstRounds.Max() : now - _backlogLimit;
     }
+
+    /// <summary>The maintenance window (by id, as ingestion picks it) that covers the probe at <paramref name="time"/>; windows cached as ingestion's are.</summary>
+    private async Task<string?> WindowAtAsync(string probeId, DateTimeOffset time, CancellationToken cancellationToken) =>
+        MaintenanceCalendar.WindowAt(await _maintenance.CurrentAsync(cancellationToken), probeId, "", category: null, time);
 
     /// <summary>The batch queue's approximate message count: one request. A queue not made yet holds nothing.</summary>
     private async Task<int> WaitingBatchesAsync(CancellationToken cancellationToken)

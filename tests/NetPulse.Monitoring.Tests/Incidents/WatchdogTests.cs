@@ -203,4 +203,73 @@ public sealed class WatchdogTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal(Start.AddMinutes(2).AddSeconds(-1), silent.Start);
         Assert.Equal(8.0, silent.PeakValue);
     }
+
+    /// <summary>
+    /// A probe taken off line in its maintenance window (a reboot, a move) is recorded as silent, flagged with the window
+    /// and not announced; still silent once the window is over, the silence is news and is announced, then its end.
+    /// </summary>
+    [Fact]
+    public async Task A_probe_silent_in_its_maintenance_window_is_flagged_and_announced_only_once_the_window_is_over()
+    {
+        var batches = new Scenario("maint-1", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(12);
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
+        await rig.Get<MaintenanceStore>().AddAsync(Window("reboot", new MaintenanceScope("maint-1"), Start.AddMinutes(1), Start.AddMinutes(20)), CancellationToken.None);
+        foreach (var batch in batches)
+        {
+            rig.Time.SetUtcNow(batch.WindowStart.AddSeconds(12));
+            await rig.IngestAsync(batch);
+        }
+
+        rig.Time.SetUtcNow(Start.AddMinutes(9));
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+        rig.Time.SetUtcNow(Start.AddMinutes(19));
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+        Assert.Empty(await rig.AlertsAsync());
+        var muted = Assert.Single(await rig.Incidents.GetOpenIncidentsAsync());
+        Assert.Equal((IncidentType.ProbeSilent, "reboot"), (muted.Type, muted.MaintenanceWindowId));
+
+        rig.Time.SetUtcNow(Start.AddMinutes(21));
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+        var opened = Assert.Single(await rig.AlertsAsync());
+        Assert.Equal(AlertKind.Opened, opened.Kind);
+        Assert.Equal(muted.Id, Assert.Single(opened.Incidents).Incident.Id);
+
+        await rig.IngestAsync(new Scenario("maint-1", Start.AddMinutes(21)).Target("gw", Scenario.Healthy, uplink: true).Batches(1)[0]);
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+        var resolved = Assert.Single(await rig.AlertsAsync());
+        Assert.Equal((AlertKind.Resolved, muted.Id), (resolved.Kind, resolved.Incidents[0].Incident.Id));
+    }
+
+    /// <summary>A window "for a probe" mutes that probe only; and one back within its window is no news at all, its incident kept as planned.</summary>
+    [Fact]
+    public async Task A_probe_back_within_its_window_gets_no_alert_while_another_probe_silent_meanwhile_does()
+    {
+        var batches = new Scenario("maint-2", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(12);
+        var other = new Scenario("office-2", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(12);
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
+        await rig.Get<MaintenanceStore>().AddAsync(Window("move", new MaintenanceScope("maint-2"), Start, Start.AddMinutes(30)), CancellationToken.None);
+        foreach (var (batch, second) in batches.Zip(other))
+        {
+            rig.Time.SetUtcNow(batch.WindowStart.AddSeconds(12));
+            await rig.IngestAsync(batch);
+            await rig.IngestAsync(second);
+        }
+
+        rig.Time.SetUtcNow(Start.AddMinutes(9));
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+        var opened = Assert.Single(await rig.AlertsAsync());
+        Assert.Equal("office-2", Assert.Single(opened.Incidents).Incident.ProbeId);
+
+        rig.Time.SetUtcNow(Start.AddMinutes(15));
+        await rig.IngestAsync(new Scenario("maint-2", Start.AddMinutes(15)).Target("gw", Scenario.Healthy, uplink: true).Batches(1)[0]);
+        await rig.Watchdog.RunAsync(CancellationToken.None);
+        Assert.All(await rig.AlertsAsync(), a => Assert.Equal("office-2", Assert.Single(a.Incidents).Incident.ProbeId));
+        var planned = Assert.Single(await rig.Incidents.GetIncidentsAsync(Start, Start.AddHours(1)), i => i.ProbeId == "maint-2");
+        Assert.Equal((IncidentType.ProbeSilent, "move"), (planned.Type, planned.MaintenanceWindowId));
+        Assert.False(planned.IsOpen);
+    }
+
+    private static MaintenanceWindow Window(string id, MaintenanceScope scope, DateTimeOffset start, DateTimeOffset end) =>
+        new() { Id = id, Scope = scope, Start = start, End = end, CreatedBy = "Ana", CreatedAt = Start };
 }
