@@ -34,15 +34,22 @@ public sealed class AlertDeliverer(
     }
 
     /// <summary>Attempts the due channels of a row the caller holds (just inserted, or claimed) and writes the result.</summary>
+    /// <param name="inline">
+    /// True when the caller is ingestion, which waits for this: a channel that failed and has not succeeded since is
+    /// left to the minute timer, so a mail server that hangs rather than refuses costs ingestion one attempt timeout in
+    /// an outage, not one per back-off.
+    /// </param>
     /// <returns>The row as written; the same row when another instance wrote it meanwhile (a lease that ran out).</returns>
-    public async Task<OutboxEntry> DeliverAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    public async Task<OutboxEntry> DeliverAsync(OutboxEntry entry, CancellationToken cancellationToken, bool inline = false)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var deliveries = new List<ChannelDelivery>(entry.Deliveries.Count);
-        foreach (var delivery in entry.Deliveries)
-        {
-            deliveries.Add(delivery.IsDue(time.GetUtcNow()) ? await AttemptAsync(entry, delivery, cancellationToken) : delivery);
-        }
+        var now = time.GetUtcNow();
+
+        // Side by side, so one slow channel does not hold back the others' first message.
+        var deliveries = await Task.WhenAll(entry.Deliveries.Select(delivery =>
+            !delivery.IsDue(now) || (inline && circuit.Failing(delivery.Channel))
+                ? Task.FromResult(delivery)
+                : AttemptAsync(entry, delivery, cancellationToken)));
 
         var next = entry with { Deliveries = deliveries };
         if (await outbox.TryReplaceAsync(next, leaseUntil: null, cancellationToken) is { } written)

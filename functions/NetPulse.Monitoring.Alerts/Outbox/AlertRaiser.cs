@@ -102,7 +102,7 @@ public sealed class AlertRaiser(
 
         foreach (var entry in added)
         {
-            await deliverer.DeliverAsync(entry, cancellationToken);
+            await deliverer.DeliverAsync(entry, cancellationToken, inline: true);
         }
     }
 

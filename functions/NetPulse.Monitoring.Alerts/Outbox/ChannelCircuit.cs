@@ -15,6 +15,9 @@ public sealed class ChannelCircuit(IOptions<AlertOptions> options)
     public DateTimeOffset? ClosedUntil(string channel, DateTimeOffset now) =>
         _open.TryGetValue(channel, out var state) && state.Until > now ? state.Until : null;
 
+    /// <summary>True from a failure until the next success, back-off or not.</summary>
+    public bool Failing(string channel) => _open.ContainsKey(channel);
+
     /// <summary>Records a failure: the channel rests for the back-off of its consecutive failures.</summary>
     public DateTimeOffset Failed(string channel, DateTimeOffset now)
     {
