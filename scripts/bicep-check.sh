@@ -82,7 +82,7 @@ if [ "$failed" -eq 0 ] && check "snapshot of the deployment (placeholder ids)" s
   #                             the defaults apply; an app setting changes them
   #   NetPulse__Alerts__{AcknowledgeKey,PublicApiBaseUrl,DashboardBaseUrl}  links in notices are off until an operator sets
   #                             them (the key as a Key Vault reference; README "Acknowledging an incident")
-  not_in_azure=" AzureWebJobsStorage FUNCTIONS_WORKER_RUNTIME NetPulse__Smtp__PickupFolder NetPulse__Smtp__Timeout NetPulse__Alerts__Channels__email__Type NetPulse__Alerts__Routes__0__Channels__0 NetPulse__Detection__DownMinDuration NetPulse__Detection__DownRandomRunOdds NetPulse__Detection__DownMaxDuration NetPulse__Alerts__AcknowledgeKey NetPulse__Alerts__PublicApiBaseUrl NetPulse__Alerts__DashboardBaseUrl NetPulse__Alerts__AcknowledgeLinkLifetime NetPulse__Maintenance__CacheDuration NetPulse__Maintenance__MaxDuration "
+  not_in_azure=" AzureWebJobsStorage FUNCTIONS_WORKER_RUNTIME NetPulse__Smtp__PickupFolder NetPulse__Smtp__Timeout NetPulse__Alerts__Channels__email__Type NetPulse__Alerts__Routes__0__Channels__0 NetPulse__Detection__DownMinDuration NetPulse__Detection__DownRandomRunOdds NetPulse__Detection__DownMaxDuration NetPulse__Alerts__AcknowledgeKey NetPulse__Alerts__PublicApiBaseUrl NetPulse__Alerts__DashboardBaseUrl NetPulse__Alerts__AcknowledgeLinkLifetime NetPulse__Maintenance__CacheDuration NetPulse__Maintenance__MaxDuration NetPulse__Maintenance__MaxWindows "
   missing=()
   while IFS= read -r setting; do
     [[ "$not_in_azure" == *" $setting "* ]] && continue

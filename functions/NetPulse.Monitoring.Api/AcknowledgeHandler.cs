@@ -42,6 +42,12 @@ public sealed class AcknowledgeHandler
             {
                 throw new ApiParameterException("note", $"the note is {note.Length} characters; at most 500");
             }
+
+            // Shown beside the incident in the dashboard: a hidden character (U+202E, a line break) would mislead there.
+            if (Contracts.TargetSettings.DescribeHiddenCharacter(note) is { } hidden)
+            {
+                throw new ApiParameterException("note", $"the note {hidden}");
+            }
         }
 
         if (!IncidentIds.TryParseStart(id ?? "", out _))

@@ -58,14 +58,18 @@ public sealed class MaintenanceHandler
         };
 
         var problems = window.Problems(_windows.Options.MaxDuration);
-        if (window.Reason.Length > 500)
-        {
-            problems = [.. problems, ("reason", $"the reason is {window.Reason.Length} characters; at most 500")];
-        }
-
         if (problems.Count > 0)
         {
             throw new ApiParameterException(problems[0].Field, string.Join("; ", problems.Select(p => $"{p.Field}: {p.Problem}")));
+        }
+
+        // Every instance reads every window each minute: the table stays within the cap rather than grow for years.
+        var stored = (await _windows.ListAsync(cancellationToken)).Count;
+        if (stored >= _windows.Options.MaxWindows)
+        {
+            return ApiProblems.Conflict(
+                ApiProblems.BadRequestType, "Too many maintenance windows", Body,
+                $"{stored} windows are stored, the most {MaintenanceOptions.Section}:MaxWindows allows; delete ended ones (DELETE /api/maintenance/{{id}}) or raise the setting");
         }
 
         await _windows.AddAsync(window, cancellationToken);

@@ -14,6 +14,12 @@ public sealed class MaintenanceOptions
 
     /// <summary>The longest a one-off window, or one occurrence of a recurring one, may last.</summary>
     public TimeSpan MaxDuration { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// The most windows the table may hold, ended ones included (nothing deletes them by itself): every instance reads
+    /// them all each <see cref="CacheDuration"/>, so their number must stay bounded. A year of a few windows a day fits.
+    /// </summary>
+    public int MaxWindows { get; set; } = 1000;
 }
 
 internal sealed class MaintenanceOptionsValidator : IValidateOptions<MaintenanceOptions>
@@ -30,6 +36,11 @@ internal sealed class MaintenanceOptionsValidator : IValidateOptions<Maintenance
         if (options.MaxDuration < TimeSpan.FromMinutes(1) || options.MaxDuration > TimeSpan.FromDays(366))
         {
             failures.Add($"{MaintenanceOptions.Section}:MaxDuration is {options.MaxDuration}; it must be between 00:01:00 and 366.00:00:00");
+        }
+
+        if (options.MaxWindows is < 1 or > 100_000)
+        {
+            failures.Add($"{MaintenanceOptions.Section}:MaxWindows is {options.MaxWindows}; it must be between 1 and 100000");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cronos;
+using NetPulse.Contracts;
 
 namespace NetPulse.Monitoring.Incidents;
 
@@ -15,15 +16,44 @@ public sealed record MaintenanceScope(string? ProbeId = null, string? TargetName
         || (Category is not null ? string.Equals(Category, category, StringComparison.Ordinal)
             : ProbeId is not null && ProbeId == probeId && (TargetName is null || TargetName == targetName));
 
-    /// <summary>Why the scope names nothing or too much; null when it is one of the four shapes.</summary>
+    /// <summary>
+    /// Why the scope names nothing, too much, or something no batch could carry; null when it is one of the four shapes
+    /// and its names follow the rules batches follow (a probe id, a target name, a category without hidden characters).
+    /// </summary>
     public string? Problem() => (All, ProbeId, TargetName, Category) switch
     {
         (true, null, null, null) => null,
-        (false, { Length: > 0 }, _, null) when TargetName is null or { Length: > 0 } => null,
-        (false, null, null, { Length: > 0 }) => null,
+        (false, { Length: > 0 }, _, null) when TargetName is null or { Length: > 0 } => NameProblem(),
+        (false, null, null, { Length: > 0 }) => NameProblem(),
         (false, null, null, null) => "the scope is empty: name a target (probeId and targetName), a category, a probe (probeId alone) or all: true",
         _ => "the scope must be exactly one of: a target (probeId and targetName), a category, a probe (probeId alone), or all: true",
     };
+
+    /// <summary>
+    /// The names are shown in the dashboard and in alert mail like the targets they match: a name with a hidden
+    /// character (U+202E, a line break) would mislead there and could never match a target anyway, so it is refused.
+    /// </summary>
+    private string? NameProblem()
+    {
+        if (ProbeId is not null && !PingBatchRules.IsValidProbeId(ProbeId))
+        {
+            return $"probeId '{Shorten(ProbeId)}' is no probe id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)";
+        }
+
+        if (TargetName is not null && TargetSettings.DescribeInvalidName(TargetName) is { } name)
+        {
+            return $"targetName {name}";
+        }
+
+        if (Category is { Length: > TargetSettings.MaxCategoryLength })
+        {
+            return $"category is longer than {TargetSettings.MaxCategoryLength} characters";
+        }
+
+        return TargetSettings.DescribeHiddenCharacter(Category) is { } hidden ? $"category {hidden}" : null;
+    }
+
+    private static string Shorten(string text) => text.Length > 70 ? text[..70] + "…" : text;
 
     public override string ToString() => All ? "everything"
         : Category is not null ? $"category {Category}"
@@ -56,7 +86,10 @@ public sealed record MaintenanceWindow
 
     public TimeSpan? Duration { get; init; }
 
+    /// <summary>Why the window exists, shown wherever the window is: at most <see cref="MaxReasonLength"/> characters, no hidden ones.</summary>
     public string Reason { get; init; } = "";
+
+    public const int MaxReasonLength = 500;
 
     public required string CreatedBy { get; init; }
 
@@ -118,6 +151,15 @@ public sealed record MaintenanceWindow
         if (Scope.Problem() is { } scope)
         {
             problems.Add(("scope", scope));
+        }
+
+        if (Reason.Length > MaxReasonLength)
+        {
+            problems.Add(("reason", $"the reason is {Reason.Length} characters; at most {MaxReasonLength}"));
+        }
+        else if (TargetSettings.DescribeHiddenCharacter(Reason) is { } hidden)
+        {
+            problems.Add(("reason", $"the reason {hidden}"));
         }
 
         if (Cron is null)

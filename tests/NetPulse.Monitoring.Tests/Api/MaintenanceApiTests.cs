@@ -29,6 +29,10 @@ public sealed class MaintenanceApiTests(AzuriteFixture azurite) : IClassFixture<
     [InlineData("{\"scope\":{\"all\":true},\"start\":\"not a time\"}", "start")]
     [InlineData("{\"scope\":", "scope")]
     [InlineData("not json", "body")]
+    [InlineData("{\"scope\":{\"probeId\":\"home-1\",\"targetName\":\"gw\\u202Eexe\"},\"start\":\"2026-03-02T10:00:00Z\",\"end\":\"2026-03-02T11:00:00Z\"}", "scope")]
+    [InlineData("{\"scope\":{\"probeId\":\"home\\r\\n1\"},\"start\":\"2026-03-02T10:00:00Z\",\"end\":\"2026-03-02T11:00:00Z\"}", "scope")]
+    [InlineData("{\"scope\":{\"category\":\"ser\\u200Bvers\"},\"start\":\"2026-03-02T10:00:00Z\",\"end\":\"2026-03-02T11:00:00Z\"}", "scope")]
+    [InlineData("{\"scope\":{\"all\":true},\"start\":\"2026-03-02T10:00:00Z\",\"end\":\"2026-03-02T11:00:00Z\",\"reason\":\"firmware\\u2028update\"}", "reason")]
     public async Task A_bad_window_is_a_400_naming_the_field_and_nothing_is_stored(string body, string field)
     {
         using var rig = IngestionRig.Create(azurite.ConnectionString, Now);
@@ -60,6 +64,24 @@ public sealed class MaintenanceApiTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal("2026-03-02T11:00:00Z", window.GetProperty("activeUntil").GetString());
         Assert.Equal(204, deleted.Status);
         again.AssertProblem(404, "id");
+    }
+
+    [Fact]
+    public async Task A_window_past_MaxWindows_is_a_409_naming_the_setting_and_is_not_stored()
+    {
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Now, new Dictionary<string, string?> { ["NetPulse:Maintenance:MaxWindows"] = "2" });
+        var handler = Maintenance(rig);
+        const string body = "{\"scope\":{\"all\":true},\"start\":\"2026-03-02T10:00:00Z\",\"end\":\"2026-03-02T11:00:00Z\"}";
+
+        var first = await CallAsync(rig, r => handler.CreateAsync(r, CancellationToken.None), "POST", body);
+        var second = await CallAsync(rig, r => handler.CreateAsync(r, CancellationToken.None), "POST", body);
+        var third = await CallAsync(rig, r => handler.CreateAsync(r, CancellationToken.None), "POST", body);
+
+        Assert.Equal([201, 201], [first.Status, second.Status]);
+        Assert.Equal(409, third.Status);
+        Assert.StartsWith("application/problem+json", third.ContentType, StringComparison.Ordinal);
+        Assert.Contains("NetPulse:Maintenance:MaxWindows", third.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, (await rig.Get<MaintenanceStore>().ListAsync(CancellationToken.None)).Count);
     }
 
     [Fact]
@@ -96,6 +118,20 @@ public sealed class MaintenanceApiTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal("Ana Admin", shown.GetProperty("by").GetString());
         Assert.Equal("ISP called", shown.GetProperty("note").GetString());
         Assert.Equal(rig.Time.GetUtcNow(), shown.GetProperty("at").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task A_note_with_a_hidden_character_is_a_400_naming_the_note_and_records_nothing()
+    {
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Now);
+        var incidentId = IncidentIds.Create("home-1", "gw", IncidentType.Down, Now);
+        var acknowledge = Acknowledge(rig);
+
+        var refused = await CallAsync(rig, r => acknowledge.AcknowledgeAsync(r, incidentId, CancellationToken.None), "POST", "{\"note\":\"called \\u202EPSI\"}", user: "Ana Admin");
+
+        refused.AssertProblem(400, "note");
+        Assert.Contains("U+202E", refused.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Null(await rig.Get<IIncidentAcknowledgements>().GetAsync("home-1", incidentId, CancellationToken.None));
     }
 
     [Fact]
