@@ -80,9 +80,10 @@ if [ "$failed" -eq 0 ] && check "snapshot of the deployment (placeholder ids)" s
   #   NetPulse__Alerts__Channels__*, __Routes__*  an installation's own channels and routes; none means one email channel for all
   #   NetPulse__Detection__Down{MinDuration,RandomRunOdds,MaxDuration}, NetPulse__Maintenance__*, AcknowledgeLinkLifetime
   #                             the defaults apply; an app setting changes them
+  #   NetPulse__Shares__*       the share links' bounds: the defaults apply; an app setting changes them
   #   NetPulse__Alerts__{AcknowledgeKey,PublicApiBaseUrl,DashboardBaseUrl}  links in notices are off until an operator sets
   #                             them (the key as a Key Vault reference; README "Acknowledging an incident")
-  not_in_azure=" AzureWebJobsStorage FUNCTIONS_WORKER_RUNTIME NetPulse__Smtp__PickupFolder NetPulse__Smtp__Timeout NetPulse__Alerts__Channels__email__Type NetPulse__Alerts__Routes__0__Channels__0 NetPulse__Detection__DownMinDuration NetPulse__Detection__DownRandomRunOdds NetPulse__Detection__DownMaxDuration NetPulse__Alerts__AcknowledgeKey NetPulse__Alerts__PublicApiBaseUrl NetPulse__Alerts__DashboardBaseUrl NetPulse__Alerts__AcknowledgeLinkLifetime NetPulse__Maintenance__CacheDuration NetPulse__Maintenance__MaxDuration NetPulse__Maintenance__MaxWindows "
+  not_in_azure=" AzureWebJobsStorage FUNCTIONS_WORKER_RUNTIME NetPulse__Smtp__PickupFolder NetPulse__Smtp__Timeout NetPulse__Alerts__Channels__email__Type NetPulse__Alerts__Routes__0__Channels__0 NetPulse__Detection__DownMinDuration NetPulse__Detection__DownRandomRunOdds NetPulse__Detection__DownMaxDuration NetPulse__Alerts__AcknowledgeKey NetPulse__Alerts__PublicApiBaseUrl NetPulse__Alerts__DashboardBaseUrl NetPulse__Alerts__AcknowledgeLinkLifetime NetPulse__Maintenance__CacheDuration NetPulse__Maintenance__MaxDuration NetPulse__Maintenance__MaxWindows NetPulse__Shares__DefaultLifetime NetPulse__Shares__MaxLifetime NetPulse__Shares__DefaultHistory NetPulse__Shares__ReadsPerMinute NetPulse__Shares__MaxActiveLinks "
   missing=()
   while IFS= read -r setting; do
     [[ "$not_in_azure" == *" $setting "* ]] && continue

@@ -40,6 +40,10 @@ namespace NetPulse.Monitoring.Api;
 [JsonSerializable(typeof(ManagedTargetImportView))]
 [JsonSerializable(typeof(ManagedTargetProblem))]
 [JsonSerializable(typeof(NetPulse.Contracts.ManagedTarget))]
+[JsonSerializable(typeof(ShareLinkRequest))]
+[JsonSerializable(typeof(ShareLinkView))]
+[JsonSerializable(typeof(ShareLinkList))]
+[JsonSerializable(typeof(SharedView))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>Writes every time as UTC, "2026-11-27T05:00:00Z", with fractions of a second only when there are any.</summary>

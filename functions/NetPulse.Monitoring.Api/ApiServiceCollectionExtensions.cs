@@ -48,6 +48,28 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton(sp => new ManagedTargetsHandler(
             sp.GetRequiredService<ManagedTargetStore>(), sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AlertsHandler(sp.GetRequiredService<IAlertNoticeLog>(), sp.GetRequiredService<TimeProvider>()));
+        AddShareLinks(services, configuration);
         return services;
+    }
+
+    /// <summary>
+    /// The read-only share links ("NetPulse:Shares"; signed with the acknowledge links' key), and the default pack source,
+    /// which has no packs: the composition root registers the pack store's <see cref="ISharedPackSource"/> before this runs.
+    /// </summary>
+    private static void AddShareLinks(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptionsWithValidateOnStart<ShareLinkOptions, ShareLinkOptionsValidator>().Bind(configuration.GetSection(ShareLinkOptions.Section));
+        services.AddNetPulseAcknowledgeLinks(configuration);
+        services.TryAddSingleton<ISharedPackSource, NoSharedPacks>();
+        services.TryAddSingleton(sp => new ShareLinkTokens(sp.GetRequiredService<IOptions<AcknowledgeLinkOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ShareReadLimiter(sp.GetRequiredService<IOptions<ShareLinkOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ShareLinksHandler(
+            sp.GetRequiredService<ShareLinkStore>(), sp.GetRequiredService<ShareLinkTokens>(), sp.GetRequiredService<ProbeStateStore>(),
+            sp.GetRequiredService<IOptions<ShareLinkOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ShareLinksHandler>>()));
+        services.TryAddSingleton(sp => new SharedViewHandler(
+            sp.GetRequiredService<ShareLinkStore>(), sp.GetRequiredService<ShareLinkTokens>(), sp.GetRequiredService<ShareReadLimiter>(),
+            sp.GetRequiredService<TargetViews>(), sp.GetRequiredService<TargetsHandler>(), sp.GetRequiredService<IncidentsHandler>(),
+            sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<ISharedPackSource>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SharedViewHandler>>()));
     }
 }

@@ -30,7 +30,10 @@ public sealed class IncidentsHandler
         _acknowledgements = acknowledgements;
     }
 
-    public Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
+    public Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) => ListAsync(request, null, cancellationToken);
+
+    /// <summary>The list for one target that the caller fixed (a share link's), whatever the query's target says.</summary>
+    internal Task<IResult> ListAsync(HttpRequest request, string? fixedTargetId, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = _time.GetUtcNow();
@@ -39,7 +42,7 @@ public sealed class IncidentsHandler
         var state = ApiRequest.Choice(request, State, States) ?? "all";
         string? probeId = null, targetName = null;
 
-        if (ApiRequest.Query(request, ApiRequest.Target) is { } id)
+        if ((fixedTargetId ?? ApiRequest.Query(request, ApiRequest.Target)) is { } id)
         {
             (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Target);
             if (!await _probes.TargetExistsAsync(probeId, targetName, cancellationToken))

@@ -50,6 +50,12 @@ public static class NetPulseApi
     public const string ProbeTargetListRoute = "probes/{probe}/target-list";
     public const string RetireProbeRoute = "probes/{id}/retire";
     public const string RetireTargetRoute = "targets/{id}/retire";
+    public const string SharesRoute = "shares";
+    public const string ShareRoute = "shares/{id}";
+    public const string SharedRoute = "shared/{token}";
+    public const string SharedSeriesRoute = "shared/{token}/series";
+    public const string SharedIncidentsRoute = "shared/{token}/incidents";
+    public const string SharedFileRoute = "shared/{token}/files/{file}";
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -94,6 +100,15 @@ public static class NetPulseApi
         new(HttpMethods.Delete, RetireProbeRoute, ApiAccess.Admin),
         new(HttpMethods.Post, RetireTargetRoute, ApiAccess.Admin),
         new(HttpMethods.Delete, RetireTargetRoute, ApiAccess.Admin),
+        // Read-only share links: the Admin makes, lists and revokes them; the token in the path is the reader's only
+        // credential, which SharedViewHandler checks on every request (signature, expiry, revocation, scope).
+        new(HttpMethods.Post, SharesRoute, ApiAccess.Admin),
+        new(HttpMethods.Get, SharesRoute, ApiAccess.Admin),
+        new(HttpMethods.Delete, ShareRoute, ApiAccess.Admin),
+        new(HttpMethods.Get, SharedRoute, ApiAccess.Anonymous),
+        new(HttpMethods.Get, SharedSeriesRoute, ApiAccess.Anonymous),
+        new(HttpMethods.Get, SharedIncidentsRoute, ApiAccess.Anonymous),
+        new(HttpMethods.Get, SharedFileRoute, ApiAccess.Anonymous),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -175,6 +190,21 @@ public static class NetPulseApi
             Map(api, method, RetireTargetRoute, (ProbesHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
                 handler.RetireTargetAsync(request, id, cancellationToken));
         }
+
+        Map(api, HttpMethods.Post, SharesRoute, (ShareLinksHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.CreateAsync(request, cancellationToken));
+        Map(api, HttpMethods.Get, SharesRoute, (ShareLinksHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.ListAsync(request, cancellationToken));
+        Map(api, HttpMethods.Delete, ShareRoute, (ShareLinksHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.RevokeAsync(request, id, cancellationToken));
+        Map(api, HttpMethods.Get, SharedRoute, (SharedViewHandler handler, HttpRequest request, string token, CancellationToken cancellationToken) =>
+            handler.ViewAsync(request, token, cancellationToken));
+        Map(api, HttpMethods.Get, SharedSeriesRoute, (SharedViewHandler handler, HttpRequest request, string token, CancellationToken cancellationToken) =>
+            handler.SeriesAsync(request, token, cancellationToken));
+        Map(api, HttpMethods.Get, SharedIncidentsRoute, (SharedViewHandler handler, HttpRequest request, string token, CancellationToken cancellationToken) =>
+            handler.IncidentsAsync(request, token, cancellationToken));
+        Map(api, HttpMethods.Get, SharedFileRoute, (SharedViewHandler handler, HttpRequest request, string token, string file, CancellationToken cancellationToken) =>
+            handler.FileAsync(request, token, file, cancellationToken));
 
         return endpoints;
     }

@@ -225,6 +225,8 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
                 "id" or "target" or "targetId" => TargetIds.Format("nobody", "nothing"),
                 "probe" => "nobody",
                 "date" => "2020-01-01",
+                "token" => WellFormedShareToken(),
+                "file" => "pack.pdf",
                 _ => null,
             };
             if (parameter.GetProperty("in").GetString() == "path")
@@ -239,6 +241,21 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
 
         return (path, query.Count == 0 ? "" : "?" + string.Join('&', query));
     }
+
+    /// <summary>A share token of the right shape, signed with a key this host does not have.</summary>
+    private static string WellFormedShareToken() =>
+        new ShareLinkTokens(Microsoft.Extensions.Options.Options.Create(new NetPulse.Monitoring.Incidents.AcknowledgeLinkOptions { AcknowledgeKey = new string('k', 32) }), TimeProvider.System)
+            .Issue(new NetPulse.Monitoring.Storage.ShareLink
+            {
+                Id = ShareLinkTokens.NewId(),
+                Scope = NetPulse.Monitoring.Storage.ShareScope.Target,
+                ProbeId = "nobody",
+                Item = "nothing",
+                DataFrom = DateTimeOffset.UnixEpoch,
+                CreatedAt = DateTimeOffset.UnixEpoch,
+                CreatedBy = "test",
+                ExpiresAt = DateTimeOffset.UtcNow.AddDays(1),
+            });
 
     private static string Bad(JsonElement parameter)
     {

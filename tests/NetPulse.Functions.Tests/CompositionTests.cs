@@ -52,6 +52,7 @@ public sealed partial class CompositionTests : IDisposable
         ["NetPulse.Monitoring.Api.SignIn.SignInOptions"] = ("NetPulse:Auth:Mode", "Required", "NetPulse:Auth:TenantId"),
         ["NetPulse.Monitoring.Storage.RetentionOptions"] = ("NetPulse:Retention:MinuteRollupDays", "10", "NetPulse:Retention:MinuteRollupDays"),
         ["NetPulse.Monitoring.Storage.ProbesOptions"] = ("NetPulse:Probes:MaxProbes", "0", "NetPulse:Probes:MaxProbes"),
+        ["NetPulse.Monitoring.Api.ShareLinkOptions"] = ("NetPulse:Shares:MaxLifetime", "91.00:00:00", "NetPulse:Shares:MaxLifetime"),
     };
 
     private readonly IHost _host;
@@ -101,11 +102,12 @@ public sealed partial class CompositionTests : IDisposable
     {
         Assert.Equal(
             [
-                "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "CreateManagedTarget", "DeleteMaintenanceWindow",
+                "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "CreateManagedTarget", "CreateShareLink", "DeleteMaintenanceWindow",
                 "DeleteManagedTarget", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets", "ImportProbeTargetList", "Incidents",
                 "IngestBatch", "MaintenanceWindows", "ManagedTargets", "MarkIncidentMaintenance", "Minute", "OpenApi", "ProbeTargetList",
                 "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
-                "RetireProbe", "RetireTarget", "RevokeProbe", "Target", "TargetSeries", "Targets", "UnretireProbe",
+                "RetireProbe", "RetireTarget", "RevokeProbe", "RevokeShareLink", "ShareLinks", "SharedIncidents", "SharedPackFile", "SharedSeries",
+                "SharedView", "Target", "TargetSeries", "Targets", "UnretireProbe",
                 "UnretireTarget", "UpdateManagedTarget",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));

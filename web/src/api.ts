@@ -3,6 +3,7 @@
 // through textContent (see dom.ts), never as markup.
 
 import type { IncidentType } from './incidentTypes.ts';
+import type { ShareLink, ShareLinkRequest, SharedView } from './shares.ts';
 
 export type Health = 'up' | 'degraded' | 'down' | 'unknown';
 
@@ -449,6 +450,41 @@ export class ApiClient {
   async acknowledge(incidentId: string, signal?: AbortSignal): Promise<Incident> {
     const response = await this.#send('POST', this.#url(`/incidents/${encodeURIComponent(incidentId)}/ack`, {}), signal);
     return this.#json(response, signal);
+  }
+
+  /** GET /shares: the share links (Admin), without their tokens. */
+  shares(signal?: AbortSignal): Promise<{ shares: ShareLink[] }> {
+    return this.#get('/shares', {}, signal);
+  }
+
+  /** POST /shares: the Admin role's route; the answer carries the token, once. */
+  async createShare(request: ShareLinkRequest, signal?: AbortSignal): Promise<ShareLink> {
+    const response = await this.#send('POST', this.#url('/shares', {}), signal, 'application/json', this.#timeoutMs, JSON.stringify(request));
+    return this.#json(response, signal);
+  }
+
+  /** DELETE /shares/{id}: revokes a link. */
+  async revokeShare(id: string, signal?: AbortSignal): Promise<ShareLink> {
+    const response = await this.#send('DELETE', this.#url(`/shares/${encodeURIComponent(id)}`, {}), signal);
+    return this.#json(response, signal);
+  }
+
+  /** GET /shared/{token}: what a share link shows; no sign-in needed. */
+  sharedView(token: string, signal?: AbortSignal): Promise<SharedView> {
+    return this.#get(`/shared/${encodeURIComponent(token)}`, {}, signal);
+  }
+
+  sharedSeries(token: string, from: Date, to: Date, signal?: AbortSignal): Promise<Series> {
+    return this.#get(`/shared/${encodeURIComponent(token)}/series`, { from: iso(from), to: iso(to) }, signal);
+  }
+
+  sharedIncidents(token: string, from: Date, to: Date, signal?: AbortSignal): Promise<{ incidents: Incident[] }> {
+    return this.#get(`/shared/${encodeURIComponent(token)}/incidents`, { from: iso(from), to: iso(to) }, signal);
+  }
+
+  /** A shared pack's file: a plain link, the token in the path is all it needs. */
+  sharedFileUrl(token: string, file: string): string {
+    return this.#url(`/shared/${encodeURIComponent(token)}/files/${encodeURIComponent(file)}`, {});
   }
 
   /** GET /probes: the registered probes (their keys), for picking whose targets to manage. */

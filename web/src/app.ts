@@ -15,6 +15,7 @@ import { FleetView } from './views/fleet.ts';
 import { MaintenanceView } from './views/maintenance.ts';
 import { OverviewView } from './views/overview.ts';
 import { ReportsView } from './views/reports.ts';
+import { SharedPage } from './views/shared.ts';
 import { noRoleScreen, signInScreen, userStrip, type SignInReason } from './views/signin.ts';
 import { TargetView } from './views/target.ts';
 import { ProbePickerView, TargetsEditorView } from './views/targets-editor.ts';
@@ -60,6 +61,11 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
   } catch (error) {
     replaceChildren(main, h('section', { class: 'page' }, h('h1', {}, 'The dashboard is not configured'), h('p', { class: 'error' }, String(error instanceof Error ? error.message : error))));
     return null;
+  }
+
+  // A share link's page stands alone: no sign-in, no navigation, no other route of the API (views/shared.ts).
+  if (parseRoute(window.location.hash).page === 'shared') {
+    return startShared(main, header, nav, config, dependencies);
   }
 
   // With sign-in configured nothing from the API is shown until somebody is signed in.
@@ -201,6 +207,38 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
   };
 }
 
+/** The page of a share link: its token is the only credential, so no sign-in starts and nothing else is fetched. */
+function startShared(main: HTMLElement, header: HTMLElement, nav: HTMLElement, config: DashboardConfig, dependencies: AppDependencies): RunningApp {
+  const route = parseRoute(window.location.hash);
+  nav.remove();
+  header.querySelector('a.brand')?.removeAttribute('href');
+  const statusBar = new StatusBar(config.apiBaseUrl, config.refreshSeconds);
+  header.append(statusBar.element);
+  const api = new ApiClient({
+    apiBaseUrl: config.apiBaseUrl,
+    timeoutMs: Math.min(15_000, Math.max(4_000, config.refreshSeconds * 1000)),
+    ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
+  });
+  const loop = new LiveLoop(config.refreshSeconds * 1000, (state) => statusBar.set(state, new Date()));
+  const page = new SharedPage(api, route.page === 'shared' ? route.token : '', () => new Date());
+  // Leaving the link's address starts the dashboard afresh, with its sign-in.
+  const leave = (): void => {
+    if (parseRoute(window.location.hash).page !== 'shared') {
+      window.location.reload();
+    }
+  };
+  window.addEventListener('hashchange', leave);
+  replaceChildren(main, page.element);
+  void loop.show(page);
+  return {
+    refreshNow: () => loop.refreshNow(),
+    stop: () => {
+      loop.stop();
+      window.removeEventListener('hashchange', leave);
+    },
+  };
+}
+
 function showSignIn(main: HTMLElement, session: AuthSession | null, reason: SignInReason): void {
   replaceChildren(
     main,
@@ -239,6 +277,8 @@ function createView(route: Route, context: ViewContext, navigate: (href: string)
       return route.probe === null ? new ProbePickerView(context) : new TargetsEditorView(context, route.probe);
     case 'fleet':
       return new FleetView(context);
+    case 'shared':
+      return new SharedPage(context.api, route.token, context.now);
     case 'notFound':
       return staticView(h('section', { class: 'page' }, h('h1', {}, 'Page not found'), h('p', {}, 'Nothing lives at this address. ', h('a', { href: '#/' }, 'Go to the overview.'))));
   }

@@ -14,6 +14,7 @@ import { labeller } from '../labels.ts';
 import { classifyTarget } from '../status.ts';
 import type { ViewContext } from './context.ts';
 import { IncidentTable } from './incident-table.ts';
+import { ShareDialog } from './share-dialog.ts';
 
 export class TargetView implements View {
   readonly element: HTMLElement;
@@ -95,6 +96,8 @@ export class TargetView implements View {
       h('div', { class: 'target-head' }, this.#badge, this.#title),
       // Admin only: a one-off maintenance window for this target from now for an hour.
       context.canWrite && h('p', { class: 'mute' }, this.#mute, ' ', this.#muteStatus, ' ', this.#retire, ' ', this.#retireStatus),
+      // Admin only: a read-only link for someone without an account (views/share-dialog.ts).
+      context.canWrite && new ShareDialog(context.api, id).element,
       this.#host,
       this.#description,
       h(
