@@ -17,6 +17,8 @@ public static class FunctionsComposition
 
         // Who may call each HTTP function, from NetPulseApi.Routes; a function missing there throws here, before the app starts.
         builder.Services.AddSingleton(new HttpFunctionAccess(typeof(FunctionsComposition).Assembly));
+        // Outermost, so a failure anywhere inside (the sign-in check too) still answers problem+json.
+        builder.UseMiddleware<ApiFailureMiddleware>();
         builder.UseMiddleware<SignInMiddleware>();
         builder.Services.AddHostedService<SignInAnnouncement>();
 

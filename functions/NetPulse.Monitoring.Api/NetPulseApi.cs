@@ -253,6 +253,21 @@ public static class NetPulseApi
         return app;
     }
 
+    /// <summary>
+    /// The answer for a handler's exception where no ASP.NET Core exception handler runs (the Functions worker): 503 with
+    /// Retry-After when storage cannot be reached, otherwise the 500 problem <see cref="UseNetPulseApiProblems"/> gives.
+    /// </summary>
+    public static IResult FailureAnswer(HttpRequest request, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(exception);
+        return StorageFailures.IsUnreachable(exception)
+            ? ApiProblems.StorageUnavailable(StorageFailures.Reason(exception))
+            : new ApiJsonResult<ApiProblem>(
+                ApiProblems.ForStatus(StatusCodes.Status500InternalServerError, request.Method, request.Path.Value ?? ""),
+                ApiJsonContext.Default.ApiProblem, StatusCodes.Status500InternalServerError, ApiProblems.ContentType);
+    }
+
     private static async Task WriteProblemAsync(HttpContext context, int status)
     {
         var problem = ApiProblems.ForStatus(status, context.Request.Method, context.Request.Path.Value ?? "");
