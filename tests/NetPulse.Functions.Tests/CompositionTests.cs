@@ -245,7 +245,7 @@ public sealed partial class CompositionTests : IDisposable
         Assert.Equal(
             [("Watchdog", TriggerSettings.WatchdogSchedule), ("DeliverAlerts", TriggerSettings.AlertDeliverySchedule),
              ("Compact", TriggerSettings.CompactionSchedule), ("DailyReport", TriggerSettings.ReportSchedule),
-             ("Retention", TriggerSettings.RetentionSchedule)],
+             ("Retention", TriggerSettings.RetentionSchedule), ("Evidence", TriggerSettings.EvidenceSchedule)],
             jobs.Select(j => (j.Name, j.ScheduleSetting)));
         Assert.Equal("0 * * * * *", TriggerSettings.Defaults[TriggerSettings.MinuteSchedule]);
         Assert.Equal("0 * * * * *", TriggerSettings.Defaults[TriggerSettings.AlertDeliverySchedule]);
