@@ -9,6 +9,7 @@
 //   #/manage-targets                the probes whose targets can be managed centrally
 //   #/probes/<probe>/targets        one probe's managed targets: the editor
 //   #/fleet                         the probes: version, last seen, spool, ICMP path, clock
+//   #/evidence?probe=<probe>        the weekly and monthly evidence packs (one probe's, or all)
 
 import { incidentStates, type IncidentState } from './api.ts';
 import { isIncidentType, type IncidentType } from './incidentTypes.ts';
@@ -23,6 +24,7 @@ export type Route =
   | { page: 'alerts'; state: 'undelivered' | 'all' }
   | { page: 'manageTargets'; probe: string | null }
   | { page: 'fleet' }
+  | { page: 'evidence'; probe: string | null }
   | { page: 'notFound'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -79,6 +81,10 @@ export function parseRoute(hash: string): Route {
     return { page: 'fleet' };
   }
 
+  if (first === 'evidence' && second === undefined) {
+    return { page: 'evidence', probe: query.get('probe') || null };
+  }
+
   if (first === 'reports' && rest.length === 0) {
     if (second === undefined) {
       return { page: 'reports', date: null };
@@ -115,6 +121,8 @@ export function routeHref(route: Route): string {
       return route.probe === null ? '#/manage-targets' : `#/probes/${encodeURIComponent(route.probe)}/targets`;
     case 'fleet':
       return '#/fleet';
+    case 'evidence':
+      return route.probe === null ? '#/evidence' : `#/evidence?${new URLSearchParams({ probe: route.probe }).toString()}`;
     case 'notFound':
       return route.hash;
   }
