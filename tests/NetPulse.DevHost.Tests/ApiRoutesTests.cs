@@ -225,6 +225,9 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
                 "id" or "target" or "targetId" => TargetIds.Format("nobody", "nothing"),
                 "probe" => "nobody",
                 "date" => "2020-01-01",
+                "kind" => "week",
+                "period" => "2020-W01",
+                "file" => "pack.pdf",
                 _ => null,
             };
             if (parameter.GetProperty("in").GetString() == "path")

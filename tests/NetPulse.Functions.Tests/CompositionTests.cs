@@ -47,6 +47,7 @@ public sealed partial class CompositionTests : IDisposable
         ["NetPulse.Monitoring.Mail.SmtpOptions"] = ("NetPulse:Smtp:Timeout", "-00:00:30", "NetPulse:Smtp:Timeout"),
         ["NetPulse.Monitoring.Alerts.AlertOptions"] = ("NetPulse:Alerts:Cooldown", "-00:15:00", "NetPulse:Alerts:Cooldown"),
         ["NetPulse.Monitoring.Reports.ReportOptions"] = ("NetPulse:Reports:SettleDelay", "-00:10:00", "NetPulse:Reports:SettleDelay"),
+        ["NetPulse.Monitoring.Evidence.EvidenceOptions"] = ("NetPulse:Evidence:CatchUpWeeks", "0", "NetPulse:Evidence:CatchUpWeeks"),
         ["NetPulse.Monitoring.Hosting.ScheduledJobsOptions"] = ("CompactionSchedule", "0 */15 * * *", "CompactionSchedule '0 */15 * * *'"),
         ["NetPulse.Monitoring.Api.ApiOptions"] = ("NetPulse:Api:AllowedOrigins", "*", "NetPulse:Api:AllowedOrigins"),
         ["NetPulse.Monitoring.Api.SignIn.SignInOptions"] = ("NetPulse:Auth:Mode", "Required", "NetPulse:Auth:TenantId"),
@@ -102,9 +103,9 @@ public sealed partial class CompositionTests : IDisposable
         Assert.Equal(
             [
                 "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "CreateManagedTarget", "DeleteMaintenanceWindow",
-                "DeleteManagedTarget", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets", "ImportProbeTargetList", "Incidents",
+                "DeleteManagedTarget", "EvidenceFile", "EvidencePack", "EvidencePacks", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets", "ImportProbeTargetList", "Incidents",
                 "IngestBatch", "MaintenanceWindows", "ManagedTargets", "MarkIncidentMaintenance", "Minute", "OpenApi", "ProbeTargetList",
-                "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
+                "Probes", "Queues", "RebuildEvidence", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
                 "RetireProbe", "RetireTarget", "RevokeProbe", "Target", "TargetSeries", "Targets", "UnretireProbe",
                 "UnretireTarget", "UpdateManagedTarget",
             ],
