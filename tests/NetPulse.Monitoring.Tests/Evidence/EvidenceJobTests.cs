@@ -137,6 +137,41 @@ public sealed class EvidenceJobTests(ReportDataFixture data) : IClassFixture<Rep
         Assert.Contains("Loss starts at hop 2 (10.200.7.2", text);
     }
 
+    [Fact]
+    public async Task A_pack_that_fails_is_logged_and_the_run_goes_on_to_the_next()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        using var rig = await EvidenceRig.StartAsync(data, sink.Port, new DateTime(2026, 4, 1, 0, 30, 0), paths: new BrokenPaths());
+
+        var run = await rig.Job.RunAsync(CancellationToken.None);
+
+        // Both due packs were tried: the month's failure did not stop the week's; neither is stored or mailed.
+        Assert.Equal(["home-1 month 2026-03", "home-1 week 2026-W13"], run.Failed);
+        Assert.Empty(run.Built);
+        Assert.Empty(await rig.Store.ListAsync(null, null, CancellationToken.None));
+        Assert.Empty(sink.Messages);
+    }
+
+    [Fact]
+    public async Task A_stored_pack_whose_mail_failed_is_mailed_by_the_next_run_and_only_then()
+    {
+        var port = SmtpSink.FreePort();
+        using var rig = await EvidenceRig.StartAsync(data, port, new DateTime(2026, 3, 30, 0, 30, 0));
+
+        var serverDown = await rig.Job.RunAsync(CancellationToken.None);
+        await using var sink = await SmtpSink.StartOnAsync(port);
+        var serverBack = await rig.Job.RunAsync(CancellationToken.None);
+        var again = await rig.Job.RunAsync(CancellationToken.None);
+
+        Assert.Equal(["home-1 week 2026-W13"], serverDown.Built);
+        Assert.Equal(["home-1 week 2026-W13"], serverDown.Failed);
+        Assert.Empty(serverBack.Built);
+        Assert.Equal(["home-1 week 2026-W13"], serverBack.Emailed);
+        Assert.Empty(again.Emailed);
+        Assert.Single(sink.Messages);
+        Assert.Equal(5, sink.Messages.Single().Attachments.Count());
+    }
+
     private static string PdfText(byte[] pdf, out string info)
     {
         var path = Path.Combine(Path.GetTempPath(), $"evidence-job-{Guid.NewGuid():N}.pdf");
@@ -150,6 +185,13 @@ public sealed class EvidenceJobTests(ReportDataFixture data) : IClassFixture<Rep
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>A path store that cannot be read: every pack with a target incident fails.</summary>
+    private sealed class BrokenPaths : IIncidentPathSource
+    {
+        public Task<PathSnapshot?> AtIncidentStartAsync(string probeId, string targetName, DateTimeOffset start, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the paths table is unreachable");
     }
 
     /// <summary>A path source with one snapshot of the DNS target: loss from hop 2 to the destination.</summary>
