@@ -175,6 +175,9 @@ param reportSchedule string = '0 15 * * * *'
 @description('The retention job: deletes rounds, minute and hour rollups past NetPulse:Retention in bounded steps. Hourly at minute 40, away from compaction and the report.')
 param retentionSchedule string = '0 40 * * * *'
 
+@description('The evidence job: builds, stores and mails the weekly and monthly packs of the periods that ended. Hourly at minute 25, after the daily report.')
+param evidenceSchedule string = '0 25 * * * *'
+
 @description('How many finished days back each report run looks for days not yet reported or emailed (a missed run); 1-31.')
 @minValue(1)
 @maxValue(31)
@@ -409,6 +412,7 @@ module functionSettings 'app/functions-settings.bicep' = {
       alertDelivery: alertDeliverySchedule
       report: reportSchedule
       retention: retentionSchedule
+      evidence: evidenceSchedule
     }
     timeZone: timeZone
     smtp: {

@@ -16,6 +16,12 @@ public static class ApiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptionsWithValidateOnStart<ApiOptions, ApiOptionsValidator>().Bind(configuration.GetSection(ApiOptions.Section));
 
+        // The evidence routes read and rebuild packs through Evidence's own services (a no-op when the root added them).
+        if (!services.Any(d => d.ServiceType == typeof(Evidence.EvidencePacks)))
+        {
+            Evidence.EvidenceServiceCollectionExtensions.AddNetPulseEvidence(services, configuration);
+        }
+
         services.AddOptionsWithValidateOnStart<SignInOptions, SignInOptionsValidator>().Bind(configuration.GetSection(SignInOptions.Section));
         services.TryAddSingleton<ApiGate>();
 
@@ -33,6 +39,7 @@ public static class ApiServiceCollectionExtensions
             sp.GetRequiredService<IncidentReader>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IncidentAcknowledgementStore>()));
         services.TryAddSingleton(sp => new ReportsHandler(sp.GetRequiredService<ReportReader>()));
+        services.TryAddSingleton(sp => new EvidenceHandler(sp.GetRequiredService<Evidence.EvidencePacks>()));
         services.TryAddSingleton(sp => new ProbeFleet(
             sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ProbesHandler(

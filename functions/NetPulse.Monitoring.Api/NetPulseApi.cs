@@ -56,6 +56,10 @@ public static class NetPulseApi
     public const string SharedSeriesRoute = "shared/{token}/series";
     public const string SharedIncidentsRoute = "shared/{token}/incidents";
     public const string SharedFileRoute = "shared/{token}/files/{file}";
+    public const string EvidenceRoute = "evidence";
+    public const string EvidencePackRoute = "evidence/{probe}/{kind}/{period}";
+    public const string EvidenceFileRoute = "evidence/{probe}/{kind}/{period}/{file}";
+    public const string RebuildEvidenceRoute = "evidence/{probe}/{kind}/{period}/rebuild";
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -109,6 +113,11 @@ public static class NetPulseApi
         new(HttpMethods.Get, SharedSeriesRoute, ApiAccess.Anonymous),
         new(HttpMethods.Get, SharedIncidentsRoute, ApiAccess.Anonymous),
         new(HttpMethods.Get, SharedFileRoute, ApiAccess.Anonymous),
+        // Weekly and monthly evidence packs (EvidenceHandler): read and download as Reader, rebuild as Admin.
+        new(HttpMethods.Get, EvidenceRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, EvidencePackRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, EvidenceFileRoute, ApiAccess.Reader),
+        new(HttpMethods.Post, RebuildEvidenceRoute, ApiAccess.Admin),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -183,6 +192,14 @@ public static class NetPulseApi
             handler.ProbeListAsync(request, probe, cancellationToken));
         Map(api, HttpMethods.Put, ProbeTargetListRoute, (ManagedTargetsHandler handler, HttpRequest request, string probe, CancellationToken cancellationToken) =>
             handler.ProbeImportAsync(request, probe, cancellationToken));
+        Map(api, HttpMethods.Get, EvidenceRoute, (EvidenceHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.ListAsync(request, cancellationToken));
+        Map(api, HttpMethods.Get, EvidencePackRoute, (EvidenceHandler handler, HttpRequest request, string probe, string kind, string period, CancellationToken cancellationToken) =>
+            handler.GetAsync(request, probe, kind, period, cancellationToken));
+        Map(api, HttpMethods.Get, EvidenceFileRoute, (EvidenceHandler handler, HttpRequest request, string probe, string kind, string period, string file, CancellationToken cancellationToken) =>
+            handler.DownloadAsync(request, probe, kind, period, file, cancellationToken));
+        Map(api, HttpMethods.Post, RebuildEvidenceRoute, (EvidenceHandler handler, HttpRequest request, string probe, string kind, string period, CancellationToken cancellationToken) =>
+            handler.RebuildAsync(request, probe, kind, period, cancellationToken));
         foreach (var method in new[] { HttpMethods.Post, HttpMethods.Delete })
         {
             Map(api, method, RetireProbeRoute, (ProbesHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>

@@ -11,15 +11,26 @@ namespace NetPulse.Monitoring.Evidence;
 /// </summary>
 internal sealed class EvidenceBuilder
 {
+    /// <summary>Path snapshots looked up per pack at most, for the first incidents of the log: each may cost a query.</summary>
+    public const int MaxPathLookups = 100;
+
     private readonly TargetReader _targets;
     private readonly SampleReader _samples;
     private readonly IncidentReader _incidents;
     private readonly DetectionOptions _detection;
     private readonly TimeProvider _time;
+    private readonly IIncidentPathSource _paths;
 
     public EvidenceBuilder(
-        TargetReader targets, SampleReader samples, IncidentReader incidents, IOptions<ReportOptions> options, IOptions<DetectionOptions> detection, TimeProvider time)
+        TargetReader targets,
+        SampleReader samples,
+        IncidentReader incidents,
+        IOptions<ReportOptions> options,
+        IOptions<DetectionOptions> detection,
+        TimeProvider time,
+        IIncidentPathSource? paths = null)
     {
+        _paths = paths ?? new NoIncidentPaths();
         _targets = targets;
         _samples = samples;
         _incidents = incidents;
@@ -58,6 +69,29 @@ internal sealed class EvidenceBuilder
             evidence.Add(EvidenceCalculator.Target(reportTarget, period, samples, own));
         }
 
-        return EvidenceCalculator.Pack(probeId, site, period, _time.GetUtcNow(), evidence, incidents);
+        var pack = EvidenceCalculator.Pack(probeId, site, period, _time.GetUtcNow(), evidence, incidents);
+        return pack with { Incidents = await WithPathsAsync(probeId, pack.Incidents, cancellationToken) };
+    }
+
+    private async Task<IReadOnlyList<EvidenceIncident>> WithPathsAsync(
+        string probeId, IReadOnlyList<EvidenceIncident> incidents, CancellationToken cancellationToken)
+    {
+        var withPaths = new List<EvidenceIncident>(incidents.Count);
+        var lookups = 0;
+        foreach (var incident in incidents)
+        {
+            // A probe-silent incident has no target, so no path to look at.
+            if (incident.TargetName.Length == 0 || lookups >= MaxPathLookups)
+            {
+                withPaths.Add(incident);
+                continue;
+            }
+
+            lookups++;
+            var path = await _paths.AtIncidentStartAsync(probeId, incident.TargetName, incident.Start, cancellationToken);
+            withPaths.Add(path is null ? incident : incident with { Path = path });
+        }
+
+        return withPaths;
     }
 }

@@ -126,6 +126,9 @@ public sealed record EvidenceIncident
 
     /// <summary>Began in a maintenance window.</summary>
     public bool Planned { get; init; }
+
+    /// <summary>The path to the target when the incident began (<see cref="IIncidentPathSource"/>); null when none was taken.</summary>
+    public PathSnapshot? Path { get; init; }
 }
 
 /// <summary>A probe's evidence over a week or a month.</summary>

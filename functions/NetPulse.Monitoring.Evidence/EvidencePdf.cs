@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetPulse.Contracts;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 using static NetPulse.Monitoring.Evidence.EvidenceText;
@@ -14,6 +15,9 @@ internal static class EvidencePdf
 {
     /// <summary>Rows listed per table before "… and N more": a flapping month must not make a thousand pages.</summary>
     public const int MaxRowsPerTable = 300;
+
+    /// <summary>Paths printed in full at most; the rest are named in one line each.</summary>
+    public const int MaxPathsPrinted = 20;
 
     private const double PageWidth = 842;
     private const double PageHeight = 595;
@@ -47,8 +51,7 @@ internal static class EvidencePdf
         Bursts(page, pack);
         Controls(page, pack);
         Incidents(page, pack);
-        page.Heading("Path snapshots");
-        page.Line("Path snapshots: none recorded. (The path engine's snapshots at each incident will be listed here.)");
+        Paths(page, pack);
         foreach (var target in pack.Targets)
         {
             Heatmaps(page, pack, target);
@@ -153,6 +156,62 @@ internal static class EvidencePdf
         }
 
         page.Gap();
+    }
+
+    /// <summary>
+    /// The path to the target at each incident's start, as MTR prints it (numeric, sent and received per hop), with the
+    /// first hop from which loss persists to the destination marked (<see cref="PathAnalysis.FirstPersistentLossHop"/>).
+    /// </summary>
+    private static void Paths(Layout page, EvidencePack pack)
+    {
+        var zone = pack.Period.Zone;
+        page.Heading("Path snapshots at incident start");
+        var withTarget = pack.Incidents.Where(i => i.TargetName.Length > 0).ToList();
+        if (!withTarget.Any(i => i.Path is not null))
+        {
+            page.Line(withTarget.Count == 0 ? "No target incidents in the period, so no path snapshot." : "No path snapshot was taken at any incident start.");
+            page.Gap();
+            return;
+        }
+
+        var printed = 0;
+        foreach (var incident in withTarget)
+        {
+            var title = $"{Iso(incident.Start, zone)} {Type(incident.Type)} {Plain(incident.TargetName)}";
+            if (incident.Path is not { } path)
+            {
+                page.Line($"{title}: no path snapshot.");
+                continue;
+            }
+
+            if (printed++ >= MaxPathsPrinted)
+            {
+                page.Line($"{title}: path snapshot of {Iso(path.StartedAt, zone)} not printed (at most {MaxPathsPrinted} per pack).");
+                continue;
+            }
+
+            var finding = PathAnalysis.FirstPersistentLossHop(path);
+            page.NewPageUnlessRoom(40 + (Math.Min(path.Hops.Count, 30) + 2) * 11);
+            page.Line(string.Create(CultureInfo.InvariantCulture,
+                $"{title}: path to {Plain(path.Destination)} taken {Iso(path.StartedAt, zone)}, {path.Cycles} cycles per hop, destination {(path.ReachedDestination ? "reached" : "not reached")}."), bold: true);
+            page.Table(
+                [("Hop", 30), ("Address", 200), ("Sent", 40), ("Recv", 40), ("Loss %", 45), ("Best ms", 50), ("Avg ms", 50), ("Worst ms", 50), ("StDev ms", 50), ("", 140)],
+                path.Hops.Select(h => new[]
+                {
+                    Number(h.Ttl), h.Address is { } address ? Plain(address) + (h.OtherAddresses is { Count: > 0 } others ? $" (+{others.Count})" : "") : "???",
+                    Number(h.Sent), Number(h.Received), Number(h.LossPercent, "0.0"), Number(h.BestMs, "0.0"), Number(h.AverageMs, "0.0"),
+                    Number(h.WorstMs, "0.0"), Number(h.StdDevMs, "0.0"), finding?.Ttl == h.Ttl ? "◀ loss persists from here" : "",
+                }));
+            var reading = finding is null
+                ? "No loss persists to the destination. Loss at a middle hop alone is ICMP rate limiting, not a fault."
+                : Plain(finding.Explanation, 400);
+            foreach (var sentence in reading.Split(". ", StringSplitOptions.RemoveEmptyEntries))
+            {
+                page.Line(sentence.EndsWith('.') ? sentence : sentence + ".", size: 7.5);
+            }
+
+            page.Gap();
+        }
     }
 
     private static void Heatmaps(Layout page, EvidencePack pack, TargetEvidence target)

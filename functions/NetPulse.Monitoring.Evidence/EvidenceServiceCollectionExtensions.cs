@@ -1,3 +1,6 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Mail;
 using NetPulse.Monitoring.Reports;
@@ -8,18 +11,62 @@ namespace NetPulse.Monitoring.Evidence;
 public static class EvidenceServiceCollectionExtensions
 {
     /// <summary>
-    /// Evidence packs: <see cref="EvidenceBuilder"/> and <see cref="EvidenceMailer"/>, on the report options and mail of
-    /// <c>AddNetPulseReports</c> (which this adds).
+    /// Evidence packs: the builder, the store (blob container and index table "evidence" in "AzureWebJobsStorage"), the
+    /// mailer, <see cref="EvidencePacks"/> and the timer's <see cref="EvidenceJob"/>, with "NetPulse:Evidence" validated at
+    /// start; on the report options and mail of <c>AddNetPulseReports</c> (which this adds). Path snapshots at incidents
+    /// come from <see cref="IIncidentPathSource"/>: none unless a paths store registers one (before or after this call).
     /// </summary>
     public static IServiceCollection AddNetPulseEvidence(this IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddNetPulseReports(configuration);
+        services.AddOptionsWithValidateOnStart<EvidenceOptions, EvidenceOptionsValidator>().Bind(configuration.GetSection(EvidenceOptions.Section));
+        services.TryAddSingleton<IIncidentPathSource, NoIncidentPaths>();
+        services.TryAddSingleton(sp => CreateBlobServiceClient(configuration));
+        services.TryAddSingleton(sp => new EvidenceStore(
+            sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>()));
         services.TryAddSingleton(sp => new EvidenceBuilder(
             sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<IncidentReader>(),
-            sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IIncidentPathSource>()));
         services.TryAddSingleton(sp => new EvidenceMailer(
             sp.GetRequiredService<IMailDelivery>(), sp.GetRequiredService<IOptions<SmtpOptions>>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<EvidenceMailer>>()));
+            sp.GetRequiredService<ILogger<EvidenceMailer>>(), sp.GetRequiredService<IOptions<EvidenceOptions>>()));
+        services.TryAddSingleton(sp => new EvidencePacks(
+            sp.GetRequiredService<EvidenceBuilder>(), sp.GetRequiredService<EvidenceStore>(), sp.GetRequiredService<EvidenceMailer>(),
+            sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<RetentionPolicy>(), sp.GetRequiredService<IOptions<ReportOptions>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new EvidenceJob(
+            sp.GetRequiredService<EvidencePacks>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<IOptions<EvidenceOptions>>(),
+            sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EvidenceJob>>()));
         return services;
+    }
+
+    /// <summary>
+    /// The blob side of "AzureWebJobsStorage", read as the Functions host reads it: a connection string (Azurite locally), or
+    /// "AzureWebJobsStorage__blobServiceUri" with a managed identity ("__clientId" for a user-assigned one) in Azure.
+    /// </summary>
+    private static BlobServiceClient CreateBlobServiceClient(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(StorageAccountOptions.Setting);
+        var options = new BlobClientOptions();
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 3;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        if (section.Value is { Length: > 0 } connection)
+        {
+            return new BlobServiceClient(connection, options);
+        }
+
+        if (!Uri.TryCreate(section["blobServiceUri"], UriKind.Absolute, out var uri))
+        {
+            throw new InvalidOperationException(
+                $"Evidence packs need blob storage: set '{StorageAccountOptions.Setting}' to a connection string, or '{StorageAccountOptions.Setting}__blobServiceUri' to the account's blob endpoint");
+        }
+
+        TokenCredential credential = section["clientId"] is { Length: > 0 } clientId
+            ? new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId })
+            : new DefaultAzureCredential();
+        return new BlobServiceClient(uri, credential, options);
     }
 }

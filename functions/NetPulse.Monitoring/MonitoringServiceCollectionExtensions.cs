@@ -1,6 +1,7 @@
 using NetPulse.Monitoring.Alerts;
 using NetPulse.Monitoring.Alerts.Outbox;
 using NetPulse.Monitoring.Api;
+using NetPulse.Monitoring.Evidence;
 using NetPulse.Monitoring.Hosting;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Ingestion;
@@ -35,6 +36,7 @@ public static class MonitoringServiceCollectionExtensions
         });
         services.AddNetPulseAlertOutbox(configuration);
         services.AddNetPulseReports(configuration);
+        services.AddNetPulseEvidence(configuration);
         services.AddNetPulseApi(configuration);
         services.AddNetPulseScheduledJobs(configuration);
         return services;
@@ -60,5 +62,7 @@ public static class MonitoringServiceCollectionExtensions
             (sp, ct) => sp.GetRequiredService<DailyReportHandler>().RunAsync(ct));
         services.AddScheduledJob(configuration, "Retention", TriggerSettings.RetentionSchedule,
             (sp, ct) => sp.GetRequiredService<RetentionHandler>().RunAsync(ct));
+        services.AddScheduledJob(configuration, "Evidence", TriggerSettings.EvidenceSchedule,
+            (sp, ct) => sp.GetRequiredService<EvidenceJob>().RunAsync(ct));
     }
 }

@@ -77,6 +77,25 @@ param probes {
   keyCacheSize: 1000
 }
 
+@description('Weekly and monthly evidence packs: NetPulse:Evidence in the README (recipients empty: the report recipients, NetPulse:Smtp:To).')
+param evidence {
+  enabled: bool
+  weekly: bool
+  monthly: bool
+  recipients: string
+  catchUpWeeks: int
+  catchUpMonths: int
+  maxPacksPerRun: int
+} = {
+  enabled: true
+  weekly: true
+  monthly: true
+  recipients: ''
+  catchUpWeeks: 4
+  catchUpMonths: 1
+  maxPacksPerRun: 6
+}
+
 @description('Table of per-target alert state.')
 param alertStateTableName string
 
@@ -91,6 +110,7 @@ param schedules {
   alertDelivery: string
   report: string
   retention: string
+  evidence: string
 }
 
 @description('IANA time zone of the times in emails and of report days.')
@@ -165,6 +185,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     AlertDeliverySchedule: schedules.alertDelivery
     ReportSchedule: schedules.report
     RetentionSchedule: schedules.retention
+    EvidenceSchedule: schedules.evidence
 
     NetPulse__TimeZone: timeZone
     NetPulse__Storage__TablePrefix: tablePrefix
@@ -222,5 +243,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     NetPulse__Reports__CatchUpDays: string(reports.catchUpDays)
     NetPulse__Reports__SettleDelay: reports.settleDelay
     NetPulse__Reports__MaxChartsPerEmail: string(reports.maxChartsPerEmail)
+
+    NetPulse__Evidence__Enabled: string(evidence.enabled)
+    NetPulse__Evidence__Weekly: string(evidence.weekly)
+    NetPulse__Evidence__Monthly: string(evidence.monthly)
+    NetPulse__Evidence__Recipients: evidence.recipients
+    NetPulse__Evidence__CatchUpWeeks: string(evidence.catchUpWeeks)
+    NetPulse__Evidence__CatchUpMonths: string(evidence.catchUpMonths)
+    NetPulse__Evidence__MaxPacksPerRun: string(evidence.maxPacksPerRun)
   }
 }

@@ -226,6 +226,8 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
                 "probe" => "nobody",
                 "date" => "2020-01-01",
                 "token" => WellFormedShareToken(),
+                "kind" => "week",
+                "period" => "2020-W01",
                 "file" => "pack.pdf",
                 _ => null,
             };

@@ -47,6 +47,7 @@ public sealed partial class CompositionTests : IDisposable
         ["NetPulse.Monitoring.Mail.SmtpOptions"] = ("NetPulse:Smtp:Timeout", "-00:00:30", "NetPulse:Smtp:Timeout"),
         ["NetPulse.Monitoring.Alerts.AlertOptions"] = ("NetPulse:Alerts:Cooldown", "-00:15:00", "NetPulse:Alerts:Cooldown"),
         ["NetPulse.Monitoring.Reports.ReportOptions"] = ("NetPulse:Reports:SettleDelay", "-00:10:00", "NetPulse:Reports:SettleDelay"),
+        ["NetPulse.Monitoring.Evidence.EvidenceOptions"] = ("NetPulse:Evidence:CatchUpWeeks", "0", "NetPulse:Evidence:CatchUpWeeks"),
         ["NetPulse.Monitoring.Hosting.ScheduledJobsOptions"] = ("CompactionSchedule", "0 */15 * * *", "CompactionSchedule '0 */15 * * *'"),
         ["NetPulse.Monitoring.Api.ApiOptions"] = ("NetPulse:Api:AllowedOrigins", "*", "NetPulse:Api:AllowedOrigins"),
         ["NetPulse.Monitoring.Api.SignIn.SignInOptions"] = ("NetPulse:Auth:Mode", "Required", "NetPulse:Auth:TenantId"),
@@ -103,11 +104,11 @@ public sealed partial class CompositionTests : IDisposable
         Assert.Equal(
             [
                 "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "CreateManagedTarget", "CreateShareLink", "DeleteMaintenanceWindow",
-                "DeleteManagedTarget", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets", "ImportProbeTargetList", "Incidents",
-                "IngestBatch", "MaintenanceWindows", "ManagedTargets", "MarkIncidentMaintenance", "Minute", "OpenApi", "ProbeTargetList",
-                "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
-                "RetireProbe", "RetireTarget", "RevokeProbe", "RevokeShareLink", "ShareLinks", "SharedIncidents", "SharedPackFile", "SharedSeries",
-                "SharedView", "Target", "TargetSeries", "Targets", "UnretireProbe",
+                "DeleteManagedTarget", "EvidenceFile", "EvidencePack", "EvidencePacks", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets",
+                "ImportProbeTargetList", "Incidents", "IngestBatch", "MaintenanceWindows", "ManagedTargets", "MarkIncidentMaintenance", "Minute", "OpenApi",
+                "ProbeTargetList", "Probes", "Queues", "RebuildEvidence", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report",
+                "Reports", "RetireProbe", "RetireTarget", "RevokeProbe", "RevokeShareLink", "ShareLinks", "SharedIncidents", "SharedPackFile",
+                "SharedSeries", "SharedView", "Target", "TargetSeries", "Targets", "UnretireProbe",
                 "UnretireTarget", "UpdateManagedTarget",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
@@ -247,7 +248,7 @@ public sealed partial class CompositionTests : IDisposable
         Assert.Equal(
             [("Watchdog", TriggerSettings.WatchdogSchedule), ("DeliverAlerts", TriggerSettings.AlertDeliverySchedule),
              ("Compact", TriggerSettings.CompactionSchedule), ("DailyReport", TriggerSettings.ReportSchedule),
-             ("Retention", TriggerSettings.RetentionSchedule)],
+             ("Retention", TriggerSettings.RetentionSchedule), ("Evidence", TriggerSettings.EvidenceSchedule)],
             jobs.Select(j => (j.Name, j.ScheduleSetting)));
         Assert.Equal("0 * * * * *", TriggerSettings.Defaults[TriggerSettings.MinuteSchedule]);
         Assert.Equal("0 * * * * *", TriggerSettings.Defaults[TriggerSettings.AlertDeliverySchedule]);

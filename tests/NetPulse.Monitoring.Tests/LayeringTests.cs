@@ -19,7 +19,7 @@ public sealed partial class LayeringTests
         ["NetPulse.Monitoring.Ingestion"] = ["NetPulse.Monitoring.Incidents", "NetPulse.Monitoring.Rollups"],
         ["NetPulse.Monitoring.Reports"] = ["NetPulse.Monitoring.Incidents", "NetPulse.Monitoring.Mail"],
         ["NetPulse.Monitoring.Alerts"] = ["NetPulse.Monitoring.Incidents", "NetPulse.Monitoring.Mail"],
-        ["NetPulse.Monitoring.Api"] = ["NetPulse.Monitoring.Incidents", "NetPulse.Monitoring.Reports"],
+        ["NetPulse.Monitoring.Api"] = ["NetPulse.Monitoring.Incidents", "NetPulse.Monitoring.Reports", "NetPulse.Monitoring.Evidence"],
         ["NetPulse.Monitoring.Evidence"] = ["NetPulse.Monitoring.Reports"],
         ["NetPulse.Monitoring"] = ["NetPulse.Monitoring.Ingestion", "NetPulse.Monitoring.Alerts", "NetPulse.Monitoring.Api", "NetPulse.Monitoring.Evidence"],
         ["NetPulse.Functions"] = ["NetPulse.Monitoring"],

@@ -354,6 +354,44 @@ export interface Download {
   fileName: string | null;
 }
 
+/** A week or month evidence pack as GET /api/evidence lists it (web/API.md). */
+export type EvidenceKind = 'week' | 'month';
+
+export interface EvidenceFile {
+  name: string;
+  fileName: string;
+  contentType: string;
+  bytes: number;
+}
+
+export interface EvidenceSummary {
+  probeId: string;
+  site: string | null;
+  kind: EvidenceKind;
+  period: string;
+  firstDate: string;
+  lastDate: string;
+  timeZone: string;
+  from: string;
+  to: string;
+  createdAt: string;
+  grade: string | null;
+  targetCount: number;
+  incidentCount: number;
+  outageCount: number;
+  worstTarget: string | null;
+  worstTargetGrade: string | null;
+  worstTargetLossPercent: number | null;
+  worstTargetP95Ms: number | null;
+  emailed: boolean;
+  emailedAt: string | null;
+  files: EvidenceFile[];
+}
+
+export interface EvidenceList {
+  packs: EvidenceSummary[];
+}
+
 export class ApiClient {
   readonly #base: string;
   readonly #timeoutMs: number;
@@ -416,6 +454,24 @@ export class ApiClient {
     // Reads a whole day of rounds: more than a refresh may take.
     const response = await this.#send('POST', this.#url(`/reports/${encodeURIComponent(date)}/rebuild`, {}), signal, 'application/json', rebuildTimeoutMs);
     return this.#json(response, signal);
+  }
+
+  /** GET /evidence: the stored evidence packs, newest period first (one probe's, or all). */
+  evidencePacks(probeId: string | null, signal?: AbortSignal): Promise<EvidenceList> {
+    return this.#get('/evidence', { probe: probeId ?? undefined }, signal);
+  }
+
+  /** POST /evidence/{probe}/{kind}/{period}/rebuild: the Admin role's route. */
+  async rebuildEvidence(probeId: string, kind: EvidenceKind, period: string, signal?: AbortSignal): Promise<unknown> {
+    // Reads a week or a month of raw rounds: more than a refresh may take.
+    const path = `/evidence/${encodeURIComponent(probeId)}/${kind}/${encodeURIComponent(period)}/rebuild`;
+    const response = await this.#send('POST', this.#url(path, {}), signal, 'application/json', rebuildTimeoutMs);
+    return this.#json(response, signal);
+  }
+
+  /** A stored pack's file: pack.pdf or one of its CSV files. */
+  evidenceFileUrl(probeId: string, kind: EvidenceKind, period: string, file: string): string {
+    return this.downloadUrl(`/evidence/${encodeURIComponent(probeId)}/${kind}/${encodeURIComponent(period)}/${encodeURIComponent(file)}`, {});
   }
 
   alerts(query: AlertQuery, signal?: AbortSignal): Promise<AlertNoticeList> {

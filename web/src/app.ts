@@ -16,6 +16,7 @@ import { MaintenanceView } from './views/maintenance.ts';
 import { OverviewView } from './views/overview.ts';
 import { ReportsView } from './views/reports.ts';
 import { SharedPage } from './views/shared.ts';
+import { EvidenceView } from './views/evidence.ts';
 import { noRoleScreen, signInScreen, userStrip, type SignInReason } from './views/signin.ts';
 import { TargetView } from './views/target.ts';
 import { ProbePickerView, TargetsEditorView } from './views/targets-editor.ts';
@@ -46,12 +47,13 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
     overview: h('a', { href: '#/' }, 'Overview'),
     incidents: h('a', { href: '#/incidents' }, 'Incidents'),
     reports: h('a', { href: '#/reports' }, 'Reports'),
+    evidence: h('a', { href: '#/evidence' }, 'Evidence'),
     maintenance: h('a', { href: '#/maintenance' }, 'Maintenance'),
     alerts: h('a', { href: '#/alerts' }, 'Alerts'),
     manageTargets: h('a', { href: '#/manage-targets' }, 'Manage targets'),
     fleet: h('a', { href: '#/fleet' }, 'Fleet'),
   };
-  const nav = h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLinks.overview, navLinks.incidents, navLinks.reports, navLinks.maintenance, navLinks.alerts, navLinks.fleet, navLinks.manageTargets);
+  const nav = h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLinks.overview, navLinks.incidents, navLinks.reports, navLinks.evidence, navLinks.maintenance, navLinks.alerts, navLinks.fleet, navLinks.manageTargets);
   const header = h('header', { class: 'app-header' }, h('a', { class: 'brand', href: '#/' }, 'NetPulse'), nav);
   replaceChildren(root, header, main);
 
@@ -279,6 +281,8 @@ function createView(route: Route, context: ViewContext, navigate: (href: string)
       return new FleetView(context);
     case 'shared':
       return new SharedPage(context.api, route.token, context.now);
+    case 'evidence':
+      return new EvidenceView(context, route.probe);
     case 'notFound':
       return staticView(h('section', { class: 'page' }, h('h1', {}, 'Page not found'), h('p', {}, 'Nothing lives at this address. ', h('a', { href: '#/' }, 'Go to the overview.'))));
   }

@@ -10,6 +10,7 @@
 //   #/probes/<probe>/targets        one probe's managed targets: the editor
 //   #/fleet                         the probes: version, last seen, spool, ICMP path, clock
 //   #/shared/<token>                what a share link shows, without sign-in (views/shared.ts)
+//   #/evidence?probe=<probe>        the weekly and monthly evidence packs (one probe's, or all)
 
 import { incidentStates, type IncidentState } from './api.ts';
 import { isIncidentType, type IncidentType } from './incidentTypes.ts';
@@ -25,6 +26,7 @@ export type Route =
   | { page: 'manageTargets'; probe: string | null }
   | { page: 'fleet' }
   | { page: 'shared'; token: string }
+  | { page: 'evidence'; probe: string | null }
   | { page: 'notFound'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -84,6 +86,9 @@ export function parseRoute(hash: string): Route {
   if (first === 'shared' && second !== undefined && rest.length === 0) {
     return { page: 'shared', token: second };
   }
+  if (first === 'evidence' && second === undefined) {
+    return { page: 'evidence', probe: query.get('probe') || null };
+  }
 
   if (first === 'reports' && rest.length === 0) {
     if (second === undefined) {
@@ -123,6 +128,8 @@ export function routeHref(route: Route): string {
       return '#/fleet';
     case 'shared':
       return `#/shared/${encodeURIComponent(route.token)}`;
+    case 'evidence':
+      return route.probe === null ? '#/evidence' : `#/evidence?${new URLSearchParams({ probe: route.probe }).toString()}`;
     case 'notFound':
       return route.hash;
   }

@@ -34,6 +34,9 @@ public static class TriggerSettings
     /// <summary>NCRONTAB of the retention job: deletes expired rounds and rollups in bounded steps.</summary>
     public const string RetentionSchedule = nameof(RetentionSchedule);
 
+    /// <summary>NCRONTAB of the evidence job: builds and mails the weekly and monthly packs of the periods that ended.</summary>
+    public const string EvidenceSchedule = nameof(EvidenceSchedule);
+
     /// <summary>The storage account the triggers poll (a connection string, or identity-based settings under this prefix).</summary>
     public const string Storage = "AzureWebJobsStorage";
 
@@ -56,6 +59,10 @@ public static class TriggerSettings
         // Minute 40 of every hour, away from compaction's quarter hours and the report: each run is bounded
         // (NetPulse:Retention:MaxChangesPerRun, MaxRunTime), so a first run on years of data spreads over hours.
         [RetentionSchedule] = "0 40 * * * *",
+        // Minute 25 of every hour, after the daily report's run: weeks and months end at local midnight and timers run on
+        // UTC, so an hourly look builds a pack within the hour after its period (and the settle delay) ended; a run with
+        // nothing due reads the probes and the evidence index and writes nothing.
+        [EvidenceSchedule] = "0 25 * * * *",
     };
 
     /// <summary>The setting's value, or its default.</summary>

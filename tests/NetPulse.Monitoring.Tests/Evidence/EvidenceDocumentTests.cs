@@ -32,7 +32,7 @@ public sealed class EvidenceDocumentTests
 
             var text = Run("pdftotext", "-layout", path, "-");
             Assert.Contains("NetPulse evidence pack: home", text);
-            Assert.Contains("Path snapshots: none recorded", text);
+            Assert.Contains("No path snapshot was taken at any incident start.", text);
             Assert.Contains("2026-W13", text);
             Assert.Contains(HostileName, text);
             foreach (var target in pack.Targets)
@@ -103,7 +103,7 @@ public sealed class EvidenceDocumentTests
     private static string[] Lines(byte[] csv) =>
         Encoding.UTF8.GetString(csv).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
-    private static string Run(string tool, params string[] arguments)
+    internal static string Run(string tool, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
