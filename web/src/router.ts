@@ -9,10 +9,13 @@
 //   #/manage-targets                the probes whose targets can be managed centrally
 //   #/probes/<probe>/targets        one probe's managed targets: the editor
 //   #/fleet                         the probes: version, last seen, spool, ICMP path, clock
+//   #/ranking?range=7d&by=loss      the worst targets over a range (range 24h, 7d, 31d; by loss, p95, jitter)
 
 import { incidentStates, type IncidentState } from './api.ts';
 import { isIncidentType, type IncidentType } from './incidentTypes.ts';
 import { isRangeKey, type RangeKey } from './series.ts';
+import { isRankingMetric, isRankingRange, type RankingRange } from './views/ranking.ts';
+import type { RankingMetric } from './api.ts';
 
 export type Route =
   | { page: 'overview' }
@@ -23,6 +26,7 @@ export type Route =
   | { page: 'alerts'; state: 'undelivered' | 'all' }
   | { page: 'manageTargets'; probe: string | null }
   | { page: 'fleet' }
+  | { page: 'ranking'; range: RankingRange; by: RankingMetric }
   | { page: 'notFound'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -79,6 +83,12 @@ export function parseRoute(hash: string): Route {
     return { page: 'fleet' };
   }
 
+  if (first === 'ranking' && second === undefined) {
+    const range = query.get('range');
+    const by = query.get('by');
+    return { page: 'ranking', range: isRankingRange(range) ? range : '7d', by: isRankingMetric(by) ? by : 'loss' };
+  }
+
   if (first === 'reports' && rest.length === 0) {
     if (second === undefined) {
       return { page: 'reports', date: null };
@@ -115,6 +125,13 @@ export function routeHref(route: Route): string {
       return route.probe === null ? '#/manage-targets' : `#/probes/${encodeURIComponent(route.probe)}/targets`;
     case 'fleet':
       return '#/fleet';
+    case 'ranking': {
+      const query = new URLSearchParams();
+      if (route.range !== '7d') query.set('range', route.range);
+      if (route.by !== 'loss') query.set('by', route.by);
+      const search = query.toString();
+      return `#/ranking${search ? `?${search}` : ''}`;
+    }
     case 'notFound':
       return route.hash;
   }
