@@ -50,6 +50,9 @@ public static class NetPulseApi
     public const string ProbeTargetListRoute = "probes/{probe}/target-list";
     public const string RetireProbeRoute = "probes/{id}/retire";
     public const string RetireTargetRoute = "targets/{id}/retire";
+    public const string HeatmapRoute = "targets/{id}/heatmap";
+    public const string QualityRoute = "targets/{id}/quality";
+    public const string RankingRoute = "ranking";
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -94,6 +97,11 @@ public static class NetPulseApi
         new(HttpMethods.Delete, RetireProbeRoute, ApiAccess.Admin),
         new(HttpMethods.Post, RetireTargetRoute, ApiAccess.Admin),
         new(HttpMethods.Delete, RetireTargetRoute, ApiAccess.Admin),
+
+        // Evidence views (issue 17): hour-of-day heatmaps, a target's quality over a range, the worst targets.
+        new(HttpMethods.Get, HeatmapRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, QualityRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, RankingRoute, ApiAccess.Reader),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -168,6 +176,12 @@ public static class NetPulseApi
             handler.ProbeListAsync(request, probe, cancellationToken));
         Map(api, HttpMethods.Put, ProbeTargetListRoute, (ManagedTargetsHandler handler, HttpRequest request, string probe, CancellationToken cancellationToken) =>
             handler.ProbeImportAsync(request, probe, cancellationToken));
+        Map(api, HttpMethods.Get, HeatmapRoute, (HeatmapHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.HeatmapAsync(request, id, cancellationToken));
+        Map(api, HttpMethods.Get, QualityRoute, (HeatmapHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.QualityAsync(request, id, cancellationToken));
+        Map(api, HttpMethods.Get, RankingRoute, (RankingHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.RankAsync(request, cancellationToken));
         foreach (var method in new[] { HttpMethods.Post, HttpMethods.Delete })
         {
             Map(api, method, RetireProbeRoute, (ProbesHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
