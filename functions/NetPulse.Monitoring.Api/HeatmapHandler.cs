@@ -43,13 +43,13 @@ public sealed class HeatmapHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         var (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Id);
+        var weeks = WeeksOf(request);
         var metric = ApiRequest.Choice(request, Metric, "loss", "p95") switch
         {
             "p95" => HeatmapMetric.P95,
             "loss" => HeatmapMetric.Loss,
             _ => throw new ApiParameterException(Metric, "'metric' is required: loss or p95"),
         };
-        var weeks = WeeksOf(request);
         var target = await _views.GetAsync(probeId, targetName, cancellationToken) ?? throw ApiRequest.UnknownTarget(ApiRequest.Id, id!);
 
         var now = _time.GetUtcNow();
