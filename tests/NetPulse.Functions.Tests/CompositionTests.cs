@@ -104,8 +104,8 @@ public sealed partial class CompositionTests : IDisposable
                 "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "CreateManagedTarget", "DeleteMaintenanceWindow",
                 "DeleteManagedTarget", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets", "ImportProbeTargetList", "Incidents",
                 "IngestBatch", "MaintenanceWindows", "ManagedTargets", "MarkIncidentMaintenance", "Minute", "OpenApi", "ProbeTargetList",
-                "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
-                "RetireProbe", "RetireTarget", "RevokeProbe", "Target", "TargetSeries", "Targets", "UnretireProbe",
+                "Probes", "Queues", "Ranking", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
+                "RetireProbe", "RetireTarget", "RevokeProbe", "Target", "TargetHeatmap", "TargetQuality", "TargetSeries", "Targets", "UnretireProbe",
                 "UnretireTarget", "UpdateManagedTarget",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
