@@ -54,6 +54,9 @@ public static class ApiServiceCollectionExtensions
             sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<RetentionPolicy>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ManagedTargetsHandler(
             sp.GetRequiredService<ManagedTargetStore>(), sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new HeatmapHandler(
+            sp.GetRequiredService<TargetViews>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new RankingHandler(sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AlertsHandler(sp.GetRequiredService<IAlertNoticeLog>(), sp.GetRequiredService<TimeProvider>()));
         AddShareLinks(services, configuration);
         return services;

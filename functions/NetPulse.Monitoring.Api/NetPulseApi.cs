@@ -60,6 +60,9 @@ public static class NetPulseApi
     public const string EvidencePackRoute = "evidence/{probe}/{kind}/{period}";
     public const string EvidenceFileRoute = "evidence/{probe}/{kind}/{period}/{file}";
     public const string RebuildEvidenceRoute = "evidence/{probe}/{kind}/{period}/rebuild";
+    public const string HeatmapRoute = "targets/{id}/heatmap";
+    public const string QualityRoute = "targets/{id}/quality";
+    public const string RankingRoute = "ranking";
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -118,6 +121,11 @@ public static class NetPulseApi
         new(HttpMethods.Get, EvidencePackRoute, ApiAccess.Reader),
         new(HttpMethods.Get, EvidenceFileRoute, ApiAccess.Reader),
         new(HttpMethods.Post, RebuildEvidenceRoute, ApiAccess.Admin),
+
+        // Evidence views (issue 17): hour-of-day heatmaps, a target's quality over a range, the worst targets.
+        new(HttpMethods.Get, HeatmapRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, QualityRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, RankingRoute, ApiAccess.Reader),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -200,6 +208,12 @@ public static class NetPulseApi
             handler.DownloadAsync(request, probe, kind, period, file, cancellationToken));
         Map(api, HttpMethods.Post, RebuildEvidenceRoute, (EvidenceHandler handler, HttpRequest request, string probe, string kind, string period, CancellationToken cancellationToken) =>
             handler.RebuildAsync(request, probe, kind, period, cancellationToken));
+        Map(api, HttpMethods.Get, HeatmapRoute, (HeatmapHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.HeatmapAsync(request, id, cancellationToken));
+        Map(api, HttpMethods.Get, QualityRoute, (HeatmapHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.QualityAsync(request, id, cancellationToken));
+        Map(api, HttpMethods.Get, RankingRoute, (RankingHandler handler, HttpRequest request, CancellationToken cancellationToken) =>
+            handler.RankAsync(request, cancellationToken));
         foreach (var method in new[] { HttpMethods.Post, HttpMethods.Delete })
         {
             Map(api, method, RetireProbeRoute, (ProbesHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>

@@ -79,7 +79,7 @@ public sealed record TargetEvidence
     /// <summary>Every round of the period, from raw samples: sent = Count, received = Successes; percentiles nearest-rank, jitter the mean absolute difference of consecutive replies.</summary>
     public required SampleStatistics Statistics { get; init; }
 
-    /// <summary><see cref="Evidence.MeanOpinionScore"/> of the period's average RTT, jitter and loss; null without replies.</summary>
+    /// <summary><see cref="Reports.MeanOpinionScore"/> of the period's average RTT, jitter and loss; null without replies.</summary>
     public double? MeanOpinionScore { get; init; }
 
     public LossBurst? LongestLossBurst { get; init; }

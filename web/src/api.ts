@@ -116,6 +116,73 @@ export interface Series {
   points: SeriesPoint[];
 }
 
+/** GET /api/targets/{id}/heatmap: a day's real hours (23 or 25 on clock-change days); value null is "no data", not 0. */
+export type HeatmapMetric = 'loss' | 'p95';
+
+export interface HeatmapCell {
+  hour: number;
+  start: string;
+  offsetMinutes: number;
+  value: number | null;
+  rounds: number;
+  coveragePercent: number;
+}
+
+export interface HeatmapDay {
+  date: string;
+  skippedHours: number[];
+  hours: HeatmapCell[];
+}
+
+export interface Heatmap {
+  target: Target;
+  metric: HeatmapMetric;
+  unit: '%' | 'ms';
+  weeks: number;
+  timeZone: string;
+  from: string;
+  to: string;
+  days: HeatmapDay[];
+}
+
+/** A target's figures over a range; p95 (over several hours), jitter and MOS are estimates as API.md says. */
+export interface QualityFigures {
+  rounds: number;
+  replies: number;
+  lossPercent: number | null;
+  avgMs: number | null;
+  p95Ms: number | null;
+  jitterMs: number | null;
+  mos: number | null;
+  coveragePercent: number;
+}
+
+export interface Quality {
+  target: Target;
+  from: string;
+  to: string;
+  quality: QualityFigures;
+}
+
+export type RankingMetric = 'loss' | 'p95' | 'jitter';
+
+export interface RankedTarget {
+  id: string;
+  probeId: string;
+  name: string;
+  quality: QualityFigures;
+}
+
+export interface Ranking {
+  from: string;
+  to: string;
+  by: RankingMetric;
+  ranked: number;
+  truncated: boolean;
+  targets: RankedTarget[];
+  noData: RankedTarget[];
+}
+
 export interface Incident {
   id: string;
   probeId: string;
@@ -425,6 +492,18 @@ export class ApiClient {
 
   series(id: string, from: Date, to: Date, signal?: AbortSignal): Promise<Series> {
     return this.#get(`/targets/${encodeURIComponent(id)}/series`, { from: iso(from), to: iso(to) }, signal);
+  }
+
+  heatmap(id: string, metric: HeatmapMetric, weeks: number, signal?: AbortSignal): Promise<Heatmap> {
+    return this.#get(`/targets/${encodeURIComponent(id)}/heatmap`, { metric, weeks: String(weeks) }, signal);
+  }
+
+  quality(id: string, from: Date, to: Date, signal?: AbortSignal): Promise<Quality> {
+    return this.#get(`/targets/${encodeURIComponent(id)}/quality`, { from: iso(from), to: iso(to) }, signal);
+  }
+
+  ranking(query: { from: Date; to: Date; by: RankingMetric; limit?: number }, signal?: AbortSignal): Promise<Ranking> {
+    return this.#get('/ranking', { from: iso(query.from), to: iso(query.to), by: query.by, limit: query.limit === undefined ? undefined : String(query.limit) }, signal);
   }
 
   incidents(query: IncidentQuery, signal?: AbortSignal): Promise<{ incidents: Incident[] }> {

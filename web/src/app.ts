@@ -12,6 +12,7 @@ import type { ViewContext } from './views/context.ts';
 import { AlertsView, UndeliveredBanner } from './views/alerts.ts';
 import { IncidentsView } from './views/incidents.ts';
 import { FleetView } from './views/fleet.ts';
+import { RankingView } from './views/ranking.ts';
 import { MaintenanceView } from './views/maintenance.ts';
 import { OverviewView } from './views/overview.ts';
 import { ReportsView } from './views/reports.ts';
@@ -52,8 +53,9 @@ export async function start(root: HTMLElement, dependencies: AppDependencies = d
     alerts: h('a', { href: '#/alerts' }, 'Alerts'),
     manageTargets: h('a', { href: '#/manage-targets' }, 'Manage targets'),
     fleet: h('a', { href: '#/fleet' }, 'Fleet'),
+    ranking: h('a', { href: '#/ranking' }, 'Ranking'),
   };
-  const nav = h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLinks.overview, navLinks.incidents, navLinks.reports, navLinks.evidence, navLinks.maintenance, navLinks.alerts, navLinks.fleet, navLinks.manageTargets);
+  const nav = h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLinks.overview, navLinks.incidents, navLinks.reports, navLinks.evidence, navLinks.maintenance, navLinks.alerts, navLinks.ranking, navLinks.fleet, navLinks.manageTargets);
   const header = h('header', { class: 'app-header' }, h('a', { class: 'brand', href: '#/' }, 'NetPulse'), nav);
   replaceChildren(root, header, main);
 
@@ -283,6 +285,8 @@ function createView(route: Route, context: ViewContext, navigate: (href: string)
       return new SharedPage(context.api, route.token, context.now);
     case 'evidence':
       return new EvidenceView(context, route.probe);
+    case 'ranking':
+      return new RankingView(context, route.range, route.by);
     case 'notFound':
       return staticView(h('section', { class: 'page' }, h('h1', {}, 'Page not found'), h('p', {}, 'Nothing lives at this address. ', h('a', { href: '#/' }, 'Go to the overview.'))));
   }

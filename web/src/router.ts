@@ -11,10 +11,13 @@
 //   #/fleet                         the probes: version, last seen, spool, ICMP path, clock
 //   #/shared/<token>                what a share link shows, without sign-in (views/shared.ts)
 //   #/evidence?probe=<probe>        the weekly and monthly evidence packs (one probe's, or all)
+//   #/ranking?range=7d&by=loss      the worst targets over a range (range 24h, 7d, 31d; by loss, p95, jitter)
 
 import { incidentStates, type IncidentState } from './api.ts';
 import { isIncidentType, type IncidentType } from './incidentTypes.ts';
 import { isRangeKey, type RangeKey } from './series.ts';
+import { isRankingMetric, isRankingRange, type RankingRange } from './views/ranking.ts';
+import type { RankingMetric } from './api.ts';
 
 export type Route =
   | { page: 'overview' }
@@ -27,6 +30,7 @@ export type Route =
   | { page: 'fleet' }
   | { page: 'shared'; token: string }
   | { page: 'evidence'; probe: string | null }
+  | { page: 'ranking'; range: RankingRange; by: RankingMetric }
   | { page: 'notFound'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -89,6 +93,11 @@ export function parseRoute(hash: string): Route {
   if (first === 'evidence' && second === undefined) {
     return { page: 'evidence', probe: query.get('probe') || null };
   }
+  if (first === 'ranking' && second === undefined) {
+    const range = query.get('range');
+    const by = query.get('by');
+    return { page: 'ranking', range: isRankingRange(range) ? range : '7d', by: isRankingMetric(by) ? by : 'loss' };
+  }
 
   if (first === 'reports' && rest.length === 0) {
     if (second === undefined) {
@@ -130,6 +139,13 @@ export function routeHref(route: Route): string {
       return `#/shared/${encodeURIComponent(route.token)}`;
     case 'evidence':
       return route.probe === null ? '#/evidence' : `#/evidence?${new URLSearchParams({ probe: route.probe }).toString()}`;
+    case 'ranking': {
+      const query = new URLSearchParams();
+      if (route.range !== '7d') query.set('range', route.range);
+      if (route.by !== 'loss') query.set('by', route.by);
+      const search = query.toString();
+      return `#/ranking${search ? `?${search}` : ''}`;
+    }
     case 'notFound':
       return route.hash;
   }

@@ -1,5 +1,6 @@
 using NetPulse.Monitoring.Evidence;
 using NetPulse.Monitoring.Incidents;
+using NetPulse.Monitoring.Reports;
 using NetPulse.Monitoring.Storage;
 
 namespace NetPulse.Monitoring.Tests.Evidence;

@@ -60,6 +60,10 @@ internal sealed class RetentionRig : IDisposable
 
     public RetentionOptions Options => _services.GetRequiredService<IOptions<RetentionOptions>>().Value;
 
+    /// <summary>Any service of the rig, for tests of handlers the properties above do not name.</summary>
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
     public static RetentionRig Create(string connectionString, DateTimeOffset now, IDictionary<string, string?>? settings = null)
     {
         var prefix = "r" + Guid.NewGuid().ToString("N")[..12];

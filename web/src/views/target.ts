@@ -15,6 +15,8 @@ import { classifyTarget } from '../status.ts';
 import type { ViewContext } from './context.ts';
 import { IncidentTable } from './incident-table.ts';
 import { ShareDialog } from './share-dialog.ts';
+import { HeatmapChart } from './heatmap.ts';
+import { estimateNote } from './ranking.ts';
 
 export class TargetView implements View {
   readonly element: HTMLElement;
@@ -29,7 +31,15 @@ export class TargetView implements View {
     thresholds: h('dd'),
     lastSample: h('dd'),
     resolution: h('dd'),
+    jitter: h('dd', { title: 'Mean absolute difference of consecutive replies’ RTTs over the last 7 days.' }),
+    mos: h('dd', { title: estimateNote }),
   };
+  // Hour-of-day patterns (issue 17): fetched on show and every 5 minutes, not on every refresh.
+  readonly #lossMap = new HeatmapChart('loss');
+  readonly #p95Map = new HeatmapChart('p95');
+  readonly #weeks = h('select', { 'aria-label': 'Heatmap weeks' }, h('option', { value: '4' }, '4 weeks'), h('option', { value: '8' }, '8 weeks'));
+  readonly #heatmapStatus = h('p', { class: 'heatmap-status', role: 'status' });
+  #evidenceAt = 0;
   readonly #chart = new LatencyChart();
   readonly #incidents: IncidentTable;
   readonly #mute = h('button', { type: 'button', class: 'mute-button' }, 'Mute 1 h');
@@ -109,6 +119,8 @@ export class TargetView implements View {
         stat('thresholds', this.#stats.thresholds),
         stat('last sample', this.#stats.lastSample),
         stat('resolution', this.#stats.resolution),
+        stat('jitter 7 d', this.#stats.jitter),
+        stat('MOS 7 d (estimate)', this.#stats.mos),
       ),
       picker,
       this.#chart.element,
@@ -120,7 +132,14 @@ export class TargetView implements View {
       h('p', { class: 'downloads' }, `Samples of the last ${ranges[range].label}: `, this.#csv, ' · ', this.#json),
       h('h2', {}, 'Incidents in this range'),
       this.#incidents.element,
+      h('h2', {}, 'Hour-of-day patterns'),
+      h('p', { class: 'heatmap-controls' }, this.#weeks, ' ', this.#heatmapStatus),
+      h('div', { class: 'heatmaps' }, this.#lossMap.element, this.#p95Map.element),
     );
+    this.#weeks.addEventListener('change', () => {
+      this.#evidenceAt = 0;
+      context.refreshNow();
+    });
     this.element = h('section', { class: 'page target' }, h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← Overview')), this.#notFound, this.#content);
   }
 
@@ -177,6 +196,32 @@ export class TargetView implements View {
     this.#render(series, incidents, from, to, now);
     if (this.#comparing && this.#peers.length > 0) {
       await this.#drawComparison(series, from, to, signal);
+    }
+
+    if (now.getTime() - this.#evidenceAt >= evidenceRefetchMs) {
+      await this.#drawEvidence(now, signal);
+    }
+  }
+
+  /** The heatmaps and the week's jitter and MOS; a failure here leaves the rest of the page as it is. */
+  async #drawEvidence(now: Date, signal: AbortSignal): Promise<void> {
+    const weeks = Number(this.#weeks.value) || 4;
+    try {
+      const [loss, p95, quality] = await Promise.all([
+        this.context.api.heatmap(this.id, 'loss', weeks, signal),
+        this.context.api.heatmap(this.id, 'p95', weeks, signal),
+        this.context.api.quality(this.id, new Date(now.getTime() - 7 * 86_400_000), now, signal),
+      ]);
+      signal.throwIfAborted();
+      this.#evidenceAt = now.getTime();
+      this.#lossMap.update(loss);
+      this.#p95Map.update(p95);
+      setText(this.#heatmapStatus, `Local hours in ${loss.timeZone}; hover a cell for its figures.`);
+      setText(this.#stats.jitter, quality.quality.jitterMs === null ? '—' : formatRtt(quality.quality.jitterMs));
+      setText(this.#stats.mos, quality.quality.mos === null ? '—' : `${quality.quality.mos.toFixed(2)} (est.)`);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      setText(this.#heatmapStatus, 'The heatmaps could not be loaded; they are tried again with the next refresh.');
     }
   }
 
@@ -254,6 +299,9 @@ export class TargetView implements View {
     document.title = 'Unknown target · NetPulse';
   }
 }
+
+/** The heatmaps and quality figures change by the hour: fetched again after this long. */
+const evidenceRefetchMs = 5 * 60_000;
 
 function legendSwatch(colour: string): HTMLElement {
   const swatch = h('span', { class: 'swatch' });

@@ -1,4 +1,4 @@
-namespace NetPulse.Monitoring.Evidence;
+namespace NetPulse.Monitoring.Reports;
 
 /// <summary>
 /// A voice-quality estimate from ping figures: the common simplification of the ITU-T G.107 E-model. Effective
