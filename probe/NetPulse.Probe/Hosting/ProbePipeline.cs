@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using NetPulse.Probe.Batching;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Icmp;
+using NetPulse.Probe.Paths;
 using NetPulse.Probe.Sending;
 using NetPulse.Probe.Spool;
 using NetPulse.Probe.Targets;
@@ -27,6 +28,11 @@ public static class ProbePipeline
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<LiveTargets>()));
         services.AddSingleton<ProbeStatusReporter>();
         services.AddHostedService<QueueSender>();
+
+        // Path snapshots: taken in the background when the batcher sees trouble begin (and as a baseline), shipped in its batches.
+        services.AddSingleton<FinishedPathSnapshots>();
+        services.AddSingleton<PathSnapshotScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<PathSnapshotScheduler>());
         services.AddHostedService<Batcher>();
         services.AddHostedService<PingWorker>();
 
