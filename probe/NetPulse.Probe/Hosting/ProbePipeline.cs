@@ -28,13 +28,14 @@ public static class ProbePipeline
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<LiveTargets>()));
         services.AddSingleton<ProbeStatusReporter>();
         services.AddHostedService<QueueSender>();
+        services.AddHostedService<Batcher>();
+        services.AddHostedService<PingWorker>();
 
-        // Path snapshots: taken in the background when the batcher sees trouble begin (and as a baseline), shipped in its batches.
+        // Path snapshots: taken in the background when the batcher sees trouble begin (and as a baseline), shipped in its
+        // batches. Stopped before the engine: a snapshot still running at a stop is given up, not waited for.
         services.AddSingleton<FinishedPathSnapshots>();
         services.AddSingleton<PathSnapshotScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<PathSnapshotScheduler>());
-        services.AddHostedService<Batcher>();
-        services.AddHostedService<PingWorker>();
 
         // The targets' sources start last and stop first: the backend's list (central management) or the file's changes.
         services.AddSingleton<IHostedService>(sp =>

@@ -43,7 +43,8 @@ internal sealed class BaselinePlan
     {
         ArgumentNullException.ThrowIfNull(targets);
         var wanted = targets.Where(Wants).OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ToList();
-        foreach (var gone in _next.Keys.Where(name => !wanted.Exists(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))).ToList())
+        var names = new HashSet<string>(wanted.Select(t => t.Name), StringComparer.OrdinalIgnoreCase);
+        foreach (var gone in _next.Keys.Where(name => !names.Contains(name)).ToList())
         {
             _next.Remove(gone);
         }

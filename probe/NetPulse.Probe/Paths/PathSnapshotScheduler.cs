@@ -41,6 +41,7 @@ public sealed partial class PathSnapshotScheduler : BackgroundService
     private readonly Queue<Request> _baselineWaiting = new();
     private readonly HashSet<Task> _runs = [];
     private int _running;
+    private DateTimeOffset? _nextBaselineAt;
 
     public PathSnapshotScheduler(
         IOptions<ProbeOptions> options,
@@ -74,6 +75,26 @@ public sealed partial class PathSnapshotScheduler : BackgroundService
 
     /// <summary>Finished snapshots waiting for a batch.</summary>
     public FinishedPathSnapshots Finished { get; }
+
+    /// <summary>When the running scheduler wakes for the next baseline (its timer is set); null while it is awake or has none.</summary>
+    internal DateTimeOffset? NextBaselineAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nextBaselineAt;
+            }
+        }
+
+        private set
+        {
+            lock (_gate)
+            {
+                _nextBaselineAt = value;
+            }
+        }
+    }
 
     /// <summary>True when snapshots are taken: enabled, and a raw ICMP socket can be opened.</summary>
     public bool IsOn => _options.Enabled && _unavailable is null;
@@ -185,23 +206,35 @@ public sealed partial class PathSnapshotScheduler : BackgroundService
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Says once, at start, whether snapshots are taken (and if not, why and how to have them).</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         if (!_options.Enabled)
         {
             LogOff("Probe:Paths:Enabled is false");
-            return;
         }
-
-        if (_unavailable is not null)
+        else if (_unavailable is not null)
         {
             LogNoRawSocket(_unavailable, IcmpPermissions.ExecutablePath());
+        }
+        else
+        {
+            var plan = new BaselinePlan(_options.BaselineInterval, _options.BaselineTargets);
+            LogOn(_options.Cycles, _options.TroubleCooldown, _options.BaselineInterval, _targets.Current.Targets.Count(plan.Wants));
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!IsOn)
+        {
             return;
         }
 
         var plan = new BaselinePlan(_options.BaselineInterval, _options.BaselineTargets);
         var set = _targets.Current;
-        LogOn(_options.Cycles, _options.TroubleCooldown, _options.BaselineInterval, set.Targets.Count(plan.Wants));
         try
         {
             while (true)
@@ -216,7 +249,9 @@ public sealed partial class PathSnapshotScheduler : BackgroundService
                 var changed = _targets.WaitForChangeAsync(set, wake.Token);
                 var delay = plan.NextAt is { } at ? at - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
                 var due = Task.Delay(delay == Timeout.InfiniteTimeSpan || delay > TimeSpan.Zero ? delay : TimeSpan.Zero, _time, wake.Token);
+                NextBaselineAt = plan.NextAt;
                 await Task.WhenAny(changed, due);
+                NextBaselineAt = null;
                 await wake.CancelAsync();
                 stoppingToken.ThrowIfCancellationRequested();
             }
