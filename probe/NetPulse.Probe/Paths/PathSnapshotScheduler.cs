@@ -313,8 +313,9 @@ public sealed partial class PathSnapshotScheduler : BackgroundService
         {
             // Stopping.
         }
-        catch (Exception e) when (e is PathTraceException or IcmpUnavailableException or System.Net.Sockets.SocketException or InvalidOperationException or ArgumentException)
+        catch (Exception e)
         {
+            // Whatever went wrong is said once and the probe pings on: a snapshot is evidence, never a reason to stop.
             LogFailed(request.Reason, name, e.Message);
             if (request.Reason == PathSnapshotReason.Trouble)
             {
