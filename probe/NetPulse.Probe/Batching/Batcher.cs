@@ -38,6 +38,7 @@ public sealed partial class Batcher : BackgroundService
     private BatchLayout _layout;
     private OpenBatch _open;
     private BatchCadence? _cadence;
+    private bool _pathsWaitForClose;
     private int _unusableSamples;
     private string? _lastUnusableReason;
 
@@ -231,10 +232,22 @@ public sealed partial class Batcher : BackgroundService
         }
 
         await CloseAllAsync();
+        var waitingPaths = _open.Paths;
         _set = set;
         _layout = new BatchLayout(_probeId, set.Targets, _batching.WireVersion, withStatus: _status is not null);
         _open = new OpenBatch(_layout, _maxPaths);
+
+        // Snapshots that had no sample to ride with yet move to the new list's batch (they fitted an empty one before).
+        foreach (var path in waitingPaths)
+        {
+            if (_open.TryAddPath(path) != PathAddOutcome.Added)
+            {
+                LogPathDropped(path.Target, "it no longer fits a batch of the new target list");
+            }
+        }
+
         _cadence = new BatchCadence(_batching, set.Targets, _time.GetUtcNow());
+        _pathsWaitForClose = false;
         TakeFinishedPaths();
         LogSwitched(generation, set.Targets.Count);
         return true;
@@ -246,7 +259,7 @@ public sealed partial class Batcher : BackgroundService
     /// </summary>
     private void TakeFinishedPaths()
     {
-        if (_paths is null)
+        if (_paths is null || _pathsWaitForClose)
         {
             return;
         }
@@ -257,6 +270,8 @@ public sealed partial class Batcher : BackgroundService
             var outcome = _open.TryAddPath(snapshot);
             if (outcome == PathAddOutcome.Full)
             {
+                // Samples only fill a batch further: measuring it again before it closes would be wasted work.
+                _pathsWaitForClose = true;
                 break;
             }
 
@@ -311,6 +326,7 @@ public sealed partial class Batcher : BackgroundService
             // A bug, not an input: the open batch refuses what the contract forbids. Say it loudly and go on.
             LogUnsendable(ex, open.Count, ex.Message);
             open.RemoveFirst(open.Count, open.PathCount);
+            _pathsWaitForClose = false;
             return;
         }
 
@@ -327,6 +343,7 @@ public sealed partial class Batcher : BackgroundService
         }
 
         open.RemoveFirst(closed.Taken, closed.PathsTaken);
+        _pathsWaitForClose = false;
     }
 
     private void CountUnusable(string reason)

@@ -40,6 +40,9 @@ internal sealed class OpenBatch
     /// <summary>Path snapshots waiting in this batch, oldest first.</summary>
     public int PathCount => _paths.Count;
 
+    /// <summary>The path snapshots waiting in this batch, oldest first (a copy).</summary>
+    public IReadOnlyList<PathSnapshot> Paths => [.. _paths];
+
     public int Count => _samples.Count;
 
     public bool IsEmpty => _samples.Count == 0;

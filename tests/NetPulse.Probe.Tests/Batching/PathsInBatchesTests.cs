@@ -123,6 +123,29 @@ public sealed class PathsInBatchesTests(Xunit.Abstractions.ITestOutputHelper out
     }
 
     [Fact]
+    public async Task A_snapshot_waiting_for_a_sample_moves_to_the_batches_of_a_new_target_list()
+    {
+        await using var run = Start(TestTargets.Plain(2));
+        Write(run, Ok(0, T0));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await run.WaitForBatchesAsync(1);
+
+        // The open batch is empty when the snapshot comes: it waits there for a sample to ride with.
+        _finished.Add(FakePathTracer.Snapshot("target-1", T0) with { Reason = PathSnapshotReason.Baseline });
+        await WaitUntilAsync(() => _finished.Count == 0);
+        var next = run.Live.Publish([.. TestTargets.Plain(3).Skip(1).Select((t, i) => t with { Index = i })], TargetSource.LocalFile)!;
+
+        Write(run, Ok(0, T0.AddSeconds(11)) with { TargetGeneration = next.Generation });
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await run.WaitForBatchesAsync(2);
+
+        var batches = await run.SentAsync();
+        Assert.Equal("target-1", Assert.Single(batches[^1].Targets).Name);
+        Assert.Equal("target-1", Assert.Single(batches[^1].Paths!).Target);
+        Assert.Empty(_log.AtLeast(LogLevel.Warning));
+    }
+
+    [Fact]
     public async Task A_snapshot_that_breaks_the_contract_is_dropped_with_its_reason_and_the_samples_go_on()
     {
         await using var run = Start(TestTargets.Plain(1));
@@ -203,7 +226,7 @@ public sealed class PathsInBatchesTests(Xunit.Abstractions.ITestOutputHelper out
         var channel = new SampleChannel();
         var spool = new BatchSpool(_folder.Path, 1L << 40, _time, new TestLog().For<BatchSpool>());
         var batcher = new Batcher(channel, spool, live, Options.Create(options), _time, _log.For<Batcher>(), status: null, paths: scheduler);
-        return new BatcherRun(channel, spool, batcher, scheduler);
+        return new BatcherRun(channel, spool, batcher, scheduler, live);
     }
 
     /// <summary>A batcher running on the fake clock, its channel, its spool and its scheduler.</summary>
@@ -212,8 +235,9 @@ public sealed class PathsInBatchesTests(Xunit.Abstractions.ITestOutputHelper out
         private readonly CancellationTokenSource _stop = new();
         private readonly PathSnapshotScheduler _scheduler;
 
-        public BatcherRun(SampleChannel channel, BatchSpool spool, Batcher batcher, PathSnapshotScheduler scheduler)
+        public BatcherRun(SampleChannel channel, BatchSpool spool, Batcher batcher, PathSnapshotScheduler scheduler, LiveTargets live)
         {
+            Live = live;
             Channel = channel;
             Spool = spool;
             _scheduler = scheduler;
@@ -223,6 +247,8 @@ public sealed class PathsInBatchesTests(Xunit.Abstractions.ITestOutputHelper out
         public SampleChannel Channel { get; }
 
         public BatchSpool Spool { get; }
+
+        public LiveTargets Live { get; }
 
         public Task Run { get; }
 
