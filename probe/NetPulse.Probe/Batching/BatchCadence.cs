@@ -114,14 +114,23 @@ internal sealed class BatchCadence
     /// <summary>Takes a round of a target into account, read from the engine at <paramref name="now"/>.</summary>
     /// <param name="value">The round's value as <see cref="SampleValue"/> encodes it.</param>
     /// <returns>True when the round is a change that makes the open batch due at once (or as soon as <see cref="MinUrgentGap"/> allows).</returns>
-    public bool Observe(int targetIndex, int value, DateTimeOffset now)
+    public bool Observe(int targetIndex, int value, DateTimeOffset now) => Observe(targetIndex, value, now, out _);
+
+    /// <summary>Takes a round into account, as <see cref="Observe(int, int, DateTimeOffset)"/> does.</summary>
+    /// <param name="troubleBegan">True when this round turns the target from calm to troubled: a failure, a reply over
+    /// its latency threshold or its loss reaching its threshold, after a round that was none of these (or as its first
+    /// round). The moment a path snapshot is worth taking.</param>
+    public bool Observe(int targetIndex, int value, DateTimeOffset now, out bool troubleBegan)
     {
+        troubleBegan = false;
         if (targetIndex < 0 || targetIndex >= _targets.Length || _targets[targetIndex] is not { } target)
         {
             return false;
         }
 
         var (changed, healthy) = target.Observe(value);
+        troubleBegan = !healthy && target.WasHealthy;
+        target.WasHealthy = healthy;
         if (changed)
         {
             var allowed = _lastClose + MinUrgentGap;
@@ -135,6 +144,17 @@ internal sealed class BatchCadence
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// Something worth sending now joined the open batch (a trouble path snapshot): it is due at once, or as soon as
+    /// <see cref="MinUrgentGap"/> allows, as after a change. The windows that follow are not affected.
+    /// </summary>
+    public void Hasten(DateTimeOffset now)
+    {
+        var allowed = _lastClose + MinUrgentGap;
+        var at = now > allowed ? now : allowed;
+        _urgentAt = _urgentAt is { } earlier && earlier < at ? earlier : at;
     }
 
     /// <summary>The open batch closed (or was due and empty) at <paramref name="now"/>: the next window starts.</summary>
@@ -169,6 +189,9 @@ internal sealed class BatchCadence
         private bool? _lastFailed;
         private bool _lastSlow;
         private bool _lossy;
+
+        /// <summary>Whether the round before was healthy; a target starts out so, so trouble in its first round begins it.</summary>
+        public bool WasHealthy { get; set; } = true;
 
         public (bool Changed, bool Healthy) Observe(int value)
         {

@@ -30,8 +30,12 @@ internal sealed class BatchLayout
         ClockOffsetMs = -ProbeStatus.MaxClockOffsetMs,
     };
 
+    /// <summary>The binary body's prefix (magic, version, compression) and payload size varint, with room to spare.</summary>
+    private const int BinaryPrefixMargin = 16;
+
     private readonly TargetSamples?[] _templates;
     private readonly int[] _targetBytes;
+    private readonly int _emptyPayloadBytes;
 
     /// <param name="withStatus">Batches carry a <see cref="ProbeStatus"/>: the envelope makes room for the widest one.</param>
     public BatchLayout(string probeId, IReadOnlyList<ProbeTarget> targets, int wireVersion = PingBatch.CurrentVersion, bool withStatus = false)
@@ -83,7 +87,31 @@ internal sealed class BatchLayout
             _targetBytes[target.Index] = IsBinary
                 ? PingBatchCodec.MaxPayloadBytesPerTarget(target.Settings)
                 : PingBatchCodec.MeasureBytes(empty with { Targets = [template] }) - emptyBytes + 1;
+            LoneSampleBytes = Math.Max(LoneSampleBytes, _targetBytes[target.Index] + SampleBytes(0, int.MinValue));
         }
+
+        _emptyPayloadBytes = IsBinary ? PingBatchCodec.MeasurePayloadBytes(empty) : emptyBytes;
+    }
+
+    /// <summary>Room for the first sample of any target (its metadata and one sample at offset 0): what a batch of paths alone keeps free.</summary>
+    public int LoneSampleBytes { get; }
+
+    /// <summary>
+    /// The most a batch with a single path snapshot and a single sample may count and still be sure to encode: the body
+    /// limit itself, in binary less the prefix (a payload Brotli cannot shrink goes uncompressed, a few bytes longer).
+    /// </summary>
+    public int MaxLoneBatchBytes => IsBinary ? PingBatchCodec.MaxBodyBytes - BinaryPrefixMargin : PingBatchCodec.MaxBodyBytes;
+
+    /// <summary>
+    /// What <paramref name="snapshot"/> adds to an encoded batch (JSON) or its payload before compression (binary), at
+    /// most: measured by the real codec, with the paths field's or section's own overhead counted for each snapshot,
+    /// so the sum over several never falls short.
+    /// </summary>
+    public int PathBytes(PathSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var with = Envelope([]) with { Paths = [snapshot] };
+        return (IsBinary ? PingBatchCodec.MeasurePayloadBytes(with) : PingBatchCodec.MeasureBytes(with)) - _emptyPayloadBytes;
     }
 
     public string ProbeId { get; }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Icmp;
+using NetPulse.Probe.Paths;
 using NetPulse.Probe.Spool;
 using NetPulse.Probe.Targets;
 
@@ -17,6 +18,9 @@ namespace NetPulse.Probe.Batching;
 /// <see cref="PingSample.ClockEpoch"/>: see <see cref="OpenBatch"/>), and hands each closed batch to the
 /// <see cref="BatchSpool"/>, which numbers it. Never waits on the network. On stop it completes the
 /// channel, drains it and spools the open batch.
+/// <para>With a <see cref="PathSnapshotScheduler"/> it tells it when trouble begins on a target (the cadence sees it
+/// first) and takes finished path snapshots into the open batch, oldest first, as many as fit; a trouble snapshot
+/// makes the open batch due at once, so it never waits for a calm window.</para>
 /// </summary>
 public sealed partial class Batcher : BackgroundService
 {
@@ -26,12 +30,15 @@ public sealed partial class Batcher : BackgroundService
     private readonly BatchingOptions _batching;
     private readonly string _probeId;
     private readonly ProbeStatusReporter? _status;
+    private readonly PathSnapshotScheduler? _paths;
+    private readonly int _maxPaths;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private TargetSet _set;
     private BatchLayout _layout;
     private OpenBatch _open;
     private BatchCadence? _cadence;
+    private bool _pathsWaitForClose;
     private int _unusableSamples;
     private string? _lastUnusableReason;
 
@@ -42,7 +49,8 @@ public sealed partial class Batcher : BackgroundService
         IOptions<ProbeOptions> options,
         TimeProvider time,
         ILogger<Batcher> logger,
-        ProbeStatusReporter? status = null)
+        ProbeStatusReporter? status = null,
+        PathSnapshotScheduler? paths = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _samples = samples ?? throw new ArgumentNullException(nameof(samples));
@@ -52,13 +60,15 @@ public sealed partial class Batcher : BackgroundService
         _targets = targets ?? throw new ArgumentNullException(nameof(targets));
         _batching = options.Value.Batching;
         _status = status;
+        _paths = paths;
+        _maxPaths = Math.Clamp(options.Value.Paths.MaxPerBatch, 1, PingBatchRules.MaxPathsPerBatch);
         _probeId = options.Value.Id ?? Environment.MachineName;
         _set = targets.Current;
 
         // Checks the windows now, so a bad setting fails at construction rather than at the first run.
         _ = new BatchCadence(_batching, _set.Targets, DateTimeOffset.UnixEpoch);
         _layout = new BatchLayout(_probeId, _set.Targets, _batching.WireVersion, withStatus: _status is not null);
-        _open = new OpenBatch(_layout);
+        _open = new OpenBatch(_layout, _maxPaths);
     }
 
     /// <summary>The probe id every batch carries.</summary>
@@ -77,10 +87,12 @@ public sealed partial class Batcher : BackgroundService
         _cadence = new BatchCadence(_batching, _set.Targets, _time.GetUtcNow());
         var wake = new CloseWake(_time);
         Task<bool>? readable = null;
+        Task? pathArrived = null;
         try
         {
             while (true)
             {
+                TakeFinishedPaths();
                 var now = _time.GetUtcNow();
                 var dueAt = _cadence.NextClose;
                 if (now >= dueAt)
@@ -100,11 +112,19 @@ public sealed partial class Batcher : BackgroundService
                 readable ??= reader.WaitToReadAsync(cancellationToken).AsTask();
 
                 // The close comes first when both are ready, so a busy channel cannot starve it.
-                var ready = await Task.WhenAny(due, readable);
+                pathArrived ??= _paths?.Finished.WaitForArrivalAsync(cancellationToken);
+                var ready = pathArrived is null ? await Task.WhenAny(due, readable) : await Task.WhenAny(due, readable, pathArrived);
                 if (ready == due)
                 {
                     await ready;
                     continue;
+                }
+
+                if (ready == pathArrived)
+                {
+                    await ready;
+                    pathArrived = null;
+                    continue; // taken at the top of the loop
                 }
 
                 readable = null;
@@ -171,9 +191,16 @@ public sealed partial class Batcher : BackgroundService
             return;
         }
 
-        if (_cadence?.Observe(pending.TargetIndex, pending.Value, _time.GetUtcNow()) == true)
+        var troubleBegan = false;
+        if (_cadence?.Observe(pending.TargetIndex, pending.Value, _time.GetUtcNow(), out troubleBegan) == true)
         {
             LogChange(pending.TargetIndex, SampleValue.Status(pending.Value));
+        }
+
+        if (troubleBegan && _paths is not null && _set.Targets.FirstOrDefault(t => t.Index == pending.TargetIndex) is { } troubled)
+        {
+            // Never waits: the snapshot runs in the background and comes back through the queue.
+            _paths.TroubleBegan(troubled);
         }
 
         while (true)
@@ -205,12 +232,73 @@ public sealed partial class Batcher : BackgroundService
         }
 
         await CloseAllAsync();
+        var waitingPaths = _open.Paths;
         _set = set;
         _layout = new BatchLayout(_probeId, set.Targets, _batching.WireVersion, withStatus: _status is not null);
-        _open = new OpenBatch(_layout);
+        _open = new OpenBatch(_layout, _maxPaths);
+
+        // Snapshots that had no sample to ride with yet move to the new list's batch (they fitted an empty one before).
+        foreach (var path in waitingPaths)
+        {
+            if (_open.TryAddPath(path) != PathAddOutcome.Added)
+            {
+                LogPathDropped(path.Target, "it no longer fits a batch of the new target list");
+            }
+        }
+
         _cadence = new BatchCadence(_batching, set.Targets, _time.GetUtcNow());
+        _pathsWaitForClose = false;
+        TakeFinishedPaths();
         LogSwitched(generation, set.Targets.Count);
         return true;
+    }
+
+    /// <summary>
+    /// Moves finished path snapshots into the open batch, oldest first, while it has room; the rest wait for the next
+    /// batch. A trouble snapshot among them makes the open batch due now.
+    /// </summary>
+    private void TakeFinishedPaths()
+    {
+        if (_paths is null || _pathsWaitForClose)
+        {
+            return;
+        }
+
+        var hasten = false;
+        while (_paths.Finished.TryPeek(out var snapshot))
+        {
+            var outcome = _open.TryAddPath(snapshot);
+            if (outcome == PathAddOutcome.Full)
+            {
+                // Samples only fill a batch further: measuring it again before it closes would be wasted work.
+                _pathsWaitForClose = true;
+                break;
+            }
+
+            _paths.Finished.TryTake(out _);
+            switch (outcome)
+            {
+                case PathAddOutcome.Added:
+                    hasten |= snapshot.Reason == PathSnapshotReason.Trouble;
+                    break;
+                case PathAddOutcome.TooBig:
+                    LogPathDropped(snapshot.Target, "it is too big for any batch message");
+                    break;
+                case PathAddOutcome.Invalid:
+                    LogPathDropped(snapshot.Target, snapshot.Problems().Select(p => $"{p.Field} {p.Problem}").First());
+                    break;
+            }
+        }
+
+        if (_paths.Finished.TakeDroppedCount() is > 0 and var dropped)
+        {
+            LogPathsOverflowed(dropped);
+        }
+
+        if (hasten)
+        {
+            _cadence?.Hasten(_time.GetUtcNow());
+        }
     }
 
     private async Task CloseAllAsync()
@@ -237,7 +325,8 @@ public sealed partial class Batcher : BackgroundService
         {
             // A bug, not an input: the open batch refuses what the contract forbids. Say it loudly and go on.
             LogUnsendable(ex, open.Count, ex.Message);
-            open.RemoveFirst(open.Count);
+            open.RemoveFirst(open.Count, open.PathCount);
+            _pathsWaitForClose = false;
             return;
         }
 
@@ -245,7 +334,7 @@ public sealed partial class Batcher : BackgroundService
         {
             // Not cancellable: a stop must still get the batch onto the disk.
             await _spool.AddAsync(closed.Spooled, CancellationToken.None);
-            LogClosed(sequence, closed.TargetCount, closed.Taken, closed.Spooled.Body.Length);
+            LogClosed(sequence, closed.TargetCount, closed.Taken, closed.PathsTaken, closed.Spooled.Body.Length);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -253,7 +342,8 @@ public sealed partial class Batcher : BackgroundService
             LogSpoolFailed(ex, sequence, closed.Taken, _spool.Path);
         }
 
-        open.RemoveFirst(closed.Taken);
+        open.RemoveFirst(closed.Taken, closed.PathsTaken);
+        _pathsWaitForClose = false;
     }
 
     private void CountUnusable(string reason)
@@ -278,8 +368,14 @@ public sealed partial class Batcher : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Batches now carry target list {Generation} ({Targets} targets); the open batch of the previous list closed")]
     private partial void LogSwitched(int generation, int targets);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {Sequence} spooled: {Targets} targets, {Samples} samples, {Bytes} bytes")]
-    private partial void LogClosed(long sequence, int targets, int samples, int bytes);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {Sequence} spooled: {Targets} targets, {Samples} samples, {Paths} path snapshots, {Bytes} bytes")]
+    private partial void LogClosed(long sequence, int targets, int samples, int paths, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dropped the path snapshot of {Target}: {Reason}")]
+    private partial void LogPathDropped(string target, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped the {Count} oldest path snapshots unsent: more finished than batches could take")]
+    private partial void LogPathsOverflowed(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} samples from the engine that no batch can carry; the last because {Reason}")]
     private partial void LogUnusable(int count, string? reason);

@@ -8,7 +8,9 @@ namespace NetPulse.Probe.Batching;
 /// message past <see cref="PingBatchCodec.MaxBodyBytes"/>, so the batcher closes it first; whatever it
 /// accepted always encodes. It also refuses a sample of another clock epoch: when the wall clock steps
 /// (see <c>Icmp.WallClockAnchor</c>) the open batch closes early and the next window starts on the
-/// corrected clock, so no batch mixes stamps from before and after a step.
+/// corrected clock, so no batch mixes stamps from before and after a step. Path snapshots ride along
+/// (<see cref="TryAddPath"/>), counted in the same estimate; they need a sample to travel with, since a batch
+/// without targets is no batch, so an open batch of paths alone keeps room for one.
 /// </summary>
 internal sealed class OpenBatch
 {
@@ -19,14 +21,27 @@ internal sealed class OpenBatch
     private readonly Dictionary<int, List<long>> _timesByTarget = [];
     private long _earliestMs = long.MaxValue;
     private long _latestMs = long.MinValue;
+    private readonly List<PathSnapshot> _paths = [];
+    private readonly List<int> _pathBytes = [];
+    private readonly int _maxPaths;
     private int _estimatedBytes;
     private int _clockEpoch;
 
-    public OpenBatch(BatchLayout layout)
+    /// <param name="maxPaths">The most path snapshots one batch carries (<c>Probe:Paths:MaxPerBatch</c>).</param>
+    public OpenBatch(BatchLayout layout, int maxPaths = PingBatchRules.MaxPathsPerBatch)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPaths);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPaths, PingBatchRules.MaxPathsPerBatch);
         _layout = layout;
+        _maxPaths = maxPaths;
         _estimatedBytes = layout.EnvelopeBytes;
     }
+
+    /// <summary>Path snapshots waiting in this batch, oldest first.</summary>
+    public int PathCount => _paths.Count;
+
+    /// <summary>The path snapshots waiting in this batch, oldest first (a copy).</summary>
+    public IReadOnlyList<PathSnapshot> Paths => [.. _paths];
 
     public int Count => _samples.Count;
 
@@ -34,6 +49,36 @@ internal sealed class OpenBatch
 
     /// <summary>An upper bound of the encoded size (wire version 2: of the payload before compression), exact in JSON but for a few bytes of envelope and commas.</summary>
     public int EstimatedBytes => _estimatedBytes;
+
+    /// <summary>
+    /// Adds a finished path snapshot if the batch has room for it (count and bytes, keeping room for a first sample when
+    /// it has none yet). <see cref="PathAddOutcome.Full"/>: try again in the next batch.
+    /// </summary>
+    public PathAddOutcome TryAddPath(PathSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (snapshot.Problems().Any())
+        {
+            // A batch holding it would not encode: it would take the samples down with it.
+            return PathAddOutcome.Invalid;
+        }
+
+        var bytes = _layout.PathBytes(snapshot);
+        if (_layout.EnvelopeBytes + bytes + _layout.LoneSampleBytes > _layout.MaxLoneBatchBytes)
+        {
+            return PathAddOutcome.TooBig;
+        }
+
+        if (_paths.Count >= _maxPaths || _estimatedBytes + bytes + (IsEmpty ? _layout.LoneSampleBytes : 0) > _layout.MaxEstimatedBytes)
+        {
+            return PathAddOutcome.Full;
+        }
+
+        _paths.Add(snapshot);
+        _pathBytes.Add(bytes);
+        _estimatedBytes += bytes;
+        return PathAddOutcome.Added;
+    }
 
     public AddOutcome TryAdd(PendingSample sample)
     {
@@ -104,22 +149,37 @@ internal sealed class OpenBatch
         }
 
         var taken = _samples.Count;
-        var batch = Build(taken, sequence) with { Status = status };
+        var paths = _paths.Count;
+        var batch = Build(taken, paths, sequence, status);
         try
         {
-            return new ClosedBatch(SpooledBatch.Encode(batch), taken, batch.Targets.Count);
+            return new ClosedBatch(SpooledBatch.Encode(batch), taken, batch.Targets.Count, paths);
         }
         catch (InvalidPingBatchException) when (PingBatchCodec.MeasureBytes(batch) > PingBatchCodec.MaxBodyBytes)
         {
-            taken = LargestPrefixThatFits(sequence);
-            batch = Build(taken, sequence) with { Status = status };
-            return new ClosedBatch(SpooledBatch.Encode(batch), taken, batch.Targets.Count);
+            // Compressed, it came out bigger than the estimate promised (binary). Path snapshots give way first, the
+            // newest before the oldest, down to one so that snapshots always move on; then the samples split. One path
+            // and one sample always fit: TryAddPath made sure.
+            while (paths > 1 && !Fits(taken, paths, sequence, status))
+            {
+                paths--;
+            }
+
+            if (!Fits(taken, paths, sequence, status))
+            {
+                taken = LargestPrefixThatFits(paths, sequence, status);
+            }
+
+            batch = Build(taken, paths, sequence, status);
+            return new ClosedBatch(SpooledBatch.Encode(batch), taken, batch.Targets.Count, paths);
         }
     }
 
-    /// <summary>Forgets the first <paramref name="count"/> samples (a closed batch); the rest stay open.</summary>
-    public void RemoveFirst(int count)
+    /// <summary>Forgets the first <paramref name="count"/> samples and <paramref name="paths"/> path snapshots (a closed batch); the rest stay open.</summary>
+    public void RemoveFirst(int count, int paths = 0)
     {
+        _paths.RemoveRange(0, paths);
+        _pathBytes.RemoveRange(0, paths);
         var rest = _samples.GetRange(count, _samples.Count - count);
         _samples.Clear();
         _timesByTarget.Clear();
@@ -130,7 +190,7 @@ internal sealed class OpenBatch
             Append(sample);
         }
 
-        _estimatedBytes = IsEmpty ? _layout.EnvelopeBytes : Estimate(_earliestMs);
+        _estimatedBytes = IsEmpty ? _layout.EnvelopeBytes + _pathBytes.Sum() : Estimate(_earliestMs);
     }
 
     private static bool IsTooCloseToAnother(List<long> times, long scheduledMs)
@@ -162,7 +222,7 @@ internal sealed class OpenBatch
 
     private int Estimate(long earliestMs)
     {
-        var bytes = _layout.EnvelopeBytes;
+        var bytes = _layout.EnvelopeBytes + _pathBytes.Sum();
         foreach (var index in _timesByTarget.Keys)
         {
             _layout.TryGetTarget(index, out _, out var targetBytes);
@@ -177,7 +237,10 @@ internal sealed class OpenBatch
         return bytes;
     }
 
-    private int LargestPrefixThatFits(long sequence)
+    private bool Fits(int count, int paths, long sequence, ProbeStatus? status) =>
+        PingBatchCodec.MeasureBytes(Build(count, paths, sequence, status)) <= PingBatchCodec.MaxBodyBytes;
+
+    private int LargestPrefixThatFits(int paths, long sequence, ProbeStatus? status)
     {
         // A single sample always fits, so the search starts from a known good answer.
         var fits = 1;
@@ -185,7 +248,7 @@ internal sealed class OpenBatch
         while (tooBig - fits > 1)
         {
             var middle = fits + ((tooBig - fits) / 2);
-            if (PingBatchCodec.MeasureBytes(Build(middle, sequence)) <= PingBatchCodec.MaxBodyBytes)
+            if (Fits(middle, paths, sequence, status))
             {
                 fits = middle;
             }
@@ -198,7 +261,7 @@ internal sealed class OpenBatch
         return fits;
     }
 
-    private PingBatch Build(int count, long sequence)
+    private PingBatch Build(int count, int paths, long sequence, ProbeStatus? status)
     {
         var samples = _samples.GetRange(0, count);
         var windowStartMs = samples.Min(s => s.ScheduledMs);
@@ -225,6 +288,8 @@ internal sealed class OpenBatch
             Sequence = sequence,
             WindowStart = DateTimeOffset.FromUnixTimeMilliseconds(windowStartMs),
             Targets = targets,
+            Status = status,
+            Paths = paths > 0 ? _paths.GetRange(0, paths) : null,
         };
     }
 }
@@ -239,5 +304,19 @@ internal enum AddOutcome
     UnknownTarget,
 }
 
-/// <summary>A closed batch, encoded, and how many of the open batch's samples (in arrival order) it took.</summary>
-internal sealed record ClosedBatch(SpooledBatch Spooled, int Taken, int TargetCount);
+internal enum PathAddOutcome
+{
+    Added,
+
+    /// <summary>No room left in this batch (count or bytes): the next batch takes it.</summary>
+    Full,
+
+    /// <summary>Even with the batch to itself and one sample it would not fit a message: no batch can carry it.</summary>
+    TooBig,
+
+    /// <summary>It breaks the contract's rules for a snapshot: no batch may carry it.</summary>
+    Invalid,
+}
+
+/// <summary>A closed batch, encoded, and how many of the open batch's samples (in arrival order) and path snapshots it took.</summary>
+internal sealed record ClosedBatch(SpooledBatch Spooled, int Taken, int TargetCount, int PathsTaken = 0);

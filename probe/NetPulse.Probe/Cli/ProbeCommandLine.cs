@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Hosting;
 using NetPulse.Probe.Icmp;
+using NetPulse.Probe.Paths;
 using NetPulse.Probe.Sending;
 using NetPulse.Probe.Targets;
 
@@ -76,6 +77,7 @@ public static class ProbeCommandLine
             output.WriteLine(string.Create(inv, $"  batches: every {options.Batching.CalmWindow.TotalSeconds:0.###} s while calm, at once on a change and then every {options.Batching.UrgentWindow.TotalSeconds:0.###} s until calm for {options.Batching.CalmAfter.TotalSeconds:0.###} s, to queue '{options.Queue.QueueName}' at {DescribeQueue(options.Queue)}"));
             output.WriteLine(string.Create(inv, $"  spool: {ProbeHost.ResolvePath(options.Spool.Path)} (at most {options.Spool.MaxMegabytes} MB)"));
             output.WriteLine(DescribeKey(options));
+            output.WriteLine(PathSnapshotScheduler.Describe(options.Paths, targets, PathSnapshotScheduler.RawSocketUnavailable()));
             return Task.FromResult(0);
         });
 

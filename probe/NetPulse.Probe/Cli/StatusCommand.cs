@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Hosting;
+using NetPulse.Probe.Paths;
 using NetPulse.Probe.Spool;
 using NetPulse.Probe.Targets;
 
@@ -62,6 +63,7 @@ internal static class StatusCommand
                 : "  last sent: never from this spool");
             output.WriteLine(string.Create(inv, $"  next batch number: {status.NextSequence}"));
             output.WriteLine(DescribeTargetSource(options, path));
+            output.WriteLine(PathSnapshotScheduler.Describe(options.Paths, TargetList.From(options), PathSnapshotScheduler.RawSocketUnavailable()));
             if (status.CorruptCount > 0 || status.RejectedCount > 0)
             {
                 output.WriteLine(string.Create(inv, $"  set aside: {status.CorruptCount} corrupt (in {Path.Combine(path, "corrupt")}), {status.RejectedCount} rejected by the queue (in {Path.Combine(path, "rejected")})"));

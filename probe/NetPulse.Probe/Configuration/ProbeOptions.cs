@@ -42,6 +42,39 @@ public sealed class ProbeOptions
 
     /// <summary>The backend that manages this probe's targets centrally ("Probe:Backend"); unset, the probe runs its own file.</summary>
     public BackendOptions Backend { get; set; } = new();
+
+    /// <summary>When the probe takes path snapshots on its own and ships them with the batches ("Probe:Paths").</summary>
+    public PathsOptions Paths { get; set; } = new();
+}
+
+/// <summary>
+/// Path snapshots taken on the probe's own initiative ("Probe:Paths"): one when trouble begins on a target, at most one
+/// per target per <see cref="TroubleCooldown"/>, and a low-rate baseline every <see cref="BaselineInterval"/> for uplinks
+/// and <see cref="BaselineTargets"/>. They need a raw ICMP socket; without one they are off (said once at start).
+/// </summary>
+public sealed class PathsOptions
+{
+    public static readonly TimeSpan MinTroubleCooldown = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MaxTroubleCooldown = TimeSpan.FromDays(1);
+    public static readonly TimeSpan MinBaselineInterval = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan MaxBaselineInterval = TimeSpan.FromDays(7);
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Probes per hop in one snapshot (mtr's -c); 1 to <see cref="PathSnapshot.MaxCycles"/>.</summary>
+    public int Cycles { get; set; } = 10;
+
+    /// <summary>At most one trouble snapshot per target in this period; 1 min to 1 day.</summary>
+    public TimeSpan TroubleCooldown { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Time between two baseline snapshots of one target; 5 min to 7 days.</summary>
+    public TimeSpan BaselineInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Names of targets that get a baseline besides the uplinks (which always do).</summary>
+    public List<string> BaselineTargets { get; set; } = [];
+
+    /// <summary>Most snapshots one batch carries; 1 to <see cref="PingBatchRules.MaxPathsPerBatch"/>.</summary>
+    public int MaxPerBatch { get; set; } = PingBatchRules.MaxPathsPerBatch;
 }
 
 /// <summary>

@@ -82,6 +82,20 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
         }
 
         ValidateBackend(options.Backend, Fail);
+        ValidatePaths(options.Paths, Fail);
+        if (options.Backend.ApiUrl is null)
+        {
+            // A misspelt name would silently leave a target without its baseline; a managed list may bring the name later.
+            for (var i = 0; i < options.Paths.BaselineTargets.Count; i++)
+            {
+                var wanted = options.Paths.BaselineTargets[i];
+                if (!string.IsNullOrWhiteSpace(wanted) && !options.Targets.Exists(t => string.Equals(t.Name, wanted, StringComparison.OrdinalIgnoreCase)))
+                {
+                    Fail($"{p}:Paths:BaselineTargets:{i}", $"'{wanted}' is not the name of a configured target");
+                }
+            }
+        }
+
         ValidateTargets(options, Fail);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -131,6 +145,40 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
         if (backend.RefreshSeconds is < BackendOptions.MinRefreshSeconds or > BackendOptions.MaxRefreshSeconds)
         {
             fail($"{b}:RefreshSeconds", $"{backend.RefreshSeconds} is out of range: it must be between {BackendOptions.MinRefreshSeconds} and {BackendOptions.MaxRefreshSeconds} seconds");
+        }
+    }
+
+    private static void ValidatePaths(PathsOptions paths, Action<string, string> fail)
+    {
+        const string k = $"{ProbeOptions.Section}:Paths";
+        static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+        const string format = "write it as hh:mm:ss or d.hh:mm:ss, e.g. 00:15:00 for 15 minutes";
+        if (paths.Cycles is < 1 or > PathSnapshot.MaxCycles)
+        {
+            fail($"{k}:Cycles", $"{paths.Cycles} is out of range: it must be between 1 and {PathSnapshot.MaxCycles} probes per hop");
+        }
+
+        if (paths.TroubleCooldown < PathsOptions.MinTroubleCooldown || paths.TroubleCooldown > PathsOptions.MaxTroubleCooldown)
+        {
+            fail($"{k}:TroubleCooldown", $"{Span(paths.TroubleCooldown)} is out of range: it must be between {Span(PathsOptions.MinTroubleCooldown)} and {Span(PathsOptions.MaxTroubleCooldown)} ({format})");
+        }
+
+        if (paths.BaselineInterval < PathsOptions.MinBaselineInterval || paths.BaselineInterval > PathsOptions.MaxBaselineInterval)
+        {
+            fail($"{k}:BaselineInterval", $"{Span(paths.BaselineInterval)} is out of range: it must be between {Span(PathsOptions.MinBaselineInterval)} and {Span(PathsOptions.MaxBaselineInterval)} ({format})");
+        }
+
+        if (paths.MaxPerBatch is < 1 or > PingBatchRules.MaxPathsPerBatch)
+        {
+            fail($"{k}:MaxPerBatch", $"{paths.MaxPerBatch} is out of range: it must be between 1 and {PingBatchRules.MaxPathsPerBatch} (a batch carries at most {PingBatchRules.MaxPathsPerBatch} snapshots)");
+        }
+
+        for (var i = 0; i < paths.BaselineTargets.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(paths.BaselineTargets[i]))
+            {
+                fail($"{k}:BaselineTargets:{i}", "is empty: name a target (by its Name) that should get a baseline snapshot");
+            }
         }
     }
 

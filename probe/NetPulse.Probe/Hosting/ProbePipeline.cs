@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using NetPulse.Probe.Batching;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Icmp;
+using NetPulse.Probe.Paths;
 using NetPulse.Probe.Sending;
 using NetPulse.Probe.Spool;
 using NetPulse.Probe.Targets;
@@ -29,6 +30,12 @@ public static class ProbePipeline
         services.AddHostedService<QueueSender>();
         services.AddHostedService<Batcher>();
         services.AddHostedService<PingWorker>();
+
+        // Path snapshots: taken in the background when the batcher sees trouble begin (and as a baseline), shipped in its
+        // batches. Stopped before the engine: a snapshot still running at a stop is given up, not waited for.
+        services.AddSingleton<FinishedPathSnapshots>();
+        services.AddSingleton<PathSnapshotScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<PathSnapshotScheduler>());
 
         // The targets' sources start last and stop first: the backend's list (central management) or the file's changes.
         services.AddSingleton<IHostedService>(sp =>

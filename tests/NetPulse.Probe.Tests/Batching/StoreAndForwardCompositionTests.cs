@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NetPulse.Probe.Batching;
 using NetPulse.Probe.Hosting;
+using NetPulse.Probe.Paths;
 using NetPulse.Probe.Sending;
 using NetPulse.Probe.Spool;
 using NetPulse.Probe.Targets;
@@ -31,7 +32,7 @@ public sealed class StoreAndForwardCompositionTests : IDisposable
         // The host starts hosted services in this order and stops them in reverse: the engine stops first,
         // the batcher then drains the channel and spools the open batch, and the sender gets the last word. The
         // targets' source (here the file watcher: no backend is configured) starts last and stops first.
-        Assert.Equal([typeof(QueueSender), typeof(Batcher), typeof(PingWorker), typeof(TargetsFileWatcher)], ours.Select(s => s.GetType()));
+        Assert.Equal([typeof(QueueSender), typeof(Batcher), typeof(PingWorker), typeof(PathSnapshotScheduler), typeof(TargetsFileWatcher)], ours.Select(s => s.GetType()));
         Assert.Equal("probe-1", ((Batcher)ours[1]).ProbeId);
         Assert.Equal(_folder.Path, host.Services.GetRequiredService<BatchSpool>().Path);
         Assert.Equal(identity.KeyId, host.Services.GetRequiredService<BatchSigner>().KeyId);
