@@ -63,14 +63,14 @@ public static class ApiServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The read-only share links ("NetPulse:Shares"; signed with the acknowledge links' key), and the default pack source,
-    /// which has no packs: the composition root registers the pack store's <see cref="ISharedPackSource"/> before this runs.
+    /// The read-only share links ("NetPulse:Shares"; signed with the acknowledge links' key); a shared pack is read from
+    /// the evidence store.
     /// </summary>
     private static void AddShareLinks(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptionsWithValidateOnStart<ShareLinkOptions, ShareLinkOptionsValidator>().Bind(configuration.GetSection(ShareLinkOptions.Section));
         services.AddNetPulseAcknowledgeLinks(configuration);
-        services.TryAddSingleton<ISharedPackSource, NoSharedPacks>();
+        services.TryAddSingleton<ISharedPackSource, StoredEvidencePacks>();
         services.TryAddSingleton(sp => new ShareLinkTokens(sp.GetRequiredService<IOptions<AcknowledgeLinkOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ShareReadLimiter(sp.GetRequiredService<IOptions<ShareLinkOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ShareLinksHandler(

@@ -79,11 +79,13 @@ public interface ISharedPackSource
     Task<SharedPackFile?> OpenAsync(string probeId, string kind, string period, string file, CancellationToken cancellationToken);
 }
 
-/// <summary>The default until packs are stored: every pack is unknown.</summary>
-internal sealed class NoSharedPacks : ISharedPackSource
+/// <summary>A shared pack's files come from the evidence store, the one reader of stored packs.</summary>
+internal sealed class StoredEvidencePacks(Evidence.EvidenceStore store) : ISharedPackSource
 {
-    public Task<SharedPackFile?> OpenAsync(string probeId, string kind, string period, string file, CancellationToken cancellationToken) =>
-        Task.FromResult<SharedPackFile?>(null);
+    public async Task<SharedPackFile?> OpenAsync(string probeId, string kind, string period, string file, CancellationToken cancellationToken) =>
+        await store.OpenAsync(probeId, kind, period, file, cancellationToken) is { } download
+            ? new SharedPackFile(new MemoryStream(download.Content, writable: false), download.ContentType, download.FileName)
+            : null;
 }
 
 /// <summary>

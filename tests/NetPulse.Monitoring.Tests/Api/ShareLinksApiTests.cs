@@ -235,7 +235,7 @@ public sealed class ShareLinksApiTests(ApiRig rig)
         return (
             new ShareLinksHandler(store, tokens, probes, options, _time, NullLogger<ShareLinksHandler>.Instance),
             new SharedViewHandler(store, tokens, new ShareReadLimiter(options, _time), services.GetRequiredService<TargetViews>(), rig.Targets, rig.Incidents,
-                probes, packs ?? new NoSharedPacks(), _time, NullLogger<SharedViewHandler>.Instance));
+                probes, packs ?? new NoPacks(), _time, NullLogger<SharedViewHandler>.Instance));
     }
 
     private static async Task<JsonElement> CreateAsync(ShareLinksHandler admin, string body)
@@ -273,6 +273,12 @@ public sealed class ShareLinksApiTests(ApiRig rig)
     }
 
     /// <summary>A pack source holding one pack, whose PDF is a line of text: enough to see the right pack reach the reader.</summary>
+    private sealed class NoPacks : ISharedPackSource
+    {
+        public Task<SharedPackFile?> OpenAsync(string probeId, string kind, string period, string file, CancellationToken cancellationToken) =>
+            Task.FromResult<SharedPackFile?>(null);
+    }
+
     private sealed class OnePack(string probeId, string kind, string period) : ISharedPackSource
     {
         public Task<SharedPackFile?> OpenAsync(string probe, string k, string p, string file, CancellationToken cancellationToken) =>
