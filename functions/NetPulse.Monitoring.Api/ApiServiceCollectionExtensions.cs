@@ -48,6 +48,9 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton(sp => new ManagedTargetsHandler(
             sp.GetRequiredService<ManagedTargetStore>(), sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AlertsHandler(sp.GetRequiredService<IAlertNoticeLog>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new PathsHandler(
+            sp.GetRequiredService<PathStore>(), sp.GetRequiredService<IncidentPaths>(), sp.GetRequiredService<IncidentReader>(),
+            sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

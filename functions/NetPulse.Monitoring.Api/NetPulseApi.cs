@@ -50,6 +50,9 @@ public static class NetPulseApi
     public const string ProbeTargetListRoute = "probes/{probe}/target-list";
     public const string RetireProbeRoute = "probes/{id}/retire";
     public const string RetireTargetRoute = "targets/{id}/retire";
+    public const string PathsRoute = "targets/{id}/paths";
+    public const string PathRoute = "targets/{id}/paths/{snapshotId}";
+    public const string IncidentPathsRoute = "incidents/{id}/paths";
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -94,6 +97,10 @@ public static class NetPulseApi
         new(HttpMethods.Delete, RetireProbeRoute, ApiAccess.Admin),
         new(HttpMethods.Post, RetireTargetRoute, ApiAccess.Admin),
         new(HttpMethods.Delete, RetireTargetRoute, ApiAccess.Admin),
+        // Path snapshots (PathsHandler): a target's, one (JSON or mtr text), and an incident's pair.
+        new(HttpMethods.Get, PathsRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, PathRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, IncidentPathsRoute, ApiAccess.Reader),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -176,6 +183,12 @@ public static class NetPulseApi
                 handler.RetireTargetAsync(request, id, cancellationToken));
         }
 
+        Map(api, HttpMethods.Get, PathsRoute, (PathsHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.ListAsync(request, id, cancellationToken));
+        Map(api, HttpMethods.Get, PathRoute, (PathsHandler handler, HttpRequest request, string id, string snapshotId, CancellationToken cancellationToken) =>
+            handler.GetAsync(request, id, snapshotId, cancellationToken));
+        Map(api, HttpMethods.Get, IncidentPathsRoute, (PathsHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.IncidentAsync(request, id, cancellationToken));
         return endpoints;
     }
 
