@@ -12,6 +12,7 @@ import type { ViewContext } from './views/context.ts';
 import { AlertsView, UndeliveredBanner } from './views/alerts.ts';
 import { IncidentsView } from './views/incidents.ts';
 import { FleetView } from './views/fleet.ts';
+import { PathView } from './views/path.ts';
 import { MaintenanceView } from './views/maintenance.ts';
 import { OverviewView } from './views/overview.ts';
 import { ReportsView } from './views/reports.ts';
@@ -239,6 +240,8 @@ function createView(route: Route, context: ViewContext, navigate: (href: string)
       return route.probe === null ? new ProbePickerView(context) : new TargetsEditorView(context, route.probe);
     case 'fleet':
       return new FleetView(context);
+    case 'incidentPath':
+      return new PathView(context, route.incident);
     case 'notFound':
       return staticView(h('section', { class: 'page' }, h('h1', {}, 'Page not found'), h('p', {}, 'Nothing lives at this address. ', h('a', { href: '#/' }, 'Go to the overview.'))));
   }

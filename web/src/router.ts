@@ -9,6 +9,7 @@
 //   #/manage-targets                the probes whose targets can be managed centrally
 //   #/probes/<probe>/targets        one probe's managed targets: the editor
 //   #/fleet                         the probes: version, last seen, spool, ICMP path, clock
+//   #/incidents/<id>/path           an incident's path at its start beside the last baseline
 
 import { incidentStates, type IncidentState } from './api.ts';
 import { isIncidentType, type IncidentType } from './incidentTypes.ts';
@@ -23,6 +24,7 @@ export type Route =
   | { page: 'alerts'; state: 'undelivered' | 'all' }
   | { page: 'manageTargets'; probe: string | null }
   | { page: 'fleet' }
+  | { page: 'incidentPath'; incident: string }
   | { page: 'notFound'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -57,6 +59,10 @@ export function parseRoute(hash: string): Route {
       state: isIncidentState(state) ? state : 'all',
       range: isRangeKey(range) ? range : '7d',
     };
+  }
+
+  if (first === 'incidents' && second !== undefined && rest.length === 1 && rest[0] === 'path') {
+    return { page: 'incidentPath', incident: second };
   }
 
   if (first === 'maintenance' && second === undefined) {
@@ -115,6 +121,8 @@ export function routeHref(route: Route): string {
       return route.probe === null ? '#/manage-targets' : `#/probes/${encodeURIComponent(route.probe)}/targets`;
     case 'fleet':
       return '#/fleet';
+    case 'incidentPath':
+      return `#/incidents/${encodeURIComponent(route.incident)}/path`;
     case 'notFound':
       return route.hash;
   }

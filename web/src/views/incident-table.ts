@@ -86,13 +86,14 @@ class IncidentRow {
   readonly #acknowledged = h('span', { class: 'acknowledged', hidden: true });
   readonly #ackButton = h('button', { type: 'button', class: 'ack-button', hidden: true }, 'Acknowledge');
   readonly #ackStatus = h('span', { class: 'ack-status', role: 'status' });
+  readonly #pathLink = h('a', { class: 'path-link', hidden: true }, 'path');
   readonly #acknowledge: Acknowledge | null;
   #incident: Incident | null = null;
 
   constructor(showTarget: boolean, acknowledge: Acknowledge | null) {
     this.#acknowledge = acknowledge;
     this.#targetCell = showTarget ? h('td', { class: 'target-name' }, this.#targetLink) : null;
-    const notes = h('td', { class: 'notes' }, this.#maintenance, ' ', this.#acknowledged, this.#ackButton, ' ', this.#ackStatus);
+    const notes = h('td', { class: 'notes' }, this.#pathLink, ' ', this.#maintenance, ' ', this.#acknowledged, this.#ackButton, ' ', this.#ackStatus);
     this.element = h('tr', {}, this.#state, this.#type, this.#targetCell, this.#start, this.#end, this.#duration, this.#peak, notes);
     this.#ackButton.addEventListener('click', () => void this.#acknowledgeNow());
   }
@@ -130,6 +131,9 @@ class IncidentRow {
       setAttr(this.#targetLink, 'href', incident.targetId ? routeHref({ page: 'target', id: incident.targetId, range: '24h' }) : null);
     }
 
+    // A target's incident has a path page (the snapshot at its start); a probe's own has none.
+    this.#pathLink.hidden = !incident.targetId;
+    setAttr(this.#pathLink, 'href', incident.targetId ? routeHref({ page: 'incidentPath', incident: incident.id }) : null);
     setText(this.#start, formatDateTime(incident.start));
     setText(this.#end, open ? '—' : formatDateTime(incident.end));
     setText(this.#peak, formatPeak(incident));
