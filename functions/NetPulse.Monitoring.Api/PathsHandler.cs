@@ -41,8 +41,10 @@ public sealed class PathsHandler
 
     public Task<IResult> ListAsync(HttpRequest request, string? id, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
-        var (probeId, targetName) = await TargetAsync(id, cancellationToken);
+        // Every parameter's form first, then storage: a bad range is a 400 whether or not the target exists.
+        var (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Id);
         var range = ApiRequest.Range(request, _time.GetUtcNow(), DefaultLength, MaxLength);
+        await EnsureTargetAsync(probeId, targetName, id!, cancellationToken);
         var found = await _paths.ListAsync(probeId, targetName, range.From, range.To, MaxListed + 1, cancellationToken);
         var list = new PathList([.. found.Take(MaxListed).Select(PathViews.Of)], found.Count > MaxListed);
         return new ApiJsonResult<PathList>(list, PathJsonContext.Default.PathList);
@@ -50,13 +52,15 @@ public sealed class PathsHandler
 
     public Task<IResult> GetAsync(HttpRequest request, string? id, string? snapshotId, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
-        var (probeId, targetName) = await TargetAsync(id, cancellationToken);
+        var (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Id);
         var format = ApiRequest.Choice(request, Format, Json, Mtr) ?? Json;
         if (!PathIds.TryParse(snapshotId, out var startedAt))
         {
             throw new ApiParameterException(SnapshotId,
                 $"'{ApiRequest.Shorten(snapshotId ?? "")}' is no snapshot id: an id is the snapshot's start in UTC, such as 20261206T191702.1230000Z, as /api/targets/{{id}}/paths lists them");
         }
+
+        await EnsureTargetAsync(probeId, targetName, id!, cancellationToken);
 
         var path = await _paths.GetAsync(probeId, targetName, startedAt, cancellationToken)
             ?? throw new ApiParameterException(SnapshotId, $"target '{ApiRequest.Shorten(id!)}' has no path snapshot '{snapshotId}'", notFound: true);
@@ -83,12 +87,12 @@ public sealed class PathsHandler
         return new ApiJsonResult<IncidentPathsView>(PathViews.Of(incident, pair), PathJsonContext.Default.IncidentPathsView);
     });
 
-    private async Task<(string ProbeId, string TargetName)> TargetAsync(string? id, CancellationToken cancellationToken)
+    private async Task EnsureTargetAsync(string probeId, string targetName, string id, CancellationToken cancellationToken)
     {
-        var (probeId, targetName) = ApiRequest.TargetId(id, ApiRequest.Id);
-        return await _probes.TargetExistsAsync(probeId, targetName, cancellationToken)
-            ? (probeId, targetName)
-            : throw ApiRequest.UnknownTarget(ApiRequest.Id, id!);
+        if (!await _probes.TargetExistsAsync(probeId, targetName, cancellationToken))
+        {
+            throw ApiRequest.UnknownTarget(ApiRequest.Id, id);
+        }
     }
 
     /// <summary>Plain text, UTF-8: the MTR report.</summary>

@@ -225,6 +225,7 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
                 "id" or "target" or "targetId" => TargetIds.Format("nobody", "nothing"),
                 "probe" => "nobody",
                 "date" => "2020-01-01",
+                "snapshotId" => "20200101T000000.0000000Z",
                 _ => null,
             };
             if (parameter.GetProperty("in").GetString() == "path")
