@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using NetPulse.Contracts;
-using NetPulse.Testing.DevHost;
 using NetPulse.Monitoring.Api;
 using NetPulse.Monitoring.Api.SignIn;
 using NetPulse.Testing;
+using NetPulse.Testing.DevHost;
 
 namespace NetPulse.DevHost.Tests;
 
@@ -23,8 +23,16 @@ public sealed class PathRoutesTests(SignedInDevHost host) : IClassFixture<Signed
         start = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, TimeSpan.Zero);
         PathHop Hop(int ttl, string address, int received) => new()
         {
-            Ttl = ttl, Address = address, Sent = 10, Received = received, LossPercent = PathHop.Loss(10, received),
-            LastMs = 0.3, BestMs = 0.3, AverageMs = 0.4, WorstMs = 0.6, StdDevMs = 0.1,
+            Ttl = ttl,
+            Address = address,
+            Sent = 10,
+            Received = received,
+            LossPercent = PathHop.Loss(10, received),
+            LastMs = 0.3,
+            BestMs = 0.3,
+            AverageMs = 0.4,
+            WorstMs = 0.6,
+            StdDevMs = 0.1,
         };
         var snapshot = new PathSnapshot
         {
