@@ -102,10 +102,10 @@ public sealed partial class CompositionTests : IDisposable
         Assert.Equal(
             [
                 "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "CreateManagedTarget", "DeleteMaintenanceWindow",
-                "DeleteManagedTarget", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets", "ImportProbeTargetList", "Incidents",
+                "DeleteManagedTarget", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets", "ImportProbeTargetList", "IncidentPaths", "Incidents",
                 "IngestBatch", "MaintenanceWindows", "ManagedTargets", "MarkIncidentMaintenance", "Minute", "OpenApi", "ProbeTargetList",
                 "Probes", "Queues", "RebuildReport", "RedriveQueue", "RegisterProbe", "Report", "Reports",
-                "RetireProbe", "RetireTarget", "RevokeProbe", "Target", "TargetSeries", "Targets", "UnretireProbe",
+                "RetireProbe", "RetireTarget", "RevokeProbe", "Target", "TargetPath", "TargetPaths", "TargetSeries", "Targets", "UnretireProbe",
                 "UnretireTarget", "UpdateManagedTarget",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));
