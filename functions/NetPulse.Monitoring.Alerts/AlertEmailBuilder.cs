@@ -236,6 +236,11 @@ public sealed class AlertEmailBuilder
             fields.Add(("Uptime, last 24 h", AlertText.Uptime(alert.Uptime24hPercent)));
         }
 
+        if (!string.IsNullOrWhiteSpace(alert.Path))
+        {
+            fields.Add(("Path at start", MailText.SingleLine(alert.Path, maxLength: 600)));
+        }
+
         if (alert.GroupedTargets.Count > 0)
         {
             var names = string.Join(", ", alert.GroupedTargets.Select(n => MailText.SingleLine(n)).Order(StringComparer.Ordinal));

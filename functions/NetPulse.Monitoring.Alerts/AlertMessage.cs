@@ -37,6 +37,12 @@ public sealed record AlertIncident
     /// </summary>
     public string? TargetLabel { get; init; }
 
+    /// <summary>
+    /// The path at the incident's start in one line (<see cref="AlertText.CompactPath"/>), when the trouble snapshot was
+    /// stored by the time the incident opened; null otherwise (alerts never wait for one) and in older notices.
+    /// </summary>
+    public string? Path { get; init; }
+
     /// <summary>Other targets' incidents grouped under this one (an uplink outage), by target name.</summary>
     public IReadOnlyList<string> GroupedTargets { get; init; } = [];
 }

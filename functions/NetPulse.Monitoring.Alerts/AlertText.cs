@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Mail;
 
@@ -26,5 +27,24 @@ internal static class AlertText
 
     public static string Uptime(double? percent) =>
         percent is { } p ? string.Create(Invariant, $"{p:0.00} %") : "not known yet";
+
+    /// <summary>
+    /// A path snapshot in one line, TTL, address and loss per hop, with the hop from which loss persists marked:
+    /// "1 10.200.1.1 0% · 2 10.200.2.1 0% · 3 10.200.3.1 50% ← loss from here". A silent hop reads "???", as in mtr.
+    /// Plain text: each channel escapes it as it escapes every field.
+    /// </summary>
+    public static string CompactPath(PathSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var from = PathAnalysis.FirstPersistentLossHop(snapshot)?.Ttl;
+        var hops = snapshot.Hops.Select(h => string.Create(Invariant, $"{h.Ttl} {h.Address ?? "???"} {h.LossPercent:0.#}%{(h.Ttl == from ? " ← loss from here" : "")}")).ToList();
+        if (from is { } ttl && ttl > snapshot.Hops.Count)
+        {
+            // The destination never answered and no hop after the last answering one did either: the break is beyond the list.
+            hops.Add(string.Create(Invariant, $"{ttl} ??? ← no answer from here"));
+        }
+
+        return string.Join(" · ", hops);
+    }
 
 }

@@ -59,6 +59,9 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton(sp => new RankingHandler(sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<SampleReader>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AlertsHandler(sp.GetRequiredService<IAlertNoticeLog>(), sp.GetRequiredService<TimeProvider>()));
         AddShareLinks(services, configuration);
+        services.TryAddSingleton(sp => new PathsHandler(
+            sp.GetRequiredService<PathStore>(), sp.GetRequiredService<IncidentPaths>(), sp.GetRequiredService<IncidentReader>(),
+            sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

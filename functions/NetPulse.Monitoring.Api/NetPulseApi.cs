@@ -63,6 +63,9 @@ public static class NetPulseApi
     public const string HeatmapRoute = "targets/{id}/heatmap";
     public const string QualityRoute = "targets/{id}/quality";
     public const string RankingRoute = "ranking";
+    public const string PathsRoute = "targets/{id}/paths";
+    public const string PathRoute = "targets/{id}/paths/{snapshotId}";
+    public const string IncidentPathsRoute = "incidents/{id}/paths";
 
     /// <summary>Every route and who may call it: reads need Reader (or Admin), changes need Admin.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
@@ -126,6 +129,10 @@ public static class NetPulseApi
         new(HttpMethods.Get, HeatmapRoute, ApiAccess.Reader),
         new(HttpMethods.Get, QualityRoute, ApiAccess.Reader),
         new(HttpMethods.Get, RankingRoute, ApiAccess.Reader),
+        // Path snapshots (PathsHandler): a target's, one (JSON or mtr text), and an incident's pair.
+        new(HttpMethods.Get, PathsRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, PathRoute, ApiAccess.Reader),
+        new(HttpMethods.Get, IncidentPathsRoute, ApiAccess.Reader),
     ];
 
     /// <summary>The route entry for a method and template; an unlisted one is a programming error that stops the host's start.</summary>
@@ -237,6 +244,12 @@ public static class NetPulseApi
         Map(api, HttpMethods.Get, SharedFileRoute, (SharedViewHandler handler, HttpRequest request, string token, string file, CancellationToken cancellationToken) =>
             handler.FileAsync(request, token, file, cancellationToken));
 
+        Map(api, HttpMethods.Get, PathsRoute, (PathsHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.ListAsync(request, id, cancellationToken));
+        Map(api, HttpMethods.Get, PathRoute, (PathsHandler handler, HttpRequest request, string id, string snapshotId, CancellationToken cancellationToken) =>
+            handler.GetAsync(request, id, snapshotId, cancellationToken));
+        Map(api, HttpMethods.Get, IncidentPathsRoute, (PathsHandler handler, HttpRequest request, string id, CancellationToken cancellationToken) =>
+            handler.IncidentAsync(request, id, cancellationToken));
         return endpoints;
     }
 

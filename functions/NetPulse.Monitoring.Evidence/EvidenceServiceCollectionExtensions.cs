@@ -14,14 +14,14 @@ public static class EvidenceServiceCollectionExtensions
     /// Evidence packs: the builder, the store (blob container and index table "evidence" in "AzureWebJobsStorage"), the
     /// mailer, <see cref="EvidencePacks"/> and the timer's <see cref="EvidenceJob"/>, with "NetPulse:Evidence" validated at
     /// start; on the report options and mail of <c>AddNetPulseReports</c> (which this adds). Path snapshots at incidents
-    /// come from <see cref="IIncidentPathSource"/>: none unless a paths store registers one (before or after this call).
+    /// come from the paths table (<see cref="StoredIncidentPaths"/>) unless another <see cref="IIncidentPathSource"/> is registered first.
     /// </summary>
     public static IServiceCollection AddNetPulseEvidence(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddNetPulseReports(configuration);
         services.AddOptionsWithValidateOnStart<EvidenceOptions, EvidenceOptionsValidator>().Bind(configuration.GetSection(EvidenceOptions.Section));
-        services.TryAddSingleton<IIncidentPathSource, NoIncidentPaths>();
+        services.TryAddSingleton<IIncidentPathSource, StoredIncidentPaths>();
         services.TryAddSingleton(sp => CreateBlobServiceClient(configuration));
         services.TryAddSingleton(sp => new EvidenceStore(
             sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>()));

@@ -1,11 +1,11 @@
 using NetPulse.Contracts;
+using NetPulse.Monitoring.Incidents;
 
 namespace NetPulse.Monitoring.Evidence;
 
 /// <summary>
 /// Where the pack finds the path to a target as it was when an incident began: the snapshot the probe took when the
-/// trouble started (or the last one before it). The paths table is a layer of its own; this seam lets the pack print
-/// what that layer has without Evidence knowing how it is stored.
+/// trouble started (or the last one before it). A seam, so the pack's tests can give it any snapshot.
 /// </summary>
 public interface IIncidentPathSource
 {
@@ -13,7 +13,14 @@ public interface IIncidentPathSource
     Task<PathSnapshot?> AtIncidentStartAsync(string probeId, string targetName, DateTimeOffset start, CancellationToken cancellationToken);
 }
 
-/// <summary>The default until a paths store is registered: no snapshots, and the pack says so.</summary>
+/// <summary>The pack's paths come from the paths table, by the rule the incident page uses (<see cref="IncidentPaths"/>).</summary>
+internal sealed class StoredIncidentPaths(IncidentPaths paths) : IIncidentPathSource
+{
+    public async Task<PathSnapshot?> AtIncidentStartAsync(string probeId, string targetName, DateTimeOffset start, CancellationToken cancellationToken) =>
+        (await paths.AtStartAsync(probeId, targetName, start, end: null, cancellationToken))?.Snapshot;
+}
+
+/// <summary>For a builder made without a path source (tests of the figures): no snapshots, and the pack says so.</summary>
 internal sealed class NoIncidentPaths : IIncidentPathSource
 {
     public Task<PathSnapshot?> AtIncidentStartAsync(string probeId, string targetName, DateTimeOffset start, CancellationToken cancellationToken) =>

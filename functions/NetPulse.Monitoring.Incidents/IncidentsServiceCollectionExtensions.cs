@@ -30,6 +30,7 @@ public static class IncidentsServiceCollectionExtensions
         services.TryAddSingleton<IIncidentAcknowledgements>(sp => sp.GetRequiredService<IncidentAcknowledgementStore>());
         services.TryAddSingleton(sp => new IncidentMaintenanceMarks(sp.GetRequiredService<MonitoringTables>()));
         services.TryAddSingleton<ProbeEvaluator>();
+        services.TryAddSingleton<IncidentPaths>();
         services.TryAddSingleton<ProbeCommits>();
         services.TryAddSingleton<SummaryFlusher>();
         services.TryAddSingleton(sp => new TargetReader(

@@ -33,6 +33,7 @@ internal sealed class BatchIngestion(
     ProbeLocks locks,
     BatchLimits limits,
     MaintenanceStore maintenance,
+    PathIngestion paths,
     IOptions<DetectionOptions> detection,
     IOptions<CompactionOptions> compaction,
     TimeProvider time,
@@ -55,16 +56,50 @@ internal sealed class BatchIngestion(
         await batches.WriteAsync(batch, cancellationToken);
         limits.Accepted(batch);
 
-        using var held = await locks.EnterAsync(batch.ProbeId, cancellationToken);
+        // Paths after the samples are safe and before detection, so an alert this batch raises finds a snapshot it
+        // brought; a snapshot that could not be stored for now never holds the batch's incidents and alerts back.
+        var pathFailure = await StorePathsAsync(message, cancellationToken);
+
+        using (await locks.EnterAsync(batch.ProbeId, cancellationToken))
+        {
+            try
+            {
+                await UpdateAsync(message, batch, cancellationToken);
+            }
+            catch
+            {
+                // Let the retry read what the tables hold.
+                states.Forget(batch.ProbeId);
+                throw;
+            }
+        }
+
+        if (pathFailure is not null)
+        {
+            // Everything else of the batch is done; the queue delivers the message again for its snapshots, and the
+            // batch's replay changes nothing.
+            throw new PathStorageException($"batch {message.Sequence} of probe {message.ProbeId}: its path snapshots could not be stored yet; the queue will retry the message", pathFailure);
+        }
+    }
+
+    /// <summary>Stores the batch's path snapshots; the failure a retry can get past, else null (a refusal is logged and dropped).</summary>
+    private async Task<Exception?> StorePathsAsync(PingBatch message, CancellationToken cancellationToken)
+    {
         try
         {
-            await UpdateAsync(message, batch, cancellationToken);
+            await paths.StoreAsync(message, cancellationToken);
+            return null;
         }
-        catch
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
         {
-            // Let the retry read what the tables hold.
-            states.Forget(batch.ProbeId);
-            throw;
+            if (PathIngestion.IsTransient(ex))
+            {
+                logger.LogWarning(ex, "Batch {Sequence} of probe {ProbeId}: its path snapshots could not be stored; its rounds go on and the message is retried for them", message.Sequence, message.ProbeId);
+                return ex;
+            }
+
+            logger.LogWarning("Batch {Sequence} of probe {ProbeId}: storage refused its path snapshots, which are given up: {Reason}", message.Sequence, message.ProbeId, ex.Message);
+            return null;
         }
     }
 

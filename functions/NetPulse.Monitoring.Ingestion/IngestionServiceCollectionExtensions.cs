@@ -19,6 +19,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddNetPulseRollups(configuration);
 
         services.TryAddSingleton<BatchLimits>();
+        services.TryAddSingleton<PathIngestion>();
         services.TryAddSingleton<BatchIngestion>();
         services.TryAddSingleton(sp => new ProbeKeyCache(
             sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<ProbesOptions>>()));

@@ -23,6 +23,7 @@ public sealed class MonitoringTables : IDisposable
         Incidents = service.GetTableClient(prefix + "incidents");
         Probes = service.GetTableClient(prefix + "probes");
         ManagedTargets = service.GetTableClient(prefix + "managedtargets");
+        Paths = service.GetTableClient(prefix + "paths");
     }
 
     /// <summary>One entity per probe batch (PK probe|UTC day of its last sample, RK inverted last-sample ticks-sequence).</summary>
@@ -46,7 +47,10 @@ public sealed class MonitoringTables : IDisposable
     /// <summary>The targets each centrally managed probe runs (PK probe id): its list row and one row per target; see <see cref="ManagedTargetStore"/>.</summary>
     public TableClient ManagedTargets { get; }
 
-    public IEnumerable<TableClient> All => [Batches, Samples, Rollups, Targets, Incidents, Probes, ManagedTargets];
+    /// <summary>Path snapshots and route changes per target (PK probe|target-key, RK kind|inverted time); see <see cref="PathStore"/>.</summary>
+    public TableClient Paths { get; }
+
+    public IEnumerable<TableClient> All => [Batches, Samples, Rollups, Targets, Incidents, Probes, ManagedTargets, Paths];
 
     public void Dispose() => _creating.Dispose();
 

@@ -22,6 +22,9 @@ public sealed record RetentionRun(RetentionEdges Edges)
     /// <summary>The per-day target-name counters of ingestion's limits deleted (they age with the rounds).</summary>
     public long DayNameRows { get; set; }
 
+    /// <summary>Rows of the paths table (snapshots, baseline copies, route changes) deleted; they are kept as long as minute rollups.</summary>
+    public long PathRows { get; set; }
+
     /// <summary>False when the run stopped at its bound (<see cref="RetentionOptions.MaxChangesPerRun"/> or <see cref="RetentionOptions.MaxRunTime"/>).</summary>
     public bool Finished { get; set; } = true;
 }
@@ -80,8 +83,8 @@ public sealed class RetentionHandler
         {
             run.Finished &= !budget.Spent;
             _logger.LogInformation(
-                "Retention deleted {Batches} batches, {SampleHours} sample hours and {DayNameRows} day-name rows before {RawFrom:yyyy-MM-dd}, {HourRollups} hour rollups before {HourFrom:yyyy-MM-dd}, and dropped the minutes of {MinutesPruned} hours before {MinuteFrom:yyyy-MM-dd}; {Outcome}",
-                run.Batches, run.SampleHours, run.DayNameRows, run.Edges.RawFrom, run.HourRollups, run.Edges.HourFrom, run.MinutesPruned, run.Edges.MinuteFrom,
+                "Retention deleted {Batches} batches, {SampleHours} sample hours and {DayNameRows} day-name rows before {RawFrom:yyyy-MM-dd}, {HourRollups} hour rollups before {HourFrom:yyyy-MM-dd}, and dropped the minutes of {MinutesPruned} hours before {MinuteFrom:yyyy-MM-dd}, and {PathRows} path rows before it; {Outcome}",
+                run.Batches, run.SampleHours, run.DayNameRows, run.Edges.RawFrom, run.HourRollups, run.Edges.HourFrom, run.MinutesPruned, run.Edges.MinuteFrom, run.PathRows,
                 run.Finished ? "all expired data is gone" : "stopped at its bound, the next run goes on");
         }
 
@@ -112,6 +115,19 @@ public sealed class RetentionHandler
         run.HourRollups += await DeleteAsync(_tables.Rollups,
             TableClient.CreateQueryFilter($"PartitionKey ge {probeStart} and PartitionKey lt {TableKeys.RollupPartition(probeId, edges.HourFrom)}"), budget, cancellationToken);
         run.MinutesPruned += await PruneMinutesAsync(probeId, edges, budget, cancellationToken);
+        run.PathRows += await DeleteAsync(_tables.Paths, PathsBefore(probeId, edges.MinuteFrom), budget, cancellationToken);
+    }
+
+    /// <summary>
+    /// A probe's path rows older than <paramref name="edge"/>: its targets' partitions ("probe|key") with each kind's
+    /// rows after the edge's inverted time. Paths are kept as long as minute rollups, not rounds: a snapshot explains an
+    /// incident that the minute charts still show, and a target has a few a day (hourly baselines of uplinks, trouble).
+    /// </summary>
+    internal static string PathsBefore(string probeId, DateTimeOffset edge)
+    {
+        string Older(string prefix) => TableClient.CreateQueryFilter($"(RowKey gt {TableKeys.PathRow(prefix, edge)} and RowKey lt {prefix + "~"})");
+        return TableClient.CreateQueryFilter($"PartitionKey ge {probeId + TableKeys.Separator} and PartitionKey lt {probeId + "|~"}")
+            + $" and ({Older(TableKeys.PathRowPrefix)} or {Older(TableKeys.BaselineRowPrefix)} or {Older(TableKeys.RouteChangeRowPrefix)})";
     }
 
     /// <summary>Deletes what the key-only query finds, a transaction per partition and 100 rows, until the budget is spent.</summary>

@@ -40,6 +40,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ProbeRegistry>();
         services.TryAddSingleton<ManagedTargetStore>();
         services.TryAddSingleton<ShareLinkStore>();
+        services.TryAddSingleton<PathStore>();
         // Its own client without encoding: poison messages move as the text they are stored as, even one that is no Base64.
         services.TryAddSingleton(sp => new PoisonQueues(
             CreateQueueServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value, QueueMessageEncoding.None),

@@ -137,4 +137,28 @@ public static class TableKeys
     public static string IncidentPartition(DateTimeOffset start) => Month(start);
 
     public static string IncidentRow(DateTimeOffset start, string incidentId) => string.Concat(InvertedTicks(start), "|", incidentId);
+
+    // ---- paths: a target's snapshots, baselines and route changes in one partition, newest first within each kind.
+
+    /// <summary>Prefix of every snapshot's row in the paths table.</summary>
+    public const string PathRowPrefix = "s|";
+
+    /// <summary>Prefix of a baseline's second row (a copy), so "the latest baseline before t" is one row's read.</summary>
+    public const string BaselineRowPrefix = "b|";
+
+    /// <summary>Prefix of a recorded route change's row, keyed by the snapshot that confirmed it.</summary>
+    public const string RouteChangeRowPrefix = "c|";
+
+    /// <summary>A probe's target: its snapshots are one partition, so a time range is one range scan.</summary>
+    public static string PathPartition(string probeId, string targetName) => string.Concat(probeId, "|", TargetKey(targetName));
+
+    /// <summary>Row of a snapshot (or, with another prefix, a baseline or route change) taken at <paramref name="time"/>.</summary>
+    public static string PathRow(string prefix, DateTimeOffset time) => prefix + InvertedTicks(time);
+
+    /// <summary>The time a <see cref="PathRow"/> was made from.</summary>
+    public static DateTimeOffset TimeFromPathRow(string rowKey)
+    {
+        ArgumentNullException.ThrowIfNull(rowKey);
+        return FromInvertedTicks(rowKey.AsSpan(2));
+    }
 }

@@ -229,6 +229,7 @@ public sealed class ApiRoutesTests(ApiRoutesTests.Host host) : IClassFixture<Api
                 "kind" => "week",
                 "period" => "2020-W01",
                 "file" => "pack.pdf",
+                "snapshotId" => "20200101T000000.0000000Z",
                 _ => null,
             };
             if (parameter.GetProperty("in").GetString() == "path")

@@ -105,11 +105,11 @@ public sealed partial class CompositionTests : IDisposable
             [
                 "AcknowledgeByLink", "AcknowledgeIncident", "AcknowledgeLinkPage", "AddMaintenanceWindow", "Alerts", "CreateManagedTarget", "CreateShareLink", "DeleteMaintenanceWindow",
                 "DeleteManagedTarget", "EvidenceFile", "EvidencePack", "EvidencePacks", "Export", "ExportManagedTargets", "Health", "ImportManagedTargets",
-                "ImportProbeTargetList", "Incidents", "IngestBatch", "MaintenanceWindows", "ManagedTargets", "MarkIncidentMaintenance", "Minute", "OpenApi",
-                "ProbeTargetList", "Probes", "Queues", "Ranking", "RebuildEvidence", "RebuildReport", "RedriveQueue", "RegisterProbe",
-                "Report", "Reports", "RetireProbe", "RetireTarget", "RevokeProbe", "RevokeShareLink", "ShareLinks", "SharedIncidents",
-                "SharedPackFile", "SharedSeries", "SharedView", "Target", "TargetHeatmap", "TargetQuality", "TargetSeries", "Targets",
-                "UnretireProbe",
+                "ImportProbeTargetList", "IncidentPaths", "Incidents", "IngestBatch", "MaintenanceWindows", "ManagedTargets", "MarkIncidentMaintenance", "Minute",
+                "OpenApi", "ProbeTargetList", "Probes", "Queues", "Ranking", "RebuildEvidence", "RebuildReport", "RedriveQueue",
+                "RegisterProbe", "Report", "Reports", "RetireProbe", "RetireTarget", "RevokeProbe", "RevokeShareLink", "ShareLinks",
+                "SharedIncidents", "SharedPackFile", "SharedSeries", "SharedView", "Target", "TargetHeatmap", "TargetPath", "TargetPaths",
+                "TargetQuality", "TargetSeries", "Targets", "UnretireProbe",
                 "UnretireTarget", "UpdateManagedTarget",
             ],
             FunctionTypes().SelectMany(t => t.GetMethods()).Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>().Order(StringComparer.Ordinal));

@@ -710,6 +710,16 @@ export class ApiClient {
     return { blob, fileName: fileNameOf(response.headers.get('content-disposition')) };
   }
 
+  /** The path at an incident's start beside the last baseline before it (GET /incidents/{id}/paths). */
+  async incidentPaths(incidentId: string, signal?: AbortSignal): Promise<IncidentPaths> {
+    return this.#get(`/incidents/${encodeURIComponent(incidentId)}/paths`, {}, signal);
+  }
+
+  /** A snapshot as the text of `mtr --report -n`: a download link (a.download) through the API. */
+  pathTextUrl(targetId: string, snapshotId: string): string {
+    return this.downloadUrl(`/targets/${encodeURIComponent(targetId)}/paths/${encodeURIComponent(snapshotId)}`, { format: 'mtr' });
+  }
+
   async #get<T>(path: string, query: Record<string, string | undefined>, signal?: AbortSignal): Promise<T> {
     const response = await this.#send('GET', this.#url(path, query), signal);
     return this.#json(response, signal);
@@ -829,4 +839,63 @@ export function isUnreachable(error: unknown): boolean {
 
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
+}
+
+/** One TTL of a path snapshot; times in ms, null when nothing answered (API.md, PathHop). */
+export interface PathHop {
+  ttl: number;
+  address: string | null;
+  otherAddresses: string[];
+  sent: number;
+  received: number;
+  lossPercent: number;
+  lastMs: number | null;
+  bestMs: number | null;
+  averageMs: number | null;
+  worstMs: number | null;
+  stdDevMs: number | null;
+}
+
+export interface PathFinding {
+  ttl: number;
+  address: string | null;
+  lossPercent: number;
+  explanation: string;
+}
+
+export interface PathSnapshot {
+  id: string;
+  targetId: string;
+  target: string;
+  probeId: string;
+  destination: string;
+  startedAt: string;
+  reason: 'trouble' | 'baseline' | 'manual';
+  cycles: number;
+  reachedDestination: boolean;
+  hops: PathHop[];
+  finding: PathFinding | null;
+}
+
+export interface RouteHopChange {
+  ttl: number;
+  oldAddress: string;
+  newAddress: string;
+}
+
+export interface RouteChange {
+  firstSeenAt: string;
+  confirmedAt: string;
+  baselineId: string;
+  snapshotId: string;
+  hops: RouteHopChange[];
+}
+
+export interface IncidentPaths {
+  incidentId: string;
+  targetId: string;
+  atStart: PathSnapshot | null;
+  baseline: PathSnapshot | null;
+  differences: RouteHopChange[];
+  routeChanges: RouteChange[];
 }

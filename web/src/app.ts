@@ -13,6 +13,7 @@ import { AlertsView, UndeliveredBanner } from './views/alerts.ts';
 import { IncidentsView } from './views/incidents.ts';
 import { FleetView } from './views/fleet.ts';
 import { RankingView } from './views/ranking.ts';
+import { PathView } from './views/path.ts';
 import { MaintenanceView } from './views/maintenance.ts';
 import { OverviewView } from './views/overview.ts';
 import { ReportsView } from './views/reports.ts';
@@ -287,6 +288,8 @@ function createView(route: Route, context: ViewContext, navigate: (href: string)
       return new EvidenceView(context, route.probe);
     case 'ranking':
       return new RankingView(context, route.range, route.by);
+    case 'incidentPath':
+      return new PathView(context, route.incident);
     case 'notFound':
       return staticView(h('section', { class: 'page' }, h('h1', {}, 'Page not found'), h('p', {}, 'Nothing lives at this address. ', h('a', { href: '#/' }, 'Go to the overview.'))));
   }

@@ -12,6 +12,7 @@
 //   #/shared/<token>                what a share link shows, without sign-in (views/shared.ts)
 //   #/evidence?probe=<probe>        the weekly and monthly evidence packs (one probe's, or all)
 //   #/ranking?range=7d&by=loss      the worst targets over a range (range 24h, 7d, 31d; by loss, p95, jitter)
+//   #/incidents/<id>/path           an incident's path at its start beside the last baseline
 
 import { incidentStates, type IncidentState } from './api.ts';
 import { isIncidentType, type IncidentType } from './incidentTypes.ts';
@@ -31,6 +32,7 @@ export type Route =
   | { page: 'shared'; token: string }
   | { page: 'evidence'; probe: string | null }
   | { page: 'ranking'; range: RankingRange; by: RankingMetric }
+  | { page: 'incidentPath'; incident: string }
   | { page: 'notFound'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -65,6 +67,10 @@ export function parseRoute(hash: string): Route {
       state: isIncidentState(state) ? state : 'all',
       range: isRangeKey(range) ? range : '7d',
     };
+  }
+
+  if (first === 'incidents' && second !== undefined && rest.length === 1 && rest[0] === 'path') {
+    return { page: 'incidentPath', incident: second };
   }
 
   if (first === 'maintenance' && second === undefined) {
@@ -146,6 +152,8 @@ export function routeHref(route: Route): string {
       const search = query.toString();
       return `#/ranking${search ? `?${search}` : ''}`;
     }
+    case 'incidentPath':
+      return `#/incidents/${encodeURIComponent(route.incident)}/path`;
     case 'notFound':
       return route.hash;
   }

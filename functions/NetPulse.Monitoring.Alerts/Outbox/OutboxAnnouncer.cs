@@ -1,3 +1,4 @@
+using NetPulse.Contracts;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 
@@ -11,7 +12,8 @@ namespace NetPulse.Monitoring.Alerts.Outbox;
 /// watch is named with its probe (<see cref="TargetLabels"/>): one read of the probes' catalogue per announcement
 /// that says something, which is rare.
 /// </summary>
-internal sealed class OutboxAnnouncer(AlertRaiser raiser, SampleReader samples, ProbeStateStore states, TimeProvider time) : IIncidentAnnouncer
+internal sealed class OutboxAnnouncer(
+    AlertRaiser raiser, SampleReader samples, ProbeStateStore states, IncidentPaths paths, TimeProvider time, ILogger<OutboxAnnouncer> logger) : IIncidentAnnouncer
 {
     public async Task AnnounceAsync(
         IReadOnlyList<AnnouncementDecision> decisions, IReadOnlyDictionary<string, TargetEntity> targets, IEnumerable<StoredIncident> known,
@@ -34,7 +36,7 @@ internal sealed class OutboxAnnouncer(AlertRaiser raiser, SampleReader samples, 
             probes.SelectMany(p => p.Targets.Values.Where(t => t.RetiredAt is null).Select(t => (p.ProbeId, t.Name))));
         var sites = probes.ToDictionary(p => p.ProbeId, p => p.Status?.Site, StringComparer.Ordinal);
 
-        async Task<AlertIncident> DescribeAsync(StoredIncident incident)
+        async Task<AlertIncident> DescribeAsync(AlertKind kind, StoredIncident incident)
         {
             var target = targets.GetValueOrDefault(incident.TargetName)?.ToSettings();
             if (!uptimes.TryGetValue(incident.TargetName, out var uptime) && target is not null)
@@ -51,6 +53,7 @@ internal sealed class OutboxAnnouncer(AlertRaiser raiser, SampleReader samples, 
                 TargetDescription = target?.Description,
                 Uptime24hPercent = uptime is { } u ? Math.Round(u, 3) : null,
                 GroupedTargets = groupedNames.GetValueOrDefault(incident.Id) ?? [],
+                Path = kind == AlertKind.Opened ? await CompactPathAsync(incident) : null,
                 TargetLabel = ambiguous.Contains(incident.TargetName)
                     ? TargetLabels.Of(incident.TargetName, incident.ProbeId, sites.GetValueOrDefault(incident.ProbeId), ambiguous: true)
                     : null,
@@ -60,9 +63,31 @@ internal sealed class OutboxAnnouncer(AlertRaiser raiser, SampleReader samples, 
         var alerts = new List<RaisedAlert>(loud.Count);
         foreach (var decision in loud)
         {
-            alerts.Add(new RaisedAlert(decision.Kind, [await DescribeAsync(decision.Incident)]));
+            alerts.Add(new RaisedAlert(decision.Kind, [await DescribeAsync(decision.Kind, decision.Incident)]));
         }
 
         await raiser.RaiseAsync(alerts, deliverNow: true, cancellationToken);
+
+        // The path of a target's trouble when it is stored already (the probe ships it with this batch or a later one:
+        // the alert never waits for it); a failed read leaves it out rather than hold the alert back.
+        async Task<string?> CompactPathAsync(StoredIncident incident)
+        {
+            if (incident.Type is not (IncidentType.Down or IncidentType.Loss or IncidentType.Latency))
+            {
+                return null;
+            }
+
+            try
+            {
+                return await paths.AtStartAsync(incident.ToIncident(), cancellationToken) is { Reason: PathSnapshotReason.Trouble } path
+                    ? AlertText.CompactPath(path.Snapshot)
+                    : null;
+            }
+            catch (Exception ex) when (ex is Azure.RequestFailedException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                logger.LogWarning("The opened alert of incident {IncidentId} goes without its path: {Reason}", incident.Id, ex.Message);
+                return null;
+            }
+        }
     }
 }

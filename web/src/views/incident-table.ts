@@ -14,11 +14,16 @@ export class IncidentTable {
   readonly #rows = new Map<string, IncidentRow>();
   readonly #showTarget: boolean;
   readonly #acknowledge: Acknowledge | null;
+  readonly #pathLinks: boolean;
 
-  /** With `acknowledge` (an Admin's page), an open incident nobody acknowledged gets an Acknowledge button. */
-  constructor(options: { showTarget: boolean; emptyText: string; acknowledge?: Acknowledge }) {
+  /**
+   * With `acknowledge` (an Admin's page), an open incident nobody acknowledged gets an Acknowledge button. With
+   * `pathLinks: false` (a share link's page, which may not leave its routes) no incident links to its path page.
+   */
+  constructor(options: { showTarget: boolean; emptyText: string; acknowledge?: Acknowledge; pathLinks?: boolean }) {
     this.#showTarget = options.showTarget;
     this.#acknowledge = options.acknowledge ?? null;
+    this.#pathLinks = options.pathLinks ?? true;
     this.#body = h('tbody');
     this.#empty = h('p', { class: 'empty', hidden: true }, options.emptyText);
     const head = h(
@@ -44,7 +49,7 @@ export class IncidentTable {
       seen.add(incident.id);
       let row = this.#rows.get(incident.id);
       if (!row) {
-        row = new IncidentRow(this.#showTarget, this.#acknowledge);
+        row = new IncidentRow(this.#showTarget, this.#acknowledge, this.#pathLinks);
         this.#rows.set(incident.id, row);
       }
 
@@ -86,13 +91,17 @@ class IncidentRow {
   readonly #acknowledged = h('span', { class: 'acknowledged', hidden: true });
   readonly #ackButton = h('button', { type: 'button', class: 'ack-button', hidden: true }, 'Acknowledge');
   readonly #ackStatus = h('span', { class: 'ack-status', role: 'status' });
+  readonly #pathLink = h('a', { class: 'path-link', hidden: true }, 'path');
   readonly #acknowledge: Acknowledge | null;
   #incident: Incident | null = null;
 
-  constructor(showTarget: boolean, acknowledge: Acknowledge | null) {
+  readonly #pathLinks: boolean;
+
+  constructor(showTarget: boolean, acknowledge: Acknowledge | null, pathLinks: boolean) {
     this.#acknowledge = acknowledge;
+    this.#pathLinks = pathLinks;
     this.#targetCell = showTarget ? h('td', { class: 'target-name' }, this.#targetLink) : null;
-    const notes = h('td', { class: 'notes' }, this.#maintenance, ' ', this.#acknowledged, this.#ackButton, ' ', this.#ackStatus);
+    const notes = h('td', { class: 'notes' }, this.#pathLink, ' ', this.#maintenance, ' ', this.#acknowledged, this.#ackButton, ' ', this.#ackStatus);
     this.element = h('tr', {}, this.#state, this.#type, this.#targetCell, this.#start, this.#end, this.#duration, this.#peak, notes);
     this.#ackButton.addEventListener('click', () => void this.#acknowledgeNow());
   }
@@ -130,6 +139,10 @@ class IncidentRow {
       setAttr(this.#targetLink, 'href', incident.targetId ? routeHref({ page: 'target', id: incident.targetId, range: '24h' }) : null);
     }
 
+    // A target's incident has a path page (the snapshot at its start); a probe's own has none.
+    const pathPage = this.#pathLinks && incident.targetId;
+    this.#pathLink.hidden = !pathPage;
+    setAttr(this.#pathLink, 'href', pathPage ? routeHref({ page: 'incidentPath', incident: incident.id }) : null);
     setText(this.#start, formatDateTime(incident.start));
     setText(this.#end, open ? '—' : formatDateTime(incident.end));
     setText(this.#peak, formatPeak(incident));

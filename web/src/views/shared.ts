@@ -20,7 +20,7 @@ export class SharedPage implements View {
   readonly #validity = h('p', { class: 'share-validity' });
   readonly #stats = { rtt: h('dd'), loss: h('dd'), uptime: h('dd') };
   readonly #chart = new LatencyChart();
-  readonly #incidents = new IncidentTable({ showTarget: false, emptyText: 'No incidents in this range.' });
+  readonly #incidents = new IncidentTable({ showTarget: false, emptyText: 'No incidents in this range.', pathLinks: false });
   readonly #targetPart: HTMLElement;
   readonly #files = h('ul', { class: 'share-files' });
   readonly #packPart = h('div', { hidden: true }, h('h2', {}, 'Downloads'), this.#files);
