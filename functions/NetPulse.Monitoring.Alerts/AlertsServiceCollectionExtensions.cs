@@ -44,6 +44,7 @@ public static class AlertsServiceCollectionExtensions
         services.TryAddSingleton<AlertRaiser>();
         services.TryAddSingleton<DeliverAlertsHandler>();
         services.TryAddSingleton<IAlertNoticeLog, OutboxNoticeLog>();
+        services.TryAddSingleton<IReportAnnouncer, OutboxReportAnnouncer>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 
@@ -25,6 +26,7 @@ public sealed class DailyReportHandler
     private readonly ReportOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DailyReportHandler> _logger;
+    private readonly IReportAnnouncer? _announcer;
 
     internal DailyReportHandler(
         ReportBuilder builder,
@@ -33,8 +35,10 @@ public sealed class DailyReportHandler
         TargetReader targets,
         IOptions<ReportOptions> options,
         TimeProvider time,
-        ILogger<DailyReportHandler> logger)
+        ILogger<DailyReportHandler> logger,
+        IReportAnnouncer? announcer = null)
     {
+        _announcer = announcer;
         _builder = builder;
         _store = store;
         _mailer = mailer;
@@ -93,6 +97,13 @@ public sealed class DailyReportHandler
 
             report ??= await _store.ReadAsync(date, cancellationToken)
                        ?? throw new InvalidOperationException($"the report of {date:yyyy-MM-dd} vanished while it was being emailed");
+            if (_announcer is not null)
+            {
+                // Stored before the mail goes: a failed mail is tried again next run, and the notice's id makes a second announcement nothing.
+                var (title, lines) = _mailer.Announcement(report);
+                await _announcer.AnnounceAsync(string.Create(CultureInfo.InvariantCulture, $"daily {date:yyyy-MM-dd}"), title, lines, cancellationToken);
+            }
+
             await _mailer.SendAsync(report, cancellationToken);
             await _store.MarkEmailedAsync(date, _time.GetUtcNow(), cancellationToken);
             emailed.Add(date);

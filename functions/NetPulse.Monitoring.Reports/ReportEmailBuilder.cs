@@ -50,6 +50,13 @@ internal sealed class ReportEmailBuilder(TimeZoneInfo zone, int maxCharts)
             charts);
     }
 
+    /// <summary>What the alert channels are told when the report is mailed (<see cref="Incidents.IReportAnnouncer"/>): the lead, not the report.</summary>
+    public (string Title, IReadOnlyList<string> Lines) Announcement(DailyReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return ($"Daily report {report.Date.ToString("yyyy-MM-dd", Invariant)}", [Lead(report, Incidents(report).Count)]);
+    }
+
     private string Lead(DailyReport report, int incidents)
     {
         var hours = (report.To - report.From).TotalHours;

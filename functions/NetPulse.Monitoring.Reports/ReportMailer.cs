@@ -39,6 +39,9 @@ internal sealed class ReportMailer
         _logger.LogInformation("Report of {ReportDate} emailed to {RecipientCount} recipients", report.Date, _to.Count);
     }
 
+    /// <summary>The title and lines the alert channels get when this report is mailed.</summary>
+    public (string Title, IReadOnlyList<string> Lines) Announcement(DailyReport report) => _emails.Announcement(report);
+
     public MimeMessage Compose(DailyReport report)
     {
         ArgumentNullException.ThrowIfNull(report);

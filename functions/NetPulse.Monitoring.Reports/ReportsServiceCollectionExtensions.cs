@@ -34,7 +34,7 @@ public static class ReportsServiceCollectionExtensions
         services.TryAddSingleton(sp => new DailyReportHandler(
             sp.GetRequiredService<ReportBuilder>(), sp.GetRequiredService<ReportStore>(), sp.GetRequiredService<ReportMailer>(),
             sp.GetRequiredService<TargetReader>(), sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<DailyReportHandler>>()));
+            sp.GetRequiredService<ILogger<DailyReportHandler>>(), sp.GetService<IReportAnnouncer>()));
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using NetPulse.Monitoring.Alerts.Channels;
+using NetPulse.Monitoring.Alerts.Channels.Email;
 using NetPulse.Monitoring.Incidents;
 
 namespace NetPulse.Monitoring.Alerts.Outbox;
@@ -107,6 +108,30 @@ public sealed class AlertRaiser(
     }
 
     /// <summary>
+    /// Stores the notice that a report is ready and tries its channels once. Email channels are left out: the report's
+    /// own mail (to <c>NetPulse:Smtp:To</c>) carries the whole report. The id comes from the report, so a second call adds nothing.
+    /// </summary>
+    public async Task RaiseReportAsync(string reportId, ReportNotice report, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reportId);
+        ArgumentNullException.ThrowIfNull(report);
+        var notice = Notice(NoticeKind.Report, NoticeIds.Of(NoticeKind.Report, reportId), [], time.GetUtcNow()) with { Report = report };
+        bool NotEmail(string channel) => channels.Find(channel)?.Type != EmailChannelFactory.TypeName;
+        if (!channels.Route(notice).Any(NotEmail))
+        {
+            // The common case (email only): the mail is the whole announcement, and an outbox row would say nothing.
+            return;
+        }
+
+        var added = new List<OutboxEntry>();
+        await AddAsync(notice, probeId: "", deliverNow: true, added, cancellationToken, NotEmail);
+        foreach (var entry in added)
+        {
+            await deliverer.DeliverAsync(entry, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Raises a reminder for every open incident a reminder interval after its last notice, and an escalation for every
     /// down or probe-silent incident still open after the escalation time; neither for an acknowledged incident.
     /// The notices are stored due at once; the caller's delivery pass sends them. Returns how many were stored.
@@ -159,10 +184,11 @@ public sealed class AlertRaiser(
         return added.Count;
     }
 
-    private async Task AddAsync(AlertNotice notice, string probeId, bool deliverNow, List<OutboxEntry> added, CancellationToken cancellationToken)
+    private async Task AddAsync(
+        AlertNotice notice, string probeId, bool deliverNow, List<OutboxEntry> added, CancellationToken cancellationToken, Func<string, bool>? only = null)
     {
         var now = time.GetUtcNow();
-        var routed = channels.Route(notice);
+        var routed = channels.Route(notice).Where(c => only?.Invoke(c) ?? true).ToList();
         var entry = new OutboxEntry
         {
             Notice = notice,
