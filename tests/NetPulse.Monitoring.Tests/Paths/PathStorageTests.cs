@@ -166,6 +166,10 @@ public sealed class PathStorageTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Equal(2, pair.Finding!.Ttl);
         Assert.Empty(pair.Differences);
 
+        // The evidence pack prints the same snapshot beside the incident.
+        var packPath = await new NetPulse.Monitoring.Evidence.StoredIncidentPaths(rig.Get<IncidentPaths>()).AtIncidentStartAsync("home-1", "gw", Start, CancellationToken.None);
+        Assert.Equal(lossy.StartedAt, packPath!.StartedAt);
+
         // No trouble snapshot in the first minutes: the nearest after the start, whatever its reason.
         var later = incident with { Start = Start.AddMinutes(-30), Id = IncidentIds.Create("home-1", "gw", IncidentType.Loss, Start.AddMinutes(-30)) };
         Assert.Equal(Start.AddSeconds(10), (await rig.Get<IncidentPaths>().AtStartAsync(later, CancellationToken.None))!.Snapshot.StartedAt);
