@@ -39,8 +39,10 @@ public sealed class LeanLogTests(LeanLogTests.Host host) : IClassFixture<LeanLog
         // Kestrel's and the hosting layer's lines come after the response; give them their moment.
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         var logged = host.Log.Entries.Skip(before).ToList();
-        Assert.DoesNotContain(logged, e => e.Level >= LogLevel.Information && (e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
-            || e.Message.Contains("/api/", StringComparison.Ordinal) || e.Message.Contains(marker, StringComparison.Ordinal)));
+        // The minute timer's jobs may speak meanwhile (the poison-queue warning names its redrive route): only request lines count.
+        Assert.DoesNotContain(logged, e => e.Level >= LogLevel.Information && e.Category != "NetPulse.Monitoring.Storage.PoisonQueueWatch"
+            && (e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
+                || e.Message.Contains("/api/", StringComparison.Ordinal) || e.Message.Contains(marker, StringComparison.Ordinal)));
         AssertNoStackTrace(logged);
     }
 
