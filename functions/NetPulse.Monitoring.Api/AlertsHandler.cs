@@ -37,7 +37,7 @@ public sealed class AlertsHandler
         ArgumentNullException.ThrowIfNull(request);
         var range = ApiRequest.Range(request, _time.GetUtcNow(), DefaultLength, MaxLength);
         var state = ApiRequest.Choice(request, State, States);
-        var limit = LimitOf(request);
+        var limit = ApiRequest.Limit(request, DefaultLimit, MaxLimit);
 
         var notices = await _notices.ListAsync(range.From, range.To, cancellationToken);
         var shown = notices.Where(n => state switch
@@ -56,19 +56,6 @@ public sealed class AlertsHandler
             [.. shown.Take(limit).Select(n => new AlertNoticeView(n.Id, n.Kind, n.RaisedAt, n.ProbeId, n.Escalated, n.State, n.Incidents, n.Channels))]);
         return new ApiJsonResult<AlertNoticeList>(list, ApiJsonContext.Default.AlertNoticeList);
     });
-
-    private static int LimitOf(HttpRequest request)
-    {
-        var text = ApiRequest.Query(request, Limit);
-        if (text is null)
-        {
-            return DefaultLimit;
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit
-            ? limit
-            : throw new ApiParameterException(Limit, $"'{Limit}' must be a whole number from 1 to {MaxLimit}; '{ApiRequest.Shorten(text)}' is not");
-    }
 }
 
 /// <summary>

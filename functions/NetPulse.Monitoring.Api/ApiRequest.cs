@@ -55,6 +55,21 @@ internal static partial class ApiRequest
         };
     }
 
+    /// <summary>The "limit" parameter: <paramref name="defaultLimit"/> when absent, else a whole number from 1 to <paramref name="maxLimit"/>.</summary>
+    public static int Limit(HttpRequest request, int defaultLimit, int maxLimit)
+    {
+        const string name = "limit";
+        var text = Query(request, name);
+        if (text is null)
+        {
+            return defaultLimit;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit) && limit >= 1 && limit <= maxLimit
+            ? limit
+            : throw new ApiParameterException(name, $"'{name}' must be a whole number from 1 to {maxLimit}; '{Shorten(text)}' is not");
+    }
+
     /// <summary>
     /// The from/to range: ISO-8601 with Z or an offset. One missing: to defaults to now, from to
     /// <paramref name="defaultLength"/> before to. At most <paramref name="maxLength"/> long.

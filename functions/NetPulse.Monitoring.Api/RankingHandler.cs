@@ -36,7 +36,7 @@ public sealed class RankingHandler
         var now = _time.GetUtcNow();
         var range = HeatmapHandler.WholeHours(ApiRequest.Range(request, now, HeatmapHandler.DefaultQualityLength, HeatmapHandler.MaxQualityLength));
         var by = ApiRequest.Choice(request, By, "loss", "p95", "jitter") ?? "loss";
-        var limit = LimitOf(request);
+        var limit = ApiRequest.Limit(request, DefaultLimit, MaxLimit);
 
         var probesRead = _targets.GetProbesAsync(cancellationToken);
         var targetsRead = _targets.GetTargetsAsync(cancellationToken: cancellationToken);
@@ -86,19 +86,6 @@ public sealed class RankingHandler
             .OrderBy(t => figure(t.Quality) is null)
             .ThenByDescending(t => figure(t.Quality) ?? 0)
             .ThenBy(t => t.Id, StringComparer.Ordinal)];
-    }
-
-    private static int LimitOf(HttpRequest request)
-    {
-        var text = ApiRequest.Query(request, Limit);
-        if (text is null)
-        {
-            return DefaultLimit;
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit
-            ? limit
-            : throw new ApiParameterException(Limit, $"'{Limit}' must be a whole number from 1 to {MaxLimit}; '{ApiRequest.Shorten(text)}' is not");
     }
 }
 
