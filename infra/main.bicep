@@ -166,6 +166,9 @@ param compactionSettleDelay string = '00:02:00'
 @description('The probe-silent watchdog.')
 param watchdogSchedule string = '0 * * * * *'
 
+@description('The poison-queue watch: reports each poison queue\'s depth as the metric of the poison alert rule, which evaluates every 5 minutes.')
+param poisonWatchSchedule string = '0 */5 * * * *'
+
 @description('DeliverAlerts: retries of outbox notices (back-off up to 3 minutes), reminders and escalations. Every minute, so a notice goes out within 5 minutes of its channel coming back.')
 param alertDeliverySchedule string = '0 * * * * *'
 
@@ -409,6 +412,7 @@ module functionSettings 'app/functions-settings.bicep' = {
       minute: minuteSchedule
       compaction: compactionSchedule
       watchdog: watchdogSchedule
+      poisonWatch: poisonWatchSchedule
       alertDelivery: alertDeliverySchedule
       report: reportSchedule
       retention: retentionSchedule

@@ -1,7 +1,7 @@
 namespace NetPulse.Monitoring.Storage;
 
 /// <summary>
-/// Measures each poison queue's depth (run by the Watchdog timer, every minute) and reports it as the custom metric
+/// Measures each poison queue's depth (the PoisonWatch job of the one timer, every 5 minutes) and reports it as the custom metric
 /// <see cref="MetricName"/>, which infra/app/alerts.bicep alerts on. Azure's own storage metrics cannot do this: their
 /// QueueMessageCount is one figure for the whole account, hourly. A depth that changes is also logged, once, with how to
 /// find the reason and redrive.
@@ -27,13 +27,16 @@ public sealed class PoisonQueueWatch
         _logger = logger;
     }
 
-    /// <summary>Measures every watched poison queue, reports the metric and returns the depths.</summary>
+    /// <summary>
+    /// Measures every watched poison queue, reports the metric and returns the depths. Only the poison queue is read
+    /// (one request each): the metric and the log line are about it, and <see cref="QueueDepth.Messages"/> is left 0.
+    /// </summary>
     public async Task<IReadOnlyList<QueueDepth>> RunAsync(CancellationToken cancellationToken)
     {
         var depths = new List<QueueDepth>();
         foreach (var queue in _queues.Queues)
         {
-            var depth = await _queues.DepthAsync(queue, cancellationToken);
+            var depth = new QueueDepth(queue, 0, PoisonQueues.PoisonOf(queue), await _queues.PoisonDepthAsync(queue, cancellationToken));
             depths.Add(depth);
             ReportMetric(depth);
             lock (_lastDepth)

@@ -79,6 +79,9 @@ public sealed class PoisonQueues
         return new QueueDepth(queue, await messages, PoisonOf(queue), await poison);
     }
 
+    /// <summary>The approximate depth of <paramref name="queue"/>'s poison queue alone: one request, for the watch that needs no more.</summary>
+    public Task<int> PoisonDepthAsync(string queue, CancellationToken cancellationToken) => CountAsync(PoisonOf(queue), cancellationToken);
+
     /// <summary>
     /// Moves every message of <paramref name="queue"/>'s poison queue back to <paramref name="queue"/>, body unchanged.
     /// Each message is sent first and deleted from the poison queue only then, so a failure in between leaves a copy in

@@ -48,12 +48,11 @@ public static class MonitoringServiceCollectionExtensions
     /// </summary>
     private static void AddNetPulseScheduledJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddScheduledJob(configuration, "Watchdog", TriggerSettings.WatchdogSchedule, async (sp, ct) =>
-        {
-            await sp.GetRequiredService<WatchdogHandler>().RunAsync(ct);
-            // Every watchdog run, so the poison-queue alert (infra/app/alerts.bicep) fires within minutes of a refused batch.
-            await sp.GetRequiredService<PoisonQueueWatch>().RunAsync(ct);
-        });
+        services.AddScheduledJob(configuration, "Watchdog", TriggerSettings.WatchdogSchedule,
+            (sp, ct) => sp.GetRequiredService<WatchdogHandler>().RunAsync(ct));
+        // Its own cadence: the metric's alert rule (infra/app/alerts.bicep) looks every 5 minutes, so a minute buys nothing.
+        services.AddScheduledJob(configuration, "PoisonWatch", TriggerSettings.PoisonWatchSchedule,
+            async (sp, ct) => await sp.GetRequiredService<PoisonQueueWatch>().RunAsync(ct));
         services.AddScheduledJob(configuration, "DeliverAlerts", TriggerSettings.AlertDeliverySchedule,
             (sp, ct) => sp.GetRequiredService<DeliverAlertsHandler>().RunAsync(ct));
         services.AddScheduledJob(configuration, "Compact", TriggerSettings.CompactionSchedule,

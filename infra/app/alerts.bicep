@@ -1,5 +1,5 @@
 // Mail when a batch lands in a poison queue. Azure's storage metrics cannot see one queue (QueueMessageCount
-// is the whole account's, hourly), so the app measures each poison queue every minute (the watchdog job of the Minute timer,
+// is the whole account's, hourly), so the app measures each poison queue every 5 minutes (the PoisonWatch job of the Minute timer,
 // PoisonQueueWatch) and sends the depth to Application Insights as the custom metric PoisonMessages; this
 // metric alert mails the action group while it is above 0. Price (list, 2026-12): a metric alert rule is
 // US$0.10 a month per time series it watches (one here); an action group costs nothing, and its first 1,000
@@ -52,9 +52,10 @@ resource poisonAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
     scopes: [
       applicationInsightsId
     ]
-    // The metric arrives once a minute; five minutes tolerate a late or missed watchdog run.
+    // The metric arrives every 5 minutes (PoisonWatchSchedule); a 15-minute window always holds one, and tolerates
+    // a late or missed run, so the rule neither misses a poisoned batch nor resolves between two reports.
     evaluationFrequency: 'PT5M'
-    windowSize: 'PT5M'
+    windowSize: 'PT15M'
     autoMitigate: true
     criteria: {
       'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'

@@ -107,6 +107,7 @@ param schedules {
   minute: string
   compaction: string
   watchdog: string
+  poisonWatch: string
   alertDelivery: string
   report: string
   retention: string
@@ -182,6 +183,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MinuteSchedule: schedules.minute
     CompactionSchedule: schedules.compaction
     WatchdogSchedule: schedules.watchdog
+    PoisonWatchSchedule: schedules.poisonWatch
     AlertDeliverySchedule: schedules.alertDelivery
     ReportSchedule: schedules.report
     RetentionSchedule: schedules.retention
