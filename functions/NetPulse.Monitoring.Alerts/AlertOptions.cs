@@ -36,6 +36,20 @@ public sealed class AlertOptions
     public TimeSpan RetryHorizon { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
+    /// The longest time between two full reads of the outbox and the alert state by DeliverAlerts. Between them it reads
+    /// only when something this instance wrote or last read is due (<see cref="Outbox.DueWatch"/>); the sweep finds what
+    /// other instances wrote. With escalation channels the alert state is swept at least every third of
+    /// <see cref="AlertEscalationOptions.After"/>, so an escalation another instance's incident needs comes on time.
+    /// </summary>
+    public TimeSpan DueSweepInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The alert state's sweep: <see cref="DueSweepInterval"/>, shorter when escalations are on (see there).</summary>
+    internal TimeSpan StateSweepInterval =>
+        Escalation.Channels.Count > 0 && Escalation.After / 3 < DueSweepInterval && Escalation.After / 3 > TimeSpan.Zero
+            ? Escalation.After / 3
+            : DueSweepInterval;
+
+    /// <summary>
     /// The dashboard's public address (e.g. "https://netpulse.example.org/"): notices about an incident then link to the
     /// dashboard's incidents of its target. Unset: no dashboard link.
     /// </summary>

@@ -53,6 +53,11 @@ internal sealed class AlertOptionsValidator(AlertChannelSections sections, IEnum
             failures.Add($"{Prefix}DashboardBaseUrl '{dashboard}' must be an absolute https address without a query or fragment (http only on loopback), e.g. 'https://netpulse.example.org/'");
         }
 
+        if (options.DueSweepInterval < TimeSpan.FromMinutes(1) || options.DueSweepInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{Prefix}DueSweepInterval must be between 00:01:00 and 01:00:00, not {options.DueSweepInterval}");
+        }
+
         if (options.RetryHorizon < TimeSpan.FromHours(1))
         {
             failures.Add($"{Prefix}RetryHorizon must be at least 01:00:00 (a day is the default), not {options.RetryHorizon}");

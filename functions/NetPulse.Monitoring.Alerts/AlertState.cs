@@ -28,4 +28,31 @@ public sealed record AlertState
 
     /// <summary>When the open incident was escalated; null while it is not (escalation happens once per incident).</summary>
     public DateTimeOffset? EscalatedAt { get; init; }
+
+    /// <summary>When the open incident's next reminder is due (a reminder interval after its last notice); null with none open.</summary>
+    public DateTimeOffset? RemindAt(AlertOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return OpenIncident is { } open ? (LastOpenedMailAt ?? open.Incident.Start) + options.ReminderInterval : null;
+    }
+
+    /// <summary>
+    /// When the open incident is to be escalated: an urgent kind (down, probe silent), not escalated yet, with
+    /// escalation channels configured, <see cref="AlertEscalationOptions.After"/> after its start; else null.
+    /// </summary>
+    public DateTimeOffset? EscalateAt(AlertOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return OpenIncident is { } open && options.Escalation.Channels.Count > 0 && IncidentKind.Of(open.Incident.Type).Urgent && EscalatedAt is null
+            ? open.Incident.Start + options.Escalation.After
+            : null;
+    }
+
+    /// <summary>The earlier of <see cref="RemindAt"/> and <see cref="EscalateAt"/>: when DeliverAlerts must look at this key.</summary>
+    public DateTimeOffset? DueAt(AlertOptions options) =>
+        (RemindAt(options), EscalateAt(options)) switch
+        {
+            ({ } remind, { } escalate) => remind < escalate ? remind : escalate,
+            (var remind, var escalate) => remind ?? escalate,
+        };
 }

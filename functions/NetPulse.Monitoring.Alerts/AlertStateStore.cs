@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using NetPulse.Monitoring.Alerts.Outbox;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Storage;
 
@@ -19,6 +20,7 @@ public sealed class AlertStateStore
     private const int MaxAttempts = 5;
 
     private readonly TableClient _table;
+    private readonly AlertOptions _options;
     private volatile bool _created;
 
     public AlertStateStore(TableServiceClient tables, IOptions<AlertOptions> options, IOptions<StorageOptions> storage)
@@ -28,7 +30,12 @@ public sealed class AlertStateStore
         ArgumentNullException.ThrowIfNull(storage);
         // Prefixed like every other table, so two installations sharing an account keep their own alert state.
         _table = tables.GetTableClient(storage.Value.TablePrefix + options.Value.StateTable);
+        _options = options.Value;
+        Watch = new DueWatch(options.Value.StateSweepInterval);
     }
+
+    /// <summary>When a reminder or escalation of a key this instance wrote or read can next be due (<see cref="OpenIfDueAsync"/>).</summary>
+    public DueWatch Watch { get; }
 
     public async Task<AlertState?> GetAsync(AlertKey key, CancellationToken cancellationToken)
     {
@@ -70,12 +77,46 @@ public sealed class AlertStateStore
                     await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken);
                 }
 
+                Watch.Note(next.DueAt(_options));
                 return;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
                 // Someone else wrote this key between our read and our write: decide again on their result.
             }
+        }
+    }
+
+    /// <summary>
+    /// The timer's read for reminders and escalations: null without a query when nothing this instance knows of can be
+    /// due at <paramref name="now"/> and no sweep is due (<see cref="Watch"/>); else every open key, those not due yet
+    /// noted for later. The caller handles the due ones; whatever it writes is noted by <see cref="UpdateAsync"/>, and
+    /// it calls <see cref="DueWatch.ScanFailed"/> on the way out of a failure, so a due key is never left unnoted.
+    /// </summary>
+    public async Task<List<AlertState>?> OpenIfDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!Watch.BeginRun(now))
+        {
+            return null;
+        }
+
+        try
+        {
+            var open = await OpenAsync(cancellationToken).ToListAsync(cancellationToken);
+            foreach (var state in open)
+            {
+                if (state.DueAt(_options) is { } due && due > now)
+                {
+                    Watch.Note(due);
+                }
+            }
+
+            return open;
+        }
+        catch
+        {
+            Watch.ScanFailed();
+            throw;
         }
     }
 

@@ -26,7 +26,11 @@ public sealed class AlertOutbox
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(storage);
         _table = tables.GetTableClient(storage.Value.TablePrefix + options.Value.OutboxTable);
+        Watch = new DueWatch(options.Value.DueSweepInterval);
     }
+
+    /// <summary>When this instance's rows can next be due: DeliverAlerts reads the table only then, or at its sweep.</summary>
+    public DueWatch Watch { get; }
 
     /// <summary>The table's name, prefix included.</summary>
     public string TableName => _table.Name;
@@ -44,6 +48,7 @@ public sealed class AlertOutbox
         try
         {
             var response = await _table.AddEntityAsync(entity, cancellationToken);
+            Watch.Note(entity.NextAttemptAt);
             return entry with { ETag = response.Headers.ETag ?? default };
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -59,7 +64,9 @@ public sealed class AlertOutbox
         ArgumentNullException.ThrowIfNull(entry);
         try
         {
-            var response = await _table.UpdateEntityAsync(OutboxEntity.From(entry, leaseUntil), entry.ETag, TableUpdateMode.Replace, cancellationToken);
+            var entity = OutboxEntity.From(entry, leaseUntil);
+            var response = await _table.UpdateEntityAsync(entity, entry.ETag, TableUpdateMode.Replace, cancellationToken);
+            Watch.Note(entity.NextAttemptAt);
             return entry with { ETag = response.Headers.ETag ?? default };
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
@@ -78,6 +85,46 @@ public sealed class AlertOutbox
     /// <summary>Rows with a channel due by <paramref name="now"/> (leases that ran out included).</summary>
     public IAsyncEnumerable<OutboxEntry> DueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         QueryAsync(TableClient.CreateQueryFilter($"State eq {nameof(NoticeState.Pending)} and NextAttemptAt le {now}"), cancellationToken);
+
+    /// <summary>
+    /// The timer's read: null without a query when nothing this instance knows of can be due at <paramref name="now"/>
+    /// and no sweep is due (<see cref="Watch"/>); else every pending row is read, those not yet due are noted for later
+    /// and the due ones (leases that ran out included) returned. A due row is noted as due now: whatever its delivery
+    /// does or fails to write, the next run looks again, so nothing is forgotten.
+    /// </summary>
+    public async Task<List<OutboxEntry>?> DueIfAnyAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!Watch.BeginRun(now))
+        {
+            return null;
+        }
+
+        var due = new List<OutboxEntry>();
+        try
+        {
+            await EnsureTableAsync(cancellationToken);
+            // All pending rows, not only the due ones: the same one request learns when the others will be due.
+            var filter = TableClient.CreateQueryFilter($"State eq {nameof(NoticeState.Pending)}");
+            await foreach (var entity in _table.QueryAsync<OutboxEntity>(filter, cancellationToken: cancellationToken))
+            {
+                if (entity.NextAttemptAt is { } at && at > now)
+                {
+                    Watch.Note(at);
+                    continue;
+                }
+
+                Watch.Note(now);
+                due.Add(entity.ToEntry());
+            }
+        }
+        catch
+        {
+            Watch.ScanFailed();
+            throw;
+        }
+
+        return due;
+    }
 
     /// <summary>Notices raised in [from, to), newest first, optionally only those in one state.</summary>
     public async Task<List<OutboxEntry>> ListAsync(NoticeState? state, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

@@ -135,14 +135,33 @@ public sealed class AlertRaiser(
     /// Raises a reminder for every open incident a reminder interval after its last notice, and an escalation for every
     /// down or probe-silent incident still open after the escalation time; neither for an acknowledged incident.
     /// The notices are stored due at once; the caller's delivery pass sends them. Returns how many were stored.
+    /// The alert state is read only when one can be due (<see cref="AlertStateStore.OpenIfDueAsync"/>).
     /// </summary>
     public async Task<int> RemindAndEscalateAsync(CancellationToken cancellationToken)
     {
-        var acknowledgements = services.GetService<IIncidentAcknowledgements>();
-        var escalation = _options.Escalation;
         var now = time.GetUtcNow();
+        if (await states.OpenIfDueAsync(now, cancellationToken) is not { } open)
+        {
+            return 0;
+        }
+
+        try
+        {
+            return await RemindAndEscalateAsync(open, now, cancellationToken);
+        }
+        catch
+        {
+            // Some due key may be neither handled nor noted: the next run reads them all again.
+            states.Watch.ScanFailed();
+            throw;
+        }
+    }
+
+    private async Task<int> RemindAndEscalateAsync(List<AlertState> open, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var acknowledgements = services.GetService<IIncidentAcknowledgements>();
         var added = new List<OutboxEntry>();
-        await foreach (var state in states.OpenAsync(cancellationToken))
+        foreach (var state in open)
         {
             if (state.OpenIncident is not { } item)
             {
@@ -151,9 +170,8 @@ public sealed class AlertRaiser(
 
             var incident = item.Incident;
             var since = state.LastOpenedMailAt ?? incident.Start;
-            var remind = now - since >= _options.ReminderInterval;
-            var escalate = escalation.Channels.Count > 0 && IncidentKind.Of(incident.Type).Urgent
-                && state.EscalatedAt is null && now - incident.Start >= escalation.After;
+            var remind = state.RemindAt(_options) <= now;
+            var escalate = state.EscalateAt(_options) <= now;
             if (!remind && !escalate)
             {
                 continue;

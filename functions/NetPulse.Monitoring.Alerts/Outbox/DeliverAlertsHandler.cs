@@ -7,7 +7,8 @@ namespace NetPulse.Monitoring.Alerts.Outbox;
 /// <summary>
 /// Run by the minute timer (DeliverAlerts): moves what an older version left on the "alerts" queue into the outbox,
 /// raises due reminders and escalations, and retries every outbox row with a channel due. Every failure of a channel
-/// stays in the outbox; only storage errors escape, and the next run starts again.
+/// stays in the outbox; only storage errors escape, and the next run starts again. The outbox and the alert state are
+/// read only when something can be due (<see cref="DueWatch"/>): most runs read nothing.
 /// </summary>
 public sealed class DeliverAlertsHandler(
     AlertOutbox outbox,
@@ -29,7 +30,7 @@ public sealed class DeliverAlertsHandler(
 
         var attempted = 0;
         var now = time.GetUtcNow();
-        await foreach (var due in outbox.DueAsync(now, cancellationToken))
+        foreach (var due in await outbox.DueIfAnyAsync(now, cancellationToken) ?? [])
         {
             if (!deliverer.HasWork(due))
             {
