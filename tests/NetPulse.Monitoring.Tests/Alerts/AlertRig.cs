@@ -57,7 +57,9 @@ internal sealed class AlertRig : IDisposable
         ["NetPulse:TimeZone"] = "Europe/Berlin",
     };
 
-    public static AlertRig Create(string storageConnectionString, IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    /// <param name="tableOptions">Options of the table client (a counting policy), else the defaults.</param>
+    public static AlertRig Create(
+        string storageConnectionString, IDictionary<string, string?> settings, Action<IServiceCollection>? services = null, TableClientOptions? tableOptions = null)
     {
         var prefix = "a" + Guid.NewGuid().ToString("N")[..10];
         var configuration = new ConfigurationBuilder()
@@ -74,7 +76,7 @@ internal sealed class AlertRig : IDisposable
         var provider = collection
             .AddLogging()
             .AddSingleton<TimeProvider>(time)
-            .AddSingleton(new TableServiceClient(storageConnectionString))
+            .AddSingleton(new TableServiceClient(storageConnectionString, tableOptions ?? new TableClientOptions()))
             .AddSingleton(new QueueServiceClient(storageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }))
             .AddNetPulseAlerts(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
