@@ -157,8 +157,8 @@ param maxProbes int = 50
 @description('The one timer (function Minute) that runs the scheduled jobs below: their finest cadence.')
 param minuteSchedule string = '0 * * * * *'
 
-@description('Compaction of finished hours into packed entities and rollups. Every 15 minutes: each run rewrites the current hour (entity group transactions), about 15 calm batches per run.')
-param compactionSchedule string = '0 */15 * * * *'
+@description('Compaction of finished hours into packed entities and rollups. Hourly at minute 5, after the settle delay: each run rewrites the hour that ended and the current one\'s first minutes (entity group transactions); readers merge the up to about 65 minutes of batches after the compaction point.')
+param compactionSchedule string = '0 5 * * * *'
 
 @description('Compaction folds rounds older than this; a later batch reaching further back has its hours compacted again (hh:mm:ss).')
 param compactionSettleDelay string = '00:02:00'

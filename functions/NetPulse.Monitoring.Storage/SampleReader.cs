@@ -6,7 +6,7 @@ namespace NetPulse.Monitoring.Storage;
 /// <summary>
 /// Reads one target's rounds and rollups over a time range: compacted hours (one row per target and hour)
 /// up to the probe's compaction point, the batches after it, merged in time order. A 24-hour series is
-/// about 24 hour rows plus the few minutes of batches compaction has not reached yet.
+/// about 24 hour rows plus the batches compaction has not reached yet (up to about an hour's: it runs hourly).
 /// </summary>
 /// <remarks>
 /// A batch that arrives late for an hour already compacted shows up here once compaction has folded it in

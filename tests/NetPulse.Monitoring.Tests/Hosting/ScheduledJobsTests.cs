@@ -10,18 +10,19 @@ namespace NetPulse.Monitoring.Tests.Hosting;
 /// <summary>The one timer's jobs at the default schedules: which run at which tick, and what a failing one does.</summary>
 public sealed class ScheduledJobsTests
 {
-    private static readonly string[] Jobs = ["Watchdog", "DeliverAlerts", "Compact", "DailyReport"];
+    private static readonly string[] Jobs = ["Watchdog", "PoisonWatch", "DeliverAlerts", "Compact", "DailyReport"];
 
     private static readonly string[] Settings =
-        [TriggerSettings.WatchdogSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule];
+        [TriggerSettings.WatchdogSchedule, TriggerSettings.PoisonWatchSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule];
 
     [Theory]
-    [InlineData("2026-12-06T12:15:00.020Z", "Watchdog DeliverAlerts Compact DailyReport")]
+    [InlineData("2026-12-06T12:15:00.020Z", "Watchdog PoisonWatch DeliverAlerts DailyReport")]
     [InlineData("2026-12-06T12:16:00.004Z", "Watchdog DeliverAlerts")]
-    [InlineData("2026-12-06T12:30:00.350Z", "Watchdog DeliverAlerts Compact")]
+    [InlineData("2026-12-06T12:05:00.350Z", "Watchdog PoisonWatch DeliverAlerts Compact")]
+    [InlineData("2026-12-06T12:30:00.350Z", "Watchdog PoisonWatch DeliverAlerts")]
     // A timer that fires a little early still runs the tick it was meant for.
-    [InlineData("2026-12-06T12:44:59.800Z", "Watchdog DeliverAlerts Compact")]
-    [InlineData("2026-12-06T13:15:01.000Z", "Watchdog DeliverAlerts Compact DailyReport")]
+    [InlineData("2026-12-06T13:04:59.800Z", "Watchdog PoisonWatch DeliverAlerts Compact")]
+    [InlineData("2026-12-06T13:15:01.000Z", "Watchdog PoisonWatch DeliverAlerts DailyReport")]
     public async Task Each_tick_runs_the_jobs_whose_schedule_came_due_since_the_tick_before(string now, string expected)
     {
         var ran = new List<string>();
@@ -45,7 +46,7 @@ public sealed class ScheduledJobsTests
             time.Advance(TimeSpan.FromMinutes(1));
         }
 
-        Assert.Equal([60, 60, 4, 1], Jobs.Select(j => ran.Count(r => r == j)));
+        Assert.Equal([60, 12, 60, 1, 1], Jobs.Select(j => ran.Count(r => r == j)));
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class ScheduledJobsTests
 
         var error = await Assert.ThrowsAsync<ScheduledJobsException>(() => jobs.RunAsync(CancellationToken.None));
 
-        Assert.Equal(["Watchdog", "Compact", "DailyReport"], ran);
+        Assert.Equal(["Watchdog", "PoisonWatch", "DailyReport"], ran);
         Assert.Contains("DeliverAlerts", error.Message, StringComparison.Ordinal);
         Assert.Equal("storage unreachable", Assert.Single(error.InnerExceptions).Message);
     }
