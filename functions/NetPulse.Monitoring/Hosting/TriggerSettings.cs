@@ -60,7 +60,7 @@ public static class TriggerSettings
         // is mailed within about 10 minutes; one queue read a run (12 an hour instead of 120 for both queues every minute).
         [PoisonWatchSchedule] = "0 */5 * * * *",
         // Every minute: a retry waits at most 3 minutes, so a notice goes out within 5 minutes of its channel
-        // coming back; a run with nothing due costs one outbox query and one alert-state query.
+        // coming back; a run with nothing due reads nothing (NetPulse:Alerts:DueSweepInterval: a sweep every 15 min).
         [AlertDeliverySchedule] = "0 * * * * *",
         // Minute 15 of every hour: each run reports the days that ended (plus the settle delay) and are not yet reported.
         [ReportSchedule] = "0 15 * * * *",
