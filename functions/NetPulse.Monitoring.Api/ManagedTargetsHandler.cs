@@ -173,7 +173,12 @@ public sealed class ManagedTargetsHandler
             : new ApiBytesResult(StatusCodes.Status200OK, new ManagedTargetList { ProbeId = probeId, Version = list?.Version ?? "", Targets = targets }.ToJson(), "application/json; charset=utf-8");
     });
 
-    /// <summary>The probe's fetch: its list with ETag = version, 304 when If-None-Match names it, 404 when the probe keeps its own file.</summary>
+    /// <summary>
+    /// The probe's fetch: its list with ETag = version, 304 when If-None-Match names it, 404 when the probe keeps its own
+    /// file. The key and the version come from this instance's caches (<see cref="ProbeRegistry.GetCachedAsync"/>,
+    /// <see cref="ManagedTargetStore.CachedVersionAsync"/>), so the every-minute 304 reads nothing; a change through this
+    /// instance shows at once, one through another within <see cref="ProbesOptions.TargetListCacheDuration"/>.
+    /// </summary>
     public Task<IResult> ProbeListAsync(HttpRequest request, string? probe, CancellationToken cancellationToken) => ApiRequest.HandleAsync(request, async () =>
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -185,18 +190,24 @@ public sealed class ManagedTargetsHandler
 
         var headers = request.HttpContext.Response.Headers;
         headers.Date = _time.GetUtcNow().ToString("R", CultureInfo.InvariantCulture);
-        var version = await _store.VersionAsync(probeId, cancellationToken);
-        if (version is not null && NoneMatch(request.Headers.IfNoneMatch.ToString(), version))
+        var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
+        var version = await _store.CachedVersionAsync(probeId, cancellationToken);
+        if (version is not null && NoneMatch(ifNoneMatch, version))
         {
-            headers.ETag = Quoted(version);
-            return new ApiBytesResult(StatusCodes.Status304NotModified, [], null);
+            return NotModified(headers, version);
         }
 
+        // The cached version may be older than the probe's (changed through another instance): the full read decides.
         var list = version is null ? null : await _store.GetAsync(probeId, cancellationToken);
         if (list is null)
         {
             return Problem(StatusCodes.Status404NotFound, NoManagedTargetsType, "No managed targets", Probe,
                 $"probe '{probeId}' has no managed targets: it keeps running its own targets file (an Admin adds targets in the dashboard, or the probe moves itself with 'netpulse-probe import-targets')");
+        }
+
+        if (NoneMatch(ifNoneMatch, list.Version))
+        {
+            return NotModified(headers, list.Version);
         }
 
         headers.ETag = Quoted(list.Version);
@@ -251,6 +262,12 @@ public sealed class ManagedTargetsHandler
         header.Split(',').Select(v => v.Trim()).Any(v => v == "*" || Unquoted(v) == version);
 
     private static string Quoted(string version) => "\"" + version + "\"";
+
+    private static ApiBytesResult NotModified(IHeaderDictionary headers, string version)
+    {
+        headers.ETag = Quoted(version);
+        return new ApiBytesResult(StatusCodes.Status304NotModified, [], null);
+    }
 
     private static string Unquoted(string tag)
     {
@@ -405,7 +422,8 @@ public sealed class ManagedTargetsHandler
             return (probe!, Unsigned($"the request is signed as probe '{signature.ProbeId}'; this route is probe '{probe}''s"));
         }
 
-        var registered = await _registry.GetAsync(probe, cancellationToken)
+        // Cached: the fetch comes every minute from every probe (a revoke through this instance drops the entry at once).
+        var registered = await _registry.GetCachedAsync(probe, cancellationToken)
             ?? throw new ApiParameterException(Probe, $"no probe '{probe}' is registered: register its key (POST /api/probes, 'netpulse-probe enroll')", notFound: true);
         if (registered.IsRevoked)
         {

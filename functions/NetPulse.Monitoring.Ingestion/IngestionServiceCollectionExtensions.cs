@@ -21,8 +21,7 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton<BatchLimits>();
         services.TryAddSingleton<PathIngestion>();
         services.TryAddSingleton<BatchIngestion>();
-        services.TryAddSingleton(sp => new ProbeKeyCache(
-            sp.GetRequiredService<ProbeRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<ProbesOptions>>()));
+        services.TryAddSingleton(sp => new ProbeKeyCache(sp.GetRequiredService<ProbeRegistry>()));
         services.TryAddSingleton(sp => new IngestBatchHandler(
             sp.GetRequiredService<BatchIngestion>(),
             sp.GetRequiredService<ProbeKeyCache>(),

@@ -68,6 +68,9 @@ public sealed record ManagedTargetChange(
 /// hold more rows than one transaction (100), writes a new generation first and then switches the list row to it in one
 /// conditional write, so a reader sees the old list or the new one, never a mixture; the old generation is deleted after.
 /// Every list is checked with <see cref="TargetListRules"/> before it is written, so what is stored is always valid.
+/// The probe's fetch compares its version with <see cref="CachedVersionAsync"/>: every change made through this store
+/// drops the probe's cached version at once, and a change made on another instance is seen within
+/// <see cref="ProbesOptions.TargetListCacheDuration"/>.
 /// </remarks>
 public sealed class ManagedTargetStore
 {
@@ -84,13 +87,23 @@ public sealed class ManagedTargetStore
     private readonly MonitoringTables _tables;
     private readonly TimeProvider _time;
     private readonly IOptions<LimitsOptions> _limits;
+    private readonly IOptions<ProbesOptions> _probes;
 
-    public ManagedTargetStore(MonitoringTables tables, TimeProvider time, IOptions<LimitsOptions> limits)
+    /// <summary>Each probe's list version as last read (null: no managed list), for the every-minute fetch.</summary>
+    private readonly ExpiringLru<string?> _versions;
+
+    public ManagedTargetStore(MonitoringTables tables, TimeProvider time, IOptions<LimitsOptions> limits, IOptions<ProbesOptions> probes)
     {
+        ArgumentNullException.ThrowIfNull(probes);
         _tables = tables;
         _time = time;
         _limits = limits;
+        _probes = probes;
+        _versions = new ExpiringLru<string?>(probes.Value.KeyCacheSize, time);
     }
+
+    /// <summary>How many probes' versions this instance holds; for tests of the bound.</summary>
+    internal int CachedVersionCount => _versions.Count;
 
     /// <summary>The most targets a managed list holds: a batch with more is refused anyway (<see cref="LimitsOptions.MaxTargetsPerProbe"/>).</summary>
     public int MaxTargets => Math.Min(_limits.Value.MaxTargetsPerProbe, TargetListRules.MaxTargets);
@@ -103,10 +116,32 @@ public sealed class ManagedTargetStore
         return row.HasValue ? row.Value!.Version : null;
     }
 
+    /// <summary>
+    /// The list's version (null when the probe has no managed list) as this instance last read it, at most
+    /// <see cref="ProbesOptions.TargetListCacheDuration"/> ago and never older than a change made through this store:
+    /// the probe's unchanged fetch costs no read.
+    /// </summary>
+    public async Task<string?> CachedVersionAsync(string probeId, CancellationToken cancellationToken)
+    {
+        if (_versions.TryGet(probeId, out var cached))
+        {
+            return cached;
+        }
+
+        var stamp = _versions.Stamp();
+        var version = await VersionAsync(probeId, cancellationToken);
+        _versions.Set(probeId, version, _probes.Value.TargetListCacheDuration, stamp);
+        return version;
+    }
+
     /// <summary>The probe's managed list; null when it has none (it runs its own targets file).</summary>
     public async Task<ManagedTargetSnapshot?> GetAsync(string probeId, CancellationToken cancellationToken)
     {
+        var stamp = _versions.Stamp();
         var (list, rows) = await ReadAsync(probeId, cancellationToken);
+
+        // A full read is the freshest answer there is: the next fetch compares with it.
+        _versions.Set(probeId, list?.Version, _probes.Value.TargetListCacheDuration, stamp);
         return list is null ? null : Snapshot(probeId, list, rows);
     }
 
@@ -324,7 +359,17 @@ public sealed class ManagedTargetStore
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, nextList, list.ETag));
             try
             {
-                var response = await _tables.ManagedTargets.SubmitTransactionAsync(actions, cancellationToken);
+                Response<IReadOnlyList<Response>> response;
+                try
+                {
+                    response = await _tables.ManagedTargets.SubmitTransactionAsync(actions, cancellationToken);
+                }
+                finally
+                {
+                    // Even a failed or cancelled commit may have landed: the next fetch reads the version again.
+                    _versions.Invalidate(probeId);
+                }
+
                 StoredManagedTarget? stored = null;
                 if (written is not null)
                 {
@@ -387,6 +432,11 @@ public sealed class ManagedTargetStore
         {
             await DeleteRowsAsync(probeId, r => r.RowKey.StartsWith(GenerationPrefix(generation), StringComparison.Ordinal), cancellationToken);
             return null;
+        }
+        finally
+        {
+            // The switch is the change the probe must see; even one that failed or was cancelled may have landed.
+            _versions.Invalidate(probeId);
         }
 
         // The old generation, and any left by an import that failed half-way, are no longer read: delete them.

@@ -40,8 +40,14 @@ public sealed record Registration(RegistrationOutcome Outcome, RegisteredProbe? 
 /// <summary>
 /// The probes table: which probes may send batches and with which public key. One partition (a deployment has
 /// tens of probes, <see cref="ProbesOptions.MaxProbes"/>), the probe id as row key. Written by the API, read by
-/// ingestion through its cache.
+/// ingestion and by the probe's signed fetch through <see cref="GetCachedAsync"/>.
 /// </summary>
+/// <remarks>
+/// The cache lives here, beside the writes, so that a registration, a replaced key or a revoke made through this
+/// instance drops the probe's cached answer at once; another instance sees it when its entry expires
+/// (<see cref="ProbesOptions.KeyCacheDuration"/>, or <see cref="ProbesOptions.UnknownProbeCacheDuration"/> for an id it
+/// found unregistered). Known and unknown ids are kept apart, so a flood of bad ids cannot push the fleet's keys out.
+/// </remarks>
 public sealed class ProbeRegistry
 {
     internal const string Partition = "probe";
@@ -49,14 +55,60 @@ public sealed class ProbeRegistry
     private readonly MonitoringTables _tables;
     private readonly TimeProvider _time;
     private readonly IOptions<ProbesOptions> _options;
+    private readonly ExpiringLru<RegisteredProbe> _known;
+    private readonly ExpiringLru<bool> _unknown;
 
     public ProbeRegistry(MonitoringTables tables, TimeProvider time, IOptions<ProbesOptions> options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _tables = tables;
         _time = time;
         _options = options;
+        _known = new ExpiringLru<RegisteredProbe>(options.Value.KeyCacheSize, time);
+        _unknown = new ExpiringLru<bool>(options.Value.KeyCacheSize, time);
     }
 
+    /// <summary>How many registered probes this instance holds in its cache; for tests of the bound.</summary>
+    internal int CachedCount => _known.Count;
+
+    /// <summary>How many unregistered ids this instance remembers; for tests of the bound.</summary>
+    internal int CachedUnknownCount => _unknown.Count;
+
+    /// <summary>
+    /// The probe as registered (null when not), from this instance's cache when it has a fresh answer: one read per
+    /// probe per <see cref="ProbesOptions.KeyCacheDuration"/>, and per unknown id per
+    /// <see cref="ProbesOptions.UnknownProbeCacheDuration"/>. For trusting a probe's signature; the Admin API reads
+    /// <see cref="GetAsync"/>.
+    /// </summary>
+    public async Task<RegisteredProbe?> GetCachedAsync(string probeId, CancellationToken cancellationToken)
+    {
+        if (_known.TryGet(probeId, out var cached))
+        {
+            return cached;
+        }
+
+        if (_unknown.TryGet(probeId, out _))
+        {
+            return null;
+        }
+
+        var knownStamp = _known.Stamp();
+        var unknownStamp = _unknown.Stamp();
+        var probe = await GetAsync(probeId, cancellationToken);
+        var options = _options.Value;
+        if (probe is null)
+        {
+            _unknown.Set(probeId, true, options.UnknownProbeCacheDuration, unknownStamp);
+        }
+        else
+        {
+            _known.Set(probeId, probe, options.KeyCacheDuration, knownStamp);
+        }
+
+        return probe;
+    }
+
+    /// <summary>The probe as the table holds it now: one point read.</summary>
     public async Task<RegisteredProbe?> GetAsync(string probeId, CancellationToken cancellationToken)
     {
         await _tables.EnsureCreatedAsync(cancellationToken);
@@ -85,6 +137,19 @@ public sealed class ProbeRegistry
     public async Task<Registration> RegisterAsync(string probeId, byte[] publicKey, bool replace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(publicKey);
+        try
+        {
+            return await RegisterUncachedAsync(probeId, publicKey, replace, cancellationToken);
+        }
+        finally
+        {
+            // Whatever happened (a write that failed may still have landed), this instance reads the probe afresh.
+            Forget(probeId);
+        }
+    }
+
+    private async Task<Registration> RegisterUncachedAsync(string probeId, byte[] publicKey, bool replace, CancellationToken cancellationToken)
+    {
         await _tables.EnsureCreatedAsync(cancellationToken);
         var keyId = ProbeKeys.KeyId(publicKey);
         var row = await _tables.Probes.GetEntityIfExistsAsync<RegisteredProbeEntity>(Partition, probeId, cancellationToken: cancellationToken);
@@ -143,6 +208,27 @@ public sealed class ProbeRegistry
 
     /// <summary>Revokes the probe's key; revoking again keeps the first time. Null when no such probe is registered.</summary>
     public async Task<RegisteredProbe?> RevokeAsync(string probeId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RevokeUncachedAsync(probeId, cancellationToken);
+        }
+        finally
+        {
+            // A revoke bites on this instance at once: the next batch or fetch reads the row again, and a read under
+            // way now cannot store the row as it was before the revoke.
+            Forget(probeId);
+        }
+    }
+
+    /// <summary>Drops this instance's cached answer for <paramref name="probeId"/>, known or unknown.</summary>
+    private void Forget(string probeId)
+    {
+        _known.Invalidate(probeId);
+        _unknown.Invalidate(probeId);
+    }
+
+    private async Task<RegisteredProbe?> RevokeUncachedAsync(string probeId, CancellationToken cancellationToken)
     {
         await _tables.EnsureCreatedAsync(cancellationToken);
         var row = await _tables.Probes.GetEntityIfExistsAsync<RegisteredProbeEntity>(Partition, probeId, cancellationToken: cancellationToken);

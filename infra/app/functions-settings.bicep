@@ -66,14 +66,18 @@ param limits {
   maxCachedTargetFigures: 20000
 }
 
-@description('Registered probes: the most that may be registered, and how long and for how many an instance caches their keys (a revoke takes effect within keyCacheDuration): NetPulse:Probes in the README.')
+@description('Registered probes: the most that may be registered, and how long and for how many an instance caches their keys, unknown ids and target-list versions (a revoke or a list change made on another instance takes effect within these times; on the same instance at once): NetPulse:Probes in the README.')
 param probes {
   maxProbes: int
   keyCacheDuration: string
+  unknownProbeCacheDuration: string
+  targetListCacheDuration: string
   keyCacheSize: int
 } = {
   maxProbes: 50
-  keyCacheDuration: '00:01:00'
+  keyCacheDuration: '00:10:00'
+  unknownProbeCacheDuration: '00:00:30'
+  targetListCacheDuration: '00:05:00'
   keyCacheSize: 1000
 }
 
@@ -204,6 +208,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     NetPulse__Limits__MaxCachedTargetFigures: string(limits.maxCachedTargetFigures)
     NetPulse__Probes__MaxProbes: string(probes.maxProbes)
     NetPulse__Probes__KeyCacheDuration: probes.keyCacheDuration
+    NetPulse__Probes__UnknownProbeCacheDuration: probes.unknownProbeCacheDuration
+    NetPulse__Probes__TargetListCacheDuration: probes.targetListCacheDuration
     NetPulse__Probes__KeyCacheSize: string(probes.keyCacheSize)
     // The platform's CORS (siteConfig.cors, functions.bicep) answers browsers in Azure; this copy keeps the app's
     // own setting (applied by the dev host) saying the same, so settings copied from Azure to a local run agree.

@@ -197,6 +197,98 @@ public sealed class ManagedTargetsApiTests(AzuriteFixture azurite) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_unchanged_fetch_reads_no_table_and_a_change_through_this_instance_is_served_at_once()
+    {
+        await using var rig = await Rig.StartAsync(azurite.ConnectionString);
+        await rig.CreateAsync("""{"name":"gateway","host":"192.168.1.1","intervalMs":1000}""");
+        var etag = (await rig.ProbeGetAsync(rig.Probe)).Headers["ETag"];
+
+        rig.Counter.Reset();
+        var quiet = new List<Answer>();
+        for (var minute = 0; minute < 4; minute++)
+        {
+            rig.Time.Advance(TimeSpan.FromMinutes(1));
+            quiet.Add(await rig.ProbeGetAsync(rig.Probe, etag));
+        }
+
+        var quietReads = rig.Counter.TableReads;
+        await rig.CreateAsync("""{"name":"dns","host":"192.168.1.53","intervalMs":5000}""");
+        var changed = await rig.ProbeGetAsync(rig.Probe, etag);
+
+        Assert.All(quiet, a => Assert.Equal(304, a.Status));
+        Assert.Equal(0, quietReads);
+        Assert.Equal(200, changed.Status);
+        Assert.Equal(2, ManagedTargetList.FromJson(changed.Body).Targets.Count);
+    }
+
+    [Fact]
+    public async Task A_change_through_another_instance_is_served_here_once_the_version_cache_expires()
+    {
+        await using var rig = await Rig.StartAsync(azurite.ConnectionString);
+        await using var other = await Rig.StartAsync(azurite.ConnectionString, rig.Prefix);
+        await rig.CreateAsync("""{"name":"gateway","host":"192.168.1.1","intervalMs":1000}""");
+        var etag = (await rig.ProbeGetAsync(rig.Probe)).Headers["ETag"];
+
+        await other.CreateAsync("""{"name":"dns","host":"192.168.1.53","intervalMs":5000}""");
+        var newEtag = (await other.ProbeGetAsync(rig.Probe, etag)).Headers["ETag"];
+
+        // This instance still answers from the version it read (TargetListCacheDuration, 5 min)…
+        rig.Time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
+        var stale = await rig.ProbeGetAsync(rig.Probe, etag);
+        rig.Time.Advance(TimeSpan.FromSeconds(1));
+        var fresh = await rig.ProbeGetAsync(rig.Probe, etag);
+
+        // … and a probe that has a newer version already (from the other instance) is not sent the list again.
+        await other.CreateAsync("""{"name":"nas","host":"192.168.1.20","intervalMs":5000}""");
+        var newest = (await other.ProbeGetAsync(rig.Probe, newEtag)).Headers["ETag"];
+        var alreadyNewest = await rig.ProbeGetAsync(rig.Probe, newest);
+
+        Assert.NotEqual(etag, newEtag);
+        Assert.Equal(304, stale.Status);
+        Assert.Equal(200, fresh.Status);
+        Assert.Equal(newEtag, fresh.Headers["ETag"]);
+        Assert.NotEqual(newEtag, newest);
+        Assert.Equal(304, alreadyNewest.Status);
+        Assert.Equal(newest, alreadyNewest.Headers["ETag"]);
+    }
+
+    [Fact]
+    public async Task A_revoke_through_another_instance_refuses_the_fetch_here_once_the_key_cache_expires()
+    {
+        await using var rig = await Rig.StartAsync(azurite.ConnectionString);
+        await using var other = await Rig.StartAsync(azurite.ConnectionString, rig.Prefix);
+        await rig.CreateAsync("""{"name":"gateway","host":"192.168.1.1","intervalMs":1000}""");
+        var etag = (await rig.ProbeGetAsync(rig.Probe)).Headers["ETag"];
+
+        await other.Services.GetRequiredService<ProbeRegistry>().RevokeAsync("lab-01", CancellationToken.None);
+        var atOther = await other.ProbeGetAsync(rig.Probe, etag);
+        rig.Time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        var trusted = await rig.ProbeGetAsync(rig.Probe, etag);
+        rig.Time.Advance(TimeSpan.FromSeconds(1));
+        var refused = await rig.ProbeGetAsync(rig.Probe, etag);
+
+        Assert.Equal(401, atOther.Status);
+        Assert.Equal(304, trusted.Status);
+        Assert.Equal(401, refused.Status);
+        Assert.Contains("revoked", refused.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_import_through_this_instance_is_served_at_once_to_a_probe_that_had_no_managed_list()
+    {
+        await using var rig = await Rig.StartAsync(azurite.ConnectionString);
+        var none = await rig.ProbeGetAsync(rig.Probe);
+
+        var imported = await rig.ImportAsync("""[{"name":"gateway","host":"192.168.1.1","intervalMs":1000}]""", "application/json", "?mode=replace");
+        var first = await rig.ProbeGetAsync(rig.Probe);
+
+        Assert.Equal(404, none.Status);
+        Assert.Equal(200, imported.Status);
+        Assert.Equal(200, first.Status);
+        Assert.Equal("gateway", Assert.Single(ManagedTargetList.FromJson(first.Body).Targets).Name);
+    }
+
+    [Fact]
     public async Task An_import_with_bad_rows_reports_each_with_its_line_and_writes_nothing()
     {
         await using var rig = await Rig.StartAsync(azurite.ConnectionString);
@@ -308,10 +400,12 @@ public sealed class ManagedTargetsApiTests(AzuriteFixture azurite) : IClassFixtu
 
         private readonly ServiceProvider _services;
 
-        private Rig(string connectionString)
+        private Rig(string connectionString, string? prefix)
         {
-            Prefix = "mt" + Guid.NewGuid().ToString("N")[..12];
-            Tables = new TableServiceClient(connectionString);
+            Prefix = prefix ?? "mt" + Guid.NewGuid().ToString("N")[..12];
+            var tableOptions = new TableClientOptions();
+            tableOptions.AddPolicy(Counter, Azure.Core.HttpPipelinePosition.PerCall);
+            Tables = new TableServiceClient(connectionString, tableOptions);
             var configuration = new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?>
                 {
@@ -330,6 +424,9 @@ public sealed class ManagedTargetsApiTests(AzuriteFixture azurite) : IClassFixtu
 
         public string Prefix { get; }
 
+        /// <summary>Every request this instance's table client sends.</summary>
+        internal Ingestion.RequestCounter Counter { get; } = new();
+
         public TableServiceClient Tables { get; }
 
         public FakeTimeProvider Time { get; } = new(Now);
@@ -342,10 +439,16 @@ public sealed class ManagedTargetsApiTests(AzuriteFixture azurite) : IClassFixtu
 
         private ManagedTargetsHandler Handler => _services.GetRequiredService<ManagedTargetsHandler>();
 
-        public static async Task<Rig> StartAsync(string connectionString)
+        /// <param name="prefix">Another rig's, to run a second instance with caches of its own over the same tables.</param>
+        public static async Task<Rig> StartAsync(string connectionString, string? prefix = null)
         {
-            var rig = new Rig(connectionString);
-            await rig.Probe.RegisterAsync(rig.Tables, rig.Prefix);
+            var rig = new Rig(connectionString, prefix);
+            if (prefix is null)
+            {
+                // A second instance signs with the first's probe (its own Probe is not registered).
+                await rig.Probe.RegisterAsync(rig.Tables, rig.Prefix);
+            }
+
             return rig;
         }
 

@@ -92,26 +92,97 @@ public sealed class ProbeSignatureTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
-    public async Task Revoking_one_probe_refuses_its_batches_within_the_cache_time_and_leaves_the_other_ingesting()
+    public async Task A_revoke_through_this_instance_refuses_the_next_batch_at_once_and_leaves_the_other_ingesting()
     {
         using var rig = Rig();
         await rig.IngestAsync(Batch("site-a", 0));
         await rig.IngestAsync(Batch("site-b", 0));
 
+        // The key of site-a is cached now; the revoke through this instance's registry drops it.
         await rig.Registry.RevokeAsync("site-a", CancellationToken.None);
 
-        // This instance still trusts its cached key for up to KeyCacheDuration (60 s)…
-        await rig.IngestAsync(Batch("site-a", 1));
-        rig.Time.Advance(TimeSpan.FromSeconds(61));
-
-        // … and then reads the revoke.
-        var refused = await Assert.ThrowsAsync<InvalidPingBatchException>(() => rig.IngestAsync(Batch("site-a", 2)));
+        var refused = await Assert.ThrowsAsync<InvalidPingBatchException>(() => rig.IngestAsync(Batch("site-a", 1)));
         await rig.IngestAsync(Batch("site-b", 1));
 
         Assert.Contains("probe 'site-a' was revoked at", refused.Message, StringComparison.Ordinal);
         var stored = (await rig.DumpAsync("batches"))["batches"];
-        Assert.Equal(2, stored.Count(line => line.Contains("ProbeId=site-a", StringComparison.Ordinal)));
+        Assert.Equal(1, stored.Count(line => line.Contains("ProbeId=site-a", StringComparison.Ordinal)));
         Assert.Equal(2, stored.Count(line => line.Contains("ProbeId=site-b", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_revoke_through_another_instance_is_refused_here_once_the_key_cache_expires_and_not_before()
+    {
+        using var rig = Rig();
+        using var other = IngestionRig.Create(azurite.ConnectionString, Start.AddSeconds(30), prefix: rig.Prefix);
+        await rig.IngestAsync(Batch("site-a", 0));
+
+        await other.Registry.RevokeAsync("site-a", CancellationToken.None);
+
+        // This instance trusts its cached key for KeyCacheDuration (10 min) and reads nothing for it…
+        rig.Counter.Reset();
+        rig.Time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        await rig.IngestAsync(Batch("site-a", 1));
+        var probeReads = rig.Counter.Requests.Count(r => r.Method == "GET" && r.Path.Contains("probes(", StringComparison.Ordinal));
+
+        // … and then reads the revoke.
+        rig.Time.Advance(TimeSpan.FromSeconds(1));
+        var refused = await Assert.ThrowsAsync<InvalidPingBatchException>(() => rig.IngestAsync(Batch("site-a", 2)));
+
+        Assert.Equal(0, probeReads);
+        Assert.Contains("probe 'site-a' was revoked at", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_probe_costs_one_read_per_unknown_cache_time_and_a_registration_here_is_seen_at_once()
+    {
+        using var rig = Rig();
+        using var stranger = new TestProbe("home-1");
+        var message = BinaryData.FromBytes(stranger.Sign(PingBatchCodec.Encode(Batch("home-1"))));
+        _ = await RefusedAsync(rig, message);
+
+        // Registered behind this instance's back (another instance): still unknown here for UnknownProbeCacheDuration (30 s).
+        await stranger.RegisterAsync(new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString), rig.Prefix);
+        rig.Counter.Reset();
+        for (var i = 0; i < 20; i++)
+        {
+            _ = await RefusedAsync(rig, message);
+        }
+
+        var readsWhileCached = rig.Counter.TableReads;
+        rig.Time.Advance(TimeSpan.FromSeconds(30));
+        await rig.Handler.HandleAsync(message, "m-known", 1, CancellationToken.None);
+
+        // A registration through this instance is seen at once, whatever it cached.
+        using var newcomer = new TestProbe("home-2");
+        var newcomerMessage = BinaryData.FromBytes(newcomer.Sign(PingBatchCodec.Encode(Batch("home-2"))));
+        _ = await RefusedAsync(rig, newcomerMessage);
+        await rig.Registry.RegisterAsync("home-2", newcomer.PublicKey, replace: false, CancellationToken.None);
+        await rig.Handler.HandleAsync(newcomerMessage, "m-newcomer", 1, CancellationToken.None);
+
+        Assert.Equal(0, readsWhileCached);
+        Assert.Equal(2, (await rig.DumpAsync("batches"))["batches"].Count);
+    }
+
+    [Fact]
+    public async Task A_flood_of_unknown_ids_stays_within_the_cache_size_and_pushes_no_known_key_out()
+    {
+        using var rig = Rig(new Dictionary<string, string?> { ["NetPulse:Probes:KeyCacheSize"] = "3" });
+        await rig.IngestAsync(Batch("home-1", 0));
+        using var stranger = new TestProbe("x");
+
+        foreach (var id in Enumerable.Range(0, 10).Select(i => $"bad-{i}"))
+        {
+            var header = SignedBatchMessage.Sign(PingBatchCodec.Encode(Batch(id)), id, stranger.Key);
+            _ = await RefusedAsync(rig, BinaryData.FromBytes(header));
+        }
+
+        rig.Counter.Reset();
+        await rig.IngestAsync(Batch("home-1", 1));
+
+        Assert.Equal(3, rig.Registry.CachedUnknownCount);
+        Assert.Equal(1, rig.Registry.CachedCount);
+        Assert.Equal(0, rig.Counter.Requests.Count(r => r.Method == "GET" && r.Path.Contains("probes(", StringComparison.Ordinal)));
     }
 
     [Fact]
