@@ -39,14 +39,15 @@ internal static class AnnouncementRules
 
             var incident = found;
             var lastRound = lastRoundAt.GetValueOrDefault(incident.TargetName, incident.ClosedAt ?? incident.OpenedAt);
-            if (maintenanceAt is not null && incident.MaintenanceWindowId is null && incident.Announcement == Announcement.None
+            var asks = AsksMaintenance(found);
+            if (asks && maintenanceAt is not null && incident.MaintenanceWindowId is null && incident.Announcement == Announcement.None
                 && maintenanceAt(incident, incident.Start) is { } windowId)
             {
                 incident = incident with { MaintenanceWindowId = windowId };
             }
 
             if (incident.MaintenanceWindowId is { } flag && incident.Announcement is Announcement.None or Announcement.Muted
-                && !(incident.IsOpen && maintenanceAt is not null && flag != MaintenanceWindow.MarkedAfterwards && maintenanceAt(incident, lastRound) is null))
+                && !(asks && incident.IsOpen && maintenanceAt is not null && flag != MaintenanceWindow.MarkedAfterwards && maintenanceAt(incident, lastRound) is null))
             {
                 if (incident != found || incident.Announcement != Announcement.Muted)
                 {
@@ -92,6 +93,26 @@ internal static class AnnouncementRules
         }
 
         return decisions;
+    }
+
+    /// <summary>
+    /// True when <see cref="Decide"/> may look up maintenance windows for the incident: one not yet announced, or a
+    /// muted one still open whose window may have ended. Ingestion reads the windows only when some incident asks, so a
+    /// calm batch (no incident in play, or only ones already announced) costs no read of the maintenance table.
+    /// <see cref="Decide"/> guards its look-ups with it, so the two cannot drift apart.
+    /// </summary>
+    public static bool AsksMaintenance(StoredIncident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        if (incident.Announcement is Announcement.Resolved or Announcement.Summarized or Announcement.Pending)
+        {
+            return false;
+        }
+
+        // Not yet flagged: the window at its start may mute it. Flagged and open: the window may have ended.
+        return incident.MaintenanceWindowId is null
+            ? incident.Announcement == Announcement.None
+            : incident.IsOpen && incident.MaintenanceWindowId != MaintenanceWindow.MarkedAfterwards && incident.Announcement is Announcement.None or Announcement.Muted;
     }
 
     /// <summary>Grouping mutes a target only while the uplink explains it: not once it stays down past the uplink's recovery.</summary>

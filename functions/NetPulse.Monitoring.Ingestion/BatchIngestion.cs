@@ -11,7 +11,8 @@ namespace NetPulse.Monitoring.Ingestion;
 /// <remarks>
 /// <para>
 /// Requests per batch in the steady state: one write (the batch entity), one point read (is this instance's copy of
-/// the probe's state current?) and one range read (the rounds detection needs). Everything else is written only when
+/// the probe's state current?) and one range read (the rounds detection needs). The maintenance windows are read
+/// (and cached) only when an incident may be muted or unmuted by them (<see cref="AnnouncementRules.AsksMaintenance"/>). Everything else is written only when
 /// it changes: a target's settings, a new target, an incident opening, closing or being announced. Then one
 /// conditional transaction in the probe's partition commits the decision, and the incidents table and the alerts
 /// queue follow it (<see cref="ProbeCommits"/>).
@@ -107,14 +108,20 @@ internal sealed class BatchIngestion(
     {
         var now = time.GetUtcNow();
 
-        // Cached for NetPulse:Maintenance:CacheDuration: no read per batch.
-        var windows = await maintenance.CurrentAsync(cancellationToken);
+        // Read (cached for NetPulse:Maintenance:CacheDuration) only when an incident asks for them: the cache lasts
+        // about one calm window, so reading them for every batch cost a query per calm batch that decided nothing.
+        IReadOnlyList<MaintenanceWindow>? windows = null;
         ProbeState state;
         for (var attempt = 1; ; attempt++)
         {
             state = await commits.ReadyAsync(batch.ProbeId, cancellationToken);
             var evaluation = await evaluator.EvaluateAsync(state, batch, cancellationToken);
-            var decision = Decide(message, batch, state, evaluation, now, windows);
+            if (windows is null && evaluation.Current.Any(AnnouncementRules.AsksMaintenance))
+            {
+                windows = await maintenance.CurrentAsync(cancellationToken);
+            }
+
+            var decision = Decide(message, batch, state, evaluation, now, windows ?? []);
             if (decision is null)
             {
                 break;

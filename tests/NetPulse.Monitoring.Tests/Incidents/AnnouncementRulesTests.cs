@@ -88,6 +88,38 @@ public sealed class AnnouncementRulesTests
         Assert.Equal(Now, decision.Incident.End);
     }
 
+    [Fact]
+    public void Windows_change_no_decision_for_an_incident_that_does_not_ask_for_them()
+    {
+        // Ingestion reads the windows only when some incident asks (AsksMaintenance): for every other one, whatever
+        // the windows say must decide the same.
+        var cases = (
+            from announcement in Enum.GetValues<Announcement>()
+            from flag in new string?[] { null, "w-1", MaintenanceWindow.MarkedAfterwards }
+            from end in new DateTimeOffset?[] { null, Now.AddSeconds(-30), Now.AddHours(-3) }
+            select Incident("web", start: end is { } e ? e.AddMinutes(-1) : Now.AddMinutes(-1), end) with { Announcement = announcement, MaintenanceWindowId = flag }).ToList();
+        var asking = 0;
+        foreach (var incident in cases)
+        {
+            var asked = false;
+            var inWindow = AnnouncementRules.Decide([incident], [], Rounds(Now), new Dictionary<string, StoredIncident>(), Now, Options, (_, _) => { asked = true; return "w-2"; });
+            var noWindow = AnnouncementRules.Decide([incident], [], Rounds(Now), new Dictionary<string, StoredIncident>(), Now, Options, (_, _) => null);
+            var none = AnnouncementRules.Decide([incident], [], Rounds(Now), new Dictionary<string, StoredIncident>(), Now, Options);
+            if (AnnouncementRules.AsksMaintenance(incident))
+            {
+                asking++;
+                continue;
+            }
+
+            Assert.False(asked, $"{incident.Announcement}, flag {incident.MaintenanceWindowId ?? "none"}, end {incident.End}: the windows were looked up");
+            Assert.Equal(none, inWindow);
+            Assert.Equal(none, noWindow);
+        }
+
+        // Not-yet-announced and muted open incidents do ask: the property above is not vacuous.
+        Assert.InRange(asking, 3, cases.Count - 1);
+    }
+
     private static List<(AlertKind, Announcement)> Decide(IEnumerable<StoredIncident> incidents, DateTimeOffset lastRound) =>
         [.. AnnouncementRules.Decide(incidents, [], Rounds(lastRound), new Dictionary<string, StoredIncident>(), Now, Options)
             .Select(d => (d.Kind, d.Incident.Announcement))];

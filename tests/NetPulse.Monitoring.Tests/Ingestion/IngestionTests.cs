@@ -51,6 +51,50 @@ public sealed class IngestionTests(AzuriteFixture azurite, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task Calm_batches_read_no_maintenance_window_and_an_incident_still_finds_its_window()
+    {
+        // gw times out from second 60 on: six calm batches, then an outage inside a window over gw.
+        var scenario = new Scenario("home-1", Start)
+            .Target("gw", s => s < 60 ? Scenario.Healthy(s) : Scenario.Timeout)
+            .Target("dns", Scenario.Healthy);
+        var batches = scenario.Batches(12);
+
+        // No caching of the windows: with the read per batch of before, every batch would read them.
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start, new Dictionary<string, string?> { ["NetPulse:Maintenance:CacheDuration"] = "00:00:00" });
+        await rig.Get<MaintenanceStore>().AddAsync(
+            new MaintenanceWindow
+            {
+                Id = "w-gw",
+                Scope = new MaintenanceScope("home-1", "gw"),
+                Start = Start.AddSeconds(30),
+                End = Start.AddHours(1),
+                Reason = "router swap",
+                CreatedBy = "test",
+                CreatedAt = Start,
+            },
+            CancellationToken.None);
+
+        var maintenanceReads = new List<int>();
+        foreach (var batch in batches)
+        {
+            rig.Time.SetUtcNow(batch.WindowStart.AddSeconds(12));
+            rig.Counter.Reset();
+            await rig.IngestAsync(batch);
+            maintenanceReads.Add(rig.Counter.Requests.Count(r => r.Method == "GET" && r.Path.Contains("maintenance", StringComparison.Ordinal)));
+        }
+
+        output.WriteLine($"maintenance reads per batch: {string.Join(' ', maintenanceReads)}");
+        Assert.All(maintenanceReads.Take(6), r => Assert.Equal(0, r));
+        Assert.Contains(maintenanceReads.Skip(6), r => r > 0);
+
+        // The outage was muted by the window: read when the incident needed it, not with every batch.
+        var down = Assert.Single(await rig.Incidents.GetOpenIncidentsAsync("home-1"));
+        Assert.Equal("gw", down.TargetName);
+        Assert.Equal("w-gw", down.MaintenanceWindowId);
+        Assert.Empty(await rig.AlertsAsync());
+    }
+
+    [Fact]
     public async Task A_malformed_message_throws_naming_the_problem_and_stores_nothing()
     {
         using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
