@@ -8,7 +8,8 @@ namespace NetPulse.Monitoring.Api;
 /// <summary>
 /// GET /api/ranking?from&amp;to&amp;by&amp;limit: the worst targets over a range of up to 31 days by loss, p95 or jitter, each
 /// with its <see cref="QualityFigures"/> (<see cref="RangeQuality"/>, from hour rollups: one range scan per target,
-/// 8 at a time). Targets without a round in the range are listed apart, never ranked as 0 %. Retired ones are left out.
+/// 8 at a time; a probe's uncompacted batches once for all its targets). Targets without a round in the range are
+/// listed apart, never ranked as 0 %. Retired ones are left out.
 /// </summary>
 public sealed class RankingHandler
 {
@@ -38,11 +39,14 @@ public sealed class RankingHandler
         var by = ApiRequest.Choice(request, By, "loss", "p95", "jitter") ?? "loss";
         var limit = ApiRequest.Limit(request, DefaultLimit, MaxLimit);
 
-        var probesRead = _targets.GetProbesAsync(cancellationToken);
-        var targetsRead = _targets.GetTargetsAsync(cancellationToken: cancellationToken);
-        await Task.WhenAll(probesRead, targetsRead);
-        var retiredProbes = probesRead.Result.Where(p => p.RetiredAt is not null).Select(p => p.ProbeId).ToHashSet(StringComparer.Ordinal);
-        var targets = targetsRead.Result.Where(t => t.RetiredAt is null && !retiredProbes.Contains(t.ProbeId)).ToList();
+        var (_, targets) = await _targets.GetActiveAsync(cancellationToken);
+
+        // One reader per probe: its targets share the probe's compaction point and uncompacted batches.
+        var probes = new Dictionary<string, ProbeSamples>(StringComparer.Ordinal);
+        foreach (var probeId in targets.Select(t => t.ProbeId).Distinct(StringComparer.Ordinal))
+        {
+            probes[probeId] = await _samples.OfProbeAsync(probeId, cancellationToken);
+        }
 
         var figures = new RankedTarget[targets.Count];
         await Parallel.ForEachAsync(
@@ -51,17 +55,8 @@ public sealed class RankingHandler
             async (i, token) =>
             {
                 var target = targets[i];
-                IReadOnlyList<Rollup> hours;
-                try
-                {
-                    hours = await _samples.GetHourRollupsAsync(target.ProbeId, target.Name, range.From, range.To.AddTicks(-1), token);
-                }
-                catch (UnknownTargetException)
-                {
-                    // Removed from the catalogue since the list was read: nothing to rank.
-                    hours = [];
-                }
-
+                // A target removed from the catalogue since the list was read has no rollups: nothing to rank.
+                var hours = await probes[target.ProbeId].GetHourRollupsAsync(target.Name, range.From, range.To.AddTicks(-1), token);
                 var quality = RangeQuality.Of([.. hours.Select(h => h.Statistics)], HeatmapHandler.ExpectedRounds(range, now, target.Settings.IntervalMs));
                 figures[i] = new RankedTarget(TargetIds.Format(target.ProbeId, target.Name), target.ProbeId, target.Name, quality);
             });

@@ -11,12 +11,7 @@ internal sealed class TargetViews(
     public async Task<TargetList> ListAsync(CancellationToken cancellationToken)
     {
         var generatedAt = time.GetUtcNow();
-        var probesRead = targets.GetProbesAsync(cancellationToken);
-        var targetsRead = targets.GetTargetsAsync(cancellationToken: cancellationToken);
-        await Task.WhenAll(probesRead, targetsRead);
-        // Retired probes and targets are gone from the overview (their pages, incidents and reports keep them).
-        var probes = probesRead.Result.Where(p => p.RetiredAt is null).ToList();
-        var all = targetsRead.Result.Where(t => t.RetiredAt is null).ToList();
+        var (probes, all) = await targets.GetActiveAsync(cancellationToken);
 
         var views = new List<TargetView>(all.Count);
         foreach (var probe in probes)

@@ -90,22 +90,34 @@ public sealed class TargetReader
         var probes = new List<ProbeStatus>();
         foreach (var probe in await _states.ReadAllAsync(cancellationToken))
         {
-            var newest = await _batches.NewestAsync(probe.ProbeId, _time.GetUtcNow(), NewestBatchLookbackDays, cancellationToken);
-            probes.Add(new ProbeStatus
-            {
-                ProbeId = probe.ProbeId,
-                LastSampleAt = newest?.LastSampleAt,
-                CompactedThrough = probe.CompactedThrough,
-                SilentIncident = StoredIncident.FromJsonSingle(probe.SilentIncident) is { IsOpen: true } silent ? silent.ToIncident() : null,
-                TargetCount = probe.Targets.Count,
-                LastReceivedAt = newest?.ReceivedAt,
-                BatchTargetCount = newest?.Targets.Count,
-                Reported = newest?.Status ?? probe.Status,
-                RetiredAt = probe.RetiredAt,
-            });
+            probes.Add(Status(probe, await NewestAsync(probe, cancellationToken)));
         }
 
         return probes;
+    }
+
+    /// <summary>
+    /// The probes and targets the overview and the ranking show: neither a retired probe nor a retired target nor a
+    /// target of a retired probe (their pages, incidents and reports keep them). One read of the states and of each
+    /// probe's newest batch serves both lists.
+    /// </summary>
+    public async Task<(IReadOnlyList<ProbeStatus> Probes, IReadOnlyList<TargetStatus> Targets)> GetActiveAsync(CancellationToken cancellationToken = default)
+    {
+        var probes = new List<ProbeStatus>();
+        var targets = new List<TargetStatus>();
+        foreach (var probe in await _states.ReadAllAsync(cancellationToken))
+        {
+            if (probe.RetiredAt is not null)
+            {
+                continue;
+            }
+
+            var newest = await NewestAsync(probe, cancellationToken);
+            probes.Add(Status(probe, newest));
+            targets.AddRange(Targets(probe, newest).Where(t => t.RetiredAt is null));
+        }
+
+        return (probes, targets);
     }
 
     /// <summary>The targets of one probe or all, ordered by probe and name.</summary>
@@ -126,27 +138,48 @@ public sealed class TargetReader
         var targets = new List<TargetStatus>();
         foreach (var probe in probes)
         {
-            var newest = await _batches.NewestAsync(probe.ProbeId, _time.GetUtcNow(), NewestBatchLookbackDays, cancellationToken);
-            foreach (var target in probe.Targets.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
-            {
-                var open = StoredIncident.FromJson(target.Incidents).Where(i => i.IsOpen).ToList();
-                var last = newest?.Targets.FirstOrDefault(t => t.Name == target.Name)?.Samples is { Count: > 0 } samples ? samples[^1] : (Sample?)null;
-                targets.Add(new TargetStatus
-                {
-                    ProbeId = probe.ProbeId,
-                    Settings = target.ToSettings(),
-                    FirstSampleAt = target.FirstSampleAt,
-                    Health = open.Any(i => i.Type == IncidentType.Down) ? TargetHealth.Down
-                        : open.Count > 0 ? TargetHealth.Degraded
-                        : target.FirstSampleAt == default ? TargetHealth.Unknown
-                        : TargetHealth.Up,
-                    OpenIncidents = [.. open.Select(i => i.ToIncident())],
-                    LastSample = last,
-                    RetiredAt = target.RetiredAt,
-                });
-            }
+            targets.AddRange(Targets(probe, await NewestAsync(probe, cancellationToken)));
         }
 
         return targets;
+    }
+
+    private Task<StoredBatch?> NewestAsync(ProbeState probe, CancellationToken cancellationToken) =>
+        _batches.NewestAsync(probe.ProbeId, _time.GetUtcNow(), NewestBatchLookbackDays, cancellationToken);
+
+    private static ProbeStatus Status(ProbeState probe, StoredBatch? newest) => new()
+    {
+        ProbeId = probe.ProbeId,
+        LastSampleAt = newest?.LastSampleAt,
+        CompactedThrough = probe.CompactedThrough,
+        SilentIncident = StoredIncident.FromJsonSingle(probe.SilentIncident) is { IsOpen: true } silent ? silent.ToIncident() : null,
+        TargetCount = probe.Targets.Count,
+        LastReceivedAt = newest?.ReceivedAt,
+        BatchTargetCount = newest?.Targets.Count,
+        Reported = newest?.Status ?? probe.Status,
+        RetiredAt = probe.RetiredAt,
+    };
+
+    /// <summary>The probe's targets ordered by name, their last round from its newest batch.</summary>
+    private static IEnumerable<TargetStatus> Targets(ProbeState probe, StoredBatch? newest)
+    {
+        foreach (var target in probe.Targets.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            var open = StoredIncident.FromJson(target.Incidents).Where(i => i.IsOpen).ToList();
+            var last = newest?.Targets.FirstOrDefault(t => t.Name == target.Name)?.Samples is { Count: > 0 } samples ? samples[^1] : (Sample?)null;
+            yield return new TargetStatus
+            {
+                ProbeId = probe.ProbeId,
+                Settings = target.ToSettings(),
+                FirstSampleAt = target.FirstSampleAt,
+                Health = open.Any(i => i.Type == IncidentType.Down) ? TargetHealth.Down
+                    : open.Count > 0 ? TargetHealth.Degraded
+                    : target.FirstSampleAt == default ? TargetHealth.Unknown
+                    : TargetHealth.Up,
+                OpenIncidents = [.. open.Select(i => i.ToIncident())],
+                LastSample = last,
+                RetiredAt = target.RetiredAt,
+            };
+        }
     }
 }

@@ -43,7 +43,7 @@ public sealed class SampleReader
     {
         var probe = await ResolveProbeAsync(probeId, targetName, cancellationToken);
         var compactedThrough = await CompactedThroughAsync(probe, cancellationToken);
-        return await ReadSamplesAsync(probe, targetName, from.ToUniversalTime(), to.ToUniversalTime(), compactedThrough, cancellationToken);
+        return await ReadSamplesAsync(probe, targetName, from.ToUniversalTime(), to.ToUniversalTime(), compactedThrough, new ProbeBatches(_batches, probe), cancellationToken);
     }
 
     /// <summary>The target's statistics per UTC hour for the hours overlapping the range, oldest first; hours without rounds are left out.</summary>
@@ -52,16 +52,35 @@ public sealed class SampleReader
         string? probeId, string targetName, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var probe = await ResolveProbeAsync(probeId, targetName, cancellationToken);
-        var (stored, tail) = await ReadRollupsAsync(probe, targetName, from.ToUniversalTime(), to.ToUniversalTime(), HourRollupColumns, cancellationToken);
+        var compactedThrough = await CompactedThroughAsync(probe, cancellationToken);
+        return await HourRollupsAsync(probe, targetName, from, to, compactedThrough, new ProbeBatches(_batches, probe), cancellationToken);
+    }
+
+    /// <summary>
+    /// A reader of one probe's targets that reads the probe's compaction point once and its uncompacted batches once
+    /// for all of them: a range over many targets (the ranking) would otherwise read the same batches per target.
+    /// Take one per request; the targets are not checked against the catalogue (an unknown one has no rollups).
+    /// </summary>
+    public async Task<ProbeSamples> OfProbeAsync(string probeId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(probeId);
+        await _tables.EnsureCreatedAsync(cancellationToken);
+        return new ProbeSamples(this, probeId, await CompactedThroughAsync(probeId, cancellationToken), new ProbeBatches(_batches, probeId));
+    }
+
+    internal async Task<IReadOnlyList<Rollup>> HourRollupsAsync(
+        string probeId, string targetName, DateTimeOffset from, DateTimeOffset to, DateTimeOffset? compactedThrough, ProbeBatches batches, CancellationToken cancellationToken)
+    {
+        var (stored, tail) = await ReadRollupsAsync(probeId, targetName, from.ToUniversalTime(), to.ToUniversalTime(), HourRollupColumns, compactedThrough, batches, cancellationToken);
         var rollups = stored.Select(e => new Rollup
         {
-            ProbeId = probe,
+            ProbeId = probeId,
             TargetName = targetName,
             Start = e.Hour.ToUniversalTime(),
             Length = TimeSpan.FromHours(1),
             Statistics = e.Statistics(),
         }).ToList();
-        rollups.AddRange(Summarize(probe, targetName, tail, TimeSpan.FromHours(1)));
+        rollups.AddRange(Summarize(probeId, targetName, tail, TimeSpan.FromHours(1)));
         return rollups;
     }
 
@@ -76,7 +95,8 @@ public sealed class SampleReader
         var probe = await ResolveProbeAsync(probeId, targetName, cancellationToken);
         from = from.ToUniversalTime();
         to = to.ToUniversalTime();
-        var (stored, tail) = await ReadRollupsAsync(probe, targetName, from, to, select: null, cancellationToken);
+        var compactedThrough = await CompactedThroughAsync(probe, cancellationToken);
+        var (stored, tail) = await ReadRollupsAsync(probe, targetName, from, to, select: null, compactedThrough, new ProbeBatches(_batches, probe), cancellationToken);
         var firstMinute = Minute(from);
         var rollups = new List<Rollup>();
         foreach (var entity in stored)
@@ -119,7 +139,7 @@ public sealed class SampleReader
         // Whole hours from rollups, the partial first hour from its rounds.
         var firstWholeHour = TableKeys.HourOf(from) == from ? from : TableKeys.HourOf(from).AddHours(1);
         var compactedThrough = await CompactedThroughAsync(probe, cancellationToken);
-        var edge = await ReadSamplesAsync(probe, targetName, from, Min(to, firstWholeHour.AddTicks(-1)), compactedThrough, cancellationToken);
+        var edge = await ReadSamplesAsync(probe, targetName, from, Min(to, firstWholeHour.AddTicks(-1)), compactedThrough, new ProbeBatches(_batches, probe), cancellationToken);
         long count = edge.Count, successes = edge.Count(s => s.IsSuccess);
         if (firstWholeHour <= to)
         {
@@ -173,7 +193,7 @@ public sealed class SampleReader
     }
 
     private async Task<List<Sample>> ReadSamplesAsync(
-        string probeId, string targetName, DateTimeOffset from, DateTimeOffset to, DateTimeOffset? compactedThrough, CancellationToken cancellationToken)
+        string probeId, string targetName, DateTimeOffset from, DateTimeOffset to, DateTimeOffset? compactedThrough, ProbeBatches batches, CancellationToken cancellationToken)
     {
         var samples = new List<Sample>();
         if (to < from)
@@ -203,8 +223,7 @@ public sealed class SampleReader
 
         if (batchesFrom <= to)
         {
-            var batches = await _batches.ReadAsync(probeId, batchesFrom, to + MaxBatchSpan, cancellationToken);
-            samples.AddRange(BatchRounds.Of(batches, targetName).Where(s => s.Time >= batchesFrom && s.Time <= to));
+            samples.AddRange(BatchRounds.Of(await batches.ReadAsync(batchesFrom, to + MaxBatchSpan, cancellationToken), targetName).Where(s => s.Time >= batchesFrom && s.Time <= to));
         }
 
         return samples;
@@ -232,11 +251,11 @@ public sealed class SampleReader
     }
 
     private async Task<(List<HourRollupEntity> Stored, List<Sample> Tail)> ReadRollupsAsync(
-        string probeId, string targetName, DateTimeOffset from, DateTimeOffset to, IEnumerable<string>? select, CancellationToken cancellationToken)
+        string probeId, string targetName, DateTimeOffset from, DateTimeOffset to, IEnumerable<string>? select, DateTimeOffset? compactedThrough,
+        ProbeBatches batches, CancellationToken cancellationToken)
     {
         var firstHour = TableKeys.HourOf(from);
         var lastHour = TableKeys.HourOf(to);
-        var compactedThrough = await CompactedThroughAsync(probeId, cancellationToken);
         var stored = new List<HourRollupEntity>();
         var firstIncomplete = firstHour;
         if (compactedThrough is { } compacted)
@@ -253,7 +272,7 @@ public sealed class SampleReader
         }
 
         var tail = firstIncomplete <= to
-            ? await ReadSamplesAsync(probeId, targetName, firstIncomplete, Max(to, lastHour.AddHours(1).AddTicks(-1)), compactedThrough, cancellationToken)
+            ? await ReadSamplesAsync(probeId, targetName, firstIncomplete, Max(to, lastHour.AddHours(1).AddTicks(-1)), compactedThrough, batches, cancellationToken)
             : [];
         var storedHours = stored.Select(e => e.Hour.ToUniversalTime()).ToHashSet();
         return (stored, tail.Where(s => !storedHours.Contains(TableKeys.HourOf(s.Time))).ToList());
@@ -270,4 +289,59 @@ public sealed class SampleReader
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}
+
+/// <summary>
+/// One probe's targets read with its compaction point and uncompacted batches read once (<see cref="SampleReader.OfProbeAsync"/>).
+/// Safe to use from parallel reads of its targets.
+/// </summary>
+public sealed class ProbeSamples
+{
+    private readonly SampleReader _reader;
+    private readonly DateTimeOffset? _compactedThrough;
+    private readonly ProbeBatches _batches;
+
+    internal ProbeSamples(SampleReader reader, string probeId, DateTimeOffset? compactedThrough, ProbeBatches batches)
+    {
+        _reader = reader;
+        ProbeId = probeId;
+        _compactedThrough = compactedThrough;
+        _batches = batches;
+    }
+
+    public string ProbeId { get; }
+
+    /// <summary>As <see cref="SampleReader.GetHourRollupsAsync"/> for a target of this probe; none for a target it does not have.</summary>
+    public Task<IReadOnlyList<Rollup>> GetHourRollupsAsync(string targetName, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        _reader.HourRollupsAsync(ProbeId, targetName, from, to, _compactedThrough, _batches, cancellationToken);
+}
+
+/// <summary>
+/// A probe's batches over a range, read on first use and handed to every later caller that asks for the same range
+/// (the targets of one probe over one request ask for the same one); another range is read on its own.
+/// </summary>
+internal sealed class ProbeBatches(BatchStore store, string probeId)
+{
+    private readonly Lock _gate = new();
+    private (DateTimeOffset From, DateTimeOffset To, Task<List<StoredBatch>> Read)? _first;
+
+    /// <summary>The batches of the probe whose last round is in the range; callers only read the list.</summary>
+    public Task<List<StoredBatch>> ReadAsync(DateTimeOffset lastFrom, DateTimeOffset lastTo, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_first is null)
+            {
+                _first = (lastFrom, lastTo, store.ReadAsync(probeId, lastFrom, lastTo, cancellationToken));
+                return _first.Value.Read;
+            }
+
+            if (_first.Value.From == lastFrom && _first.Value.To == lastTo)
+            {
+                return _first.Value.Read;
+            }
+        }
+
+        return store.ReadAsync(probeId, lastFrom, lastTo, cancellationToken);
+    }
 }

@@ -142,15 +142,10 @@ public sealed class EvidenceSignInTests(SignedInDevHost host) : IClassFixture<Si
     public async Task A_reader_lists_packs_but_may_not_rebuild_one()
     {
         var reader = host.Issuer.Issue([ApiRoles.Reader]);
-        using var http = new HttpClient { BaseAddress = host.DevHost.BaseAddress };
 
-        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/evidence");
-        list.Headers.Authorization = new("Bearer", reader);
-        using var listed = await http.SendAsync(list);
-        using var anonymous = await http.GetAsync(new Uri("/api/evidence", UriKind.Relative));
-        using var rebuild = new HttpRequestMessage(HttpMethod.Post, "/api/evidence/lab-01/week/2026-W13/rebuild");
-        rebuild.Headers.Authorization = new("Bearer", reader);
-        using var refused = await http.SendAsync(rebuild);
+        using var listed = await host.SendAsync(HttpMethod.Get, "/api/evidence", reader);
+        using var anonymous = await host.SendAsync(HttpMethod.Get, "/api/evidence", token: null);
+        using var refused = await host.SendAsync(HttpMethod.Post, "/api/evidence/lab-01/week/2026-W13/rebuild", reader);
 
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);

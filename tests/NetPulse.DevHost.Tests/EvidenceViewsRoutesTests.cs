@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using NetPulse.Contracts;
 using NetPulse.Monitoring.Api;
+using NetPulse.Monitoring.Api.SignIn;
 using NetPulse.Testing;
 using NetPulse.Testing.DevHost;
 
@@ -93,4 +94,66 @@ public sealed class EvidenceViewsRoutesTests(EvidenceViewsRoutesTests.Host host)
 
     /// <summary>A dev host with the default settings.</summary>
     public sealed class Host() : DevHostFixture(null);
+}
+
+/// <summary>
+/// The evidence views with sign-in required: no token or a bad one is a 401 problem with a Bearer challenge, a token
+/// without a NetPulse role a 403 problem; all three are reads, so a Reader passes the gate (none is Admin-only).
+/// </summary>
+public sealed class EvidenceViewsSignInTests(SignedInDevHost host) : IClassFixture<SignedInDevHost>
+{
+    private static readonly string Unknown = TargetIds.Format("nobody", "nothing");
+
+    public static TheoryData<string> Views() => new() { $"/api/targets/{Unknown}/heatmap?metric=loss", $"/api/targets/{Unknown}/quality", "/api/ranking" };
+
+    [Theory]
+    [MemberData(nameof(Views))]
+    public async Task No_token_is_a_401_problem_with_a_bearer_challenge(string path)
+    {
+        using var response = await host.SendAsync(HttpMethod.Get, path, token: null);
+
+        var problem = await SignedInDevHost.ProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("urn:netpulse:problem:sign-in-required", problem.GetProperty("type").GetString());
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+    }
+
+    [Theory]
+    [MemberData(nameof(Views))]
+    public async Task A_bad_token_is_a_401_problem_saying_it_is_invalid(string path)
+    {
+        // Signed by a key the issuer never published, and with the Admin role: the role must not outweigh the signature.
+        using var forged = await host.SendAsync(HttpMethod.Get, path, host.Issuer.Issue([ApiRoles.Admin], forged: true));
+        using var expired = await host.SendAsync(HttpMethod.Get, path, host.Issuer.Issue([ApiRoles.Reader], expires: DateTimeOffset.UtcNow.AddHours(-1)));
+
+        foreach (var response in new[] { forged, expired })
+        {
+            await SignedInDevHost.ProblemAsync(response, HttpStatusCode.Unauthorized);
+            Assert.Contains("error=\"invalid_token\"", Assert.Single(response.Headers.WwwAuthenticate).Parameter, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Views))]
+    public async Task A_token_without_a_netpulse_role_is_a_403_problem(string path)
+    {
+        using var response = await host.SendAsync(HttpMethod.Get, path, host.Issuer.Issue([]));
+
+        var problem = await SignedInDevHost.ProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Equal("urn:netpulse:problem:role-missing", problem.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_reader_passes_the_gate_to_the_handlers()
+    {
+        var reader = host.Issuer.Issue([ApiRoles.Reader]);
+
+        using var heatmap = await host.SendAsync(HttpMethod.Get, $"/api/targets/{Unknown}/heatmap?metric=loss", reader);
+        using var quality = await host.SendAsync(HttpMethod.Get, $"/api/targets/{Unknown}/quality", reader);
+        using var ranking = await host.SendAsync(HttpMethod.Get, "/api/ranking", reader);
+
+        // The handlers' own answers: only they know the target is unknown.
+        Assert.Equal("id", (await SignedInDevHost.ProblemAsync(heatmap, HttpStatusCode.NotFound)).GetProperty("parameter").GetString());
+        Assert.Equal("id", (await SignedInDevHost.ProblemAsync(quality, HttpStatusCode.NotFound)).GetProperty("parameter").GetString());
+        Assert.Equal(HttpStatusCode.OK, ranking.StatusCode);
+    }
 }

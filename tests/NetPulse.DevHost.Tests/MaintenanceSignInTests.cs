@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using NetPulse.Monitoring.Api.SignIn;
@@ -40,7 +38,7 @@ public sealed class MaintenanceSignInTests(MaintenanceSignInTests.Host host) : I
     [MemberData(nameof(AdminRoutes))]
     public async Task A_reader_may_not_change_maintenance_or_acknowledge(string method, string path, string? body)
     {
-        using var response = await SendAsync(new HttpMethod(method), path, host.Issuer.Issue([ApiRoles.Reader]), body);
+        using var response = await host.SendAsync(new HttpMethod(method), path, host.Issuer.Issue([ApiRoles.Reader]), body);
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{(int)response.StatusCode}: {text}");
@@ -50,9 +48,9 @@ public sealed class MaintenanceSignInTests(MaintenanceSignInTests.Host host) : I
     [Fact]
     public async Task An_admin_adds_a_window_under_the_tokens_name_and_a_reader_lists_it()
     {
-        using var created = await SendAsync(HttpMethod.Post, "/api/maintenance", host.Issuer.Issue([ApiRoles.Admin]), MuteGateway);
-        using var listed = await SendAsync(HttpMethod.Get, "/api/maintenance", host.Issuer.Issue([ApiRoles.Reader]), null);
-        using var noToken = await SendAsync(HttpMethod.Get, "/api/maintenance", null, null);
+        using var created = await host.SendAsync(HttpMethod.Post, "/api/maintenance", host.Issuer.Issue([ApiRoles.Admin]), MuteGateway);
+        using var listed = await host.SendAsync(HttpMethod.Get, "/api/maintenance", host.Issuer.Issue([ApiRoles.Reader]), null);
+        using var noToken = await host.SendAsync(HttpMethod.Get, "/api/maintenance", null, null);
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         using var window = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
@@ -65,8 +63,8 @@ public sealed class MaintenanceSignInTests(MaintenanceSignInTests.Host host) : I
     [Fact]
     public async Task A_reader_lists_the_alert_notices_and_no_token_is_refused()
     {
-        using var listed = await SendAsync(HttpMethod.Get, "/api/alerts?state=undelivered", host.Issuer.Issue([ApiRoles.Reader]), null);
-        using var noToken = await SendAsync(HttpMethod.Get, "/api/alerts", null, null);
+        using var listed = await host.SendAsync(HttpMethod.Get, "/api/alerts?state=undelivered", host.Issuer.Issue([ApiRoles.Reader]), null);
+        using var noToken = await host.SendAsync(HttpMethod.Get, "/api/alerts", null, null);
 
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         using var list = JsonDocument.Parse(await listed.Content.ReadAsStringAsync());
@@ -80,9 +78,9 @@ public sealed class MaintenanceSignInTests(MaintenanceSignInTests.Host host) : I
     {
         var link = host.DevHost.Services.GetRequiredService<AcknowledgeLinks>().Create("home-1", SomeIncident)!;
 
-        using var page = await SendAsync(HttpMethod.Get, "/api/ack" + link.Query, null, null);
-        using var tampered = await SendAsync(HttpMethod.Get, "/api/ack" + link.Query.Replace("home-1", "home-2", StringComparison.Ordinal), null, null);
-        using var pressed = await SendAsync(HttpMethod.Post, "/api/ack" + link.Query, null, null);
+        using var page = await host.SendAsync(HttpMethod.Get, "/api/ack" + link.Query, null, null);
+        using var tampered = await host.SendAsync(HttpMethod.Get, "/api/ack" + link.Query.Replace("home-1", "home-2", StringComparison.Ordinal), null, null);
+        using var pressed = await host.SendAsync(HttpMethod.Post, "/api/ack" + link.Query, null, null);
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("<button type=\"submit\">Acknowledge</button>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -90,22 +88,5 @@ public sealed class MaintenanceSignInTests(MaintenanceSignInTests.Host host) : I
         Assert.Equal("application/problem+json", tampered.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, pressed.StatusCode);
         Assert.Equal("link", (await host.DevHost.Services.GetRequiredService<IIncidentAcknowledgements>().GetAsync("home-1", SomeIncident, CancellationToken.None))?.By);
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? body)
-    {
-        using var http = new HttpClient { BaseAddress = host.DevHost.BaseAddress };
-        using var request = new HttpRequestMessage(method, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
-        return await http.SendAsync(request);
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using NetPulse.Contracts;
@@ -32,10 +31,10 @@ public sealed class ShareLinksSignInTests(ShareLinksSignInTests.Host host) : ICl
     {
         var reader = host.Issuer.Issue([ApiRoles.Reader]);
 
-        using var create = await SendAsync(HttpMethod.Post, "/api/shares", reader, "{\"scope\":\"target\",\"target\":\"home-1~Z3c\"}");
-        using var list = await SendAsync(HttpMethod.Get, "/api/shares", reader);
-        using var revoke = await SendAsync(HttpMethod.Delete, "/api/shares/" + ShareLinkTokens.NewId(), reader);
-        using var anonymous = await SendAsync(HttpMethod.Get, "/api/shares", null);
+        using var create = await host.SendAsync(HttpMethod.Post, "/api/shares", reader, "{\"scope\":\"target\",\"target\":\"home-1~Z3c\"}");
+        using var list = await host.SendAsync(HttpMethod.Get, "/api/shares", reader);
+        using var revoke = await host.SendAsync(HttpMethod.Delete, "/api/shares/" + ShareLinkTokens.NewId(), reader);
+        using var anonymous = await host.SendAsync(HttpMethod.Get, "/api/shares", null);
 
         foreach (var response in new[] { create, list, revoke })
         {
@@ -52,17 +51,17 @@ public sealed class ShareLinksSignInTests(ShareLinksSignInTests.Host host) : ICl
     {
         var (shared, other) = await SeedAsync();
         var admin = host.Issuer.Issue([ApiRoles.Admin]);
-        using var created = await SendAsync(HttpMethod.Post, "/api/shares", admin, $"{{\"scope\":\"target\",\"target\":\"{shared}\",\"expiresIn\":\"P1D\"}}");
+        using var created = await host.SendAsync(HttpMethod.Post, "/api/shares", admin, $"{{\"scope\":\"target\",\"target\":\"{shared}\",\"expiresIn\":\"P1D\"}}");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         using var link = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
         var token = link.RootElement.GetProperty("token").GetString()!;
         var id = link.RootElement.GetProperty("id").GetString()!;
 
-        using var view = await SendAsync(HttpMethod.Get, $"/api/shared/{token}", null);
-        using var series = await SendAsync(HttpMethod.Get, $"/api/shared/{token}/series", null);
-        using var incidents = await SendAsync(HttpMethod.Get, $"/api/shared/{token}/incidents", null);
-        using var otherIncidents = await SendAsync(HttpMethod.Get, $"/api/shared/{token}/incidents?target={other}", null);
-        using var forged = await SendAsync(HttpMethod.Get, $"/api/shared/{Forge(link.RootElement, other)}/series", null);
+        using var view = await host.SendAsync(HttpMethod.Get, $"/api/shared/{token}", null);
+        using var series = await host.SendAsync(HttpMethod.Get, $"/api/shared/{token}/series", null);
+        using var incidents = await host.SendAsync(HttpMethod.Get, $"/api/shared/{token}/incidents", null);
+        using var otherIncidents = await host.SendAsync(HttpMethod.Get, $"/api/shared/{token}/incidents?target={other}", null);
+        using var forged = await host.SendAsync(HttpMethod.Get, $"/api/shared/{Forge(link.RootElement, other)}/series", null);
 
         Assert.Equal(HttpStatusCode.OK, view.StatusCode);
         using var shown = JsonDocument.Parse(await view.Content.ReadAsStringAsync());
@@ -81,13 +80,13 @@ public sealed class ShareLinksSignInTests(ShareLinksSignInTests.Host host) : ICl
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using var http = new HttpClient { BaseAddress = host.DevHost.BaseAddress };
             using var withLink = await http.SendAsync(request);
-            using var bare = await SendAsync(HttpMethod.Get, path, null);
+            using var bare = await host.SendAsync(HttpMethod.Get, path, null);
             Assert.True(withLink.StatusCode == HttpStatusCode.Unauthorized, $"{path} with the link as bearer: {(int)withLink.StatusCode}");
             Assert.True(bare.StatusCode == HttpStatusCode.Unauthorized, $"{path} without a token: {(int)bare.StatusCode}");
         }
 
-        using var revoked = await SendAsync(HttpMethod.Delete, $"/api/shares/{id}", admin);
-        using var after = await SendAsync(HttpMethod.Get, $"/api/shared/{token}/series", null);
+        using var revoked = await host.SendAsync(HttpMethod.Delete, $"/api/shares/{id}", admin);
+        using var after = await host.SendAsync(HttpMethod.Get, $"/api/shared/{token}/series", null);
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
         Assert.Equal(HttpStatusCode.Gone, after.StatusCode);
         var gone = await after.Content.ReadAsStringAsync();
@@ -111,7 +110,7 @@ public sealed class ShareLinksSignInTests(ShareLinksSignInTests.Host host) : ICl
         };
         var token = Tokens(Key).Issue(link);
 
-        using var response = await SendAsync(HttpMethod.Get, $"/api/shared/{token}", null);
+        using var response = await host.SendAsync(HttpMethod.Get, $"/api/shared/{token}", null);
 
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -143,7 +142,7 @@ public sealed class ShareLinksSignInTests(ShareLinksSignInTests.Host host) : ICl
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            using var response = await SendAsync(HttpMethod.Get, $"/api/targets/{shared}", reader);
+            using var response = await host.SendAsync(HttpMethod.Get, $"/api/targets/{shared}", reader);
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 return (shared, other);
@@ -172,21 +171,4 @@ public sealed class ShareLinksSignInTests(ShareLinksSignInTests.Host host) : ICl
     }
 
     private static ShareLinkTokens Tokens(string key) => new(Options.Create(new AcknowledgeLinkOptions { AcknowledgeKey = key }), TimeProvider.System);
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? body = null)
-    {
-        using var http = new HttpClient { BaseAddress = host.DevHost.BaseAddress };
-        using var request = new HttpRequestMessage(method, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
-        return await http.SendAsync(request);
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,9 +37,9 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
     [Fact]
     public async Task A_request_without_a_token_is_a_401_problem_with_a_bearer_challenge()
     {
-        using var response = await SendAsync(HttpMethod.Get, "/api/targets", token: null);
+        using var response = await host.SendAsync(HttpMethod.Get, "/api/targets", token: null);
 
-        var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
+        var problem = await SignedInDevHost.ProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal("urn:netpulse:problem:sign-in-required", problem.GetProperty("type").GetString());
         Assert.Contains("Authorization: Bearer", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var challenge = Assert.Single(response.Headers.WwwAuthenticate);
@@ -61,9 +60,9 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
             _ => "not-a-token",
         };
 
-        using var response = await SendAsync(HttpMethod.Get, "/api/targets", token);
+        using var response = await host.SendAsync(HttpMethod.Get, "/api/targets", token);
 
-        var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
+        var problem = await SignedInDevHost.ProblemAsync(response, HttpStatusCode.Unauthorized);
         var said = problem.GetProperty("detail").GetString()!;
         Assert.Contains(detail, said, StringComparison.Ordinal);
         Assert.DoesNotContain(token, said, StringComparison.Ordinal);
@@ -78,11 +77,11 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
     {
         var reader = host.Issuer.Issue([ApiRoles.Reader]);
 
-        using var targets = await SendAsync(HttpMethod.Get, "/api/targets", reader);
-        using var rebuild = await SendAsync(HttpMethod.Post, $"/api/reports/{Yesterday()}/rebuild", reader);
+        using var targets = await host.SendAsync(HttpMethod.Get, "/api/targets", reader);
+        using var rebuild = await host.SendAsync(HttpMethod.Post, $"/api/reports/{Yesterday()}/rebuild", reader);
 
         Assert.Equal(HttpStatusCode.OK, targets.StatusCode);
-        var problem = await ProblemAsync(rebuild, HttpStatusCode.Forbidden);
+        var problem = await SignedInDevHost.ProblemAsync(rebuild, HttpStatusCode.Forbidden);
         Assert.Equal("urn:netpulse:problem:role-missing", problem.GetProperty("type").GetString());
         Assert.Contains("needs the Admin role; the token has the roles Reader", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
@@ -93,12 +92,12 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
         var reader = host.Issuer.Issue([ApiRoles.Reader]);
         var admin = host.Issuer.Issue([ApiRoles.Admin]);
 
-        using var list = await SendAsync(HttpMethod.Get, "/api/admin/queues", reader);
-        using var redrive = await SendAsync(HttpMethod.Post, "/api/admin/queues/ping-batches/redrive", reader);
-        using var asAdmin = await SendAsync(HttpMethod.Get, "/api/admin/queues", admin);
+        using var list = await host.SendAsync(HttpMethod.Get, "/api/admin/queues", reader);
+        using var redrive = await host.SendAsync(HttpMethod.Post, "/api/admin/queues/ping-batches/redrive", reader);
+        using var asAdmin = await host.SendAsync(HttpMethod.Get, "/api/admin/queues", admin);
 
-        Assert.Equal("urn:netpulse:problem:role-missing", (await ProblemAsync(list, HttpStatusCode.Forbidden)).GetProperty("type").GetString());
-        Assert.Equal("urn:netpulse:problem:role-missing", (await ProblemAsync(redrive, HttpStatusCode.Forbidden)).GetProperty("type").GetString());
+        Assert.Equal("urn:netpulse:problem:role-missing", (await SignedInDevHost.ProblemAsync(list, HttpStatusCode.Forbidden)).GetProperty("type").GetString());
+        Assert.Equal("urn:netpulse:problem:role-missing", (await SignedInDevHost.ProblemAsync(redrive, HttpStatusCode.Forbidden)).GetProperty("type").GetString());
         Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
     }
 
@@ -107,15 +106,15 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
     {
         var reader = host.Issuer.Issue([ApiRoles.Reader]);
 
-        using var fleet = await SendAsync(HttpMethod.Get, "/api/probes", reader);
-        using var retireProbe = await SendAsync(HttpMethod.Post, "/api/probes/lab-01/retire", reader);
-        using var unretireProbe = await SendAsync(HttpMethod.Delete, "/api/probes/lab-01/retire", reader);
-        using var retireTarget = await SendAsync(HttpMethod.Post, "/api/targets/lab-01~Z2F0ZXdheQ/retire", reader);
+        using var fleet = await host.SendAsync(HttpMethod.Get, "/api/probes", reader);
+        using var retireProbe = await host.SendAsync(HttpMethod.Post, "/api/probes/lab-01/retire", reader);
+        using var unretireProbe = await host.SendAsync(HttpMethod.Delete, "/api/probes/lab-01/retire", reader);
+        using var retireTarget = await host.SendAsync(HttpMethod.Post, "/api/targets/lab-01~Z2F0ZXdheQ/retire", reader);
 
         Assert.Equal(HttpStatusCode.OK, fleet.StatusCode);
         foreach (var refused in new[] { retireProbe, unretireProbe, retireTarget })
         {
-            var problem = await ProblemAsync(refused, HttpStatusCode.Forbidden);
+            var problem = await SignedInDevHost.ProblemAsync(refused, HttpStatusCode.Forbidden);
             Assert.Equal("urn:netpulse:problem:role-missing", problem.GetProperty("type").GetString());
         }
     }
@@ -123,9 +122,9 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
     [Fact]
     public async Task A_token_without_a_netpulse_role_reads_nothing()
     {
-        using var response = await SendAsync(HttpMethod.Get, "/api/incidents", host.Issuer.Issue([]));
+        using var response = await host.SendAsync(HttpMethod.Get, "/api/incidents", host.Issuer.Issue([]));
 
-        var problem = await ProblemAsync(response, HttpStatusCode.Forbidden);
+        var problem = await SignedInDevHost.ProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Contains("no NetPulse role", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
@@ -134,13 +133,13 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
     {
         var admin = host.Issuer.Issue([ApiRoles.Admin]);
 
-        using var targets = await SendAsync(HttpMethod.Get, "/api/targets", admin);
-        using var rebuild = await SendAsync(HttpMethod.Post, "/api/reports/not-a-date/rebuild", admin);
+        using var targets = await host.SendAsync(HttpMethod.Get, "/api/targets", admin);
+        using var rebuild = await host.SendAsync(HttpMethod.Post, "/api/reports/not-a-date/rebuild", admin);
 
         Assert.Equal(HttpStatusCode.OK, targets.StatusCode);
 
         // The handler itself answered: its own 400 naming the date, which only runs past the gate.
-        var problem = await ProblemAsync(rebuild, HttpStatusCode.BadRequest);
+        var problem = await SignedInDevHost.ProblemAsync(rebuild, HttpStatusCode.BadRequest);
         Assert.Equal("date", problem.GetProperty("parameter").GetString());
     }
 
@@ -149,7 +148,7 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
     [InlineData("/api/openapi.json")]
     public async Task Health_and_the_api_description_need_no_token(string path)
     {
-        using var response = await SendAsync(HttpMethod.Get, path, token: null);
+        using var response = await host.SendAsync(HttpMethod.Get, path, token: null);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -157,7 +156,7 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
     [Fact]
     public async Task A_refusal_carries_the_cors_headers_so_the_dashboard_can_read_it()
     {
-        using var response = await SendAsync(HttpMethod.Get, "/api/targets", token: null, origin: Dashboard);
+        using var response = await host.SendAsync(HttpMethod.Get, "/api/targets", token: null, origin: Dashboard);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(Dashboard, Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
@@ -167,14 +166,14 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
     public async Task The_signing_keys_are_fetched_once_not_per_request()
     {
         var reader = host.Issuer.Issue([ApiRoles.Reader]);
-        using (await SendAsync(HttpMethod.Get, "/api/reports", reader))
+        using (await host.SendAsync(HttpMethod.Get, "/api/reports", reader))
         {
         }
 
         var before = host.Issuer.KeyRequests;
         for (var i = 0; i < 3; i++)
         {
-            using var response = await SendAsync(HttpMethod.Get, "/api/reports", reader);
+            using var response = await host.SendAsync(HttpMethod.Get, "/api/reports", reader);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -206,31 +205,4 @@ public sealed class SignInTests(SignInTests.Host host) : IClassFixture<SignInTes
     }
 
     private static string Yesterday() => DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}, not {(int)status}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var problem = JsonDocument.Parse(body);
-        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
-        return problem.RootElement.Clone();
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? origin = null)
-    {
-        using var http = new HttpClient { BaseAddress = host.DevHost.BaseAddress };
-        using var request = new HttpRequestMessage(method, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (origin is not null)
-        {
-            request.Headers.Add("Origin", origin);
-        }
-
-        return await http.SendAsync(request);
-    }
 }

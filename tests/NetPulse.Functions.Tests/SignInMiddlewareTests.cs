@@ -51,6 +51,12 @@ public sealed class SignInMiddlewareTests : IAsyncLifetime
     [InlineData("Targets", null, StatusCodes.Status401Unauthorized)]
     [InlineData("Export", "", StatusCodes.Status403Forbidden)]
     [InlineData("RebuildReport", ApiRoles.Reader, StatusCodes.Status403Forbidden)]
+    [InlineData("TargetHeatmap", null, StatusCodes.Status401Unauthorized)]
+    [InlineData("TargetHeatmap", "", StatusCodes.Status403Forbidden)]
+    [InlineData("TargetQuality", null, StatusCodes.Status401Unauthorized)]
+    [InlineData("TargetQuality", "", StatusCodes.Status403Forbidden)]
+    [InlineData("Ranking", null, StatusCodes.Status401Unauthorized)]
+    [InlineData("Ranking", "", StatusCodes.Status403Forbidden)]
     public async Task A_request_without_the_routes_role_is_refused_with_a_problem(string function, string? role, int status)
     {
         var token = role is null ? null : Issuer.Issue(role.Length == 0 ? [] : [role]);
@@ -85,6 +91,9 @@ public sealed class SignInMiddlewareTests : IAsyncLifetime
     [InlineData("Targets", ApiRoles.Reader)]
     [InlineData("Incidents", ApiRoles.Admin)]
     [InlineData("RebuildReport", ApiRoles.Admin)]
+    [InlineData("TargetHeatmap", ApiRoles.Reader)]
+    [InlineData("TargetQuality", ApiRoles.Reader)]
+    [InlineData("Ranking", ApiRoles.Reader)]
     public async Task A_request_with_the_routes_role_runs_the_function(string function, string role)
     {
         Assert.Null(await CheckAsync(function, Issuer.Issue([role])));

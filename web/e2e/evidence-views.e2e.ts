@@ -5,43 +5,31 @@
 // apart, and a hostile name stays text. Needs no dev host, Azurite or dotnet:
 // `npm run build && npx vitest run --config vitest.e2e.config.ts e2e/evidence-views.e2e.ts`.
 
-import { mkdirSync } from 'node:fs';
 import type { Route } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, launchChromium } from './browser.ts';
-import { freePort, resultsDir, serveDashboard } from './stack.ts';
+import { corsHeaders, fulfillJson, fulfillProblem, shots, startStubbedApi, type StubbedApi } from './stubbed-api.ts';
 
-const shots = `${resultsDir}/e2e`;
 const hostile = '<img src=x onerror="window.__pwned=1">';
 const targetId = 'home-1~Z3c';
 
-let dashboard: { server: PreviewServer; origin: string };
-let apiBase: string;
-let browser: Browser;
+let stub: StubbedApi;
 const asked: string[] = [];
-const blocked: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  apiBase = `http://127.0.0.1:${await freePort()}/api`;
-  dashboard = await serveDashboard({ apiBaseUrl: apiBase, refreshSeconds: 2 });
-  browser = await launchChromium();
-  await browser.context.route('**/*', (route) => handle(route));
+  stub = await startStubbedApi({ dashboard: { refreshSeconds: 2 }, api: answerApi });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await dashboard?.server.close();
+  await stub?.close();
 });
 
 describe('the evidence views', () => {
   it('draws the loss and p95 heatmaps with no data hatched and the repeated hour split, and the estimates with their tooltip', async () => {
-    const page = await browser.context.newPage();
+    const page = await stub.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
 
-    await page.goto(`${dashboard.origin}/#/target/${encodeURIComponent(targetId)}`);
+    await page.goto(`${stub.origin}/#/target/${encodeURIComponent(targetId)}`);
     await page.waitForSelector('.heatmap-loss rect.heatmap-cell');
     await page.waitForSelector('.heatmap-p95 rect.heatmap-cell');
 
@@ -68,16 +56,16 @@ describe('the evidence views', () => {
     expect(asked).toContain(`heatmap metric=p95 weeks=4`);
     await page.screenshot({ path: `${shots}/heatmaps.png`, fullPage: true });
     expect(errors).toEqual([]);
-    expect(blocked).toEqual([]);
+    expect(stub.blocked).toEqual([]);
     await page.close();
   });
 
   it('ranks by the chosen metric, lists the silent target apart and keeps a hostile name as text', async () => {
-    const page = await browser.context.newPage();
+    const page = await stub.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
 
-    await page.goto(`${dashboard.origin}/#/ranking`);
+    await page.goto(`${stub.origin}/#/ranking`);
     await page.waitForSelector('.ranking-table tbody tr');
     expect(await page.getAttribute('a[href="#/ranking"]', 'aria-current')).toBe('page');
     await page.click('nav[aria-label="Rank by"] a:has-text("Jitter")');
@@ -92,32 +80,15 @@ describe('the evidence views', () => {
     expect(asked.filter((a) => a.startsWith('ranking')).at(-1)).toBe('ranking by=jitter');
     await page.screenshot({ path: `${shots}/ranking.png`, fullPage: true });
     expect(errors).toEqual([]);
-    expect(blocked).toEqual([]);
+    expect(stub.blocked).toEqual([]);
     await page.close();
   });
 });
 
-async function handle(route: Route): Promise<void> {
-  const request = route.request();
-  const url = new URL(request.url());
-  if (url.origin === dashboard.origin) {
-    await route.continue();
-  } else if (request.url().startsWith(`${apiBase}/`)) {
-    await answerApi(route, url);
-  } else {
-    blocked.push(request.url());
-    await route.abort('blockedbyclient');
-  }
-}
-
 async function answerApi(route: Route, url: URL): Promise<void> {
   const request = route.request();
-  const cors = {
-    'access-control-allow-origin': dashboard.origin,
-    'access-control-allow-headers': 'authorization, content-type',
-    'access-control-allow-methods': 'GET, POST, DELETE',
-  };
-  const json = (body: unknown): Promise<void> => route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify(body) });
+  const cors = corsHeaders(stub.origin);
+  const json = (body: unknown): Promise<void> => fulfillJson(route, cors, body);
   const path = decodeURIComponent(url.pathname);
   if (request.method() === 'OPTIONS') {
     await route.fulfill({ status: 204, headers: cors });
@@ -148,7 +119,7 @@ async function answerApi(route: Route, url: URL): Promise<void> {
       noData: [{ id: 'home-1~b2xk', probeId: 'home-1', name: 'old', quality: { rounds: 0, replies: 0, lossPercent: null, avgMs: null, p95Ms: null, jitterMs: null, mos: null, coveragePercent: 0 } }],
     });
   } else {
-    await route.fulfill({ status: 404, headers: cors, contentType: 'application/problem+json', body: JSON.stringify({ status: 404, title: 'Not found' }) });
+    await fulfillProblem(route, cors, { status: 404, title: 'Not found' });
   }
 }
 

@@ -3,42 +3,30 @@
 // hostile site and version text: it must show as text, run no script and add no element. Retire posts to the API.
 // Needs no dev host, Azurite or dotnet: `npm run build && npx vitest run --config vitest.e2e.config.ts e2e/fleet.e2e.ts`.
 
-import { mkdirSync } from 'node:fs';
 import type { Route } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, launchChromium } from './browser.ts';
-import { freePort, resultsDir, serveDashboard } from './stack.ts';
+import { corsHeaders, fulfillJson, fulfillProblem, noAlerts, shots, startStubbedApi, type StubbedApi } from './stubbed-api.ts';
 
-const shots = `${resultsDir}/e2e`;
 const hostile = '<img src=x onerror="window.__pwned=1">';
 
-let dashboard: { server: PreviewServer; origin: string };
-let apiBase: string;
-let browser: Browser;
+let stub: StubbedApi;
 const posted: string[] = [];
-const blocked: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  apiBase = `http://127.0.0.1:${await freePort()}/api`;
-  dashboard = await serveDashboard({ apiBaseUrl: apiBase, refreshSeconds: 2 });
-  browser = await launchChromium();
-  await browser.context.route('**/*', (route) => handle(route));
+  stub = await startStubbedApi({ dashboard: { refreshSeconds: 2 }, api: answerApi });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await dashboard?.server.close();
+  await stub?.close();
 });
 
 describe('the fleet page', () => {
   it('lists two probes with hostile text as text, flags the silent one and retires a probe', async () => {
-    const page = await browser.context.newPage();
+    const page = await stub.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
 
-    await page.goto(`${dashboard.origin}/#/fleet`);
+    await page.goto(`${stub.origin}/#/fleet`);
     await page.waitForSelector('tr[data-probe-id="lab-02"]');
 
     const rows = await page.$$eval('tr[data-probe-id]', (trs) => trs.map((tr) => ({ id: tr.getAttribute('data-probe-id'), text: tr.textContent, cls: tr.className })));
@@ -55,32 +43,15 @@ describe('the fleet page', () => {
     await page.waitForFunction(() => document.querySelector('.fleet-status')?.textContent?.includes('retired'));
     expect(posted).toEqual(['POST /api/probes/lab-02/retire']);
     expect(errors).toEqual([]);
-    expect(blocked).toEqual([]);
+    expect(stub.blocked).toEqual([]);
     await page.close();
   });
 });
 
-async function handle(route: Route): Promise<void> {
-  const request = route.request();
-  const url = new URL(request.url());
-  if (url.origin === dashboard.origin) {
-    await route.continue();
-  } else if (request.url().startsWith(`${apiBase}/`)) {
-    await answerApi(route, url);
-  } else {
-    blocked.push(request.url());
-    await route.abort('blockedbyclient');
-  }
-}
-
 async function answerApi(route: Route, url: URL): Promise<void> {
   const request = route.request();
-  const cors = {
-    'access-control-allow-origin': dashboard.origin,
-    'access-control-allow-headers': 'authorization, content-type',
-    'access-control-allow-methods': 'GET, POST, DELETE',
-  };
-  const json = (body: unknown): Promise<void> => route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify(body) });
+  const cors = corsHeaders(stub.origin);
+  const json = (body: unknown): Promise<void> => fulfillJson(route, cors, body);
   if (request.method() === 'OPTIONS') {
     await route.fulfill({ status: 204, headers: cors });
   } else if (request.method() === 'POST' && url.pathname === '/api/probes/lab-02/retire') {
@@ -89,10 +60,9 @@ async function answerApi(route: Route, url: URL): Promise<void> {
   } else if (url.pathname === '/api/probes') {
     await json(fleet());
   } else if (url.pathname === '/api/alerts') {
-    const to = new Date().toISOString();
-    await json({ from: to, to, pending: 0, undelivered: 0, matching: 0, truncated: false, alerts: [] });
+    await json(noAlerts());
   } else {
-    await route.fulfill({ status: 404, headers: cors, contentType: 'application/problem+json', body: JSON.stringify({ status: 404, title: 'Not found' }) });
+    await fulfillProblem(route, cors, { status: 404, title: 'Not found' });
   }
 }
 

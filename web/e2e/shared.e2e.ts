@@ -4,14 +4,10 @@
 // and everything else is aborted and listed. The page must show the target's data, start no sign-in and call no route
 // but the link's. Needs no dev host, Azurite or dotnet: `npx vitest run --config vitest.e2e.config.ts e2e/shared.e2e.ts`.
 
-import { mkdirSync } from 'node:fs';
 import type { Route } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, launchChromium } from './browser.ts';
-import { freePort, resultsDir, serveDashboard } from './stack.ts';
+import { corsHeaders, fulfillJson, fulfillProblem, shots, startStubbedApi, type StubbedApi } from './stubbed-api.ts';
 
-const shots = `${resultsDir}/e2e`;
 const auth = {
   clientId: '0e2e0e2e-1111-4222-8333-444444444444',
   tenantId: '7e7e7e7e-5555-4666-8777-888888888888',
@@ -21,31 +17,23 @@ const token = 'bnAtc2hhcmUtMQ.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const sharedName = 'isp-edge-shared';
 const otherName = 'other-target-never-shown';
 
-let dashboard: { server: PreviewServer; origin: string };
-let apiBase: string;
-let browser: Browser;
+let stub: StubbedApi;
 const apiCalls: string[] = [];
-const blocked: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  apiBase = `http://127.0.0.1:${await freePort()}/api`;
-  dashboard = await serveDashboard({ apiBaseUrl: apiBase, refreshSeconds: 2, auth });
-  browser = await launchChromium();
-  await browser.context.route('**/*', (route) => handle(route));
+  stub = await startStubbedApi({ dashboard: { refreshSeconds: 2, auth }, api: answerApi });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await dashboard?.server.close();
+  await stub?.close();
 });
 
 describe('a share link', () => {
   it('shows its target, chart and incidents without sign-in, and calls no route but the link’s', async () => {
-    const page = await browser.context.newPage();
+    const page = await stub.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${dashboard.origin}/#/shared/${token}`);
+    await page.goto(`${stub.origin}/#/shared/${token}`);
     await page.locator('h1', { hasText: sharedName }).waitFor({ timeout: 30_000 });
     await page.locator('.latency-chart canvas').first().waitFor({ timeout: 30_000 });
     await page.locator('table tbody tr').first().waitFor({ timeout: 30_000 });
@@ -57,27 +45,14 @@ describe('a share link', () => {
     expect(await page.locator('a[href^="#/"]').count()).toBe(0);
     expect(apiCalls.length).toBeGreaterThanOrEqual(3);
     expect(apiCalls.filter((path) => !path.startsWith(`/api/shared/${token}`))).toEqual([]);
-    expect(blocked).toEqual([]);
+    expect(stub.blocked).toEqual([]);
     expect(errors).toEqual([]);
   });
 });
 
-async function handle(route: Route): Promise<void> {
-  const request = route.request();
-  const url = new URL(request.url());
-  if (url.origin === dashboard.origin) {
-    await route.continue();
-  } else if (request.url().startsWith(`${apiBase}/`)) {
-    await answerApi(route, url);
-  } else {
-    blocked.push(request.url());
-    await route.abort('blockedbyclient');
-  }
-}
-
 /** The link's routes as the backend answers them; any other route as the backend answers it without a token: 401. */
 async function answerApi(route: Route, url: URL): Promise<void> {
-  const cors = { 'access-control-allow-origin': dashboard.origin, 'access-control-allow-headers': 'authorization, content-type' };
+  const cors = corsHeaders(stub.origin);
   if (route.request().method() === 'OPTIONS') {
     await route.fulfill({ status: 204, headers: cors });
     return;
@@ -115,9 +90,9 @@ async function answerApi(route: Route, url: URL): Promise<void> {
     const start = new Date(now - 3600_000).toISOString();
     body = { incidents: [{ id: `${start}-D`, probeId: 'home-1', targetId: target.id, targetName: sharedName, type: 'down', start, end: new Date(now - 3000_000).toISOString(), durationSeconds: 600, peakValue: null, threshold: null, groupedUnderIncidentId: null, maintenanceWindowId: null, acknowledgement: null }] };
   } else {
-    await route.fulfill({ status: 401, headers: cors, contentType: 'application/problem+json', body: JSON.stringify({ type: 'urn:netpulse:problem:sign-in-required', title: 'Sign-in required', status: 401, detail: 'no token', parameter: null }) });
+    await fulfillProblem(route, cors, { type: 'urn:netpulse:problem:sign-in-required', title: 'Sign-in required', status: 401, detail: 'no token', parameter: null });
     return;
   }
 
-  await route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify(body) });
+  await fulfillJson(route, cors, body);
 }

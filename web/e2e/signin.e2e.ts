@@ -6,14 +6,10 @@
 // the token endpoint with unsigned tokens, which MSAL does not verify: the API would) to get a signed-in page.
 // Needs no dev host, Azurite or dotnet: `npx vitest run --config vitest.e2e.config.ts e2e/signin.e2e.ts`.
 
-import { mkdirSync } from 'node:fs';
 import type { Page, Route } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, launchChromium } from './browser.ts';
-import { freePort, resultsDir, serveDashboard } from './stack.ts';
+import { corsHeaders, fulfillJson, fulfillProblem, noAlerts, shots, startStubbedApi, type StubbedApi } from './stubbed-api.ts';
 
-const shots = `${resultsDir}/e2e`;
 const signIn = 'https://login.microsoftonline.com';
 const auth = {
   clientId: '0e2e0e2e-1111-4222-8333-444444444444',
@@ -24,13 +20,9 @@ const targetName = 'e2e-gateway-tile';
 
 type ApiMode = 'data' | '401' | '403';
 
-let dashboard: { server: PreviewServer; origin: string };
-let apiBase: string;
-let browser: Browser;
+let stub: StubbedApi;
 let apiMode: ApiMode = '401';
 const apiCalls: { path: string; authorization: string | null }[] = [];
-/** Requests to anywhere else: aborted, and listed so a test can see none was attempted. */
-const blocked: string[] = [];
 const authorizeRequests: URL[] = [];
 /** The grant_type of each token endpoint request: authorization_code, then refresh_token. */
 const tokenGrants: string[] = [];
@@ -42,22 +34,17 @@ const cspViolations: string[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  apiBase = `http://127.0.0.1:${await freePort()}/api`;
-  dashboard = await serveDashboard({ apiBaseUrl: apiBase, refreshSeconds: 1, auth });
-  browser = await launchChromium();
-  await browser.context.route('**/*', (route) => handle(route));
+  stub = await startStubbedApi({ dashboard: { refreshSeconds: 1, auth }, api: answerApi, origins: { [signIn]: answerEntra } });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await dashboard?.server.close();
+  await stub?.close();
 });
 
 describe('sign-in with Microsoft Entra ID', () => {
   it('shows the sign-in screen and no data, and Sign in goes to the tenant\'s authorize endpoint with PKCE', async () => {
     const page = await newPage();
-    await page.goto(`${dashboard.origin}/#/`);
+    await page.goto(`${stub.origin}/#/`);
     const screen = page.locator('[data-screen="sign-in"]');
     await screen.waitFor({ timeout: 30_000 });
 
@@ -78,7 +65,7 @@ describe('sign-in with Microsoft Entra ID', () => {
     expect(authorize.searchParams.get('response_type')).toBe('code');
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(authorize.searchParams.get('redirect_uri')).toBe(`${dashboard.origin}/redirect.html`);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${stub.origin}/redirect.html`);
     expect(authorize.searchParams.get('scope')?.split(' ')).toContain(auth.scope);
     expect(authorize.searchParams.get('client_secret')).toBeNull();
     await page.close();
@@ -89,7 +76,7 @@ describe('sign-in with Microsoft Entra ID', () => {
     apiMode = 'data';
     apiCalls.length = 0;
     const page = await newPage();
-    await page.goto(`${dashboard.origin}/#/`);
+    await page.goto(`${stub.origin}/#/`);
     await page.locator('.sign-in-button').click();
 
     // Back from "Entra ID" through redirect.html, signed in as a Reader.
@@ -130,7 +117,7 @@ describe('sign-in with Microsoft Entra ID', () => {
     tokenGrants.length = 0;
     authorizeRequests.length = 0;
     const page = await newPage();
-    await page.goto(`${dashboard.origin}/#/`);
+    await page.goto(`${stub.origin}/#/`);
     await page.locator('.sign-in-button').click();
     await page.locator('a.tile').first().waitFor({ timeout: 30_000 });
 
@@ -145,14 +132,14 @@ describe('sign-in with Microsoft Entra ID', () => {
   });
 
   it('sent nothing off the machine and kept to its Content Security Policy', () => {
-    expect(blocked).toEqual([]);
+    expect(stub.blocked).toEqual([]);
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });
 
 async function newPage(): Promise<Page> {
-  const page = await browser.context.newPage();
+  const page = await stub.context.newPage();
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) {
       cspViolations.push(message.text());
@@ -173,29 +160,9 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 30_
   }
 }
 
-async function handle(route: Route): Promise<void> {
-  const request = route.request();
-  const url = new URL(request.url());
-  if (url.origin === dashboard.origin) {
-    await route.continue();
-  } else if (request.url().startsWith(`${apiBase}/`)) {
-    await answerApi(route, url);
-  } else if (url.origin === signIn) {
-    await answerEntra(route, url);
-  } else {
-    blocked.push(request.url());
-    await route.abort('blockedbyclient');
-  }
-}
-
 async function answerApi(route: Route, url: URL): Promise<void> {
   const request = route.request();
-  const cors = {
-    'access-control-allow-origin': dashboard.origin,
-    'access-control-allow-headers': 'authorization, content-type',
-    'access-control-allow-methods': 'GET, POST',
-    'access-control-expose-headers': 'content-disposition, www-authenticate',
-  };
+  const cors = corsHeaders(stub.origin, { 'access-control-expose-headers': 'content-disposition, www-authenticate' });
   if (request.method() === 'OPTIONS') {
     await route.fulfill({ status: 204, headers: cors });
     return;
@@ -203,29 +170,24 @@ async function answerApi(route: Route, url: URL): Promise<void> {
 
   apiCalls.push({ path: url.pathname, authorization: (await request.allHeaders())['authorization'] ?? null });
   if (apiMode === 'data' && url.pathname === '/api/targets') {
-    await route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify(targetList()) });
+    await fulfillJson(route, cors, targetList());
     return;
   }
 
   // The undelivered-alerts banner asks on every page: nothing undelivered.
   if (apiMode === 'data' && url.pathname === '/api/alerts') {
-    const to = new Date().toISOString();
-    const alerts = { from: to, to, pending: 0, undelivered: 0, matching: 0, truncated: false, alerts: [] };
-    await route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify(alerts) });
+    await fulfillJson(route, cors, noAlerts());
     return;
   }
 
   const status = apiMode === '403' ? 403 : 401;
-  await route.fulfill({
-    status,
-    headers: { ...cors, ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) },
-    contentType: 'application/problem+json',
-    body: JSON.stringify(
-      status === 401
-        ? { type: 'urn:netpulse:problem:unauthenticated', title: 'Sign-in required', status, detail: 'No valid bearer token.' }
-        : { type: 'urn:netpulse:problem:forbidden', title: 'No NetPulse role', status, detail: 'The token has neither the Reader nor the Admin role.' },
-    ),
-  });
+  await fulfillProblem(
+    route,
+    { ...cors, ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) },
+    status === 401
+      ? { type: 'urn:netpulse:problem:unauthenticated', title: 'Sign-in required', status, detail: 'No valid bearer token.' }
+      : { type: 'urn:netpulse:problem:forbidden', title: 'No NetPulse role', status, detail: 'The token has neither the Reader nor the Admin role.' },
+  );
 }
 
 let nonce = '';
@@ -290,7 +252,7 @@ async function answerEntra(route: Route, url: URL): Promise<void> {
       }),
     });
   } else {
-    blocked.push(url.href);
+    stub.blocked.push(url.href);
     await route.abort('blockedbyclient');
   }
 }
