@@ -59,9 +59,14 @@ internal static partial class ProbeBenchmark
                 await using var azurite = await Azurite.StartAsync(cancellationToken);
                 var spool = Path.Combine(work.FullName, "spool-" + results.Count.ToString(CultureInfo.InvariantCulture));
                 var probe = await MeasureProbeAsync(build, targetsFile, spool, azurite.ConnectionString, seconds, cancellationToken);
-                var (samples, successes) = await CountQueuedSamplesAsync(azurite.ConnectionString, probe.WindowStart, probe.WindowEnd, cancellationToken);
+                var (queued, queuedSuccesses) = await CountQueuedSamplesAsync(azurite.ConnectionString, probe.WindowStart, probe.WindowEnd, cancellationToken);
+
+                // Stopped with SIGTERM, the probe spools its open batch for the next start: those samples were taken in the
+                // window too, and counting only the queue would understate the rate.
+                var (spooled, spooledSuccesses) = await CountSpooledSamplesAsync(spool, probe.WindowStart, probe.WindowEnd, cancellationToken);
+                var (samples, successes) = (queued + spooled, queuedSuccesses + spooledSuccesses);
                 var fping = await MeasureFpingAsync(fpingFile, seconds, cancellationToken);
-                results.Add(new BuildResult(build.Name, probe, fping, samples, successes));
+                results.Add(new BuildResult(build.Name, probe, fping, samples, successes, spooled));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {build.Name}: probe {probe.SteadyCpuFraction:P1} of a core, fping {fping.CpuFraction:P1}"));
             }
 
@@ -93,7 +98,8 @@ internal static partial class ProbeBenchmark
         Row("CPU incl. start-up, whole run", r => string.Create(inv, $"{r.Probe.WholeRunCpu.TotalSeconds:0.00} s over {r.Probe.WholeRunWall.TotalSeconds:0} s ({r.WholeRunRatio:0.00}x fping)"), "");
         Row("peak resident memory (VmHWM)", r => string.Create(inv, $"{r.Probe.PeakMiB:0.0} MiB = ") + Judge(r.PeakMegabytes, PeakMegabytesGoal, " MB", lowerIsBetter: true, format: "0.0"), string.Create(inv, $"< {PeakMegabytesGoal:0} MB"));
         Row("fping peak resident memory", r => string.Create(inv, $"{r.Fping.PeakMiB:0.0} MiB"), "");
-        Row("samples stored on the queue per second", r => string.Create(inv, $"{r.PingsPerSecond:0} ({r.Successes * 100.0 / Math.Max(1, r.Samples):0.0}% replies)"), targetCount.ToString(inv));
+        Row("samples per second (on the queue + left in the spool at stop)", r => string.Create(inv, $"{r.PingsPerSecond:0} ({r.Successes * 100.0 / Math.Max(1, r.Samples):0.0}% replies; {r.SpooledPerSecond:0}/s of it spooled)"), targetCount.ToString(inv));
+        Row("probe memory at stop (its own report)", r => r.Probe.Memory, "");
         Row("send lateness p50 / p99", r => $"{r.Probe.LatenessP50} / " + Judge(double.Parse(r.Probe.LatenessP99, inv), LatenessP99GoalMs, " ms", lowerIsBetter: true, format: "0.00"), string.Create(inv, $"p99 < {LatenessP99GoalMs:0} ms"));
     }
 
@@ -187,6 +193,7 @@ internal static partial class ProbeBenchmark
 
         var stats = lines.Select(l => StatsLine().Match(l)).LastOrDefault(m => m.Success)
             ?? throw new InvalidOperationException("the probe printed no engine statistics at shutdown:\n" + string.Join('\n', lines.TakeLast(40)));
+        var memory = lines.Select(l => MemoryLine().Match(l)).LastOrDefault(m => m.Success)?.Groups["memory"].Value ?? "not reported";
         return new ProbeRun(
             stats.Groups["engine"].Value,
             (cpu1 - cpu0).TotalSeconds / steadyWall.TotalSeconds,
@@ -196,7 +203,8 @@ internal static partial class ProbeBenchmark
             stats.Groups["p50"].Value,
             stats.Groups["p99"].Value,
             windowStart,
-            windowEnd);
+            windowEnd,
+            memory);
     }
 
     private static async Task<(long Samples, long Successes)> CountQueuedSamplesAsync(string connectionString, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
@@ -227,6 +235,34 @@ internal static partial class ProbeBenchmark
             }
         }
     }
+
+    /// <summary>
+    /// The samples in the window of the batches the probe left in its spool (unsent at stop). Read as the probe's
+    /// <c>SpoolFile</c> writes them: a <see cref="SpoolHeaderLength"/>-byte header, then the batch body as it goes on the queue.
+    /// </summary>
+    private static async Task<(long Samples, long Successes)> CountSpooledSamplesAsync(string spool, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        long samples = 0, successes = 0;
+        foreach (var file in Directory.EnumerateFiles(spool, "*.batch"))
+        {
+            var content = await File.ReadAllBytesAsync(file, cancellationToken);
+            var batch = PingBatchCodec.Decode(content.AsSpan(SpoolHeaderLength));
+            foreach (var sample in batch.Targets.SelectMany(t => t.Samples))
+            {
+                var at = batch.WindowStart.AddMilliseconds(sample.OffsetMs);
+                if (at >= from && at < to)
+                {
+                    samples++;
+                    successes += sample.IsSuccess ? 1 : 0;
+                }
+            }
+        }
+
+        return (samples, successes);
+    }
+
+    /// <summary>The spool file's header: magic, sequence, window start, body length (24 bytes), SHA-256 (32).</summary>
+    private const int SpoolHeaderLength = 24 + 32;
 
     private static async Task<FpingRun> MeasureFpingAsync(string targetsFile, int seconds, CancellationToken cancellationToken)
     {
@@ -265,14 +301,17 @@ internal static partial class ProbeBenchmark
     [GeneratedRegex(@"Engine (?<engine>\S+) stats: .*lateness p50 (?<p50>[\d.]+) ms, p99 (?<p99>[\d.]+) ms")]
     private static partial Regex StatsLine();
 
-    private sealed record ProbeRun(string Engine, double SteadyCpuFraction, TimeSpan WholeRunCpu, TimeSpan WholeRunWall, double PeakMiB, string LatenessP50, string LatenessP99, DateTimeOffset WindowStart, DateTimeOffset WindowEnd);
+    [GeneratedRegex(@"Probe memory: (?<memory>.+)$")]
+    private static partial Regex MemoryLine();
+
+    private sealed record ProbeRun(string Engine, double SteadyCpuFraction, TimeSpan WholeRunCpu, TimeSpan WholeRunWall, double PeakMiB, string LatenessP50, string LatenessP99, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, string Memory);
 
     private sealed record FpingRun(TimeSpan Cpu, TimeSpan Wall, double CpuFraction, double PeakMiB);
 
     /// <summary>How to start one build of the probe: the JIT build through <c>dotnet</c>, the AOT binary on its own.</summary>
     private sealed record ProbeBuild(string Name, string FileName, IReadOnlyList<string> LeadingArguments);
 
-    private sealed record BuildResult(string Build, ProbeRun Probe, FpingRun Fping, long Samples, long Successes)
+    private sealed record BuildResult(string Build, ProbeRun Probe, FpingRun Fping, long Samples, long Successes, long Spooled)
     {
         public double CpuRatio => Probe.SteadyCpuFraction / Fping.CpuFraction;
 
@@ -282,5 +321,7 @@ internal static partial class ProbeBenchmark
         public double PeakMegabytes => Probe.PeakMiB * 1.048576;
 
         public double PingsPerSecond => Samples / (Probe.WindowEnd - Probe.WindowStart).TotalSeconds;
+
+        public double SpooledPerSecond => Spooled / (Probe.WindowEnd - Probe.WindowStart).TotalSeconds;
     }
 }

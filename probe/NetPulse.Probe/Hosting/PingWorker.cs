@@ -9,7 +9,8 @@ namespace NetPulse.Probe.Hosting;
 
 /// <summary>
 /// Runs the ping engine over the live target list into the sample channel, and reports the engine's counters and
-/// send lateness every few minutes and once more at stop (the benchmark reads that line). When the list changes
+/// send lateness every few minutes and once more at stop (the benchmark reads that line), with the process's memory
+/// (<see cref="ProcessMemory"/>). When the list changes
 /// (<see cref="LiveTargets"/>) the engine's run is stopped and started again on the new list: each target's rounds
 /// sit on a grid taken from its name (<see cref="PingSchedule.FirstDue"/>), so an unchanged target keeps its phase,
 /// a new one starts on its own, a removed one stops and a changed interval reschedules. Rounds in flight at that
@@ -102,6 +103,7 @@ public sealed class PingWorker(
             "Engine {Engine} stats: {Sent} sent, {Received} replies, {Timeouts} timeouts, {Unreachable} unreachable, {TtlExpired} TTL expired, {ResolveFailed} unresolved, {SendFailed} send failures, {MissedRounds} missed rounds, {DroppedSamples} dropped samples; lateness p50 {LatenessP50} ms, p99 {LatenessP99} ms, max {LatenessMax} ms",
             engine.Name, s.Sent, s.Received, s.Timeouts, s.Unreachable, s.TtlExpired, s.ResolveFailed, s.SendFailed, s.MissedRounds, s.DroppedSamples,
             Milliseconds(s.LatenessP50), Milliseconds(s.LatenessP99), Milliseconds(s.LatenessMax));
+        logger.LogInformation("Probe memory: {Memory}", ProcessMemory.Read());
     }
 
     private static string Milliseconds(TimeSpan value) => value.TotalMilliseconds.ToString("0.000", CultureInfo.InvariantCulture);

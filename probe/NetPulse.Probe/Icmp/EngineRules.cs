@@ -27,13 +27,16 @@ internal static class EngineRules
         }
     }
 
-    /// <summary>Each target's first due offset on its own grid (<see cref="PingSchedule.FirstDue"/>), so a restart keeps its phase.</summary>
+    /// <summary>
+    /// Each target's first due offset on its own grid (<see cref="PingSchedule.FirstDue"/>), so a restart keeps its phase;
+    /// zero for a target that starts at once (<see cref="ProbeTarget.StartAtOnce"/>).
+    /// </summary>
     public static TimeSpan[] FirstDue(IReadOnlyList<ProbeTarget> targets, IReadOnlyList<TimeSpan> intervals, DateTimeOffset startUtc)
     {
         var first = new TimeSpan[targets.Count];
         for (var slot = 0; slot < first.Length; slot++)
         {
-            first[slot] = PingSchedule.FirstDue(targets[slot].Name, intervals[slot], startUtc);
+            first[slot] = targets[slot].StartAtOnce ? TimeSpan.Zero : PingSchedule.FirstDue(targets[slot].Name, intervals[slot], startUtc);
         }
 
         return first;

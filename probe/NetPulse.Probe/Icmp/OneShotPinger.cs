@@ -43,12 +43,14 @@ public sealed class OneShotPinger(PingEngineFactory engines, TargetResolver reso
         await output.WriteLineAsync(
             string.Create(CultureInfo.InvariantCulture, $"PING {host} ({address}) through the {engine.Name} engine"));
 
-        // The resolved literal, so the engine does not resolve the name a second time.
+        // The resolved literal, so the engine does not resolve the name a second time; the first echo goes out at once
+        // rather than at the name's phase on the wall-clock grid, which a one-off ping has no use for.
         var target = new ProbeTarget
         {
             Index = 0,
             Settings = new TargetSettings { Name = host, Host = address.ToString(), IntervalMs = (int)Math.Round(interval.TotalMilliseconds) },
             Timeout = timeout,
+            StartAtOnce = true,
         };
         var samples = Channel.CreateBounded<PingSample>(new BoundedChannelOptions(Math.Min(count, 64)) { SingleReader = true });
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -25,6 +25,13 @@ public sealed record ProbeTarget
     /// <summary>How long a round waits for its reply; the probe's own business, never sent.</summary>
     public required TimeSpan Timeout { get; init; }
 
+    /// <summary>
+    /// True for the CLI's one-off <c>ping</c>: the first round goes out as the engine starts (phase 0) instead of
+    /// waiting for the name's phase on the wall-clock grid (<see cref="Icmp.PingSchedule.FirstDue"/>), up to an
+    /// interval away. A probe's own targets keep their grid, so a restart keeps each one's phase.
+    /// </summary>
+    public bool StartAtOnce { get; init; }
+
     public string Name => Settings.Name;
 
     /// <summary>An IPv4 or IPv6 literal or a DNS name.</summary>

@@ -138,6 +138,21 @@ public abstract class EngineLoopbackTests(ITestOutputHelper output)
         Assert.Matches(@"^2 sent, 2 received, 0% loss, rtt min/avg/max = \d+\.\d{3}/\d+\.\d{3}/\d+\.\d{3} ms$", lines[3]);
     }
 
+    public virtual async Task The_one_shot_ping_sends_its_first_echo_at_once_not_at_the_names_phase()
+    {
+        // On its name's grid the first round could be up to an interval (here 1 s) away; the one-off ping starts at phase 0.
+        var output = new StampedWriter();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var exitCode = await CreatePinger().RunAsync("127.0.0.1", 1, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(500), output, CancellationToken.None);
+
+        var reply = Assert.Single(output.Lines, l => l.Line.StartsWith("reply from", StringComparison.Ordinal));
+        Output.WriteLine($"first reply after {reply.At.TotalMilliseconds:0.0} ms");
+        Assert.Equal(0, exitCode);
+        Assert.InRange(reply.At, TimeSpan.Zero, TimeSpan.FromMilliseconds(300));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(1), $"the one-round ping took {started.Elapsed}");
+    }
+
     public virtual async Task The_one_shot_ping_of_a_name_that_does_not_resolve_fails()
     {
         var output = new StringWriter();
@@ -149,6 +164,24 @@ public abstract class EngineLoopbackTests(ITestOutputHelper output)
     }
 
     protected abstract PingEngineChoice Choice { get; }
+
+    /// <summary>Keeps each line with the time since the writer was made.</summary>
+    private sealed class StampedWriter : StringWriter
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+        public List<(string Line, TimeSpan At)> Lines { get; } = [];
+
+        public override Task WriteLineAsync(string? value)
+        {
+            lock (Lines)
+            {
+                Lines.Add((value ?? "", _clock.Elapsed));
+            }
+
+            return base.WriteLineAsync(value);
+        }
+    }
 
     protected IPingEngine CreateEngine() => CreateFactory().Create(Choice);
 
@@ -189,6 +222,10 @@ public sealed class RawSocketEngineLoopbackTests(ITestOutputHelper output) : Eng
     [RawSocketFact]
     public override Task The_one_shot_ping_prints_each_reply_and_a_summary() =>
         base.The_one_shot_ping_prints_each_reply_and_a_summary();
+
+    [RawSocketFact]
+    public override Task The_one_shot_ping_sends_its_first_echo_at_once_not_at_the_names_phase() =>
+        base.The_one_shot_ping_sends_its_first_echo_at_once_not_at_the_names_phase();
 
     [RawSocketFact]
     public override Task The_one_shot_ping_of_a_name_that_does_not_resolve_fails() =>
@@ -253,6 +290,10 @@ public sealed class PingClassEngineLoopbackTests(ITestOutputHelper output) : Eng
     [Fact]
     public override Task The_one_shot_ping_prints_each_reply_and_a_summary() =>
         base.The_one_shot_ping_prints_each_reply_and_a_summary();
+
+    [Fact]
+    public override Task The_one_shot_ping_sends_its_first_echo_at_once_not_at_the_names_phase() =>
+        base.The_one_shot_ping_sends_its_first_echo_at_once_not_at_the_names_phase();
 
     [Fact]
     public override Task The_one_shot_ping_of_a_name_that_does_not_resolve_fails() =>
