@@ -447,7 +447,9 @@ module functionSettings 'app/functions-settings.bicep' = {
     backlogLimit: backlogLimit
     probes: {
       maxProbes: maxProbes
-      keyCacheDuration: '00:01:00'
+      keyCacheDuration: '00:10:00'
+      unknownProbeCacheDuration: '00:00:30'
+      targetListCacheDuration: '00:05:00'
       keyCacheSize: 1000
     }
     reports: {
