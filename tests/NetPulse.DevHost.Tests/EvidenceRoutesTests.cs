@@ -92,7 +92,9 @@ public sealed class EvidenceRoutesTests(EvidenceRoutesTests.Host host) : IClassF
 
         public static string LastWeek()
         {
-            var lastWeek = DateTime.UtcNow.AddDays(-7);
+            // An hour before a week ago: in the first minutes of a Monday the week just ended is not built yet (the
+            // reports' settle delay), so "last week" is the one before it then.
+            var lastWeek = DateTime.UtcNow.AddDays(-7).AddHours(-1);
             return ISOWeek.GetYear(lastWeek).ToString(CultureInfo.InvariantCulture) + "-W" + ISOWeek.GetWeekOfYear(lastWeek).ToString("00", CultureInfo.InvariantCulture);
         }
 
