@@ -64,14 +64,54 @@ public sealed class WatchdogHandler
         _logger = logger;
     }
 
+    /// <summary>
+    /// The probe list this instance read last, when, and when it last ran: a run that finds every probe in it
+    /// <see cref="Settled"/> reads nothing (a calm installation reads the list about once per <c>SilentAfter</c>, not
+    /// every minute). The list is only trusted while this instance ran every tick since (no other instance can then
+    /// have opened or closed a probe-silent incident) and for at most <see cref="WatchdogOptions.SilentAfter"/>, so
+    /// a probe registered, retired or left with a pending summary meanwhile is seen within that time.
+    /// </summary>
+    private List<ProbeState>? _listed;
+
+    private DateTimeOffset _listedAt;
+    private DateTimeOffset? _lastRun;
+    private bool _wrote;
+
+    /// <summary>A gap between two of this instance's runs longer than this means other instances may have run the ticks between.</summary>
+    internal static readonly TimeSpan ContinuousRunGap = TimeSpan.FromSeconds(90);
+
     /// <summary>One run over every probe (reading them creates the tables on a new installation).</summary>
-    public Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var now = _time.GetUtcNow();
+        var previousRun = _lastRun;
+        _lastRun = now;
+        if (_listed is { } listed && previousRun is { } previous && now - previous <= ContinuousRunGap
+            && now - _listedAt < _options.SilentAfter && listed.All(p => Settled(p, now)))
+        {
+            return;
+        }
+
+        _listed = null;
+        _wrote = false;
+        var probes = await _states.ReadAllAsync(cancellationToken);
+        _listedAt = now;
         // Asked once a run, and only when some probe would be called silent.
         Task<int>? waiting = null;
-        return EachProbe.RunAsync(
-            _states, "Watchdog", _logger, probe => WatchProbeAsync(probe, () => waiting ??= WaitingBatchesAsync(cancellationToken), cancellationToken), cancellationToken);
+        await EachProbe.RunAsync(
+            probes, "Watchdog", _logger, probe => WatchProbeAsync(probe, () => waiting ??= WaitingBatchesAsync(cancellationToken), cancellationToken), cancellationToken);
+        // Kept only after a run that went through and wrote nothing: then the list still says what is stored.
+        _listed = _wrote ? null : probes;
     }
+
+    /// <summary>
+    /// Whether a run would do nothing for this probe as listed: no probe-silent incident open (none to resolve or
+    /// announce), no summary pending, and heard within <see cref="WatchdogOptions.SilentAfter"/> (or retired).
+    /// </summary>
+    private bool Settled(ProbeState probe, DateTimeOffset now) =>
+        StoredIncident.FromJsonSingle(probe.SilentIncident) is not { IsOpen: true }
+        && !probe.SummaryPending
+        && (probe.RetiredAt is not null || (_heard.TryGetValue(probe.ProbeId, out var heard) && now - heard <= _options.SilentAfter));
 
     private async Task WatchProbeAsync(ProbeState probe, Func<Task<int>> waitingBatches, CancellationToken cancellationToken)
     {
@@ -241,6 +281,8 @@ public sealed class WatchdogHandler
 
     private async Task SaveAsync(string probeId, StoredIncident incident, CancellationToken cancellationToken)
     {
+        // The list read before this no longer says what is stored.
+        _wrote = true;
         await _incidents.WriteAsync([incident], [], cancellationToken);
         await _tables.Targets.UpsertEntityAsync(
             new ProbeEntity

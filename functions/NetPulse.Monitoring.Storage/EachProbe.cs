@@ -9,9 +9,13 @@ internal static class EachProbe
 {
     /// <summary>Runs <paramref name="body"/> for every probe the targets table knows, as it holds them now.</summary>
     public static async Task RunAsync(
-        ProbeStateStore states, string step, ILogger logger, Func<ProbeState, Task> body, CancellationToken cancellationToken)
+        ProbeStateStore states, string step, ILogger logger, Func<ProbeState, Task> body, CancellationToken cancellationToken) =>
+        await RunAsync(await states.ReadAllAsync(cancellationToken), step, logger, body, cancellationToken);
+
+    /// <summary>Runs <paramref name="body"/> for each of <paramref name="probes"/>, read by the caller.</summary>
+    public static async Task RunAsync(
+        IReadOnlyList<ProbeState> probes, string step, ILogger logger, Func<ProbeState, Task> body, CancellationToken cancellationToken)
     {
-        var probes = await states.ReadAllAsync(cancellationToken);
         var failures = new List<Exception>();
         var failed = new List<string>();
         foreach (var probe in probes)

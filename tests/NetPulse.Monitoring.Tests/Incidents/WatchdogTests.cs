@@ -270,6 +270,59 @@ public sealed class WatchdogTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.False(planned.IsOpen);
     }
 
+    /// <summary>
+    /// Run every minute, the watchdog reads the probe list only when some probe in it may need it, not every run; a run
+    /// after a gap (other instances may have run the ticks between) reads it again; and a probe that goes quiet is still
+    /// called silent at the first run past <c>SilentAfter</c>, and heard again at the first run after it is back.
+    /// </summary>
+    [Fact]
+    public async Task A_calm_probe_costs_a_list_read_every_few_runs_and_is_still_called_silent_on_time()
+    {
+        var batches = new Scenario("calm-1", Start).Target("gw", Scenario.Healthy, uplink: true).Batches(120);
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
+        int ListReads() => rig.Counter.Queries.Count(q => q.Path.Contains("targets", StringComparison.Ordinal) && q.Filter.StartsWith("RowKey ge", StringComparison.Ordinal));
+
+        async Task RunAtAsync(DateTimeOffset at)
+        {
+            rig.Time.SetUtcNow(at);
+            await rig.Watchdog.RunAsync(CancellationToken.None);
+        }
+
+        // 12 calm minutes, a batch every 10 s, the watchdog at every minute.
+        rig.Counter.Reset();
+        foreach (var batch in batches.Take(72))
+        {
+            rig.Time.SetUtcNow(batch.WindowStart.AddSeconds(12));
+            await rig.IngestAsync(batch);
+            if (batch.WindowStart.Second == 50)
+            {
+                await RunAtAsync(batch.WindowStart.AddSeconds(15));
+            }
+        }
+
+        var calmReads = ListReads();
+        Assert.InRange(calmReads, 2, 5);
+        Assert.Empty(await rig.AlertsAsync());
+
+        // A gap of three minutes: the list is read again at once.
+        await RunAtAsync(Start.AddMinutes(15).AddSeconds(5));
+        Assert.Equal(calmReads + 1, ListReads());
+
+        // Quiet since 00:01:59 (the last round): silent at the first run more than 5 minutes after the last batch arrived (00:02:02).
+        await RunAtAsync(Start.AddMinutes(16).AddSeconds(5));
+        Assert.Empty(await rig.AlertsAsync());
+        await RunAtAsync(Start.AddMinutes(17).AddSeconds(5));
+        var opened = Assert.Single(await rig.AlertsAsync());
+        Assert.Equal((AlertKind.Opened, IncidentType.ProbeSilent), (opened.Kind, Assert.Single(opened.Incidents).Incident.Type));
+
+        // Back (its spooled batch arrives): the next run, a minute later, resolves it.
+        rig.Time.SetUtcNow(Start.AddMinutes(17).AddSeconds(30));
+        await rig.IngestAsync(batches[72]);
+        await RunAtAsync(Start.AddMinutes(18).AddSeconds(5));
+        var resolved = Assert.Single(await rig.AlertsAsync());
+        Assert.Equal(AlertKind.Resolved, resolved.Kind);
+    }
+
     private static MaintenanceWindow Window(string id, MaintenanceScope scope, DateTimeOffset start, DateTimeOffset end) =>
         new() { Id = id, Scope = scope, Start = start, End = end, CreatedBy = "Ana", CreatedAt = Start };
 }
