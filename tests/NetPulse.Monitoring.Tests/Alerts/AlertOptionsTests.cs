@@ -133,6 +133,8 @@ public sealed class AlertOptionsTests
     [InlineData("NetPulse:Alerts:AttemptTimeout", "00:00:00", "NetPulse:Alerts:AttemptTimeout must be between 00:00:01 and 00:02:00")]
     [InlineData("NetPulse:Alerts:MaxRetryDelay", "00:00:10", "NetPulse:Alerts:MaxRetryDelay must be between FirstRetryDelay")]
     [InlineData("NetPulse:Alerts:OutboxTable", "alert_outbox", "NetPulse:Alerts:OutboxTable 'alert_outbox' is not a table name")]
+    [InlineData("NetPulse:Alerts:DueSweepInterval", "00:00:30", "NetPulse:Alerts:DueSweepInterval must be between 00:01:00 and 01:00:00, not 00:00:30")]
+    [InlineData("NetPulse:Alerts:DueSweepInterval", "02:00:00", "NetPulse:Alerts:DueSweepInterval must be between 00:01:00 and 01:00:00, not 02:00:00")]
     public void A_bad_retry_setting_is_named(string key, string value, string message)
     {
         var settings = Valid();

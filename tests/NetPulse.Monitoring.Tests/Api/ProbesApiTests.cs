@@ -156,12 +156,30 @@ public sealed class ProbesApiTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Contains("NetPulse:Probes:MaxProbes", ex.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The caches that make another instance's change late are bounded: a longer one fails at start naming the setting and why.</summary>
+    [Theory]
+    [InlineData("KeyCacheDuration", "00:16:00", "a revoke waits this long")]
+    [InlineData("KeyCacheDuration", "-00:00:01", "a revoke waits this long")]
+    [InlineData("UnknownProbeCacheDuration", "00:06:00", "a registration made on another instance waits this long")]
+    [InlineData("TargetListCacheDuration", "00:20:00", "a change made on another instance waits this long")]
+    public void A_cache_duration_out_of_range_fails_at_start_naming_the_setting(string setting, string value, string why)
+    {
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+        {
+            using var rig = new Rig(azurite.ConnectionString, settings: new() { ["NetPulse:Probes:" + setting] = value });
+            _ = rig.Registry;
+        });
+
+        Assert.Contains($"NetPulse:Probes:{setting} is {TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture)}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(why, ex.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The storage and API layers over fresh tables of this test's own, a fake clock.</summary>
     private sealed class Rig : IDisposable
     {
         private readonly ServiceProvider _services;
 
-        public Rig(string connectionString, int maxProbes = 50)
+        public Rig(string connectionString, int maxProbes = 50, Dictionary<string, string?>? settings = null)
         {
             var prefix = "pr" + Guid.NewGuid().ToString("N")[..12];
             var configuration = new ConfigurationBuilder()
@@ -171,6 +189,7 @@ public sealed class ProbesApiTests(AzuriteFixture azurite) : IClassFixture<Azuri
                     ["NetPulse:Storage:TablePrefix"] = prefix,
                     ["NetPulse:Probes:MaxProbes"] = maxProbes.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 })
+                .AddInMemoryCollection(settings ?? [])
                 .Build();
             _services = new ServiceCollection()
                 .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
