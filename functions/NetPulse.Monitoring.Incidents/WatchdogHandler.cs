@@ -65,17 +65,17 @@ public sealed class WatchdogHandler
     }
 
     /// <summary>
-    /// The probe list this instance read last, when, and when it last ran: a run that finds every probe in it
-    /// <see cref="Settled"/> reads nothing (a calm installation reads the list about once per <c>SilentAfter</c>, not
-    /// every minute). The list is only trusted while this instance ran every tick since (no other instance can then
-    /// have opened or closed a probe-silent incident) and for at most <see cref="WatchdogOptions.SilentAfter"/>, so
-    /// a probe registered, retired or left with a pending summary meanwhile is seen within that time.
+    /// The probe list this instance read last, when, and when it last ran. While this instance ran every tick since
+    /// (no other instance can then have opened or closed a probe-silent incident) and the list is younger than
+    /// <see cref="WatchdogOptions.SilentAfter"/>, a run reads only the rows of the probes in it that are not
+    /// <see cref="Settled"/> (one point read each; a calm probe needs one about every <c>SilentAfter</c>) instead of the
+    /// whole targets table; the whole list is read again after that time, so a probe registered, retired or left with
+    /// a pending summary meanwhile is seen within it.
     /// </summary>
     private List<ProbeState>? _listed;
 
     private DateTimeOffset _listedAt;
     private DateTimeOffset? _lastRun;
-    private bool _wrote;
 
     /// <summary>A gap between two of this instance's runs longer than this means other instances may have run the ticks between.</summary>
     internal static readonly TimeSpan ContinuousRunGap = TimeSpan.FromSeconds(90);
@@ -86,22 +86,35 @@ public sealed class WatchdogHandler
         var now = _time.GetUtcNow();
         var previousRun = _lastRun;
         _lastRun = now;
-        if (_listed is { } listed && previousRun is { } previous && now - previous <= ContinuousRunGap
-            && now - _listedAt < _options.SilentAfter && listed.All(p => Settled(p, now)))
+        var listed = _listed;
+        _listed = null;
+        List<ProbeState> probes;
+        if (listed is not null && previousRun is { } previous && now - previous <= ContinuousRunGap && now - _listedAt < _options.SilentAfter)
         {
-            return;
+            probes = [];
+            foreach (var probe in listed.Where(p => !Settled(p, now)))
+            {
+                if (await _states.WithCurrentProbeRowAsync(probe, cancellationToken) is { } current)
+                {
+                    probes.Add(current);
+                }
+            }
+
+            listed = [.. listed.Where(p => Settled(p, now)).Concat(probes)];
+        }
+        else
+        {
+            listed = probes = await _states.ReadAllAsync(cancellationToken);
+            _listedAt = now;
         }
 
-        _listed = null;
-        _wrote = false;
-        var probes = await _states.ReadAllAsync(cancellationToken);
-        _listedAt = now;
         // Asked once a run, and only when some probe would be called silent.
         Task<int>? waiting = null;
         await EachProbe.RunAsync(
             probes, "Watchdog", _logger, probe => WatchProbeAsync(probe, () => waiting ??= WaitingBatchesAsync(cancellationToken), cancellationToken), cancellationToken);
-        // Kept only after a run that went through and wrote nothing: then the list still says what is stored.
-        _listed = _wrote ? null : probes;
+        // Kept only after a run that went through: a failure reads the whole list next time. A probe-silent incident
+        // this run wrote is in its probe's row, which is read again while that incident is open (it is not settled).
+        _listed = listed;
     }
 
     /// <summary>
@@ -281,8 +294,6 @@ public sealed class WatchdogHandler
 
     private async Task SaveAsync(string probeId, StoredIncident incident, CancellationToken cancellationToken)
     {
-        // The list read before this no longer says what is stored.
-        _wrote = true;
         await _incidents.WriteAsync([incident], [], cancellationToken);
         await _tables.Targets.UpsertEntityAsync(
             new ProbeEntity

@@ -141,6 +141,29 @@ internal sealed class ProbeStateStore : IDisposable
         return row.HasValue ? row.Value : null;
     }
 
+    /// <summary>
+    /// <paramref name="listed"/> with its probe row as the table holds it now (one point read) and its targets as they
+    /// were listed; null when the row is gone. For a reader that only needs the row to be current (the watchdog).
+    /// </summary>
+    public async Task<ProbeState?> WithCurrentProbeRowAsync(ProbeState listed, CancellationToken cancellationToken)
+    {
+        var row = await tables.Targets.GetEntityIfExistsAsync<TableEntity>(
+            TableKeys.TargetsPartition(listed.ProbeId), TableKeys.ProbeRow, cancellationToken: cancellationToken);
+        if (!row.HasValue)
+        {
+            return null;
+        }
+
+        var state = new ProbeState { ProbeId = listed.ProbeId, LoadedAt = time.GetUtcNow() };
+        Apply(state, row.Value!);
+        foreach (var (name, target) in listed.Targets)
+        {
+            state.Targets[name] = target;
+        }
+
+        return state;
+    }
+
     /// <summary>True when a batch of the probe ever named the target: one keys-only point read.</summary>
     public async Task<bool> TargetExistsAsync(string probeId, string targetName, CancellationToken cancellationToken)
     {

@@ -323,6 +323,59 @@ public sealed class WatchdogTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal(AlertKind.Resolved, resolved.Kind);
     }
 
+    /// <summary>
+    /// Three probes heard at different times: between whole-list reads (one per <c>SilentAfter</c>) a run reads only
+    /// the rows of the probes that may need a look, so the one that goes quiet is called silent on time and the others
+    /// are not, and a probe registered meanwhile is watched from the next whole-list read.
+    /// </summary>
+    [Fact]
+    public async Task Probes_heard_at_different_times_are_watched_by_their_rows_between_list_reads()
+    {
+        var probes = FleetIds
+            .Select((id, i) => new Scenario(id, Start.AddSeconds(20 * i)).Target("gw", Scenario.Healthy, uplink: true).Batches(60))
+            .ToList();
+        using var rig = IngestionRig.Create(azurite.ConnectionString, Start);
+        int ListReads() => rig.Counter.Queries.Count(q => q.Path.Contains("targets", StringComparison.Ordinal) && q.Filter.StartsWith("RowKey ge", StringComparison.Ordinal));
+        rig.Counter.Reset();
+
+        // Ten minutes, the watchdog at every minute (at :30), each batch arriving 12 s after its window starts;
+        // fleet-c's last batch is the one of 23:53:50.
+        var arrivals = probes.SelectMany(p => p)
+            .Where(b => b.ProbeId != "fleet-c" || b.WindowStart < Start.AddMinutes(4))
+            .OrderBy(b => b.WindowStart)
+            .ToList();
+        var nextRun = Start.AddMinutes(1).AddSeconds(30);
+        var lastRun = Start.AddMinutes(10).AddSeconds(30);
+        var raised = new List<(DateTimeOffset Run, AlertMessage Alert)>();
+        foreach (var batch in arrivals)
+        {
+            var arrival = batch.WindowStart.AddSeconds(12);
+            for (; nextRun <= arrival && nextRun <= lastRun; nextRun = nextRun.AddMinutes(1))
+            {
+                rig.Time.SetUtcNow(nextRun);
+                await rig.Watchdog.RunAsync(CancellationToken.None);
+                raised.AddRange((await rig.AlertsAsync()).Select(a => (nextRun, a)));
+            }
+
+            if (arrival > lastRun)
+            {
+                break;
+            }
+
+            rig.Time.SetUtcNow(arrival);
+            await rig.IngestAsync(batch);
+        }
+
+        Assert.InRange(ListReads(), 2, 3);
+        var (run, opened) = Assert.Single(raised);
+        var silent = Assert.Single(opened.Incidents).Incident;
+        Assert.Equal((AlertKind.Opened, "fleet-c", IncidentType.ProbeSilent), (opened.Kind, silent.ProbeId, silent.Type));
+        // Its last batch (rounds to 23:53:59) arrived at 23:54:02: the first run more than 5 minutes after that is 23:59:30.
+        Assert.Equal(Start.AddMinutes(9).AddSeconds(30), run);
+    }
+
+    private static readonly string[] FleetIds = ["fleet-a", "fleet-b", "fleet-c"];
+
     private static MaintenanceWindow Window(string id, MaintenanceScope scope, DateTimeOffset start, DateTimeOffset end) =>
         new() { Id = id, Scope = scope, Start = start, End = end, CreatedBy = "Ana", CreatedAt = Start };
 }
