@@ -367,19 +367,19 @@ internal static class BinaryPingBatch
     private static TargetSamples ReadTarget(ref WireReader reader, string where)
     {
         // Four bytes a character is the most UTF-8 needs; the rules then count characters.
-        var name = reader.Text($"{where}.name", TargetSettings.MaxNameLength * 4);
-        var host = reader.Text($"{where}.host", TargetSettings.MaxHostLength * 4);
-        var flags = reader.Byte($"{where}.flags");
+        var name = reader.Text(new WireField(where, ".name"), TargetSettings.MaxNameLength * 4);
+        var host = reader.Text(new WireField(where, ".host"), TargetSettings.MaxHostLength * 4);
+        var flags = reader.Byte(new WireField(where, ".flags"));
         if ((flags & ~KnownFlags) != 0)
         {
             throw new InvalidPingBatchException($"version 2 batch: {where}.flags 0x{flags:x2} sets unknown bits");
         }
 
-        var interval = reader.Bounded($"{where}.intervalMs", int.MaxValue);
-        var category = (flags & CategoryFlag) != 0 ? reader.Text($"{where}.category", TargetSettings.MaxCategoryLength * 4) : null;
-        var description = (flags & DescriptionFlag) != 0 ? reader.Text($"{where}.description", TargetSettings.MaxDescriptionLength * 4) : null;
-        int? latency = (flags & LatencyThresholdFlag) != 0 ? reader.Bounded($"{where}.latencyThresholdMs", int.MaxValue) : null;
-        double? loss = (flags & LossThresholdFlag) != 0 ? reader.Double($"{where}.lossThresholdPercent") : null;
+        var interval = reader.Bounded(new WireField(where, ".intervalMs"), int.MaxValue);
+        var category = (flags & CategoryFlag) != 0 ? reader.Text(new WireField(where, ".category"), TargetSettings.MaxCategoryLength * 4) : null;
+        var description = (flags & DescriptionFlag) != 0 ? reader.Text(new WireField(where, ".description"), TargetSettings.MaxDescriptionLength * 4) : null;
+        int? latency = (flags & LatencyThresholdFlag) != 0 ? reader.Bounded(new WireField(where, ".latencyThresholdMs"), int.MaxValue) : null;
+        double? loss = (flags & LossThresholdFlag) != 0 ? reader.Double(new WireField(where, ".lossThresholdPercent")) : null;
         return new TargetSamples
         {
             Name = name,
@@ -397,18 +397,18 @@ internal static class BinaryPingBatch
     private static WireSample[] ReadSamples(ref WireReader reader, string where, int intervalMs)
     {
         // Every sample costs at least a byte (its RTT, or its failure's status), so the count is bounded by what is left.
-        var count = reader.Bounded($"{where} count", Math.Min(MaxSamplesPerTarget, reader.Remaining));
+        var count = reader.Bounded(new WireField(where, " count"), Math.Min(MaxSamplesPerTarget, reader.Remaining));
         if (count == 0)
         {
             throw new InvalidPingBatchException($"version 2 batch: {where} must hold at least one sample");
         }
 
         var offsets = new long[count];
-        offsets[0] = reader.Bounded($"{where}[0] offset", PingBatchRules.MaxOffsetMs);
+        offsets[0] = reader.Bounded(new WireField(where, "[0] offset"), PingBatchRules.MaxOffsetMs);
         var i = 1;
         while (true)
         {
-            var run = reader.Bounded($"{where} run after sample {i - 1}", count - i);
+            var run = reader.Bounded(new WireField(where, " run after sample ", i - 1), count - i);
             for (var end = i + run; i < end; i++)
             {
                 offsets[i] = offsets[i - 1] + intervalMs;
@@ -419,18 +419,18 @@ internal static class BinaryPingBatch
                 break;
             }
 
-            offsets[i] = offsets[i - 1] + reader.Bounded($"{where}[{i}] gap", PingBatchRules.MaxOffsetMs);
+            offsets[i] = offsets[i - 1] + reader.Bounded(new WireField(where, "[", i, "] gap"), PingBatchRules.MaxOffsetMs);
             i++;
         }
 
         var values = new int[count];
         var failed = new bool[count];
-        var failures = reader.Bounded($"{where} failure count", count);
+        var failures = reader.Bounded(new WireField(where, " failure count"), count);
         var next = 0;
         for (var f = 0; f < failures; f++)
         {
-            var index = next + reader.Bounded($"{where} failure {f} index", count - 1 - next);
-            var status = reader.Byte($"{where}[{index}] status");
+            var index = next + reader.Bounded(new WireField(where, " failure ", f, " index"), count - 1 - next);
+            var status = reader.Byte(new WireField(where, "[", index, "] status"));
             if (status == (byte)PingStatus.Ok || !Enum.IsDefined((PingStatus)status))
             {
                 throw new InvalidPingBatchException($"version 2 batch: {where}[{index}] status {status} is no known failure status");
@@ -452,7 +452,7 @@ internal static class BinaryPingBatch
             if (!failed[s])
             {
                 // Bounded first, so the sum cannot wrap around.
-                var delta = reader.Zigzag($"{where}[{s}] RTT");
+                var delta = reader.Zigzag(new WireField(where, "[", s, "] RTT"));
                 rtt = delta is < -int.MaxValue or > int.MaxValue ? long.MaxValue : rtt + delta;
                 if (rtt is < 0 or > SampleValue.MaxRttMicroseconds)
                 {

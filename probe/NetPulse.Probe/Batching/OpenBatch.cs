@@ -201,8 +201,17 @@ internal sealed class OpenBatch
             return scheduledMs - last < TargetSettings.MinIntervalMs;
         }
 
-        // Out of order for this target: compare with all of them (a handful per window).
-        return times.Exists(t => Math.Abs(scheduledMs - t) < TargetSettings.MinIntervalMs);
+        // Out of order for this target: compare with all of them (a handful per window). A loop, not Exists with a
+        // lambda: the lambda's closure was allocated on every call of this method, once per sample.
+        foreach (var time in times)
+        {
+            if (Math.Abs(scheduledMs - time) < TargetSettings.MinIntervalMs)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Append(PendingSample sample)
@@ -263,23 +272,48 @@ internal sealed class OpenBatch
 
     private PingBatch Build(int count, int paths, long sequence, ProbeStatus? status)
     {
-        var samples = _samples.GetRange(0, count);
-        var windowStartMs = samples.Min(s => s.ScheduledMs);
-        var targets = samples
-            .GroupBy(s => s.TargetIndex)
-            .OrderBy(g => g.Key)
-            .Select(g =>
+        // Grouped by hand rather than with GroupBy/OrderBy over a copy of the samples: those grew an array per target
+        // by doubling and copied the whole batch (tens of thousands of samples) at every close. Measured on 1,000
+        // targets (./bench.sh probe), they were about a fifth of everything the probe allocated.
+        var windowStartMs = long.MaxValue;
+        var counts = new Dictionary<int, int>();
+        for (var i = 0; i < count; i++)
+        {
+            var sample = _samples[i];
+            windowStartMs = Math.Min(windowStartMs, sample.ScheduledMs);
+            counts[sample.TargetIndex] = counts.GetValueOrDefault(sample.TargetIndex) + 1;
+        }
+
+        var indexes = counts.Keys.ToArray();
+        Array.Sort(indexes);
+        var samplesByTarget = new Dictionary<int, WireSample[]>(indexes.Length);
+        foreach (var index in indexes)
+        {
+            samplesByTarget.Add(index, new WireSample[counts[index]]);
+            counts[index] = 0;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var sample = _samples[i];
+            var filled = counts[sample.TargetIndex]++;
+            samplesByTarget[sample.TargetIndex][filled] = new WireSample((int)(sample.ScheduledMs - windowStartMs), sample.Value);
+        }
+
+        var targets = new TargetSamples[indexes.Length];
+        for (var t = 0; t < indexes.Length; t++)
+        {
+            var samples = samplesByTarget[indexes[t]];
+
+            // Arrival order is nearly always time order; a late round (no two of one target share a millisecond) is sorted in.
+            if (!IsInTimeOrder(samples))
             {
-                _layout.TryGetTarget(g.Key, out var template, out _);
-                return template with
-                {
-                    Samples = g
-                        .OrderBy(s => s.ScheduledMs)
-                        .Select(s => new WireSample((int)(s.ScheduledMs - windowStartMs), s.Value))
-                        .ToArray(),
-                };
-            })
-            .ToArray();
+                Array.Sort(samples, static (a, b) => a.OffsetMs.CompareTo(b.OffsetMs));
+            }
+
+            _layout.TryGetTarget(indexes[t], out var template, out _);
+            targets[t] = template with { Samples = samples };
+        }
 
         return new PingBatch
         {
@@ -291,6 +325,19 @@ internal sealed class OpenBatch
             Status = status,
             Paths = paths > 0 ? _paths.GetRange(0, paths) : null,
         };
+    }
+
+    private static bool IsInTimeOrder(WireSample[] samples)
+    {
+        for (var i = 1; i < samples.Length; i++)
+        {
+            if (samples[i].OffsetMs < samples[i - 1].OffsetMs)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
 
