@@ -75,9 +75,10 @@ need_npm_packages "$repo_root/tools/azurite"
 need_npm_packages "$repo_root/web"
 
 # --- path snapshots (issue 17): only for run-tests.sh's wire step, which calls it ---
-# mtr (the tiny, curses-free build) and traceroute: the tools the probe's path snapshots are compared with.
+# mtr (the tiny, curses-free build) and traceroute: the tools the probe's path snapshots are compared with;
+# iptables: the router chain's loss and silent hops. (Podman pulls iptables in too, but its step runs later.)
 need_path_tools() {
-  need_debian_packages mtr-tiny traceroute
+  need_debian_packages mtr-tiny traceroute iptables
 }
 
 # --- containers (issue 18): only for run-tests.sh's container step, which calls it ---
