@@ -157,6 +157,9 @@ param maxProbes int = 50
 @description('The one timer (function Minute) that runs the scheduled jobs below: their finest cadence.')
 param minuteSchedule string = '0 * * * * *'
 
+@description('The CalmBatches job: takes calm probes\' batches off the calm-batch queue, which nothing polls. Keep it every minute at second 0: calm probes time their batches to arrive just before it.')
+param calmBatchSchedule string = '0 * * * * *'
+
 @description('Compaction of finished hours into packed entities and rollups. Hourly at minute 5, after the settle delay: each run rewrites the hour that ended and the current one\'s first minutes (entity group transactions); readers merge the up to about 65 minutes of batches after the compaction point.')
 param compactionSchedule string = '0 5 * * * *'
 
@@ -244,6 +247,8 @@ param createProbeIdentity bool = false
 // AlertOptions; "reports" holds the daily reports): changing one here means changing its setting too.
 // The app creates its tables on first use as well; creating them here makes them visible at once.
 var pingBatchQueueName = 'ping-batches'
+// Calm batches: nothing polls it; the Minute timer's CalmBatches job takes them (NetPulse:Storage:CalmBatchQueueName).
+var calmBatchQueueName = 'ping-batches-calm'
 var alertStateTableName = 'alertstate'
 var alertOutboxTableName = 'alertoutbox'
 var monitoringTableNames = map(['batches', 'samples', 'rollups', 'targets', 'incidents', 'reports'], table => '${tablePrefix}${table}')
@@ -281,6 +286,7 @@ module storage 'app/storage.bicep' = {
     tags: allTags
     skuName: storageSku
     pingBatchQueueName: pingBatchQueueName
+    calmBatchQueueName: calmBatchQueueName
     tableNames: concat(monitoringTableNames, ['${tablePrefix}${alertStateTableName}', '${tablePrefix}${alertOutboxTableName}'])
     deploymentContainerName: deploymentContainerName
     allowProbeQueueSas: enableProbeQueueSas
@@ -369,6 +375,7 @@ module rbac 'app/rbac.bicep' = {
   params: {
     storageAccountName: names.storage
     pingBatchQueueName: pingBatchQueueName
+    calmBatchQueueName: calmBatchQueueName
     keyVaultName: names.keyVault
     applicationInsightsName: names.applicationInsights
     // Known only once the Function App exists; What-If cannot predict these assignments' names.
@@ -405,11 +412,13 @@ module functionSettings 'app/functions-settings.bicep' = {
       apiClientId: authApiClientId
     }
     pingBatchQueueName: pingBatchQueueName
+    calmBatchQueueName: calmBatchQueueName
     tablePrefix: tablePrefix
     alertStateTableName: alertStateTableName
     alertOutboxTableName: alertOutboxTableName
     schedules: {
       minute: minuteSchedule
+      calmBatches: calmBatchSchedule
       compaction: compactionSchedule
       watchdog: watchdogSchedule
       poisonWatch: poisonWatchSchedule
@@ -477,6 +486,10 @@ output pingBatchQueueUrl string = storage.outputs.pingBatchQueueUrl
 @description('The probe\'s Probe:Queue:ServiceUri with an add-only SAS; empty when enableProbeQueueSas is false. Secure: kept out of the deployment history (infra/README.md shows how to read it).')
 @secure()
 output probeQueueSasUrl string = storage.outputs.probeQueueSasUrl
+
+@description('The calm-batch queue URL with a SAS bound to the same policy (Probe:Queue:CalmServiceUri): calm batches go there, urgent ones to probeQueueSasUrl. Empty when enableProbeQueueSas is false.')
+@secure()
+output probeCalmQueueSasUrl string = storage.outputs.probeCalmQueueSasUrl
 
 @description('The dashboard\'s config.json auth.tenantId: the tenant users sign in to.')
 output authTenantId string = authTenantId

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates, renews or revokes the stored access policy that the probe's queue SAS refers to, and prints
-# a SAS URL bound to it. The SAS carries only the policy's name: permission (add) and expiry live in the
+# Creates, renews or revokes the stored access policy that the probe's queue SAS refers to, on both queues
+# a probe sends to (ping-batches for urgent batches, ping-batches-calm for calm ones), and prints a SAS URL
+# bound to it for each (Probe__Queue__ServiceUri, Probe__Queue__CalmServiceUri). The SAS carries only the policy's name: permission (add) and expiry live in the
 # policy, so deleting the policy revokes every SAS bound to it within 30 seconds, without rotating the
 # storage account key. Bicep cannot create the policy (it is a data-plane setting of the queue), hence
 # this step after `az deployment group create`.
@@ -33,29 +34,31 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-queue=ping-batches
+queues=(ping-batches ping-batches-calm)
 account="$(az deployment group show -g "$resource_group" -n netpulse --query properties.outputs.storageAccountName.value -o tsv)"
 if [ -z "$account" ]; then
   echo "probe-queue-policy: no deployment \"netpulse\" with a storageAccountName output in $resource_group" >&2
   exit 1
 fi
 
-if "$revoke"; then
-  az storage queue policy delete --account-name "$account" --queue-name "$queue" --name "$policy" --auth-mode key -o none
-  echo "Deleted policy $policy on $account/$queue: every SAS bound to it stops working within 30 seconds."
-  exit 0
-fi
+for queue in "${queues[@]}"; do
+  if "$revoke"; then
+    az storage queue policy delete --account-name "$account" --queue-name "$queue" --name "$policy" --auth-mode key -o none
+    echo "Deleted policy $policy on $account/$queue: every SAS bound to it stops working within 30 seconds."
+    continue
+  fi
 
-if [ "$(az storage queue policy show --account-name "$account" --queue-name "$queue" --name "$policy" --auth-mode key --query permission -o tsv 2>/dev/null || true)" = "" ]; then
-  az storage queue policy create --account-name "$account" --queue-name "$queue" --name "$policy" \
-    --permissions a --expiry "$expiry" --auth-mode key -o none
-  echo "Created policy $policy on $account/$queue: add only, until $expiry." >&2
-else
-  az storage queue policy update --account-name "$account" --queue-name "$queue" --name "$policy" \
-    --permissions a --expiry "$expiry" --auth-mode key -o none
-  echo "Renewed policy $policy on $account/$queue: add only, until $expiry." >&2
-fi
+  if [ "$(az storage queue policy show --account-name "$account" --queue-name "$queue" --name "$policy" --auth-mode key --query permission -o tsv 2>/dev/null || true)" = "" ]; then
+    az storage queue policy create --account-name "$account" --queue-name "$queue" --name "$policy" \
+      --permissions a --expiry "$expiry" --auth-mode key -o none
+    echo "Created policy $policy on $account/$queue: add only, until $expiry." >&2
+  else
+    az storage queue policy update --account-name "$account" --queue-name "$queue" --name "$policy" \
+      --permissions a --expiry "$expiry" --auth-mode key -o none
+    echo "Renewed policy $policy on $account/$queue: add only, until $expiry." >&2
+  fi
 
-sas="$(az storage queue generate-sas --account-name "$account" --name "$queue" --policy-name "$policy" \
-  --https-only --auth-mode key -o tsv)"
-echo "https://$account.queue.core.windows.net/$queue?$sas"
+  sas="$(az storage queue generate-sas --account-name "$account" --name "$queue" --policy-name "$policy" \
+    --https-only --auth-mode key -o tsv)"
+  echo "https://$account.queue.core.windows.net/$queue?$sas"
+done

@@ -29,6 +29,12 @@ public static class IngestionServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<StorageOptions>>(),
             sp.GetRequiredService<ILogger<IngestBatchHandler>>()));
+        services.TryAddSingleton(sp => new CalmBatchDrain(
+            sp.GetRequiredService<IngestBatchHandler>(),
+            sp.GetRequiredService<PoisonQueues>(),
+            sp.GetRequiredService<IOptions<StorageOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<CalmBatchDrain>>()));
         return services;
     }
 }

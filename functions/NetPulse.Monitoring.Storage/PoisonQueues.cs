@@ -55,21 +55,32 @@ public sealed class PoisonQueues
     /// Puts <paramref name="body"/> (a message of <paramref name="queue"/> as the trigger decoded it) on the queue's poison
     /// queue in Base64, as it arrived; creates the poison queue on first use.
     /// </summary>
-    public async Task MoveAsync(string queue, BinaryData body, CancellationToken cancellationToken)
+    public Task MoveAsync(string queue, BinaryData body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
+        return MoveTextAsync(queue, Convert.ToBase64String(body.ToMemory().Span), cancellationToken);
+    }
+
+    /// <summary>
+    /// Puts <paramref name="text"/>, a message of <paramref name="queue"/> exactly as it was stored (for one that is not even
+    /// Base64), on the queue's poison queue unchanged; creates the poison queue on first use.
+    /// </summary>
+    public async Task MoveTextAsync(string queue, string text, CancellationToken cancellationToken)
+    {
         var poison = _queues.GetQueueClient(PoisonOf(queue));
-        var stored = Convert.ToBase64String(body.ToMemory().Span);
         try
         {
-            await poison.SendMessageAsync(stored, cancellationToken: cancellationToken);
+            await poison.SendMessageAsync(text, cancellationToken: cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.ErrorCode == QueueErrorCode.QueueNotFound)
         {
             await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await poison.SendMessageAsync(stored, cancellationToken: cancellationToken);
+            await poison.SendMessageAsync(text, cancellationToken: cancellationToken);
         }
     }
+
+    /// <summary>A client for <paramref name="queue"/> that encodes nothing: its messages are the text they are stored as.</summary>
+    public QueueClient TextClient(string queue) => _queues.GetQueueClient(queue);
 
     /// <summary>The approximate depth of a queue and of its poison queue.</summary>
     public async Task<QueueDepth> DepthAsync(string queue, CancellationToken cancellationToken)

@@ -23,6 +23,13 @@ public sealed partial class StorageOptions
     /// </summary>
     public string PingBatchQueueName { get; set; } = "ping-batches";
 
+    /// <summary>
+    /// The queue a probe puts its calm batches on, timed to arrive just before a minute: nothing polls it; the one timer's
+    /// CalmBatches job takes them at each tick (<c>CalmBatchDrain</c>), so a calm installation pays no queue listener's
+    /// polls and no billed execution of its own per batch. Urgent and late batches go to <see cref="PingBatchQueueName"/>.
+    /// </summary>
+    public string CalmBatchQueueName { get; set; } = "ping-batches-calm";
+
     /// <summary>How long ingestion trusts its in-memory copy of a probe's catalogue and incident state before reading it again.</summary>
     public TimeSpan ProbeStateCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -67,6 +74,12 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             || options.PingBatchQueueName.Length > 63 - PoisonQueues.Suffix.Length)
         {
             failures.Add($"{StorageOptions.Section}:PingBatchQueueName '{options.PingBatchQueueName}' must be 3-56 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (its poison queue adds '{PoisonQueues.Suffix}')");
+        }
+
+        if (options.CalmBatchQueueName is null || !StorageOptions.QueueNamePattern().IsMatch(options.CalmBatchQueueName)
+            || options.CalmBatchQueueName == options.PingBatchQueueName)
+        {
+            failures.Add($"{StorageOptions.Section}:CalmBatchQueueName '{options.CalmBatchQueueName}' must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit, and not the ping-batch queue '{options.PingBatchQueueName}' (that one is polled; this one is read by the timer)");
         }
 
         if (options.ProbeStateCacheDuration < TimeSpan.Zero || options.ProbeStateCacheDuration > TimeSpan.FromHours(1))

@@ -48,6 +48,9 @@ public static class MonitoringServiceCollectionExtensions
     /// </summary>
     private static void AddNetPulseScheduledJobs(this IServiceCollection services, IConfiguration configuration)
     {
+        // First: a calm probe's batch of this minute is stored before the watchdog asks whether the probe went silent.
+        services.AddScheduledJob(configuration, "CalmBatches", TriggerSettings.CalmBatchSchedule,
+            async (sp, ct) => await sp.GetRequiredService<CalmBatchDrain>().RunAsync(ct));
         services.AddScheduledJob(configuration, "Watchdog", TriggerSettings.WatchdogSchedule,
             (sp, ct) => sp.GetRequiredService<WatchdogHandler>().RunAsync(ct));
         // Its own cadence: the metric's alert rule (infra/app/alerts.bicep) looks every 5 minutes, so a minute buys nothing.

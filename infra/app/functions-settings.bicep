@@ -30,6 +30,9 @@ param auth {
 @description('Queue the probe sends its batches to.')
 param pingBatchQueueName string
 
+@description('Name of the calm-batch queue the Minute timer drains.')
+param calmBatchQueueName string
+
 @description('Prefix of the monitoring table names (empty for none).')
 param tablePrefix string
 
@@ -109,6 +112,7 @@ param alertOutboxTableName string
 @description('NCRONTAB schedules (six fields, seconds first, UTC): the one timer (minute) and the jobs it runs.')
 param schedules {
   minute: string
+  calmBatches: string
   compaction: string
   watchdog: string
   poisonWatch: string
@@ -184,7 +188,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
 
     // Trigger bindings (%Setting% in the trigger attributes): the host resolves these before the worker starts.
     PingBatchQueue: pingBatchQueueName
+    NetPulse__Storage__CalmBatchQueueName: calmBatchQueueName
     MinuteSchedule: schedules.minute
+    CalmBatchSchedule: schedules.calmBatches
     CompactionSchedule: schedules.compaction
     WatchdogSchedule: schedules.watchdog
     PoisonWatchSchedule: schedules.poisonWatch

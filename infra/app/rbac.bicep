@@ -16,6 +16,9 @@ param storageAccountName string
 @description('Name of the queue the probe sends to.')
 param pingBatchQueueName string
 
+@description('Name of the queue calm batches go to.')
+param calmBatchQueueName string
+
 @description('Name of the Key Vault.')
 param keyVaultName string
 
@@ -95,6 +98,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
     resource pingBatchQueue 'queues' existing = {
       name: pingBatchQueueName
     }
+
+    resource calmBatchQueue 'queues' existing = {
+      name: calmBatchQueueName
+    }
   }
 }
 
@@ -123,6 +130,19 @@ resource probeSenderRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   for probe in probePrincipals: {
     name: guid(storage::queueService::pingBatchQueue.id, probe.principalId, storageQueueDataMessageSender)
     scope: storage::queueService::pingBatchQueue
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataMessageSender)
+      principalId: probe.principalId
+      principalType: probe.principalType
+    }
+  }
+]
+
+// The same on the calm-batch queue, where a calm probe puts the batches the Minute timer takes.
+resource probeCalmSenderRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for probe in probePrincipals: {
+    name: guid(storage::queueService::calmBatchQueue.id, probe.principalId, storageQueueDataMessageSender)
+    scope: storage::queueService::calmBatchQueue
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataMessageSender)
       principalId: probe.principalId

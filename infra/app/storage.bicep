@@ -25,6 +25,9 @@ param skuName string
 @description('Queue the probe sends its batches to (the Functions setting PingBatchQueue).')
 param pingBatchQueueName string
 
+@description('Name of the queue calm batches go to; nothing polls it, the Minute timer drains it.')
+param calmBatchQueueName string
+
 @description('Tables to create up front; the app also creates them on first use.')
 param tableNames string[]
 
@@ -82,7 +85,7 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-0
 // The runtime moves a message to "<queue>-poison" after maxDequeueCount failures (host.json); creating
 // them up front makes them visible (and alertable) before the first failure.
 resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [
-  for queueName in [pingBatchQueueName, '${pingBatchQueueName}-poison']: {
+  for queueName in [pingBatchQueueName, '${pingBatchQueueName}-poison', calmBatchQueueName]: {
     parent: queueService
     name: queueName
   }
@@ -137,6 +140,18 @@ var probeQueueSasParameters = {
   signedIdentifier: probeQueueSasPolicy
   signedProtocol: 'https'
 }
+
+var probeCalmQueueSasParameters = {
+  canonicalizedResource: '/queue/${storage.name}/${calmBatchQueueName}'
+  signedIdentifier: probeQueueSasPolicy
+  signedProtocol: 'https'
+}
+
+@description('The calm-batch queue URL with a SAS bound to the policy of the same name on that queue (Probe:Queue:CalmServiceUri). Empty when allowProbeQueueSas is false.')
+@secure()
+output probeCalmQueueSasUrl string = allowProbeQueueSas
+  ? '${storage.properties.primaryEndpoints.queue}${calmBatchQueueName}?${storage.listServiceSAS('2024-01-01', probeCalmQueueSasParameters).serviceSasToken}'
+  : ''
 
 @description('The ping-batch queue URL with a SAS bound to the stored access policy probeQueueSasPolicy (Probe:Queue:ServiceUri); it works once infra/probe-queue-policy.sh has created the policy. Empty when allowProbeQueueSas is false.')
 @secure()

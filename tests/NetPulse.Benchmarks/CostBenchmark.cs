@@ -254,7 +254,7 @@ internal static class CostBenchmark
             : string.Create(Inv, $"goal {which}: US${goal:0.00}/month or less for {targetCount} targets at 1 Hz: US${dollars:0.000}, MISSED by US${dollars - goal:0.000}; {dominant.Line} alone is US${dominant.Dollars:0.000}");
 
     private static readonly string[] JobSettings =
-        [TriggerSettings.WatchdogSchedule, TriggerSettings.PoisonWatchSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule, TriggerSettings.RetentionSchedule];
+        [TriggerSettings.CalmBatchSchedule, TriggerSettings.WatchdogSchedule, TriggerSettings.PoisonWatchSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule, TriggerSettings.RetentionSchedule];
 
     private static string JobRunsNote(string setting, DateTimeOffset from, DateTimeOffset to)
     {

@@ -247,7 +247,7 @@ public sealed partial class CompositionTests : IDisposable
         Assert.Equal([$"%{TriggerSettings.PingBatchQueue}%"], queues);
         Assert.Equal([$"%{TriggerSettings.MinuteSchedule}%"], timers);
         Assert.Equal(
-            [("Watchdog", TriggerSettings.WatchdogSchedule), ("PoisonWatch", TriggerSettings.PoisonWatchSchedule), ("DeliverAlerts", TriggerSettings.AlertDeliverySchedule),
+            [("CalmBatches", TriggerSettings.CalmBatchSchedule), ("Watchdog", TriggerSettings.WatchdogSchedule), ("PoisonWatch", TriggerSettings.PoisonWatchSchedule), ("DeliverAlerts", TriggerSettings.AlertDeliverySchedule),
              ("Compact", TriggerSettings.CompactionSchedule), ("DailyReport", TriggerSettings.ReportSchedule),
              ("Retention", TriggerSettings.RetentionSchedule), ("Evidence", TriggerSettings.EvidenceSchedule)],
             jobs.Select(j => (j.Name, j.ScheduleSetting)));
@@ -274,7 +274,7 @@ public sealed partial class CompositionTests : IDisposable
             [TriggerSettings.MinuteSchedule, TriggerSettings.PingBatchQueue],
             named);
         // The jobs' schedules are read by the library (with defaults), but the sample shows every one.
-        IEnumerable<string> shown = [.. named, TriggerSettings.WatchdogSchedule, TriggerSettings.PoisonWatchSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule, TriggerSettings.RetentionSchedule];
+        IEnumerable<string> shown = [.. named, TriggerSettings.CalmBatchSchedule, TriggerSettings.WatchdogSchedule, TriggerSettings.PoisonWatchSchedule, TriggerSettings.AlertDeliverySchedule, TriggerSettings.CompactionSchedule, TriggerSettings.ReportSchedule, TriggerSettings.RetentionSchedule];
         Assert.All(shown, n => Assert.False(string.IsNullOrWhiteSpace(sample.GetValueOrDefault(n)), $"{n} has no value in {SampleSettings.Path}"));
         Assert.All(shown, n => Assert.Equal(TriggerSettings.Defaults[n], sample[n]));
     }

@@ -19,6 +19,12 @@ public static class TriggerSettings
     /// <summary>NCRONTAB of the one timer (function <c>Minute</c>) that runs every scheduled job: every minute.</summary>
     public const string MinuteSchedule = nameof(MinuteSchedule);
 
+    /// <summary>
+    /// NCRONTAB of the CalmBatches job: takes the calm probes' batches off the calm-batch queue. A probe times its calm
+    /// batches to arrive just before a minute, so this stays every minute at second 0.
+    /// </summary>
+    public const string CalmBatchSchedule = nameof(CalmBatchSchedule);
+
     /// <summary>NCRONTAB (six fields, seconds first) of the compaction of finished hours.</summary>
     public const string CompactionSchedule = nameof(CompactionSchedule);
 
@@ -48,6 +54,9 @@ public static class TriggerSettings
         [PingBatchQueue] = "ping-batches",
         // The one timer: every minute, the finest cadence of its jobs (watchdog, delivery). One schedule lease.
         [MinuteSchedule] = "0 * * * * *",
+        // Every minute at second 0: calm probes close their batches a few seconds before it (Probe:Batching:CalmLead),
+        // so a calm batch is stored within seconds of its close and no listener polls its queue.
+        [CalmBatchSchedule] = "0 * * * * *",
         // Hourly at minute 5, after the settle delay (2 min) let the last hour's batches arrive: each run rewrites
         // the hour that ended and the current one's first minutes (entity group transactions), so 4 quarter-hourly
         // runs (about 10 EGTs per 100 targets an hour) become one (4). Nothing waits for it: the series, figures,

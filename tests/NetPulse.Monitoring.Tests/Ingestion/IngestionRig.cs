@@ -53,6 +53,9 @@ internal sealed class IngestionRig : IDisposable
     /// <summary>The queue the watchdog looks at for batches waiting to be ingested (the rig's own).</summary>
     public QueueClient BatchQueue => _services.GetRequiredService<QueueServiceClient>().GetQueueClient("batches-" + Prefix);
 
+    /// <summary>The queue calm batches go to (the rig's own), which the CalmBatches job drains.</summary>
+    public QueueClient CalmQueue => _services.GetRequiredService<QueueServiceClient>().GetQueueClient("calm-" + Prefix);
+
     public IngestBatchHandler Handler => _services.GetRequiredService<IngestBatchHandler>();
 
     public CompactionHandler Compaction => _services.GetRequiredService<CompactionHandler>();
@@ -95,6 +98,7 @@ internal sealed class IngestionRig : IDisposable
                 ["NetPulse:Storage:TablePrefix"] = prefix,
                 ["NetPulse:Storage:AlertQueueName"] = alertQueue,
                 ["NetPulse:Storage:PingBatchQueueName"] = "batches-" + prefix,
+                ["NetPulse:Storage:CalmBatchQueueName"] = "calm-" + prefix,
                 // What is raised is read from the outbox; the recording channel takes the deliveries without a mail server.
                 [$"NetPulse:Alerts:Channels:recorded:Type"] = RecordingChannelFactory.TypeName,
             })
