@@ -20,6 +20,9 @@ namespace NetPulse.Probe.Batching;
 /// failures), so the round that decides an alert never waits for the end of a window.</item>
 /// <item>Unsettled (a change or an unhealthy round less than <see cref="BatchingOptions.CalmAfter"/> ago, or the
 /// probe has just started): the batch closes every <see cref="BatchingOptions.UrgentWindow"/>.</item>
+/// <item>Calm windows of whole minutes close on the backend's minute grid (<see cref="CalmTicks"/>): <see cref="BatchingOptions.CalmLead"/>
+/// before the minute at which the backend takes calm batches; the first calm window after a change is half to one and a
+/// half windows long, the rest exactly one.</item>
 /// <item>Changes close at most one batch per <see cref="MinUrgentGap"/>: a burst (a hundred targets going down
 /// behind one switch) lands in one or two batches, not a hundred.</item>
 /// </list>
@@ -58,6 +61,7 @@ internal sealed class BatchCadence
     private readonly TimeSpan _calmWindow;
     private readonly TimeSpan _urgentWindow;
     private readonly TimeSpan _calmAfter;
+    private readonly CalmTicks? _calmTicks;
     private readonly TargetState?[] _targets;
     private DateTimeOffset _lastClose;
     private DateTimeOffset _troubleAt;
@@ -65,7 +69,8 @@ internal sealed class BatchCadence
 
     /// <param name="start">When the batcher started: the first window starts here, and a start counts as a change
     /// (the backend should see a restarted probe soon, and nothing is known yet of its targets).</param>
-    public BatchCadence(BatchingOptions options, IReadOnlyList<ProbeTarget> targets, DateTimeOffset start)
+    /// <param name="calmTicks">The grid calm windows close on; null: calm windows run from the last close.</param>
+    public BatchCadence(BatchingOptions options, IReadOnlyList<ProbeTarget> targets, DateTimeOffset start, CalmTicks? calmTicks = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(targets);
@@ -78,6 +83,7 @@ internal sealed class BatchCadence
         }
 
         _calmWindow = options.CalmWindow;
+        _calmTicks = calmTicks;
         _urgentWindow = options.UrgentWindow;
         _calmAfter = options.CalmAfter;
         _targets = new TargetState?[targets.Count == 0 ? 0 : targets.Max(t => t.Index) + 1];
@@ -94,15 +100,24 @@ internal sealed class BatchCadence
     }
 
     /// <summary>When the open batch is due: the end of its window, or sooner after a change.</summary>
-    public DateTimeOffset NextClose
+    public DateTimeOffset NextClose => Due().At;
+
+    /// <summary>
+    /// The backend tick the open batch aims at when it is due as a calm window on the grid (<see cref="CalmTicks"/>); null
+    /// when it is due for any other reason (a change, an urgent window) or calm windows keep no grid.
+    /// </summary>
+    public DateTimeOffset? CalmTick => Due() is { OnGrid: true } due ? _calmTicks!.TickOf(due.At) : null;
+
+    private (DateTimeOffset At, bool OnGrid) Due()
     {
-        get
-        {
-            // The window is urgent while unsettled; one that outlasts the unsettled time is a calm one.
-            var urgentEnd = _lastClose + _urgentWindow;
-            var windowEnd = urgentEnd < CalmFrom ? urgentEnd : _lastClose + _calmWindow;
-            return _urgentAt is { } urgent && urgent < windowEnd ? urgent : windowEnd;
-        }
+        // The window is urgent while unsettled; one that outlasts the unsettled time is a calm one.
+        var urgentEnd = _lastClose + _urgentWindow;
+        var (windowEnd, onGrid) = urgentEnd < CalmFrom
+            ? (urgentEnd, false)
+            : _calmTicks is { } ticks
+                ? (ticks.CloseAtOrAfter(_lastClose + _calmWindow / 2), true)
+                : (_lastClose + _calmWindow, false);
+        return _urgentAt is { } urgent && urgent < windowEnd ? (urgent, false) : (windowEnd, onGrid);
     }
 
     /// <summary>From when every target will have been calm long enough for calm windows, unless something changes first.</summary>

@@ -5,6 +5,7 @@ using NetPulse.Contracts;
 using NetPulse.Probe.Configuration;
 using NetPulse.Probe.Icmp;
 using NetPulse.Probe.Paths;
+using NetPulse.Probe.Sending;
 using NetPulse.Probe.Spool;
 using NetPulse.Probe.Targets;
 
@@ -31,6 +32,8 @@ public sealed partial class Batcher : BackgroundService
     private readonly string _probeId;
     private readonly ProbeStatusReporter? _status;
     private readonly PathSnapshotScheduler? _paths;
+    private readonly CalmBatches? _calm;
+    private readonly CalmTicks? _calmTicks;
     private readonly int _maxPaths;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -50,7 +53,8 @@ public sealed partial class Batcher : BackgroundService
         TimeProvider time,
         ILogger<Batcher> logger,
         ProbeStatusReporter? status = null,
-        PathSnapshotScheduler? paths = null)
+        PathSnapshotScheduler? paths = null,
+        CalmBatches? calm = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _samples = samples ?? throw new ArgumentNullException(nameof(samples));
@@ -61,6 +65,10 @@ public sealed partial class Batcher : BackgroundService
         _batching = options.Value.Batching;
         _status = status;
         _paths = paths;
+        _calm = calm;
+        _calmTicks = calm is not null && CalmTicks.Apply(_batching.CalmWindow)
+            ? new CalmTicks(_batching.CalmWindow, _batching.CalmLead, BackendOffset)
+            : null;
         _maxPaths = Math.Clamp(options.Value.Paths.MaxPerBatch, 1, PingBatchRules.MaxPathsPerBatch);
         _probeId = options.Value.Id ?? Environment.MachineName;
         _set = targets.Current;
@@ -70,6 +78,13 @@ public sealed partial class Batcher : BackgroundService
         _layout = new BatchLayout(_probeId, _set.Targets, _batching.WireVersion, withStatus: _status is not null);
         _open = new OpenBatch(_layout, _maxPaths);
     }
+
+    /// <summary>
+    /// How far this machine's clock is ahead of the backend's, for the calm grid: only an offset of 2 s or more counts,
+    /// since the backend's Date header is whole seconds and a clock kept by NTP is closer than that.
+    /// </summary>
+    private TimeSpan BackendOffset() =>
+        _status?.ClockOffsetMs is { } ms && Math.Abs(ms) >= 2000 ? TimeSpan.FromMilliseconds(ms) : TimeSpan.Zero;
 
     /// <summary>The probe id every batch carries.</summary>
     public string ProbeId => _layout.ProbeId;
@@ -84,7 +99,7 @@ public sealed partial class Batcher : BackgroundService
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var reader = _samples.Reader;
-        _cadence = new BatchCadence(_batching, _set.Targets, _time.GetUtcNow());
+        _cadence = new BatchCadence(_batching, _set.Targets, _time.GetUtcNow(), _calmTicks);
         var wake = new CloseWake(_time);
         Task<bool>? readable = null;
         Task? pathArrived = null;
@@ -98,8 +113,9 @@ public sealed partial class Batcher : BackgroundService
                 if (now >= dueAt)
                 {
                     // What the engine wrote up to now belongs to this batch.
+                    var calmTick = _cadence.CalmTick;
                     await DrainAsync(int.MaxValue);
-                    await CloseAllAsync();
+                    await CloseAllAsync(calmTick);
 
                     // Windows keep to their schedule, as a periodic timer's ticks do, unless the batcher ran
                     // late (a stalled machine): then the next window starts now, rather than a burst of
@@ -265,7 +281,7 @@ public sealed partial class Batcher : BackgroundService
             }
         }
 
-        _cadence = new BatchCadence(_batching, set.Targets, _time.GetUtcNow());
+        _cadence = new BatchCadence(_batching, set.Targets, _time.GetUtcNow(), _calmTicks);
         _pathsWaitForClose = false;
         TakeFinishedPaths();
         LogSwitched(generation, set.Targets.Count);
@@ -320,18 +336,19 @@ public sealed partial class Batcher : BackgroundService
         }
     }
 
-    private async Task CloseAllAsync()
+    /// <param name="calmTick">The backend tick a calm close on the grid aims at (<see cref="BatchCadence.CalmTick"/>); null for any other close.</param>
+    private async Task CloseAllAsync(DateTimeOffset? calmTick = null)
     {
         while (!_open.IsEmpty)
         {
-            await CloseOneAsync();
+            await CloseOneAsync(calmTick);
         }
 
         ReportUnusable();
     }
 
     /// <summary>Closes the open batch (or, should it not fit after all, its largest prefix that does) into the spool.</summary>
-    private async Task CloseOneAsync()
+    private async Task CloseOneAsync(DateTimeOffset? calmTick = null)
     {
         var open = _open;
         var sequence = _spool.NextSequence;
@@ -352,6 +369,12 @@ public sealed partial class Batcher : BackgroundService
         try
         {
             // Not cancellable: a stop must still get the batch onto the disk.
+            // Noted first: the sender may read the batch the moment the spool has it.
+            if (calmTick is { } tick)
+            {
+                _calm?.Note(sequence, tick);
+            }
+
             await _spool.AddAsync(closed.Spooled, CancellationToken.None);
             LogClosed(sequence, closed.TargetCount, closed.Taken, closed.PathsTaken, closed.Spooled.Body.Length);
         }

@@ -107,6 +107,21 @@ public sealed class QueueOptions
     public Uri? ServiceUri { get; set; }
 
     public string QueueName { get; set; } = "ping-batches";
+
+    /// <summary>
+    /// The queue calm batches go to, which nothing polls: the backend's one timer takes them at every minute
+    /// (its CalmBatches job), so a calm batch costs no listener polls and no execution of its own. Empty: every batch
+    /// goes to <see cref="QueueName"/>. The probe never creates it: a backend that reads it creates it, and while it is
+    /// missing (an older backend) calm batches go to <see cref="QueueName"/>.
+    /// </summary>
+    public string CalmQueueName { get; set; } = "ping-batches-calm";
+
+    /// <summary>
+    /// The calm queue's URI with its own SAS (a SAS names one queue), for a probe whose <see cref="ServiceUri"/> carries a
+    /// SAS; without it such a probe sends every batch to <see cref="QueueName"/>. With a connection string, or a service
+    /// URI that signs in, the calm queue is found in the same account.
+    /// </summary>
+    public Uri? CalmServiceUri { get; set; }
 }
 
 /// <summary>
@@ -126,6 +141,16 @@ public sealed class BatchingOptions
 
     /// <summary>Time between batches after a change, until calm again (freshness); 1 s up to the calm window.</summary>
     public TimeSpan UrgentWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long before a minute (on the backend's clock) a calm batch closes, when the calm window is a whole number of
+    /// minutes: the backend's timer takes calm batches at every minute, so a calm batch is stored within seconds of its
+    /// close. It covers the spool write, the send and the clocks' disagreement; 1 to 30 s.
+    /// </summary>
+    public TimeSpan CalmLead { get; set; } = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan MinCalmLead = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxCalmLead = TimeSpan.FromSeconds(30);
 
     /// <summary>How long every target must have been calm before batches go back to the calm window; 0 to 1 h.</summary>
     public TimeSpan CalmAfter { get; set; } = TimeSpan.FromMinutes(2);

@@ -132,6 +132,11 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
         {
             fail($"{b}:CalmAfter", $"{Span(batching.CalmAfter)} is out of range: it must be between 00:00:00 and {Span(BatchingOptions.MaxCalmAfter)} ({format})");
         }
+
+        if (batching.CalmLead < BatchingOptions.MinCalmLead || batching.CalmLead > BatchingOptions.MaxCalmLead)
+        {
+            fail($"{b}:CalmLead", $"{Span(batching.CalmLead)} is out of range: it must be between {Span(BatchingOptions.MinCalmLead)} and {Span(BatchingOptions.MaxCalmLead)} ({format})");
+        }
     }
 
     private static void ValidateBackend(BackendOptions backend, Action<string, string> fail)
@@ -213,6 +218,21 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
             || !queue.QueueName.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
         {
             fail($"{q}:QueueName", $"'{queue.QueueName}' is not a valid queue name: 3-63 lower-case letters, digits and hyphens");
+        }
+
+        if (!string.IsNullOrEmpty(queue.CalmQueueName)
+            && (queue.CalmQueueName.Length is < 3 or > 63 || !queue.CalmQueueName.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')))
+        {
+            fail($"{q}:CalmQueueName", $"'{queue.CalmQueueName}' is not a valid queue name: 3-63 lower-case letters, digits and hyphens (empty: every batch goes to {q}:QueueName)");
+        }
+        else if (queue.CalmQueueName == queue.QueueName)
+        {
+            fail($"{q}:CalmQueueName", $"'{queue.CalmQueueName}' is also {q}:QueueName: calm batches need a queue of their own, which nothing polls (empty: every batch goes to {q}:QueueName)");
+        }
+
+        if (queue.CalmServiceUri is { } calm && (!calm.IsAbsoluteUri || (calm.Scheme != Uri.UriSchemeHttps && calm.Scheme != Uri.UriSchemeHttp)))
+        {
+            fail($"{q}:CalmServiceUri", $"'{calm}' must be an absolute http(s) URI");
         }
     }
 

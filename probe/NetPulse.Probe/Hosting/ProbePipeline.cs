@@ -27,6 +27,7 @@ public static class ProbePipeline
             sp.GetRequiredService<IOptions<ProbeOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<LiveTargets>()));
         services.AddSingleton<ProbeStatusReporter>();
+        services.AddSingleton<CalmBatches>();
         services.AddHostedService<QueueSender>();
         services.AddHostedService<Batcher>();
         services.AddHostedService<PingWorker>();

@@ -25,10 +25,51 @@ public static class QueueClientFactory
                 : new QueueClient(options.ConnectionString, options.QueueName, clientOptions);
         }
 
+        return FromUri(serviceUri, options.QueueName, clientOptions);
+    }
+
+    /// <summary>
+    /// The calm-batch queue's client (<see cref="QueueOptions.CalmQueueName"/>), or null when calm batches have no queue of
+    /// their own: the name is empty, or the service URI carries a SAS (which names one queue) and no
+    /// <see cref="QueueOptions.CalmServiceUri"/> is set. Otherwise the calm queue's own URI, else the same account as the
+    /// ping-batch queue, signed in the same way.
+    /// </summary>
+    public static QueueClient? CreateCalm(QueueOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrEmpty(options.CalmQueueName))
+        {
+            return null;
+        }
+
+        var clientOptions = ClientOptions();
+        if (options.CalmServiceUri is { } calmUri)
+        {
+            return FromUri(calmUri, options.CalmQueueName, clientOptions);
+        }
+
+        if (options.ServiceUri is not { } serviceUri)
+        {
+            return string.IsNullOrWhiteSpace(options.ConnectionString) ? null : new QueueClient(options.ConnectionString, options.CalmQueueName, clientOptions);
+        }
+
+        var uri = new QueueUriBuilder(serviceUri);
+        if (uri.Sas is not null)
+        {
+            return null;
+        }
+
+        uri.QueueName = options.CalmQueueName;
+        return new QueueClient(uri.ToUri(), new DefaultAzureCredential(), clientOptions);
+    }
+
+    /// <summary>A URI naming the account (then <paramref name="queueName"/>) or the queue, with a SAS or signing in.</summary>
+    private static QueueClient FromUri(Uri serviceUri, string queueName, QueueClientOptions clientOptions)
+    {
         var uri = new QueueUriBuilder(serviceUri);
         if (string.IsNullOrEmpty(uri.QueueName))
         {
-            uri.QueueName = options.QueueName;
+            uri.QueueName = queueName;
         }
 
         return uri.Sas is not null

@@ -16,6 +16,11 @@ namespace NetPulse.Probe.Sending;
 /// and logs the outage once and the recovery once; the batcher and the engine never wait for it.
 /// A batch the queue can never take is set aside in the spool's <c>rejected/</c> folder. Each message is the
 /// spooled batch behind a signature header (<see cref="BatchSigner"/>); the spool itself holds the batch unsigned.
+/// <para>A batch that closed calm on the backend's minute grid (<see cref="CalmBatches"/>) goes to the calm queue, which
+/// nothing polls and the backend's timer takes at the minute, when it can still get there before that minute; every
+/// other batch (a change, an urgent window, a backlog, a retry) goes to the polled ping-batch queue at once. A calm
+/// queue that is missing or refuses the probe (an older backend, a SAS for the ping-batch queue only) is left alone for
+/// <see cref="CalmPause"/>, said once, and its batch goes to the ping-batch queue at once.</para>
 /// </summary>
 /// <remarks>
 /// Delivery is at least once: when the queue stored a message but the answer was lost (the link died
@@ -29,6 +34,12 @@ public sealed partial class QueueSender : BackgroundService
     /// <summary>How long a send under way may go on once the probe stops.</summary>
     internal static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>A calm batch goes to the calm queue only when it is this far ahead of its tick: the send must land first.</summary>
+    internal static readonly TimeSpan CalmMargin = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a calm queue that is missing or refused is left alone before it is tried again.</summary>
+    internal static readonly TimeSpan CalmPause = TimeSpan.FromMinutes(10);
+
     private readonly BatchSpool _spool;
     private readonly QueueClient _queue;
     private readonly BatchSigner _signer;
@@ -36,8 +47,11 @@ public sealed partial class QueueSender : BackgroundService
     private readonly ILogger _logger;
     private readonly SendBackoff _backoff;
     private readonly Func<double> _jitter;
+    private readonly QueueClient? _calmQueue;
+    private readonly CalmBatches? _calm;
+    private DateTimeOffset _calmPausedUntil;
 
-    public QueueSender(BatchSpool spool, IOptions<ProbeOptions> options, BatchSigner signer, TimeProvider time, ILogger<QueueSender> logger)
+    public QueueSender(BatchSpool spool, IOptions<ProbeOptions> options, BatchSigner signer, TimeProvider time, ILogger<QueueSender> logger, CalmBatches? calm = null)
         : this(
             spool,
             QueueClientFactory.Create((options ?? throw new ArgumentNullException(nameof(options))).Value.Queue),
@@ -45,11 +59,15 @@ public sealed partial class QueueSender : BackgroundService
             time,
             logger,
             SendBackoff.Default,
-            Random.Shared.NextDouble)
+            Random.Shared.NextDouble,
+            calm is null ? null : QueueClientFactory.CreateCalm(options.Value.Queue),
+            calm)
     {
     }
 
-    internal QueueSender(BatchSpool spool, QueueClient queue, BatchSigner signer, TimeProvider time, ILogger logger, SendBackoff backoff, Func<double> jitter)
+    internal QueueSender(
+        BatchSpool spool, QueueClient queue, BatchSigner signer, TimeProvider time, ILogger logger, SendBackoff backoff, Func<double> jitter,
+        QueueClient? calmQueue = null, CalmBatches? calm = null)
     {
         _spool = spool ?? throw new ArgumentNullException(nameof(spool));
         _queue = queue ?? throw new ArgumentNullException(nameof(queue));
@@ -58,6 +76,8 @@ public sealed partial class QueueSender : BackgroundService
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _backoff = backoff ?? throw new ArgumentNullException(nameof(backoff));
         _jitter = jitter ?? throw new ArgumentNullException(nameof(jitter));
+        _calmQueue = calm is null ? null : calmQueue;
+        _calm = calmQueue is null ? null : calm;
     }
 
     /// <summary>Sends until <paramref name="cancellationToken"/> fires. The hosted service runs this.</summary>
@@ -91,11 +111,11 @@ public sealed partial class QueueSender : BackgroundService
                     continue;
                 }
 
-                await SendAsync(batch, cancellationToken);
+                var queue = await SendAsync(batch, cancellationToken);
 
                 // Not cancellable: the queue has the batch, so the spool must learn it even when stopping.
                 await _spool.MarkSentAsync(batch.Sequence, CancellationToken.None);
-                LogSent(batch.Sequence, batch.WindowStart, batch.Body.Length, _queue.Name);
+                LogSent(batch.Sequence, batch.WindowStart, batch.Body.Length, queue);
                 if (outageSince is { } since)
                 {
                     LogRecovered(_queue.Name, _time.GetUtcNow() - since, failures, _spool.Status.BatchCount);
@@ -163,11 +183,42 @@ public sealed partial class QueueSender : BackgroundService
     /// whose answer is still on its way, and the batch would then go twice at the next start. It gets
     /// <see cref="StopGrace"/> to finish (the batcher spools its last batch just before the sender is stopped).
     /// </summary>
-    private async Task SendAsync(SpooledBatch batch, CancellationToken stoppingToken)
+    /// <returns>The name of the queue that took it.</returns>
+    private async Task<string> SendAsync(SpooledBatch batch, CancellationToken stoppingToken)
     {
         using var send = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         await using var stopping = stoppingToken.Register(() => send.CancelAfter(StopGrace));
-        await _queue.SendMessageAsync(new BinaryData(_signer.Sign(batch.Body.Span)), visibilityTimeout: null, timeToLive: NeverExpire, send.Token);
+        var message = new BinaryData(_signer.Sign(batch.Body.Span));
+        if (CalmQueueFor(batch.Sequence) is { } calm)
+        {
+            try
+            {
+                await calm.SendMessageAsync(message, visibilityTimeout: null, timeToLive: NeverExpire, send.Token);
+                return calm.Name;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 403 or 404)
+            {
+                // Missing (an older backend, which would never read it) or not ours to write (a SAS for the other queue).
+                _calmPausedUntil = _time.GetUtcNow() + CalmPause;
+                LogCalmQueueUnusable(calm.Name, ex.Status, ex.ErrorCode ?? "", CalmPause, _queue.Name);
+            }
+        }
+
+        await _queue.SendMessageAsync(message, visibilityTimeout: null, timeToLive: NeverExpire, send.Token);
+        return _queue.Name;
+    }
+
+    /// <summary>The calm queue when batch <paramref name="sequence"/> closed calm and can still reach it before its tick; else null.</summary>
+    private QueueClient? CalmQueueFor(long sequence)
+    {
+        if (_calm is null || !_calm.TryTake(sequence, out var tick))
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        _calm.ForgetBefore(now);
+        return now >= _calmPausedUntil && now <= tick - CalmMargin ? _calmQueue : null;
     }
 
     /// <summary>
@@ -235,6 +286,9 @@ public sealed partial class QueueSender : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sending batches from spool {Spool} to queue {Queue} of account {Account}, signed as probe {ProbeId} with key {KeyId}")]
     private partial void LogStarting(string account, string queue, string spool, string probeId, string keyId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Calm-batch queue {CalmQueue} answered {Status} {ErrorCode}: for {Pause} calm batches go to {Queue} (an older backend does not read calm batches; a SAS names one queue: set Probe:Queue:CalmServiceUri)")]
+    private partial void LogCalmQueueUnusable(string calmQueue, int status, string errorCode, TimeSpan pause, string queue);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Not allowed to create queue {Queue}; assuming it exists")]
     private partial void LogMayNotCreate(string queue);

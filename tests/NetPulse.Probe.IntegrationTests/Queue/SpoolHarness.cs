@@ -64,8 +64,10 @@ public sealed class SpoolHarness : IAsyncDisposable
             ],
         });
 
-    public void StartSender(QueueClient queue) =>
-        _sender = new QueueSender(Spool, queue, new BatchSigner(Identity.Id, Identity.Key), TimeProvider.System, SenderLog.For<QueueSender>(), QuickBackoff, () => 0.5).RunAsync(_stopSender.Token);
+    public void StartSender(QueueClient queue, QueueClient? calmQueue = null, CalmBatches? calm = null) =>
+        _sender = new QueueSender(
+            Spool, queue, new BatchSigner(Identity.Id, Identity.Key), TimeProvider.System, SenderLog.For<QueueSender>(), QuickBackoff, () => 0.5, calmQueue, calm)
+            .RunAsync(_stopSender.Token);
 
     public static QueueClient Client(string connectionString, string queueName) =>
         new(connectionString, queueName, QueueClientFactory.ClientOptions());

@@ -35,6 +35,46 @@ public sealed class BatchCadenceTests
     }
 
     [Fact]
+    public void Calm_windows_of_a_minute_close_on_the_backend_grid_a_lead_before_each_minute()
+    {
+        _time.Advance(TimeSpan.FromSeconds(17.3)); // a start at an odd second
+        var start = _time.GetUtcNow();
+        var run = new CadenceRun(_time, TestTargets.Plain(5), new CalmTicks(Calm, TimeSpan.FromSeconds(5), () => TimeSpan.Zero));
+
+        run.For(TimeSpan.FromMinutes(10), (_, _) => Reply);
+
+        var calm = run.Closes.Select((at, i) => (At: at, Tick: run.Ticks[i])).Where(c => c.At > start + CalmAfter).ToList();
+        Assert.InRange(calm.Count, 7, 9);
+        Assert.All(calm, c => Assert.Equal(55, c.At.Second));
+        Assert.All(calm, c => Assert.Equal(c.At.AddSeconds(5), c.Tick));
+        Assert.All(calm, c => Assert.Equal(0, c.Tick!.Value.Second));
+        Assert.All(run.Gaps(calm[0].At, start.AddMinutes(10)), g => Assert.Equal(Calm, g));
+        // The short windows after the start are not calm: they go to the polled queue.
+        Assert.All(run.Ticks.Take(run.Closes.Count(c => c <= start + CalmAfter)), t => Assert.Null(t));
+    }
+
+    [Fact]
+    public void A_change_leaves_the_grid_at_once_and_calm_windows_return_to_it()
+    {
+        var run = new CadenceRun(_time, TestTargets.Plain(3), new CalmTicks(Calm, TimeSpan.FromSeconds(5), () => TimeSpan.FromSeconds(3)));
+        run.For(TimeSpan.FromMinutes(3), (_, _) => Reply);
+        var beforeFailure = run.Closes.Count;
+
+        run.For(TimeSpan.FromSeconds(5), (t, _) => t == 2 ? Failed : Reply);
+        run.For(TimeSpan.FromMinutes(6), (_, _) => Reply);
+
+        var failure = run.Closes[beforeFailure];
+        Assert.Equal(T0.AddMilliseconds(180_200), failure);
+        Assert.Null(run.Ticks[beforeFailure]);
+        // This machine's clock is 3 s ahead of the backend's: the grid is the backend's :55, here :58.
+        var back = run.Closes.Select((at, i) => (At: at, Tick: run.Ticks[i])).Where(c => c.Tick is not null && c.At > failure).ToList();
+        Assert.NotEmpty(back);
+        Assert.All(back, c => Assert.Equal(58, c.At.Second));
+        Assert.All(back, c => Assert.Equal(3, c.Tick!.Value.Second));
+        Assert.True(back[0].At - failure >= CalmAfter, "calm windows return only after CalmAfter without trouble");
+    }
+
+    [Fact]
     public void A_first_failure_closes_the_open_batch_at_once()
     {
         var run = new CadenceRun(_time, TestTargets.Plain(3));
@@ -213,13 +253,16 @@ public sealed class BatchCadenceTests
         new() { CalmWindow = Calm, UrgentWindow = Urgent, CalmAfter = calmAfter ?? CalmAfter };
 
     /// <summary>The batcher's loop in miniature: every 100 ms, read the rounds due, then close if due.</summary>
-    private sealed class CadenceRun(FakeTimeProvider time, IReadOnlyList<ProbeTarget> targets)
+    private sealed class CadenceRun(FakeTimeProvider time, IReadOnlyList<ProbeTarget> targets, CalmTicks? calmTicks = null)
     {
         private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
-        private readonly BatchCadence _cadence = new(Options(), targets, time.GetUtcNow());
+        private readonly BatchCadence _cadence = new(Options(), targets, time.GetUtcNow(), calmTicks);
         private readonly DateTimeOffset _start = time.GetUtcNow();
 
         public List<DateTimeOffset> Closes { get; } = [];
+
+        /// <summary>The backend tick each close aimed at, null for a close off the calm grid.</summary>
+        public List<DateTimeOffset?> Ticks { get; } = [];
 
         public int Changes { get; private set; }
 
@@ -240,6 +283,7 @@ public sealed class BatchCadenceTests
 
                 if (now >= _cadence.NextClose)
                 {
+                    Ticks.Add(_cadence.CalmTick);
                     Closes.Add(now);
                     _cadence.Closed(now);
                 }
