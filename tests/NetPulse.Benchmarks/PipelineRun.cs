@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using NetPulse.Monitoring.Hosting;
+using NetPulse.Monitoring.Storage;
 using NetPulse.Testing;
 
 namespace NetPulse.Benchmarks;
@@ -23,10 +25,12 @@ internal sealed partial class PipelineRun : IAsyncDisposable
     public const string ProbeId = "bench";
 
     private readonly DirectoryInfo _work;
+    private readonly string _connectionString;
 
-    private PipelineRun(DirectoryInfo work, ChildProcess devHost, ChildProcess probe)
+    private PipelineRun(DirectoryInfo work, string connectionString, ChildProcess devHost, ChildProcess probe)
     {
         _work = work;
+        _connectionString = connectionString;
         DevHost = devHost;
         Probe = probe;
     }
@@ -50,6 +54,9 @@ internal sealed partial class PipelineRun : IAsyncDisposable
             await new QueueClient(connectionString, name).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             await new QueueClient(connectionString, name + "-poison").CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
+
+        // The calm-batch queue, which nothing polls: the timer's CalmBatches job takes its batches each minute.
+        await new QueueClient(connectionString, new StorageOptions().CalmBatchQueueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 
     /// <param name="intervalSeconds">The probe's interval; null keeps the probe's default.</param>
@@ -97,7 +104,7 @@ internal sealed partial class PipelineRun : IAsyncDisposable
             }
 
             var probe = await StartProbeAsync(connectionString, work, targetCount, intervalSeconds, probeSettings, extraTargets, cancellationToken, apiBase);
-            return new PipelineRun(work, devHost, probe);
+            return new PipelineRun(work, connectionString, devHost, probe);
         }
         catch
         {
@@ -177,12 +184,38 @@ internal sealed partial class PipelineRun : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits for the first batch to be ingested: probe, queue, trigger and tables all work. A probe that starts calm
-    /// sends its first batch after a whole calm window (up to 5 min).
+    /// Waits for the first batch to be stored: probe, queue, trigger or timer, and tables all work. A probe that starts
+    /// calm sends its first batch after a whole calm window (up to 5 min), which the timer stores at the next minute.
+    /// Read from the batches table, since a calm batch has no execution of its own.
     /// </summary>
-    public Task WaitForFirstIngestAsync(CancellationToken cancellationToken) =>
-        DevHost.WaitForLineAsync(l => ExecutedLine().Match(l) is { Success: true } m && m.Groups["name"].Value == "IngestBatch",
-            TimeSpan.FromMinutes(6), "an IngestBatch execution", cancellationToken);
+    public async Task WaitForFirstIngestAsync(CancellationToken cancellationToken)
+    {
+        var batches = new TableClient(_connectionString, "batches");
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(7);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            if (DevHost.HasExited || Probe.HasExited)
+            {
+                break;
+            }
+
+            try
+            {
+                await foreach (var _ in batches.QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken))
+                {
+                    return;
+                }
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Not created yet: nothing stored.
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+
+        throw new InvalidOperationException("no batch was stored within 7 minutes; the dev host's last output:\n" + DevHost.Tail(20) + "\nthe probe's:\n" + Probe.Tail(20));
+    }
 
     /// <summary>The executions the dev host has logged so far.</summary>
     public IReadOnlyList<FunctionExecution> Executions() =>

@@ -37,8 +37,11 @@ public sealed partial class QueueSender : BackgroundService
     /// <summary>A calm batch goes to the calm queue only when it is this far ahead of its tick: the send must land first.</summary>
     internal static readonly TimeSpan CalmMargin = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a calm queue that is missing or refused is left alone before it is tried again.</summary>
-    internal static readonly TimeSpan CalmPause = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long a calm queue that is missing or refused is left alone before it is tried again: a backend that reads it
+    /// creates it at its first tick, so a probe started first finds it a minute later. Each try costs one queue request.
+    /// </summary>
+    internal static readonly TimeSpan CalmPause = TimeSpan.FromMinutes(1);
 
     private readonly BatchSpool _spool;
     private readonly QueueClient _queue;
@@ -50,6 +53,7 @@ public sealed partial class QueueSender : BackgroundService
     private readonly QueueClient? _calmQueue;
     private readonly CalmBatches? _calm;
     private DateTimeOffset _calmPausedUntil;
+    private bool _calmRefused;
 
     public QueueSender(BatchSpool spool, IOptions<ProbeOptions> options, BatchSigner signer, TimeProvider time, ILogger<QueueSender> logger, CalmBatches? calm = null)
         : this(
@@ -194,13 +198,23 @@ public sealed partial class QueueSender : BackgroundService
             try
             {
                 await calm.SendMessageAsync(message, visibilityTimeout: null, timeToLive: NeverExpire, send.Token);
+                if (_calmRefused)
+                {
+                    _calmRefused = false;
+                    LogCalmQueueUsable(calm.Name);
+                }
+
                 return calm.Name;
             }
             catch (RequestFailedException ex) when (ex.Status is 403 or 404)
             {
                 // Missing (an older backend, which would never read it) or not ours to write (a SAS for the other queue).
                 _calmPausedUntil = _time.GetUtcNow() + CalmPause;
-                LogCalmQueueUnusable(calm.Name, ex.Status, ex.ErrorCode ?? "", CalmPause, _queue.Name);
+                if (!_calmRefused)
+                {
+                    _calmRefused = true;
+                    LogCalmQueueUnusable(calm.Name, ex.Status, ex.ErrorCode ?? "", _queue.Name, CalmPause);
+                }
             }
         }
 
@@ -287,8 +301,11 @@ public sealed partial class QueueSender : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Sending batches from spool {Spool} to queue {Queue} of account {Account}, signed as probe {ProbeId} with key {KeyId}")]
     private partial void LogStarting(string account, string queue, string spool, string probeId, string keyId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Calm-batch queue {CalmQueue} answered {Status} {ErrorCode}: for {Pause} calm batches go to {Queue} (an older backend does not read calm batches; a SAS names one queue: set Probe:Queue:CalmServiceUri)")]
-    private partial void LogCalmQueueUnusable(string calmQueue, int status, string errorCode, TimeSpan pause, string queue);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Calm-batch queue {CalmQueue} answered {Status} {ErrorCode}: calm batches go to {Queue} until it takes them (tried again every {Pause}; a backend that reads calm batches creates that queue; a SAS names one queue: set Probe:Queue:CalmServiceUri)")]
+    private partial void LogCalmQueueUnusable(string calmQueue, int status, string errorCode, string queue, TimeSpan pause);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Calm-batch queue {CalmQueue} takes calm batches now")]
+    private partial void LogCalmQueueUsable(string calmQueue);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Not allowed to create queue {Queue}; assuming it exists")]
     private partial void LogMayNotCreate(string queue);
