@@ -283,6 +283,7 @@ module storage 'app/storage.bicep' = {
     pingBatchQueueName: pingBatchQueueName
     tableNames: concat(monitoringTableNames, ['${tablePrefix}${alertStateTableName}', '${tablePrefix}${alertOutboxTableName}'])
     deploymentContainerName: deploymentContainerName
+    probeListsContainerName: '${toLower(tablePrefix)}probe-lists'
     allowProbeQueueSas: enableProbeQueueSas
     probeQueueSasPolicy: probeQueueSasPolicy
   }
