@@ -289,6 +289,7 @@ module storage 'app/storage.bicep' = {
     calmBatchQueueName: calmBatchQueueName
     tableNames: concat(monitoringTableNames, ['${tablePrefix}${alertStateTableName}', '${tablePrefix}${alertOutboxTableName}'])
     deploymentContainerName: deploymentContainerName
+    probeListsContainerName: '${toLower(tablePrefix)}probe-lists'
     allowProbeQueueSas: enableProbeQueueSas
     probeQueueSasPolicy: probeQueueSasPolicy
   }

@@ -38,6 +38,13 @@ public sealed record ManagedTarget : TargetSettings
 /// </summary>
 public sealed record ManagedTargetList
 {
+    /// <summary>
+    /// The header on the backend's answers to the probe's signed fetch: a read-only SAS URL of the probe's list signal blob,
+    /// whose content is the list's <see cref="Version"/> and whose ETag changes with every change, so the probe learns of a
+    /// change from a blob read rather than from a function execution.
+    /// </summary>
+    public const string SignalHeader = "NetPulse-List-Signal";
+
     public required string ProbeId { get; init; }
 
     /// <summary>Changes whenever any target of the probe changes; the probe sends it back as If-None-Match.</summary>

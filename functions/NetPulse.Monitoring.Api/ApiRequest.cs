@@ -21,7 +21,7 @@ internal static partial class ApiRequest
 
     /// <summary>
     /// Runs a handler's body: a bad or unknown parameter becomes its problem answer, storage that cannot be reached a
-    /// 503 with Retry-After (logged as a warning), and any other failure propagates to the host, which answers 500.
+    /// 503 with Retry-After (logged as a warning), so does a change stored whose probe could not be told, and any other failure propagates to the host, which answers 500.
     /// </summary>
     public static async Task<IResult> HandleAsync(HttpRequest request, Func<Task<IResult>> body)
     {
@@ -33,6 +33,13 @@ internal static partial class ApiRequest
         catch (ApiParameterException ex)
         {
             return ex.ToResult();
+        }
+        catch (ProbeNotToldException ex)
+        {
+            var logger = request.HttpContext.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger(typeof(ApiRequest).FullName!);
+            logger?.LogWarning(ex, "{Method} {Path} answered 503: the change is stored as version {Version}, but probe {ProbeId} could not be told",
+                request.Method, request.Path, ex.Version, ex.ProbeId);
+            return ApiProblems.ProbeNotTold(ex);
         }
         catch (Exception ex) when (StorageFailures.IsUnreachable(ex) && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {

@@ -60,6 +60,7 @@ internal static class ApiProblems
     public const string ProbeKeyConflictType = "urn:netpulse:problem:probe-key-conflict";
     public const string ProbeKeyRevokedType = "urn:netpulse:problem:probe-key-revoked";
     public const string ProbeLimitType = "urn:netpulse:problem:probe-limit";
+    public const string ProbeNotToldType = "urn:netpulse:problem:probe-not-told";
 
     /// <summary>How long a client waits before asking again while storage is unreachable: long enough not to hammer it.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
@@ -79,6 +80,11 @@ internal static class ApiProblems
         new RetryAfterResult(Result(new ApiProblem(
             StorageUnavailableType, "Storage is unavailable", StatusCodes.Status503ServiceUnavailable,
             string.Create(CultureInfo.InvariantCulture, $"the monitoring data cannot be read right now ({reason}); try again in {RetryAfter.TotalSeconds:0} seconds"), null)));
+
+    /// <summary>A change is stored but its probe could not be told (<see cref="NetPulse.Monitoring.Storage.ProbeNotToldException"/>): the same request again tells it.</summary>
+    public static IResult ProbeNotTold(NetPulse.Monitoring.Storage.ProbeNotToldException exception) =>
+        new RetryAfterResult(Result(new ApiProblem(
+            ProbeNotToldType, "The probe could not be told of the change", StatusCodes.Status503ServiceUnavailable, exception.Message, null)));
 
     /// <summary>401: no token, or one that is not valid (<paramref name="invalidToken"/>); the Bearer challenge says the same as the body.</summary>
     public static IResult SignInRequired(string detail, bool invalidToken) =>

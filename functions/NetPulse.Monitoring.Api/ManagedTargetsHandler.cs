@@ -175,7 +175,7 @@ public sealed class ManagedTargetsHandler
 
     /// <summary>
     /// The probe's fetch: its list with ETag = version, 304 when If-None-Match names it, 404 when the probe keeps its own
-    /// file. The key and the version come from this instance's caches (<see cref="ProbeRegistry.GetCachedAsync"/>,
+    /// file; each with <see cref="ManagedTargetList.SignalHeader"/>, the read-only URL of its signal blob. The key and the version come from this instance's caches (<see cref="ProbeRegistry.GetCachedAsync"/>,
     /// <see cref="ManagedTargetStore.CachedVersionAsync"/>), so the every-minute 304 reads nothing; a change through this
     /// instance shows at once, one through another within <see cref="ProbesOptions.TargetListCacheDuration"/>.
     /// </summary>
@@ -190,6 +190,10 @@ public sealed class ManagedTargetsHandler
 
         var headers = request.HttpContext.Response.Headers;
         headers.Date = _time.GetUtcNow().ToString("R", CultureInfo.InvariantCulture);
+
+        // Every answer to a signed fetch (404 too: a first target must reach a probe that has none) renews the probe's
+        // read access to its signal blob, which it reads each refresh instead of calling this function.
+        headers[ManagedTargetList.SignalHeader] = (await _store.SignalReadAccessAsync(probeId, cancellationToken)).AbsoluteUri;
         var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
         var version = await _store.CachedVersionAsync(probeId, cancellationToken);
         if (version is not null && NoneMatch(ifNoneMatch, version))

@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Identity;
 using Azure.Storage.Blobs;
 using NetPulse.Monitoring.Incidents;
 using NetPulse.Monitoring.Mail;
@@ -22,7 +20,6 @@ public static class EvidenceServiceCollectionExtensions
         services.AddNetPulseReports(configuration);
         services.AddOptionsWithValidateOnStart<EvidenceOptions, EvidenceOptionsValidator>().Bind(configuration.GetSection(EvidenceOptions.Section));
         services.TryAddSingleton<IIncidentPathSource, StoredIncidentPaths>();
-        services.TryAddSingleton(sp => CreateBlobServiceClient(configuration));
         services.TryAddSingleton(sp => new EvidenceStore(
             sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>()));
         services.TryAddSingleton(sp => new EvidenceBuilder(
@@ -40,33 +37,5 @@ public static class EvidenceServiceCollectionExtensions
             sp.GetRequiredService<EvidencePacks>(), sp.GetRequiredService<ProbeStateStore>(), sp.GetRequiredService<IOptions<EvidenceOptions>>(),
             sp.GetRequiredService<IOptions<ReportOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EvidenceJob>>()));
         return services;
-    }
-
-    /// <summary>
-    /// The blob side of "AzureWebJobsStorage", read as the Functions host reads it: a connection string (Azurite locally), or
-    /// "AzureWebJobsStorage__blobServiceUri" with a managed identity ("__clientId" for a user-assigned one) in Azure.
-    /// </summary>
-    private static BlobServiceClient CreateBlobServiceClient(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(StorageAccountOptions.Setting);
-        var options = new BlobClientOptions();
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = 3;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        if (section.Value is { Length: > 0 } connection)
-        {
-            return new BlobServiceClient(connection, options);
-        }
-
-        if (!Uri.TryCreate(section["blobServiceUri"], UriKind.Absolute, out var uri))
-        {
-            throw new InvalidOperationException(
-                $"Evidence packs need blob storage: set '{StorageAccountOptions.Setting}' to a connection string, or '{StorageAccountOptions.Setting}__blobServiceUri' to the account's blob endpoint");
-        }
-
-        TokenCredential credential = section["clientId"] is { Length: > 0 } clientId
-            ? new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId })
-            : new DefaultAzureCredential();
-        return new BlobServiceClient(uri, credential, options);
     }
 }

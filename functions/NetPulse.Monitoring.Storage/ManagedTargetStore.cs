@@ -71,6 +71,14 @@ public sealed record ManagedTargetChange(
 /// The probe's fetch compares its version with <see cref="CachedVersionAsync"/>: every change made through this store
 /// drops the probe's cached version at once, and a change made on another instance is seen within
 /// <see cref="ProbesOptions.TargetListCacheDuration"/>.
+/// <para>
+/// After every committed change the probe's signal blob is rewritten (<see cref="TargetListSignals"/>), table first: a
+/// probe that sees the blob change always finds the change in the table. When the blob write fails the change stays
+/// committed and the call throws <see cref="ProbeNotToldException"/> (the API answers 503), because a silent success would
+/// leave the probe on the old list until its next full fetch. A retry of the same request re-raises the signal even when
+/// it is refused or changes nothing (the change is there already), so retrying is what heals it; and the probe's
+/// full signed fetch every Probe:Backend:FullFetchMinutes bounds how long a signal lost for good can hide a change.
+/// </para>
 /// </remarks>
 public sealed class ManagedTargetStore
 {
@@ -88,18 +96,25 @@ public sealed class ManagedTargetStore
     private readonly TimeProvider _time;
     private readonly IOptions<LimitsOptions> _limits;
     private readonly IOptions<ProbesOptions> _probes;
+    private readonly TargetListSignals _signals;
 
     /// <summary>Each probe's list version as last read (null: no managed list), for the every-minute fetch.</summary>
     private readonly ExpiringLru<string?> _versions;
 
-    public ManagedTargetStore(MonitoringTables tables, TimeProvider time, IOptions<LimitsOptions> limits, IOptions<ProbesOptions> probes)
+    /// <summary>Probes whose signal blob this instance knows to exist: the fetch creates a missing one once.</summary>
+    private readonly ExpiringLru<bool> _signalled;
+
+    public ManagedTargetStore(
+        MonitoringTables tables, TargetListSignals signals, TimeProvider time, IOptions<LimitsOptions> limits, IOptions<ProbesOptions> probes)
     {
         ArgumentNullException.ThrowIfNull(probes);
         _tables = tables;
+        _signals = signals;
         _time = time;
         _limits = limits;
         _probes = probes;
         _versions = new ExpiringLru<string?>(probes.Value.KeyCacheSize, time);
+        _signalled = new ExpiringLru<bool>(probes.Value.KeyCacheSize, time);
     }
 
     /// <summary>How many probes' versions this instance holds; for tests of the bound.</summary>
@@ -132,6 +147,23 @@ public sealed class ManagedTargetStore
         var version = await VersionAsync(probeId, cancellationToken);
         _versions.Set(probeId, version, _probes.Value.TargetListCacheDuration, stamp);
         return version;
+    }
+
+    /// <summary>
+    /// A URL that reads the probe's signal blob and nothing else (<see cref="TargetListSignals.ReadAccessAsync"/>), for the
+    /// answer to its signed fetch. A probe whose list was last changed before signals existed gets its blob written here,
+    /// with the version read fresh, once per instance.
+    /// </summary>
+    public async Task<Uri> SignalReadAccessAsync(string probeId, CancellationToken cancellationToken)
+    {
+        if (!_signalled.TryGet(probeId, out _))
+        {
+            var stamp = _signalled.Stamp();
+            await _signals.CreateIfMissingAsync(probeId, await VersionAsync(probeId, cancellationToken), cancellationToken);
+            _signalled.Set(probeId, true, TargetListSignals.ReadAccessLifetime, stamp);
+        }
+
+        return await _signals.ReadAccessAsync(probeId, cancellationToken);
     }
 
     /// <summary>The probe's managed list; null when it has none (it runs its own targets file).</summary>
@@ -231,6 +263,8 @@ public sealed class ManagedTargetStore
             var (list, rows) = await ReadAsync(probeId, cancellationToken);
             if (firstOnly && list is not null)
             {
+                // Perhaps the probe's own retry of an import whose signal failed: tell it again.
+                await SignalAsync(probeId, list.Version, cancellationToken);
                 return new ManagedTargetChange(ManagedTargetOutcome.AlreadyManaged, List: Snapshot(probeId, list, rows));
             }
 
@@ -247,6 +281,7 @@ public sealed class ManagedTargetStore
             var counts = Count(current, next);
             if (list is not null && current.SequenceEqual(next))
             {
+                await SignalAsync(probeId, list.Version, cancellationToken);
                 return new ManagedTargetChange(ManagedTargetOutcome.Done, List: Snapshot(probeId, list, rows), Counts: counts);
             }
 
@@ -313,6 +348,12 @@ public sealed class ManagedTargetStore
             var edit = decide(rows, targets);
             if (edit.Refusal is { } refusal)
             {
+                if (list is not null)
+                {
+                    // Perhaps the retry of a change whose signal failed (now refused: it is there already): tell the probe again.
+                    await SignalAsync(probeId, list.Version, cancellationToken);
+                }
+
                 return new ManagedTargetChange(refusal, List: list is null ? null : Snapshot(probeId, list, rows));
             }
 
@@ -370,6 +411,7 @@ public sealed class ManagedTargetStore
                     _versions.Invalidate(probeId);
                 }
 
+                await SignalAsync(probeId, nextList.Version, cancellationToken);
                 StoredManagedTarget? stored = null;
                 if (written is not null)
                 {
@@ -385,6 +427,19 @@ public sealed class ManagedTargetStore
             {
                 // Another change came first (the list row's ETag moved, or a row appeared): read again and decide again.
             }
+        }
+    }
+
+    /// <summary>Rewrites the probe's signal blob after a committed change; its failure is the caller's, named as such.</summary>
+    private async Task SignalAsync(string probeId, string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _signals.RaiseAsync(probeId, version, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ProbeNotToldException(probeId, version, ex);
         }
     }
 
@@ -438,6 +493,8 @@ public sealed class ManagedTargetStore
             // The switch is the change the probe must see; even one that failed or was cancelled may have landed.
             _versions.Invalidate(probeId);
         }
+
+        await SignalAsync(probeId, nextList.Version, cancellationToken);
 
         // The old generation, and any left by an import that failed half-way, are no longer read: delete them.
         await DeleteRowsAsync(probeId, r => !r.RowKey.StartsWith(GenerationPrefix(generation), StringComparison.Ordinal), cancellationToken);
@@ -547,4 +604,17 @@ internal sealed class ManagedTargetEntity : MonitoringEntity
     };
 
     public ManagedTarget ToTarget() => new(TargetSettings.FromJson(Settings), Enabled, TimeoutMs);
+}
+
+/// <summary>
+/// A change of probe <see cref="ProbeId"/>'s list is stored (as <see cref="Version"/>), but its signal blob could not be
+/// rewritten, so the probe will not notice before its next full fetch. Sending the same request again tells it.
+/// </summary>
+public sealed class ProbeNotToldException(string probeId, string version, Exception inner) : Exception(
+    $"the change is stored (list version {version}), but probe '{probeId}' could not be told of it ({inner.Message.Split('\n')[0]}); "
+    + "send the same request again to tell it (a retry changes nothing twice), or the probe finds the change at its next full fetch", inner)
+{
+    public string ProbeId { get; } = probeId;
+
+    public string Version { get; } = version;
 }

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 
 namespace NetPulse.Monitoring.Storage;
@@ -9,7 +10,7 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// The tables and their stores and readers, with "AzureWebJobsStorage" and "NetPulse:Storage" and "NetPulse:Limits" validated at start.
-    /// Registers a <see cref="TableServiceClient"/> and a <see cref="QueueServiceClient"/> (Base64 messages) for that
+    /// Registers a <see cref="TableServiceClient"/>, a <see cref="QueueServiceClient"/> (Base64 messages) and a <see cref="BlobServiceClient"/> for that
     /// account unless some are registered already, and <see cref="TimeProvider.System"/> likewise. Safe to call from
     /// every layer that needs storage.
     /// </summary>
@@ -30,8 +31,10 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => CreateTableServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value));
         services.TryAddSingleton(sp => CreateQueueServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value, QueueMessageEncoding.Base64));
+        services.TryAddSingleton(sp => CreateBlobServiceClient(sp.GetRequiredService<IOptions<StorageAccountOptions>>().Value));
 
         services.TryAddSingleton<MonitoringTables>();
+        services.TryAddSingleton<TargetListSignals>();
         services.TryAddSingleton<BatchStore>();
         services.TryAddSingleton<ProbeStateStore>();
         services.TryAddSingleton<ProbeLocks>();
@@ -83,6 +86,15 @@ public static class StorageServiceCollectionExtensions
         return account.ConnectionString is { } connection
             ? new QueueServiceClient(connection, options)
             : new QueueServiceClient(account.QueueServiceUri!, Credential(account), options);
+    }
+
+    private static BlobServiceClient CreateBlobServiceClient(StorageAccountOptions account)
+    {
+        var options = new BlobClientOptions();
+        ShortenRetries(options.Retry);
+        return account.ConnectionString is { } connection
+            ? new BlobServiceClient(connection, options)
+            : new BlobServiceClient(account.BlobServiceUri!, Credential(account), options);
     }
 
     private static TokenCredential Credential(StorageAccountOptions account) =>

@@ -46,7 +46,9 @@ param probePrincipals {
 }[]
 
 // Built-in role definition ids (the same in every tenant).
-// Storage Blob Data Owner: the Functions host's blobs (timer and singleton leases) and the deployment package.
+// Storage Blob Data Owner: the Functions host's blobs (timer and singleton leases), the deployment package, and
+// the probes' list signals; it includes generateUserDelegationKey, with which the app signs each probe's
+// read-only SAS for its own signal blob (no account key needed: shared-key access may stay off).
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 // Storage Blob Data Contributor: read and write blobs, without ACL management; enough for a person.
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'

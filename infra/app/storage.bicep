@@ -1,7 +1,8 @@
 // The storage account that is both NetPulse's data store and the Functions host's own storage:
 // the probe's queue and the alerts queue (with the poison queues the runtime fills after
-// maxDequeueCount failures), the monitoring tables, and the blob container that Flex Consumption
-// deploys the app package from.
+// maxDequeueCount failures), the monitoring tables, the blob container that Flex Consumption
+// deploys the app package from, and the probes' list signals (one tiny blob per probe that the app
+// rewrites when the probe's managed target list changes; the probe reads it with a read-only SAS).
 
 @description('Name of the storage account (3-24 lowercase letters and digits, globally unique).')
 @minLength(3)
@@ -33,6 +34,11 @@ param tableNames string[]
 
 @description('Blob container Flex Consumption deploys the app package from.')
 param deploymentContainerName string
+
+@description('Blob container of the probes\' list signals (NetPulse TargetListSignals: the table prefix, lowercased, and "probe-lists"); the app also creates it on first use.')
+@minLength(3)
+@maxLength(63)
+param probeListsContainerName string
 
 @description('Allow shared-key signing so an add-only SAS for the ping-batch queue can be issued to the probe. false: the account accepts Entra ID only.')
 param allowProbeQueueSas bool
@@ -117,6 +123,15 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01'
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
   parent: blobService
   name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Private like the rest: a probe reads only its own blob, through the user delegation SAS the app hands it.
+resource probeListsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: probeListsContainerName
   properties: {
     publicAccess: 'None'
   }

@@ -90,8 +90,19 @@ public sealed class BackendOptions
     /// <summary>The API's base URL, ending in /api ("https://&lt;app&gt;.azurewebsites.net/api").</summary>
     public Uri? ApiUrl { get; set; }
 
-    /// <summary>Seconds between two fetches of the target list (a conditional GET: usually a 304); 5 to 3600.</summary>
+    public const int MaxFullFetchMinutes = 1440;
+
+    /// <summary>
+    /// Seconds between two looks for a change of the target list; 5 to 3600. Where the backend hands out its list signal
+    /// (a blob), a look is a conditional blob read, usually a 304; otherwise a conditional signed fetch of the list.
+    /// </summary>
     public int RefreshSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Minutes between two signed fetches of the list while the list signal reports no change, 1 to 1440, and at least
+    /// RefreshSeconds: the safety net for a signal the backend could not write. Each costs one Function execution.
+    /// </summary>
+    public int FullFetchMinutes { get; set; } = 15;
 }
 
 /// <summary>Where batches go: a service URI when one is set (it wins over the shipped Azurite connection string), else a connection string.</summary>

@@ -151,6 +151,15 @@ public sealed class ProbeOptionsValidator(IConfiguration configuration) : IValid
         {
             fail($"{b}:RefreshSeconds", $"{backend.RefreshSeconds} is out of range: it must be between {BackendOptions.MinRefreshSeconds} and {BackendOptions.MaxRefreshSeconds} seconds");
         }
+
+        if (backend.FullFetchMinutes is < 1 or > BackendOptions.MaxFullFetchMinutes)
+        {
+            fail($"{b}:FullFetchMinutes", $"{backend.FullFetchMinutes} is out of range: it must be between 1 and {BackendOptions.MaxFullFetchMinutes} minutes");
+        }
+        else if (backend.FullFetchMinutes * 60 < backend.RefreshSeconds)
+        {
+            fail($"{b}:FullFetchMinutes", $"{backend.FullFetchMinutes} minutes is shorter than RefreshSeconds ({backend.RefreshSeconds} s): a full fetch comes at most once per refresh, so make it at least {(backend.RefreshSeconds + 59) / 60}");
+        }
     }
 
     private static void ValidatePaths(PathsOptions paths, Action<string, string> fail)

@@ -9,8 +9,12 @@ using NetPulse.Probe.Targets;
 namespace NetPulse.Probe.Hosting;
 
 /// <summary>
-/// Central management (Probe:Backend:ApiUrl set): fetches the probe's target list at start and every
-/// Probe:Backend:RefreshSeconds with If-None-Match, so a quiet minute costs one 304. A new list that passes
+/// Central management (Probe:Backend:ApiUrl set): fetches the probe's target list at start, signed, with If-None-Match.
+/// Every Probe:Backend:RefreshSeconds after that it looks at the list signal the fetch handed out (<see cref="TargetListSignal"/>,
+/// a blob read, usually a 304), and fetches again only when the signal names another version, when the signal is
+/// unusable (none handed out by an older backend, due for renewal, refused, unreachable), or when
+/// Probe:Backend:FullFetchMinutes have passed since the last fetch: that safety net bounds how long a signal the backend
+/// failed to write can hide a change, at a few Function executions an hour. A new list that passes
 /// <see cref="ManagedTargetCheck"/> is kept on disk as the last good copy and runs at once (<see cref="LiveTargets"/>);
 /// one that does not is refused whole, with one warning naming its first problems, and the last good list runs on.
 /// 404 (no managed list) runs the local targets; an unreachable backend keeps the last good list, said once per outage.
@@ -19,6 +23,7 @@ public sealed partial class ManagedTargetsService(
     IOptions<ProbeOptions> options,
     LiveTargets targets,
     TargetListClient client,
+    TargetListSignal signal,
     ProbeStatusReporter status,
     TimeProvider time,
     ILogger<ManagedTargetsService> logger) : BackgroundService
@@ -27,6 +32,14 @@ public sealed partial class ManagedTargetsService(
     private string? _refusedVersion;
     private bool _failing;
     private bool _unmanaged;
+    private bool _signalFailing;
+    private bool _signalAnnounced;
+
+    /// <summary>The version the backend last answered, refused or not ("" for no managed list); null before the first answer.</summary>
+    private string? _backendVersion;
+
+    /// <summary>When the next signed fetch is due however quiet the signal is.</summary>
+    private DateTimeOffset _fullFetchDue;
 
     /// <summary>When the list was last fetched (any answer), for <c>status</c> via the log; null before the first.</summary>
     public DateTimeOffset? LastFetchAt { get; private set; }
@@ -48,28 +61,70 @@ public sealed partial class ManagedTargetsService(
         }
     }
 
-    /// <summary>One fetch and what follows from it. Public for tests, which drive it without the timer.</summary>
+    /// <summary>One refresh: a look at the list signal, or a signed fetch and what follows from it. Public for tests, which drive it without the timer.</summary>
     public async Task FetchOnceAsync(CancellationToken cancellationToken)
     {
-        var result = await client.FetchAsync(targets.Source.Version, cancellationToken);
+        var conditional = true;
+        if (signal.IsUsable && time.GetUtcNow() < _fullFetchDue)
+        {
+            var location = signal.Location;
+            var check = await signal.CheckAsync(_backendVersion, cancellationToken);
+            RecordBackendDate(check.BackendDate);
+            switch (check.Outcome)
+            {
+                case SignalOutcome.Quiet:
+                    SignalRecovered();
+                    return;
+                case SignalOutcome.Changed:
+                    // Unconditional: the instance that answers may still hold the old version in its cache.
+                    SignalRecovered();
+                    conditional = false;
+                    break;
+                case SignalOutcome.Unusable:
+                    if (!_signalFailing)
+                    {
+                        _signalFailing = true;
+                        LogSignalUnusable(location, check.Problem);
+                    }
+
+                    break;
+            }
+        }
+
+        await FetchListAsync(conditional, cancellationToken);
+    }
+
+    private async Task FetchListAsync(bool conditional, CancellationToken cancellationToken)
+    {
+        var result = await client.FetchAsync(conditional ? targets.Source.Version : null, cancellationToken);
         var now = time.GetUtcNow();
         LastFetchAt = now;
-        if (result.BackendDate is { } date)
+        RecordBackendDate(result.BackendDate);
+        if (result.Outcome != FetchOutcome.Failed)
         {
-            status.RecordBackendDate(now, date);
+            _fullFetchDue = now + TimeSpan.FromMinutes(_options.Backend.FullFetchMinutes);
+            signal.Renew(result.Signal, result.BackendDate);
+            if (signal.IsUsable && !_signalAnnounced)
+            {
+                _signalAnnounced = true;
+                LogSignalled(signal.Location, _options.Backend.FullFetchMinutes);
+            }
         }
 
         switch (result.Outcome)
         {
             case FetchOutcome.NotModified:
                 Recovered();
+                _backendVersion = targets.Source.Version;
                 break;
             case FetchOutcome.Changed:
                 Recovered();
-                await ApplyAsync(result.List!, cancellationToken);
+                _backendVersion = result.List!.Version;
+                await ApplyAsync(result.List, cancellationToken);
                 break;
             case FetchOutcome.NoManagedList:
                 Recovered();
+                _backendVersion = "";
                 if (!_unmanaged)
                 {
                     _unmanaged = true;
@@ -120,6 +175,23 @@ public sealed partial class ManagedTargetsService(
     /// <summary>The source of a managed list of <paramref name="version"/>.</summary>
     public static TargetSource Managed(string version) => new(version, $"the managed target list, version {version}");
 
+    private void RecordBackendDate(DateTimeOffset? date)
+    {
+        if (date is { } backend)
+        {
+            status.RecordBackendDate(time.GetUtcNow(), backend);
+        }
+    }
+
+    private void SignalRecovered()
+    {
+        if (_signalFailing)
+        {
+            _signalFailing = false;
+            LogSignalReadable(signal.Location);
+        }
+    }
+
     private void Recovered()
     {
         if (_failing)
@@ -137,6 +209,15 @@ public sealed partial class ManagedTargetsService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot fetch the target list from {Url} ({Problem}); running {Running}, trying again every refresh (said once until it works again)")]
     private partial void LogFetchFailed(Uri url, string? problem, string running);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watching the target list's signal at {Signal}: a quiet refresh reads it and calls no function; a full fetch every {Minutes} min")]
+    private partial void LogSignalled(string? signal, int minutes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the target list's signal at {Signal} ({Problem}); fetching the list from the backend instead (said once until it works again)")]
+    private partial void LogSignalUnusable(string? signal, string? problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The target list's signal at {Signal} answers again")]
+    private partial void LogSignalReadable(string? signal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The target list at {Url} answers again")]
     private partial void LogReachable(Uri url);

@@ -47,12 +47,10 @@ public static class ProbePipeline
                 return ActivatorUtilities.CreateInstance<TargetsFileWatcher>(sp);
             }
 
-            var client = new TargetListClient(
-                new HttpClient { Timeout = TargetListTimeout },
-                api,
-                sp.GetRequiredService<BatchSigner>(),
-                sp.GetRequiredService<TimeProvider>());
-            return ActivatorUtilities.CreateInstance<ManagedTargetsService>(sp, client);
+            var http = new HttpClient { Timeout = TargetListTimeout };
+            var time = sp.GetRequiredService<TimeProvider>();
+            var client = new TargetListClient(http, api, sp.GetRequiredService<BatchSigner>(), time);
+            return ActivatorUtilities.CreateInstance<ManagedTargetsService>(sp, client, new TargetListSignal(http, time));
         });
         return services;
     }

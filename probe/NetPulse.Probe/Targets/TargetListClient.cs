@@ -22,8 +22,12 @@ public enum FetchOutcome
     Failed,
 }
 
-/// <summary>The answer: the list when <see cref="FetchOutcome.Changed"/>, the backend's clock when it said, else why it failed.</summary>
-public sealed record FetchResult(FetchOutcome Outcome, ManagedTargetList? List = null, DateTimeOffset? BackendDate = null, string? Problem = null);
+/// <summary>
+/// The answer: the list when <see cref="FetchOutcome.Changed"/>, the backend's clock when it said, the read URL of the
+/// list signal when it handed one out (<see cref="ManagedTargetList.SignalHeader"/>), else why it failed.
+/// </summary>
+public sealed record FetchResult(
+    FetchOutcome Outcome, ManagedTargetList? List = null, DateTimeOffset? BackendDate = null, string? Problem = null, Uri? Signal = null);
 
 /// <summary>
 /// The probe's side of <c>GET {api}/probes/{id}/target-list</c> (conditional on the version it runs, signed with the
@@ -47,12 +51,14 @@ public sealed class TargetListClient(HttpClient http, Uri apiUrl, BatchSigner si
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             var date = response.Headers.Date;
+            var signal = response.Headers.TryGetValues(ManagedTargetList.SignalHeader, out var values)
+                && Uri.TryCreate(values.FirstOrDefault(), UriKind.Absolute, out var uri) ? uri : null;
             switch (response.StatusCode)
             {
                 case HttpStatusCode.NotModified:
-                    return new FetchResult(FetchOutcome.NotModified, BackendDate: date);
+                    return new FetchResult(FetchOutcome.NotModified, BackendDate: date, Signal: signal);
                 case HttpStatusCode.NotFound:
-                    return new FetchResult(FetchOutcome.NoManagedList, BackendDate: date);
+                    return new FetchResult(FetchOutcome.NoManagedList, BackendDate: date, Signal: signal);
                 case HttpStatusCode.OK:
                     var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
                     ManagedTargetList list;
@@ -67,7 +73,7 @@ public sealed class TargetListClient(HttpClient http, Uri apiUrl, BatchSigner si
 
                     // The ETag names the version; the body's Version is the fallback for a server that sends none.
                     var version = response.Headers.ETag is { } etag ? Unquote(etag.Tag) : list.Version;
-                    return new FetchResult(FetchOutcome.Changed, list with { Version = version }, date);
+                    return new FetchResult(FetchOutcome.Changed, list with { Version = version }, date, Signal: signal);
                 default:
                     var detail = await response.Content.ReadAsStringAsync(cancellationToken);
                     return new FetchResult(FetchOutcome.Failed, BackendDate: date, Problem: $"{(int)response.StatusCode} {response.ReasonPhrase}: {ProblemDetail(detail)}");

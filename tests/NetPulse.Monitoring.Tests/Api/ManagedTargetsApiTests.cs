@@ -14,7 +14,7 @@ using NetPulse.Testing;
 namespace NetPulse.Monitoring.Tests.Api;
 
 /// <summary>The managed targets' routes (ManagedTargetsHandler) against a real Azurite: every test has tables of its own.</summary>
-public sealed class ManagedTargetsApiTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+public sealed partial class ManagedTargetsApiTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private const string Hostile = "<img src=x onerror=alert(1)> lab";
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);

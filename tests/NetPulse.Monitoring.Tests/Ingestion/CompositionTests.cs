@@ -55,10 +55,14 @@ public sealed class CompositionTests
         {
             ["AzureWebJobsStorage:tableServiceUri"] = "https://acct.table.core.windows.net",
             ["AzureWebJobsStorage:queueServiceUri"] = "https://acct.queue.core.windows.net",
+            ["AzureWebJobsStorage:blobServiceUri"] = "https://acct.blob.core.windows.net",
         });
 
         Assert.Equal("acct", services.GetRequiredService<TableServiceClient>().AccountName);
         Assert.Equal("acct", services.GetRequiredService<QueueServiceClient>().AccountName);
+        Assert.Equal("acct", services.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>().AccountName);
+        // No account key in Azure: the probes' read access is a user delegation SAS.
+        Assert.False(services.GetRequiredService<TargetListSignals>().Of("lab-01").CanGenerateSasUri);
     }
 
     [Theory]

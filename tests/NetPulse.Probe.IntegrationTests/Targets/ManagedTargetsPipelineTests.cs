@@ -67,7 +67,7 @@ public sealed class ManagedTargetsPipelineTests(ITestOutputHelper output) : IDis
         var worker = new PingWorker(engine, live, channel, TimeProvider.System, log.For<PingWorker>());
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         using var signer = new BatchSigner(ProbeId, ECDsaCopy());
-        var fetcher = new ManagedTargetsService(Options.Create(options), live, new TargetListClient(http, options.Backend.ApiUrl, signer, TimeProvider.System), status, TimeProvider.System, log.For<ManagedTargetsService>());
+        var fetcher = new ManagedTargetsService(Options.Create(options), live, new TargetListClient(http, options.Backend.ApiUrl, signer, TimeProvider.System), new TargetListSignal(http, TimeProvider.System), status, TimeProvider.System, log.For<ManagedTargetsService>());
 
         using var stop = new CancellationTokenSource();
         var batching = batcher.RunAsync(stop.Token);

@@ -133,6 +133,17 @@ public sealed class ProbeConfigurationTests : IDisposable
         Assert.Contains(failures, f => f.Contains("Probe:Queue:ServiceUri: set Probe:Queue:ServiceUri", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("0", "60", "Probe:Backend:FullFetchMinutes: 0 is out of range: it must be between 1 and 1440 minutes")]
+    [InlineData("1", "120", "Probe:Backend:FullFetchMinutes: 1 minutes is shorter than RefreshSeconds (120 s)")]
+    public void A_full_fetch_interval_out_of_range_or_shorter_than_the_refresh_is_reported(string minutes, string refresh, string expected)
+    {
+        var failures = Failures(TargetsFile("""{ "Targets": [ { "Name": "x", "Host": "127.0.0.1" } ] }"""),
+            $"--Probe:Backend:FullFetchMinutes={minutes}", $"--Probe:Backend:RefreshSeconds={refresh}");
+
+        Assert.Contains(failures, f => f.StartsWith("command line: " + expected, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_global_timeout_longer_than_the_interval_is_reported_once()
     {

@@ -33,6 +33,9 @@ public sealed class FakeTargetListBackend : IDisposable
     /// <summary>The list served, or null to answer 404.</summary>
     public ManagedTargetList? Served { get; set; }
 
+    /// <summary>The list signal's read URL the signed answers carry (<see cref="ManagedTargetList.SignalHeader"/>); none when null, as an older backend.</summary>
+    public Uri? Signal { get; set; }
+
     /// <summary>The Date header the answers carry (real time when null).</summary>
     public DateTimeOffset? Date { get; set; }
 
@@ -134,6 +137,11 @@ public sealed class FakeTargetListBackend : IDisposable
             body = served.ToJson();
             response.Headers["ETag"] = $"\"{served.Version}\"";
             response.ContentType = "application/json";
+        }
+
+        if (problem is null && Signal is { } signal)
+        {
+            response.Headers[ManagedTargetList.SignalHeader] = signal.AbsoluteUri;
         }
 
         if (Date is { } date)

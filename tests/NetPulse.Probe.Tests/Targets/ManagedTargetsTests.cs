@@ -194,7 +194,7 @@ public sealed class ManagedTargetsTests : IDisposable
         var status = new ProbeStatusReporter(Options.Create(options), new NamedEngine(), spool, live);
         var signer = new BatchSigner(ProbeId, _probe.Key);
         var client = new TargetListClient(_http, _backend.ApiUrl, signer, TimeProvider.System);
-        return (new ManagedTargetsService(Options.Create(options), live, client, status, TimeProvider.System, _log.For<ManagedTargetsService>()), live, status);
+        return (new ManagedTargetsService(Options.Create(options), live, client, new TargetListSignal(_http, TimeProvider.System), status, TimeProvider.System, _log.For<ManagedTargetsService>()), live, status);
     }
 
     internal static ManagedTargetList List(string version, params ManagedTarget[] targets) => new() { ProbeId = ProbeId, Version = version, Targets = targets };
