@@ -185,14 +185,15 @@ internal static class CostBenchmark
             timerNotes.Add(string.Create(Inv, $"{function} '{schedule}' = {runsPerHour:0.##}/h ({seen.Count} in the window)"));
         }
 
-        // The probe's target-list fetch (an HTTP function; the dev host does not log it as an execution): one every
-        // Probe:Backend:RefreshSeconds, each counted as an activity period of its own, the worst case. Its storage reads
-        // (the probe's key, the list's version) reached the proxy and are in the table above.
-        const double probeRefreshSeconds = 60; // the probe's default Probe:Backend:RefreshSeconds, which the run keeps
-        var fetchesPerHour = 3600.0 / probeRefreshSeconds;
+        // The probe's signed target-list fetch (an HTTP function; the dev host does not log it as an execution): a quiet
+        // refresh (Probe:Backend:RefreshSeconds) reads the list-signal blob, whose requests reached the proxy and are in
+        // the table above; the signed fetch runs once every Probe:Backend:FullFetchMinutes (and on a change, none in a
+        // calm run), each counted as an activity period of its own, the worst case.
+        const double fullFetchMinutes = 15; // the probe's default Probe:Backend:FullFetchMinutes, which the run keeps
+        var fetchesPerHour = 60.0 / fullFetchMinutes;
         executionsPerHour += fetchesPerHour;
         billedSecondsPerHour += fetchesPerHour * PriceTable.MinimumBillableSeconds;
-        timerNotes.Add(string.Create(Inv, $"ProbeTargetList (the probe's conditional fetch) {fetchesPerHour:0}/h, >= {PriceTable.MinimumBillableSeconds:0} s each"));
+        timerNotes.Add(string.Create(Inv, $"ProbeTargetList (the probe's signed fetch, its safety net every {fullFetchMinutes:0} min) {fetchesPerHour:0}/h, >= {PriceTable.MinimumBillableSeconds:0} s each"));
 
         var executionsPerMonth = executionsPerHour * PriceTable.HoursPerMonth;
         var executionCost = executionsPerMonth / 1e6 * PriceTable.ExecutionsPerMillion;
