@@ -91,8 +91,14 @@ public sealed class WatchdogHandler
         List<ProbeState> probes;
         if (listed is not null && previousRun is { } previous && now - previous <= ContinuousRunGap && now - _listedAt < _options.SilentAfter)
         {
+            var (settled, unsettled) = (new List<ProbeState>(), new List<ProbeState>());
+            foreach (var probe in listed)
+            {
+                (Settled(probe, now) ? settled : unsettled).Add(probe);
+            }
+
             probes = [];
-            foreach (var probe in listed.Where(p => !Settled(p, now)))
+            foreach (var probe in unsettled)
             {
                 if (await _states.WithCurrentProbeRowAsync(probe, cancellationToken) is { } current)
                 {
@@ -100,7 +106,7 @@ public sealed class WatchdogHandler
                 }
             }
 
-            listed = [.. listed.Where(p => Settled(p, now)).Concat(probes)];
+            listed = [.. settled.Concat(probes)];
         }
         else
         {
