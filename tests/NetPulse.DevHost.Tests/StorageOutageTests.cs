@@ -19,13 +19,17 @@ namespace NetPulse.DevHost.Tests;
 /// </summary>
 public sealed class StorageOutageTests(ITestOutputHelper output)
 {
-    /// <summary>Longer than the Azure SDK's six tries (about 25 s of back-off), so the failure reaches the listener.</summary>
-    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Longer than the listener's longest wait between polls (maxPollingInterval, 10 s) plus the Azure SDK's six tries
+    /// (about 25 s of back-off), so that some poll fails all its tries inside the outage and the failure reaches the
+    /// listener however the polls fall (30 s failed so, now and then, on a loaded machine).
+    /// </summary>
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(45);
 
     /// <summary>Azurite's autosave interval (5 s) and a margin.</summary>
     private static readonly TimeSpan AzuriteSave = TimeSpan.FromSeconds(6);
 
-    /// <summary>The listener's pending retry cycle plus its back-off (maxPollingInterval 5 s) after storage returns.</summary>
+    /// <summary>The listener's pending retry cycle plus its back-off (maxPollingInterval 10 s) after storage returns.</summary>
     private static readonly TimeSpan Resume = TimeSpan.FromSeconds(60);
 
     [Fact]
