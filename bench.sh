@@ -4,7 +4,8 @@
 #   ./bench.sh probe [seconds=60] [targets=1000]
 #   ./bench.sh wire [repetitions=200]   (wire format v1 vs v2: sizes and encode/decode time; no root needed)
 #   ./bench.sh retention [targets=5]   (stored bytes per target-day, steady size and US$ a month for 100 targets, a 400-day chart; no root needed)
-#   ./bench.sh logs [minutes=30]   (log records, bytes and Application Insights GB and US$ a month at host.json's levels)
+#   ./bench.sh logs [minutes=30] [quiet]   (log records, bytes and Application Insights GB and US$ a month at host.json's levels;
+#                                           quiet: a calm hour with no dashboard and no malformed message, the cost benchmark's trace model)
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh

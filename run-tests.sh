@@ -50,8 +50,9 @@ dotnet_test() {
 stage ".NET tests: contract, probe, storage, detection, alerts, reports, API, hosts (projects in parallel)"
 dotnet_test NetPulse.sln --filter "FullyQualifiedName!~NetPulse.Probe.IntegrationTests&FullyQualifiedName!~NetPulse.EndToEnd&FullyQualifiedName!~NetPulse.Containers"
 
-# The wire tests time pings to a fraction of a millisecond and the end-to-end tests time alerts: each runs alone,
-# so their bounds hold on two cores without a parallel test project stealing the CPU they measure.
+# The wire tests time pings to a fraction of a millisecond and the end-to-end tests time alerts: each project runs
+# alone, so their bounds hold on two cores without a parallel test project stealing the CPU they measure. Inside the
+# end-to-end project two classes run at a time (its xunit.runner.json): they mostly wait for the probe's windows.
 stage ".NET tests: the probe on the wire (network namespaces, fping, a real probe killed mid-write)"
 need_path_tools
 dotnet_test tests/NetPulse.Probe.IntegrationTests/NetPulse.Probe.IntegrationTests.csproj

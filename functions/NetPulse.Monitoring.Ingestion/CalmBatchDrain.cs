@@ -134,7 +134,7 @@ public sealed class CalmBatchDrain
             {
                 // Hand it to the polled queue as it came: the trigger there retries it with back-off and poisons it after
                 // its limit, as for any batch. If this send fails too, the message reappears here after Hidden.
-                await HandOnAsync(_queues.TextClient(batchQueue), text, cancellationToken);
+                await _queues.SendTextAsync(batchQueue, text, cancellationToken);
                 _logger.LogWarning(
                     "Calm-batch message {MessageId} failed ({Reason}); handed to {Queue}, whose trigger retries it",
                     message.MessageId, FirstLine(ex.Message), batchQueue);
@@ -152,19 +152,6 @@ public sealed class CalmBatchDrain
         }
 
         return handled;
-    }
-
-    private static async Task HandOnAsync(QueueClient queue, string text, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await queue.SendMessageAsync(text, cancellationToken: cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.ErrorCode == QueueErrorCode.QueueNotFound)
-        {
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await queue.SendMessageAsync(text, cancellationToken: cancellationToken);
-        }
     }
 
     private static bool TryDecode(string text, out BinaryData body)

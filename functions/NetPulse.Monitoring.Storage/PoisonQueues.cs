@@ -65,17 +65,24 @@ public sealed class PoisonQueues
     /// Puts <paramref name="text"/>, a message of <paramref name="queue"/> exactly as it was stored (for one that is not even
     /// Base64), on the queue's poison queue unchanged; creates the poison queue on first use.
     /// </summary>
-    public async Task MoveTextAsync(string queue, string text, CancellationToken cancellationToken)
+    public Task MoveTextAsync(string queue, string text, CancellationToken cancellationToken) =>
+        SendTextAsync(PoisonOf(queue), text, cancellationToken);
+
+    /// <summary>
+    /// Puts <paramref name="text"/> on <paramref name="queue"/> exactly as given (no encoding); creates the queue when it
+    /// is missing, which costs a request only then.
+    /// </summary>
+    public async Task SendTextAsync(string queue, string text, CancellationToken cancellationToken)
     {
-        var poison = _queues.GetQueueClient(PoisonOf(queue));
+        var client = _queues.GetQueueClient(queue);
         try
         {
-            await poison.SendMessageAsync(text, cancellationToken: cancellationToken);
+            await client.SendMessageAsync(text, cancellationToken: cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.ErrorCode == QueueErrorCode.QueueNotFound)
         {
-            await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await poison.SendMessageAsync(text, cancellationToken: cancellationToken);
+            await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await client.SendMessageAsync(text, cancellationToken: cancellationToken);
         }
     }
 

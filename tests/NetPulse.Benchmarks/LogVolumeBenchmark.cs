@@ -43,7 +43,11 @@ public sealed record LogVolume(double ItemsPerMonth, double BytesPerMonth)
 
     public static LogVolume PerHour(double itemsPerHour, double bytesPerHour) => new(itemsPerHour * HoursPerMonth, bytesPerHour * HoursPerMonth);
 
-    /// <summary>Traces an hour of a calm run with a malformed message every 2 minutes, as <c>./bench.sh logs</c> printed them (2026-12-06).</summary>
+    /// <summary>
+    /// The items besides request items (traces, metrics, exceptions) in an hour of a calm run with nothing else going on,
+    /// as <c>./bench.sh logs 60 quiet</c> printed them: no dashboard, no malformed message, the probe's list managed
+    /// centrally (2026-12-07).
+    /// </summary>
     public const double CalmTracesPerHour = 135;
 
     /// <summary>Their bytes an hour (the same run).</summary>
@@ -62,7 +66,9 @@ public sealed record LogVolume(double ItemsPerMonth, double BytesPerMonth)
 /// Log volume at the production log levels, measured: the dev host runs in this process with the Functions app's
 /// host.json logging section (nothing overridden) against a fresh Azurite, the real probe pings 100 loopback targets at
 /// 1 Hz with default batching (calm from the start: the steady state), a dashboard reads the API a few times a minute,
-/// and a malformed message arrives now and then. Every log record that passes the configured filters is captured by a
+/// and a malformed message arrives now and then. A quiet run has neither, and the probe's list is managed centrally, as
+/// in the cost benchmark: it measures the calm hour's items that the cost benchmark adds to its executions' request
+/// items (<see cref="LogVolume.CalmTracesPerHour"/>). Every log record that passes the configured filters is captured by a
 /// logger provider in the host; each is sized as the Application Insights telemetry the Functions host would send for
 /// it, and the volume is scaled to a month and priced.
 /// </summary>
@@ -87,14 +93,19 @@ internal static class LogVolumeBenchmark
     /// <summary>A malformed message every 2 minutes, alternately Base64 that is no batch and text that is not Base64.</summary>
     private static readonly TimeSpan MalformedEvery = TimeSpan.FromMinutes(2);
 
-    private static readonly TimeSpan FirstBatchPatience = TimeSpan.FromMinutes(3);
+    /// <summary>A probe calm from the start sends its first batch after up to 1.5 calm windows, stored at the next minute.</summary>
+    private static readonly TimeSpan FirstBatchPatience = TimeSpan.FromMinutes(5);
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static async Task<int> RunAsync(int minutes, CancellationToken cancellationToken)
+    /// <param name="quiet">No dashboard and no malformed message, the probe's list managed centrally: a calm hour.</param>
+    public static async Task<int> RunAsync(int minutes, bool quiet, CancellationToken cancellationToken)
     {
+        var load = quiet
+            ? "nothing else: no dashboard, no malformed message (quiet)"
+            : string.Create(Inv, $"a dashboard reads the API {ReadsPerMinute():0.#} times a minute; a malformed message every {MalformedEvery.TotalMinutes:0} min");
         Console.WriteLine(string.Create(Inv,
-            $"log benchmark: dev host in-process at host.json's log levels (nothing overridden) + probe '{PipelineRun.ProbeId}' ({TargetCount} loopback targets at 1 s, default batching, calm from the start) -> fresh Azurite; a dashboard reads the API {ReadsPerMinute():0.#} times a minute; a malformed message every {MalformedEvery.TotalMinutes:0} min; {minutes} min measured after the first ingested batch"));
+            $"log benchmark: dev host in-process at host.json's log levels (nothing overridden) + probe '{PipelineRun.ProbeId}' ({TargetCount} loopback targets at 1 s, default batching, calm from the start, its list {(quiet ? "managed centrally" : "from a file")}) -> fresh Azurite; {load}; {minutes} min measured after the first stored batch"));
         PrintLevels();
 
         await using var azurite = await Azurite.StartAsync(cancellationToken);
@@ -121,22 +132,23 @@ internal static class LogVolumeBenchmark
         try
         {
             await app.StartAsync(cancellationToken);
+            var baseAddress = new Uri(app.Urls.Single());
             await using var probe = await PipelineRun.StartProbeAsync(
-                azurite.ConnectionString, work, TargetCount, intervalSeconds: 1, ["--Probe:Batching:CalmAfter=00:00:00"], null, cancellationToken);
+                azurite.ConnectionString, work, TargetCount, intervalSeconds: 1, ["--Probe:Batching:CalmAfter=00:00:00"], null, cancellationToken,
+                apiBase: quiet ? new Uri(baseAddress, "api/") : null);
             var started = DateTimeOffset.UtcNow;
-            while (!capture.Records.Any(r => r.Category == "Host.Results" && r.Function == "IngestBatch"))
-            {
-                if (probe.HasExited || DateTimeOffset.UtcNow - started > FirstBatchPatience)
-                {
-                    throw new InvalidOperationException($"no IngestBatch execution within {FirstBatchPatience.TotalMinutes:0} min; the probe's last output:\n{probe.Tail(30)}");
-                }
 
-                await Task.Delay(500, cancellationToken);
+            // Calm batches are taken by the timer, not a trigger: the batches table says when the first was stored.
+            if (!await PipelineRun.WaitForFirstStoredBatchAsync(azurite.ConnectionString, () => !probe.HasExited, FirstBatchPatience, cancellationToken))
+            {
+                throw new InvalidOperationException($"no batch stored within {FirstBatchPatience.TotalMinutes:0} min; the probe's last output:\n{probe.Tail(30)}");
             }
 
-            Console.WriteLine(string.Create(Inv, $"first batch ingested after {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s; measuring {minutes} min"));
+            Console.WriteLine(string.Create(Inv, $"first batch stored after {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s; measuring {minutes} min"));
             var from = DateTimeOffset.UtcNow;
-            var load = await RunLoadAsync(new Uri(app.Urls.Single()), azurite.ConnectionString, TimeSpan.FromMinutes(minutes), cancellationToken);
+            var done = quiet
+                ? await WaitQuietlyAsync(TimeSpan.FromMinutes(minutes), cancellationToken)
+                : await RunLoadAsync(baseAddress, azurite.ConnectionString, TimeSpan.FromMinutes(minutes), cancellationToken);
             var to = DateTimeOffset.UtcNow;
             if (probe.HasExited)
             {
@@ -144,7 +156,7 @@ internal static class LogVolumeBenchmark
             }
 
             using var rules = AzureLogRules.Load();
-            Print([.. capture.Records.Where(r => r.At >= from && r.At < to && rules.Passes(r))], load, to - from);
+            Print([.. capture.Records.Where(r => r.At >= from && r.At < to && rules.Passes(r))], done, to - from);
         }
         finally
         {
@@ -175,6 +187,12 @@ internal static class LogVolumeBenchmark
         {
             Console.WriteLine($"host.json applicationInsights: {insights.GetRawText().ReplaceLineEndings(" ")}");
         }
+    }
+
+    private static async Task<Load> WaitQuietlyAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await Task.Delay(duration, cancellationToken);
+        return new Load(new Dictionary<string, int>(), 0, 0);
     }
 
     /// <summary>The dashboard's reads and the malformed messages, for the measured time; returns what was done.</summary>
@@ -229,7 +247,7 @@ internal static class LogVolumeBenchmark
         var executions = records.Count(r => r.Category == "Host.Results");
         Console.WriteLine();
         Console.WriteLine(string.Create(Inv,
-            $"window {window.TotalMinutes:0.0} min: {records.Count} log records passed the filters; {executions} function executions (Host.Results), {load.Reads.Values.Sum()} API reads ({load.Refused} answered 4xx), {load.Malformed} malformed messages sent"));
+            $"window {window.TotalMinutes:0.0} min: {records.Count} log records passed the filters; {executions} function executions (Host.Results: {string.Join(", ", records.Where(r => r.Category == "Host.Results").GroupBy(r => r.Function).Select(g => $"{g.Key} {g.Count()}"))}), {load.Reads.Values.Sum()} API reads ({load.Refused} answered 4xx), {load.Malformed} malformed messages sent"));
 
         // What the host logs, by category and level: records, the text a console or file would hold, and the telemetry.
         Console.WriteLine();
@@ -265,7 +283,10 @@ internal static class LogVolumeBenchmark
         var itemsPerSecond = all.Count / window.TotalSeconds;
         var peakPerSecond = all.Count == 0 ? 0 : records.GroupBy(r => r.At.ToUnixTimeSeconds()).Max(g => g.SelectMany(AppInsightsItems.Of).Count());
         var volume = LogVolume.PerHour(all.Count * perHour, all.Sum(i => i.Bytes) * perHour);
+        var besidesRequests = all.Where(i => i.Kind != "request").ToList();
         Console.WriteLine();
+        Console.WriteLine(string.Create(Inv,
+            $"items besides request items: {besidesRequests.Count * perHour:0} an hour, {besidesRequests.Sum(i => i.Bytes) * perHour:0} bytes an hour (a quiet run's figures are LogVolume.CalmTracesPerHour = {LogVolume.CalmTracesPerHour:0} and CalmTraceBytesPerHour = {LogVolume.CalmTraceBytesPerHour:0}, which the cost benchmark adds to its executions' request items)"));
         Console.WriteLine(string.Create(Inv,
             $"sizes are the JSON envelope the Application Insights SDK posts (v2 schema: name, time, iKey, tags, data with baseType and baseData) for each item as the Functions host builds it from a log record (properties Category, LogLevel, prop__<template value>, the host and invocation ids), with this app's names; Azure bills that uncompressed JSON, GB = 10^9 bytes"));
         Console.WriteLine(string.Create(Inv,

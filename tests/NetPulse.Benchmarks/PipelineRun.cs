@@ -190,20 +190,24 @@ internal sealed partial class PipelineRun : IAsyncDisposable
     /// </summary>
     public async Task WaitForFirstIngestAsync(CancellationToken cancellationToken)
     {
-        var batches = new TableClient(_connectionString, "batches");
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(7);
-        while (DateTimeOffset.UtcNow < deadline)
+        if (!await WaitForFirstStoredBatchAsync(_connectionString, () => !DevHost.HasExited && !Probe.HasExited, TimeSpan.FromMinutes(7), cancellationToken))
         {
-            if (DevHost.HasExited || Probe.HasExited)
-            {
-                break;
-            }
+            throw new InvalidOperationException("no batch was stored within 7 minutes; the dev host's last output:\n" + DevHost.Tail(20) + "\nthe probe's:\n" + Probe.Tail(20));
+        }
+    }
 
+    /// <summary>Polls the batches table until a batch is stored (true), or <paramref name="patience"/> passes or <paramref name="running"/> turns false (false).</summary>
+    public static async Task<bool> WaitForFirstStoredBatchAsync(string connectionString, Func<bool> running, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var batches = new TableClient(connectionString, "batches");
+        var deadline = DateTimeOffset.UtcNow + patience;
+        while (DateTimeOffset.UtcNow < deadline && running())
+        {
             try
             {
                 await foreach (var _ in batches.QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken))
                 {
-                    return;
+                    return true;
                 }
             }
             catch (Azure.RequestFailedException ex) when (ex.Status == 404)
@@ -214,7 +218,7 @@ internal sealed partial class PipelineRun : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         }
 
-        throw new InvalidOperationException("no batch was stored within 7 minutes; the dev host's last output:\n" + DevHost.Tail(20) + "\nthe probe's:\n" + Probe.Tail(20));
+        return false;
     }
 
     /// <summary>The executions the dev host has logged so far.</summary>

@@ -11,6 +11,10 @@ Console.CancelKeyPress += (_, e) =>
 
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
+bool Flag(int index, string name) => args.Length <= index ? false : args[index] == name
+    ? true
+    : throw new ArgumentException($"{args[0]}: argument {index} is '{name}' or nothing, not '{args[index]}'");
+
 return args.FirstOrDefault() switch
 {
     "probe" => await ProbeBenchmark.RunAsync(Arg(1, 60), Arg(2, 1000), cancel.Token),
@@ -20,7 +24,7 @@ return args.FirstOrDefault() switch
     "freshness" => await FreshnessBenchmark.RunAsync(Arg(1, 150), Arg(2, 100), args.Length > 3 ? Arg(3, 0) : null, cancel.Token),
     "api" => await ApiBenchmark.RunAsync(Arg(1, 25), cancel.Token),
     "wire" => WireBenchmark.Run(Arg(1, 200)),
-    "logs" => await LogVolumeBenchmark.RunAsync(Arg(1, 30), cancel.Token),
+    "logs" => await LogVolumeBenchmark.RunAsync(Arg(1, 30), Flag(2, "quiet"), cancel.Token),
     "retention" => await RetentionBenchmark.RunAsync(Arg(1, 5), cancel.Token),
     _ => Usage(),
 };
@@ -35,6 +39,6 @@ static int Usage()
     Console.Error.WriteLine("       NetPulse.Benchmarks api [repetitions=25]");
     Console.Error.WriteLine("       NetPulse.Benchmarks wire [repetitions=200]");
     Console.Error.WriteLine("       NetPulse.Benchmarks retention [targets=5]   (bytes per target-day, steady size and cost for 100 targets, a 400-day chart)");
-    Console.Error.WriteLine("       NetPulse.Benchmarks logs [minutes=30]   (log records and Application Insights GB a month at host.json's levels)");
+    Console.Error.WriteLine("       NetPulse.Benchmarks logs [minutes=30] [quiet]   (log records and Application Insights GB a month at host.json's levels; quiet: no dashboard, no malformed message)");
     return 2;
 }

@@ -71,6 +71,8 @@ public sealed class CompositionTests
     [InlineData("NetPulse:Detection:LatencyResolveRatio", "1.5", "NetPulse:Detection:LatencyResolveRatio is 1.5; it must be between 0.01 and 1")]
     [InlineData("NetPulse:Storage:TablePrefix", "net-pulse", "NetPulse:Storage:TablePrefix 'net-pulse' must be empty or 1-30 letters and digits")]
     [InlineData("NetPulse:Storage:AlertQueueName", "Alerts", "NetPulse:Storage:AlertQueueName 'Alerts' must be 3-63 lowercase")]
+    [InlineData("NetPulse:Storage:CalmBatchQueueName", "Calm_Batches", "NetPulse:Storage:CalmBatchQueueName 'Calm_Batches' must be 3-63 lowercase")]
+    [InlineData("NetPulse:Storage:CalmBatchQueueName", "ping-batches", "NetPulse:Storage:CalmBatchQueueName 'ping-batches' must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit, and not the ping-batch queue 'ping-batches'")]
     [InlineData("NetPulse:Compaction:SettleDelay", "00:00:01", "NetPulse:Compaction:SettleDelay is 00:00:01; it must be between 00:00:10 and 01:00:00")]
     [InlineData("NetPulse:Watchdog:SilentAfter", "00:00:05", "NetPulse:Watchdog:SilentAfter is 00:00:05; it must be between 00:00:30")]
     public void A_bad_setting_fails_at_start_naming_the_setting(string? key, string? value, string expected)

@@ -223,6 +223,27 @@ public sealed class ProbeConfigurationTests : IDisposable
             failures);
     }
 
+    [Theory]
+    [InlineData("--Probe:Batching:CalmLead=00:00:00", "Probe:Batching:CalmLead: 00:00:00 is out of range: it must be between 00:00:01 and 00:00:30")]
+    [InlineData("--Probe:Batching:CalmLead=00:01:00", "Probe:Batching:CalmLead: 00:01:00 is out of range: it must be between 00:00:01 and 00:00:30")]
+    [InlineData("--Probe:Queue:CalmQueueName=Ping_Calm", "Probe:Queue:CalmQueueName: 'Ping_Calm' is not a valid queue name: 3-63 lower-case letters, digits and hyphens (empty: every batch goes to Probe:Queue:QueueName)")]
+    [InlineData("--Probe:Queue:CalmQueueName=ping-batches", "Probe:Queue:CalmQueueName: 'ping-batches' is also Probe:Queue:QueueName: calm batches need a queue of their own")]
+    [InlineData("--Probe:Queue:CalmServiceUri=queues/ping-batches-calm", "Probe:Queue:CalmServiceUri: 'queues/ping-batches-calm' must be an absolute http(s) URI")]
+    public void A_bad_calm_queue_setting_is_named_with_what_is_wrong(string setting, string expected)
+    {
+        var failures = Failures(TargetsFile("""{ "Targets": [ { "Name": "x", "Host": "127.0.0.1" } ] }"""), setting);
+
+        Assert.Contains(failures, f => f.StartsWith("command line: " + expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_empty_calm_queue_name_turns_the_calm_queue_off_and_is_valid()
+    {
+        using var host = ProbeHost.CreateBuilder(["--Probe:Queue:CalmQueueName="]).Build();
+
+        Assert.Equal("", ProbeHost.ValidatedOptions(host.Services).Queue.CalmQueueName);
+    }
+
     [Fact]
     public void An_urgent_window_longer_than_the_calm_window_is_reported()
     {
