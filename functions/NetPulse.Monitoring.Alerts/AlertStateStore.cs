@@ -21,7 +21,7 @@ public sealed class AlertStateStore
 
     private readonly TableClient _table;
     private readonly AlertOptions _options;
-    private volatile bool _created;
+    private readonly CreateOnce _createTable;
 
     public AlertStateStore(TableServiceClient tables, IOptions<AlertOptions> options, IOptions<StorageOptions> storage)
     {
@@ -30,6 +30,7 @@ public sealed class AlertStateStore
         ArgumentNullException.ThrowIfNull(storage);
         // Prefixed like every other table, so two installations sharing an account keep their own alert state.
         _table = tables.GetTableClient(storage.Value.TablePrefix + options.Value.StateTable);
+        _createTable = new CreateOnce(ct => _table.CreateIfNotExistsAsync(ct));
         _options = options.Value;
         Watch = new DueWatch(options.Value.StateSweepInterval);
     }
@@ -123,7 +124,7 @@ public sealed class AlertStateStore
     /// <summary>Every key whose incident is open, for the reminder scan.</summary>
     public async IAsyncEnumerable<AlertState> OpenAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         var query = _table.QueryAsync<AlertStateEntity>(
             TableClient.CreateQueryFilter($"IsOpen eq {true}"),
             cancellationToken: cancellationToken);
@@ -135,20 +136,10 @@ public sealed class AlertStateStore
 
     private async Task<(AlertState? State, ETag ETag)> ReadAsync(AlertKey key, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         var response = await _table.GetEntityIfExistsAsync<AlertStateEntity>(
             AlertStateEntity.PartitionKeyOf(key), AlertStateEntity.RowKeyOf(key), cancellationToken: cancellationToken);
         return response.HasValue && response.Value is { } entity ? (entity.ToState(), entity.ETag) : (null, default);
-    }
-
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        // CreateIfNotExists is idempotent, so two first calls racing here cost one extra request, no lock.
-        if (!_created)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            _created = true;
-        }
     }
 
     /// <summary>The table row. Keys are Base64Url because names from config may hold '/', '#', '?' and other characters keys forbid.</summary>

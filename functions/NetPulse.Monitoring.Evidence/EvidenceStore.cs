@@ -14,7 +14,7 @@ namespace NetPulse.Monitoring.Evidence;
 /// <c>{kind}|{period}</c>), so listing packs is a table query, not a blob scan. The files are written first and the row
 /// last: a row means the pack is complete. Nothing here deletes a pack: packs are the evidence and are kept.
 /// </summary>
-internal sealed class EvidenceStore : IDisposable
+internal sealed class EvidenceStore
 {
     public const string PdfFile = "pack.pdf";
     public const string FiguresFile = "figures.json";
@@ -27,8 +27,7 @@ internal sealed class EvidenceStore : IDisposable
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly SemaphoreSlim _creating = new(1, 1);
-    private volatile bool _created;
+    private readonly CreateOnce _create;
 
     public EvidenceStore(BlobServiceClient blobs, TableServiceClient tables, IOptions<StorageOptions> options)
     {
@@ -38,6 +37,11 @@ internal sealed class EvidenceStore : IDisposable
         // The table prefix keeps test runs and side-by-side installs apart; container names are lowercase.
         Container = blobs.GetBlobContainerClient(options.Value.TablePrefix.ToLowerInvariant() + "evidence");
         Index = tables.GetTableClient(options.Value.TablePrefix + "evidence");
+        _create = new CreateOnce(async ct =>
+        {
+            await Container.CreateIfNotExistsAsync(cancellationToken: ct);
+            await Index.CreateIfNotExistsAsync(ct);
+        });
     }
 
     /// <summary>Every file name a download may ask for.</summary>
@@ -47,34 +51,11 @@ internal sealed class EvidenceStore : IDisposable
 
     public TableClient Index { get; }
 
-    public void Dispose() => _creating.Dispose();
-
     public static string RowKey(string kind, string period) => string.Concat(kind, "|", period);
 
     public static string BlobName(string probeId, string kind, string period, string file) => $"{probeId}/{kind}/{period}/{file}";
 
-    public async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await _creating.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_created)
-            {
-                await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                await Index.CreateIfNotExistsAsync(cancellationToken);
-                _created = true;
-            }
-        }
-        finally
-        {
-            _creating.Release();
-        }
-    }
+    public ValueTask EnsureCreatedAsync(CancellationToken cancellationToken) => _create.EnsureAsync(cancellationToken);
 
     /// <summary>
     /// Stores a built pack: its files (replacing an older build's), then its index row, merged so that "emailed" survives

@@ -12,18 +12,19 @@ namespace NetPulse.Monitoring.Incidents;
 public sealed class IncidentAcknowledgementStore : IIncidentAcknowledgements
 {
     private readonly TableClient _table;
-    private volatile bool _created;
+    private readonly CreateOnce _createTable;
 
     internal IncidentAcknowledgementStore(TableServiceClient service, IOptions<StorageOptions> storage)
     {
         _table = service.GetTableClient(storage.Value.TablePrefix + "acknowledgements");
+        _createTable = new CreateOnce(ct => _table.CreateIfNotExistsAsync(ct));
     }
 
     /// <summary>Records the acknowledgement unless the incident has one; returns the one that stands.</summary>
     public async Task<IncidentAcknowledgement> AcknowledgeAsync(IncidentAcknowledgement acknowledgement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(acknowledgement);
-        await EnsureCreatedAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         var entity = new AcknowledgementEntity
         {
             PartitionKey = Partition(acknowledgement.IncidentId),
@@ -47,7 +48,7 @@ public sealed class IncidentAcknowledgementStore : IIncidentAcknowledgements
     public async Task<IncidentAcknowledgement?> GetAsync(string probeId, string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await EnsureCreatedAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         var found = await _table.GetEntityIfExistsAsync<AcknowledgementEntity>(Partition(incidentId), incidentId, cancellationToken: cancellationToken);
         return found.HasValue && found.Value is { } entity && entity.ProbeId == probeId ? entity.ToAcknowledgement() : null;
     }
@@ -55,7 +56,7 @@ public sealed class IncidentAcknowledgementStore : IIncidentAcknowledgements
     /// <summary>The acknowledgements of incidents that started in the UTC months from <paramref name="fromMonth"/> to <paramref name="toMonth"/>, by incident id.</summary>
     public async Task<IReadOnlyDictionary<string, IncidentAcknowledgement>> ReadAsync(DateTimeOffset fromMonth, DateTimeOffset toMonth, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         var found = new Dictionary<string, IncidentAcknowledgement>(StringComparer.Ordinal);
         var first = new DateTimeOffset(fromMonth.UtcDateTime.Year, fromMonth.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
         for (var month = new DateTimeOffset(toMonth.UtcDateTime.Year, toMonth.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero); month >= first; month = month.AddMonths(-1))
@@ -72,15 +73,6 @@ public sealed class IncidentAcknowledgementStore : IIncidentAcknowledgements
 
     private static string Partition(string incidentId) =>
         IncidentIds.TryParseStart(incidentId, out var start) ? TableKeys.IncidentPartition(start) : "other";
-
-    private async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (!_created)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            _created = true;
-        }
-    }
 }
 
 internal sealed class AcknowledgementEntity : MonitoringEntity

@@ -16,13 +16,14 @@ public sealed class MaintenanceStore : IDisposable
     private readonly TableClient _table;
     private readonly MaintenanceOptions _options;
     private readonly TimeProvider _time;
+    private readonly CreateOnce _createTable;
     private readonly SemaphoreSlim _loading = new(1, 1);
     private volatile Snapshot? _cached;
-    private volatile bool _created;
 
     internal MaintenanceStore(TableServiceClient service, IOptions<StorageOptions> storage, IOptions<MaintenanceOptions> options, TimeProvider time)
     {
         _table = service.GetTableClient(storage.Value.TablePrefix + "maintenance");
+        _createTable = new CreateOnce(ct => _table.CreateIfNotExistsAsync(ct));
         _options = options.Value;
         _time = time;
     }
@@ -34,7 +35,7 @@ public sealed class MaintenanceStore : IDisposable
     public async Task AddAsync(MaintenanceWindow window, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
-        await EnsureCreatedAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         await _table.AddEntityAsync(MaintenanceEntity.From(window, Partition), cancellationToken);
         _cached = null;
     }
@@ -42,7 +43,7 @@ public sealed class MaintenanceStore : IDisposable
     /// <summary>False when there was no such window.</summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         // The SDK answers a delete of nothing with its 404 response rather than an exception.
         using var response = await _table.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken);
         _cached = null;
@@ -52,7 +53,7 @@ public sealed class MaintenanceStore : IDisposable
     /// <summary>Every window, read now (for the API), one-off ones by start, recurring ones after them.</summary>
     public async Task<IReadOnlyList<MaintenanceWindow>> ListAsync(CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         var windows = new List<MaintenanceWindow>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
         await foreach (var entity in _table.QueryAsync<MaintenanceEntity>(filter, cancellationToken: cancellationToken))
@@ -87,15 +88,6 @@ public sealed class MaintenanceStore : IDisposable
         finally
         {
             _loading.Release();
-        }
-    }
-
-    private async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (!_created)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            _created = true;
         }
     }
 

@@ -12,7 +12,7 @@ namespace NetPulse.Monitoring.Reports;
 /// and one row per target in a partition of its own, keyed by local date, probe and target key. Target rows
 /// are written first and the summary last, so a summary row means the day was built completely.
 /// </summary>
-internal sealed class ReportStore : IDisposable
+internal sealed class ReportStore
 {
     /// <summary>The partition of the per-day summary rows, one row per local date.</summary>
     public const string DaysPartition = "days";
@@ -26,19 +26,17 @@ internal sealed class ReportStore : IDisposable
 
     private static readonly string[] KeyColumns = [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)];
 
-    private readonly SemaphoreSlim _creating = new(1, 1);
-    private volatile bool _created;
+    private readonly CreateOnce _createTable;
 
     public ReportStore(TableServiceClient service, IOptions<StorageOptions> options)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(options);
         Table = service.GetTableClient(options.Value.TablePrefix + "reports");
+        _createTable = new CreateOnce(ct => Table.CreateIfNotExistsAsync(ct));
     }
 
     public TableClient Table { get; }
-
-    public void Dispose() => _creating.Dispose();
 
     /// <summary>"2026-03-29": the row key of a day's summary and the partition key of its targets' rows.</summary>
     public static string DateKey(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -46,27 +44,7 @@ internal sealed class ReportStore : IDisposable
     public static string TargetRow(string probeId, string targetName) =>
         string.Concat(TargetRowPrefix, probeId, "|", TableKeys.TargetKey(targetName));
 
-    public async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await _creating.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_created)
-            {
-                await Table.CreateIfNotExistsAsync(cancellationToken);
-                _created = true;
-            }
-        }
-        finally
-        {
-            _creating.Release();
-        }
-    }
+    public ValueTask EnsureCreatedAsync(CancellationToken cancellationToken) => _createTable.EnsureAsync(cancellationToken);
 
     /// <summary>
     /// Stores a built day: replaces its target rows, deletes rows of targets no longer in it, then merges the

@@ -4,12 +4,11 @@ namespace NetPulse.Monitoring.Storage;
 
 /// <summary>
 /// The monitoring tables, named with <see cref="StorageOptions.TablePrefix"/>, created on first use by
-/// each process (one request each, once).
+/// each process (one request each, once; see <see cref="CreateOnce"/>).
 /// </summary>
-public sealed class MonitoringTables : IDisposable
+public sealed class MonitoringTables
 {
-    private readonly SemaphoreSlim _creating = new(1, 1);
-    private volatile bool _created;
+    private readonly CreateOnce _createTables;
 
     public MonitoringTables(TableServiceClient service, IOptions<StorageOptions> options)
     {
@@ -24,6 +23,13 @@ public sealed class MonitoringTables : IDisposable
         Probes = service.GetTableClient(prefix + "probes");
         ManagedTargets = service.GetTableClient(prefix + "managedtargets");
         Paths = service.GetTableClient(prefix + "paths");
+        _createTables = new CreateOnce(async ct =>
+        {
+            foreach (var table in All)
+            {
+                await table.CreateIfNotExistsAsync(ct);
+            }
+        });
     }
 
     /// <summary>One entity per probe batch (PK probe|UTC day of its last sample, RK inverted last-sample ticks-sequence).</summary>
@@ -52,31 +58,5 @@ public sealed class MonitoringTables : IDisposable
 
     public IEnumerable<TableClient> All => [Batches, Samples, Rollups, Targets, Incidents, Probes, ManagedTargets, Paths];
 
-    public void Dispose() => _creating.Dispose();
-
-    public async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await _creating.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_created)
-            {
-                foreach (var table in All)
-                {
-                    await table.CreateIfNotExistsAsync(cancellationToken);
-                }
-
-                _created = true;
-            }
-        }
-        finally
-        {
-            _creating.Release();
-        }
-    }
+    public ValueTask EnsureCreatedAsync(CancellationToken cancellationToken) => _createTables.EnsureAsync(cancellationToken);
 }

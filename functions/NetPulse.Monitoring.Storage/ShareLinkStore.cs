@@ -51,19 +51,20 @@ public sealed class ShareLinkStore
     private const string Partition = "share";
 
     private readonly TableClient _table;
-    private volatile bool _created;
+    private readonly CreateOnce _createTable;
 
     public ShareLinkStore(TableServiceClient service, IOptions<StorageOptions> storage)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(storage);
         _table = service.GetTableClient(storage.Value.TablePrefix + "sharelinks");
+        _createTable = new CreateOnce(ct => _table.CreateIfNotExistsAsync(ct));
     }
 
     public async Task AddAsync(ShareLink link, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(link);
-        await EnsureCreatedAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         await _table.AddEntityAsync(ShareLinkEntity.From(link, Partition), cancellationToken);
     }
 
@@ -71,7 +72,7 @@ public sealed class ShareLinkStore
     public async Task<ShareLink?> FindAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        await EnsureCreatedAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         var row = await _table.GetEntityIfExistsAsync<ShareLinkEntity>(Partition, id, cancellationToken: cancellationToken);
         return row.HasValue ? row.Value!.ToLink() : null;
     }
@@ -79,7 +80,7 @@ public sealed class ShareLinkStore
     /// <summary>Every link, newest first.</summary>
     public async Task<IReadOnlyList<ShareLink>> ListAsync(CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         var links = new List<ShareLink>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
         await foreach (var entity in _table.QueryAsync<ShareLinkEntity>(filter, cancellationToken: cancellationToken))
@@ -97,7 +98,7 @@ public sealed class ShareLinkStore
     public async Task<ShareLink?> RevokeAsync(string id, string by, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        await EnsureCreatedAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         while (true)
         {
             var row = await _table.GetEntityIfExistsAsync<ShareLinkEntity>(Partition, id, cancellationToken: cancellationToken);
@@ -140,15 +141,6 @@ public sealed class ShareLinkStore
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    private async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (!_created)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            _created = true;
-        }
-    }
 }
 
 internal sealed class ShareLinkEntity : MonitoringEntity

@@ -34,9 +34,8 @@ public sealed class TargetListSignals : IDisposable
 
     private readonly BlobServiceClient _blobs;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _creating = new(1, 1);
     private readonly SemaphoreSlim _keying = new(1, 1);
-    private volatile bool _created;
+    private readonly CreateOnce _createContainer;
     private UserDelegationKey? _delegationKey;
 
     public TargetListSignals(BlobServiceClient blobs, IOptions<StorageOptions> options, TimeProvider time)
@@ -47,15 +46,12 @@ public sealed class TargetListSignals : IDisposable
         _time = time;
         // The table prefix keeps test runs and side-by-side installs apart; container names are lowercase.
         Container = blobs.GetBlobContainerClient(options.Value.TablePrefix.ToLowerInvariant() + ContainerName);
+        _createContainer = new CreateOnce(ct => Container.CreateIfNotExistsAsync(cancellationToken: ct));
     }
 
     public BlobContainerClient Container { get; }
 
-    public void Dispose()
-    {
-        _creating.Dispose();
-        _keying.Dispose();
-    }
+    public void Dispose() => _keying.Dispose();
 
     /// <summary>The probe's signal blob (not a URL it can use: see <see cref="ReadAccessAsync"/>).</summary>
     public BlobClient Of(string probeId) => Container.GetBlobClient(probeId);
@@ -63,14 +59,14 @@ public sealed class TargetListSignals : IDisposable
     /// <summary>Rewrites the probe's signal with <paramref name="version"/>: its ETag changes, whatever it held before.</summary>
     public async Task RaiseAsync(string probeId, string? version, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
+        await _createContainer.EnsureAsync(cancellationToken);
         await Of(probeId).UploadAsync(BinaryData.FromString(version ?? ""), overwrite: true, cancellationToken);
     }
 
     /// <summary>Writes the probe's signal unless it exists (a probe whose list predates the signals); true when written.</summary>
     public async Task<bool> CreateIfMissingAsync(string probeId, string? version, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
+        await _createContainer.EnsureAsync(cancellationToken);
         try
         {
             await Of(probeId).UploadAsync(BinaryData.FromString(version ?? ""), overwrite: false, cancellationToken);
@@ -129,28 +125,6 @@ public sealed class TargetListSignals : IDisposable
         finally
         {
             _keying.Release();
-        }
-    }
-
-    private async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await _creating.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_created)
-            {
-                await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                _created = true;
-            }
-        }
-        finally
-        {
-            _creating.Release();
         }
     }
 }

@@ -90,7 +90,7 @@ internal static class CostBenchmark
         List<string> warnings;
         List<double> ages;
         string[] watched = [.. new[] { 0, targetCount / 2, targetCount - 1 }.Distinct().Select(PipelineRun.TargetName)];
-        using (var watch = new SampleWatch(azurite.ConnectionString, PipelineRun.ProbeId, watched, calmWindow * 3))
+        var watch = new SampleWatch(azurite.ConnectionString, PipelineRun.ProbeId, watched, calmWindow * 3);
         await using (var pipeline = await PipelineRun.StartAsync(
             proxy.ConnectionString, targetCount, intervalSeconds: 1, maxPollingSeconds is null ? null : hostJson.MaxPollingInterval, cancellationToken,
             probeSettings: [string.Create(Inv, $"--Probe:Batching:CalmWindow={calmWindow:c}"), "--Probe:Batching:CalmAfter=00:00:00"], managedTargets: true))

@@ -76,7 +76,7 @@ internal static class FreshnessBenchmark
         Console.WriteLine(string.Create(Inv, $"calm: measuring {seconds} s, reading {CalmWindow.TotalSeconds + 30:0} s more"));
         await using var azurite = await Azurite.StartAsync(cancellationToken);
         await PipelineRun.CreateDeployedQueuesAsync(azurite.ConnectionString, cancellationToken);
-        using var watch = new SampleWatch(azurite.ConnectionString, PipelineRun.ProbeId, Watched(targetCount), CalmWindow * 3);
+        var watch = new SampleWatch(azurite.ConnectionString, PipelineRun.ProbeId, Watched(targetCount), CalmWindow * 3);
         await using var pipeline = await PipelineRun.StartAsync(
             azurite.ConnectionString, targetCount, intervalSeconds: null, maxPollingInterval, cancellationToken,
             probeSettings: ["--Probe:Batching:CalmAfter=00:00:00"]);
@@ -95,7 +95,7 @@ internal static class FreshnessBenchmark
         await PipelineRun.CreateDeployedQueuesAsync(azurite.ConnectionString, cancellationToken);
         await using var network = await NetworkNamespaceHost.CreateAsync(1, cancellationToken);
         string[] watched = [.. Watched(targetCount), CutTarget];
-        using var watch = new SampleWatch(azurite.ConnectionString, PipelineRun.ProbeId, watched, TimeSpan.FromSeconds(90));
+        var watch = new SampleWatch(azurite.ConnectionString, PipelineRun.ProbeId, watched, TimeSpan.FromSeconds(90));
         await using var pipeline = await PipelineRun.StartAsync(
             azurite.ConnectionString, targetCount, intervalSeconds: null, maxPollingInterval, cancellationToken,
             extraTargets: [(CutTarget, network.TargetAddress.ToString())]);

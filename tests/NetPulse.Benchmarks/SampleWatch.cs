@@ -14,11 +14,10 @@ namespace NetPulse.Benchmarks;
 /// that and keeps the reader's own load on storage small. Stored samples carry their schedule slot (the whole
 /// second), so a figure can be up to 1 s above the ping's exact time.
 /// </remarks>
-internal sealed class SampleWatch : IDisposable
+internal sealed class SampleWatch
 {
     public static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(250);
 
-    private readonly MonitoringTables _tables;
     private readonly SampleReader _reader;
     private readonly string _probeId;
     private readonly TimeSpan _lookBack;
@@ -28,8 +27,7 @@ internal sealed class SampleWatch : IDisposable
     /// <param name="lookBack">How far back each read reaches: longer than a batch can take to arrive.</param>
     public SampleWatch(string connectionString, string probeId, IReadOnlyList<string> targets, TimeSpan lookBack)
     {
-        _tables = new MonitoringTables(new TableServiceClient(connectionString), Options.Create(new StorageOptions()));
-        _reader = new SampleReader(_tables);
+        _reader = new SampleReader(new MonitoringTables(new TableServiceClient(connectionString), Options.Create(new StorageOptions())));
         _probeId = probeId;
         Targets = targets;
         _lookBack = lookBack;
@@ -83,6 +81,4 @@ internal sealed class SampleWatch : IDisposable
         var sorted = _pollMilliseconds.Order().ToList();
         return sorted.Count == 0 ? (0, 0) : (Percentiles.Of(sorted, 50), Percentiles.Of(sorted, 99));
     }
-
-    public void Dispose() => _tables.Dispose();
 }

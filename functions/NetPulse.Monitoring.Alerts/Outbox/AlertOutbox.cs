@@ -18,7 +18,7 @@ namespace NetPulse.Monitoring.Alerts.Outbox;
 public sealed class AlertOutbox
 {
     private readonly TableClient _table;
-    private volatile bool _created;
+    private readonly CreateOnce _createTable;
 
     public AlertOutbox(TableServiceClient tables, IOptions<AlertOptions> options, IOptions<StorageOptions> storage)
     {
@@ -26,6 +26,7 @@ public sealed class AlertOutbox
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(storage);
         _table = tables.GetTableClient(storage.Value.TablePrefix + options.Value.OutboxTable);
+        _createTable = new CreateOnce(ct => _table.CreateIfNotExistsAsync(ct));
         Watch = new DueWatch(options.Value.DueSweepInterval);
     }
 
@@ -43,7 +44,7 @@ public sealed class AlertOutbox
     public async Task<OutboxEntry?> TryAddAsync(OutboxEntry entry, DateTimeOffset? leaseUntil, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await EnsureTableAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         var entity = OutboxEntity.From(entry, leaseUntil);
         try
         {
@@ -77,7 +78,7 @@ public sealed class AlertOutbox
 
     public async Task<OutboxEntry?> GetAsync(string probeId, string noticeId, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         var response = await _table.GetEntityIfExistsAsync<OutboxEntity>(OutboxEntity.PartitionKeyOf(probeId), noticeId, cancellationToken: cancellationToken);
         return response.HasValue && response.Value is { } entity ? entity.ToEntry() : null;
     }
@@ -102,7 +103,7 @@ public sealed class AlertOutbox
         var due = new List<OutboxEntry>();
         try
         {
-            await EnsureTableAsync(cancellationToken);
+            await _createTable.EnsureAsync(cancellationToken);
             // All pending rows, not only the due ones: the same one request learns when the others will be due.
             var filter = TableClient.CreateQueryFilter($"State eq {nameof(NoticeState.Pending)}");
             await foreach (var entity in _table.QueryAsync<OutboxEntity>(filter, cancellationToken: cancellationToken))
@@ -138,20 +139,10 @@ public sealed class AlertOutbox
 
     private async IAsyncEnumerable<OutboxEntry> QueryAsync(string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken);
+        await _createTable.EnsureAsync(cancellationToken);
         await foreach (var entity in _table.QueryAsync<OutboxEntity>(filter, cancellationToken: cancellationToken))
         {
             yield return entity.ToEntry();
-        }
-    }
-
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        // CreateIfNotExists is idempotent, so two first calls racing here cost one extra request, no lock.
-        if (!_created)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            _created = true;
         }
     }
 
