@@ -2,12 +2,13 @@ namespace NetPulse.Monitoring.Storage;
 
 /// <summary>
 /// Creates a store's tables, containers or queues on first use, once per instance: after the first success
-/// <see cref="EnsureAsync"/> costs no request. A failed create is not remembered, so the next call tries again.
+/// <see cref="EnsureAsync"/> costs no request. A failed or cancelled create is not remembered, so the next call tries again.
 /// </summary>
 public sealed class CreateOnce
 {
     private readonly Func<CancellationToken, Task> _create;
-    private volatile bool _done;
+    private readonly Lock _gate = new();
+    private Task? _creating;
 
     /// <param name="create">Creates what is missing and leaves what exists (CreateIfNotExists).</param>
     public CreateOnce(Func<CancellationToken, Task> create)
@@ -16,13 +17,21 @@ public sealed class CreateOnce
         _create = create;
     }
 
-    public async ValueTask EnsureAsync(CancellationToken cancellationToken)
+    public ValueTask EnsureAsync(CancellationToken cancellationToken)
     {
-        // No lock: CreateIfNotExists is idempotent, so a call racing the first costs one extra create, not a wrong answer.
-        if (!_done)
+        Task creating;
+        lock (_gate)
         {
-            await _create(cancellationToken);
-            _done = true;
+            // Callers racing the first share its create: a cold start with many batches in flight sends one set of
+            // creates, not one per batch.
+            if (_creating is null || _creating.IsFaulted || _creating.IsCanceled)
+            {
+                _creating = _create(cancellationToken);
+            }
+
+            creating = _creating;
         }
+
+        return creating.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(creating.WaitAsync(cancellationToken));
     }
 }

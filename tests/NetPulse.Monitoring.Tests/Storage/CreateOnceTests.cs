@@ -34,4 +34,22 @@ public sealed class CreateOnceTests
 
         Assert.Equal(2, calls);
     }
+
+    [Fact]
+    public async Task Calls_racing_the_first_share_its_create()
+    {
+        var calls = 0;
+        var release = new TaskCompletionSource();
+        var once = new CreateOnce(async _ =>
+        {
+            Interlocked.Increment(ref calls);
+            await release.Task;
+        });
+
+        var racing = Enumerable.Range(0, 8).Select(_ => once.EnsureAsync(CancellationToken.None).AsTask()).ToList();
+        release.SetResult();
+        await Task.WhenAll(racing);
+
+        Assert.Equal(1, calls);
+    }
 }
