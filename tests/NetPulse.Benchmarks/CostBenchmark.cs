@@ -210,10 +210,11 @@ internal static class CostBenchmark
                 gbSeconds, Math.Max(0, gbSeconds - PriceTable.FreeGigabyteSecondsPerMonth) * PriceTable.PerGigabyteSecond, gbSeconds * PriceTable.PerGigabyteSecond));
         }
 
-        // Application Insights from this run's executions, at the per-item size ./bench.sh logs measured (its items a month
-        // in the "per month" column); the API reads a dashboard adds are not in this run.
+        // Application Insights from this run's executions, at the per-item size ./bench.sh logs measured, plus the other
+        // items of a quiet calm hour as ./bench.sh logs 60 quiet measured them (its items a month in the "per month"
+        // column); the API reads a dashboard adds are not in this run.
         var logs = LogVolume.FromExecutions(executionsPerHour);
-        lines.Add((string.Create(Inv, $"Application Insights ingestion, {logs.GigabytesPerMonth:0.000} GB a month (modelled items, ./bench.sh logs)"),
+        lines.Add((string.Create(Inv, $"Application Insights ingestion, {logs.GigabytesPerMonth:0.000} GB a month (a request item per execution + {LogVolume.CalmTracesPerHour:0} other items an hour, ./bench.sh logs 60 quiet)"),
             string.Create(Inv, $"US${LogVolume.DollarsPerGigabyte} / GB, {LogVolume.FreeGigabytesPerMonth:0} GB free a month"),
             logs.ItemsPerMonth, logs.Dollars(withFreeGrant: true), logs.Dollars(withFreeGrant: false)));
 

@@ -46,16 +46,17 @@ public sealed record LogVolume(double ItemsPerMonth, double BytesPerMonth)
     /// <summary>
     /// The items besides request items (traces, metrics, exceptions) in an hour of a calm run with nothing else going on,
     /// as <c>./bench.sh logs 60 quiet</c> printed them: no dashboard, no malformed message, the probe's list managed
-    /// centrally (2026-12-07).
+    /// centrally (2026-12-07, 07:32–08:32 UTC, every hourly job in it once: 14 traces, all <c>Function.Minute.User</c>
+    /// at Information; nothing else passed host.json's levels).
     /// </summary>
-    public const double CalmTracesPerHour = 135;
+    public const double CalmTracesPerHour = 14;
 
     /// <summary>Their bytes an hour (the same run).</summary>
-    public const double CalmTraceBytesPerHour = 170_000;
+    public const double CalmTraceBytesPerHour = 16_578;
 
     /// <summary>
     /// An estimate from a run's function executions when only they were counted (the cost benchmark): one request item
-    /// each at the size the log benchmark measured, plus a calm run's traces. The dashboard's API reads are function
+    /// each at the size the log benchmark measured, plus a quiet calm hour's other items. The dashboard's API reads are function
     /// executions in Azure too: count them in <paramref name="executionsPerHour"/> when the run makes them.
     /// </summary>
     public static LogVolume FromExecutions(double executionsPerHour) =>
