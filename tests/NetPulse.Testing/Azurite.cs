@@ -16,19 +16,23 @@ public sealed class Azurite : IAsyncDisposable
     private readonly string? _location;
     private Process? _process;
 
+    /// <summary>A first start that loses its ports to another process tries again on new ones, this many times in all.</summary>
+    private const int FirstStartTries = 3;
+
+    /// <summary>How long Azurite must stay up once its ports answer: a port that another process took answers too, and Azurite then exits.</summary>
+    private static readonly TimeSpan SettleAfterListening = TimeSpan.FromMilliseconds(150);
+
     private Azurite(string? location)
     {
         _location = location;
-        BlobPort = FreePort();
-        QueuePort = FreePort();
-        TablePort = FreePort();
+        PickPorts();
     }
 
-    public int BlobPort { get; }
+    public int BlobPort { get; private set; }
 
-    public int QueuePort { get; }
+    public int QueuePort { get; private set; }
 
-    public int TablePort { get; }
+    public int TablePort { get; private set; }
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -43,7 +47,7 @@ public sealed class Azurite : IAsyncDisposable
     public static async Task<Azurite> StartAsync(CancellationToken cancellationToken = default)
     {
         var azurite = new Azurite(location: null);
-        await azurite.StartAgainAsync(cancellationToken);
+        await azurite.StartFirstAsync(cancellationToken);
         return azurite;
     }
 
@@ -52,8 +56,36 @@ public sealed class Azurite : IAsyncDisposable
     {
         var location = Directory.CreateTempSubdirectory("netpulse-azurite-").FullName;
         var azurite = new Azurite(location);
-        await azurite.StartAgainAsync(cancellationToken);
+        await azurite.StartFirstAsync(cancellationToken);
         return azurite;
+    }
+
+    /// <summary>
+    /// A free port is free only when it is picked: another process (a parallel test project's Azurite or dev host) may
+    /// bind it before Azurite does, and Azurite then exits. Before anyone has the connection string, new ports are fine.
+    /// </summary>
+    private async Task StartFirstAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartAgainAsync(cancellationToken);
+                return;
+            }
+            catch (AzuriteExitedException) when (attempt < FirstStartTries)
+            {
+                await StopAsync();
+                PickPorts();
+            }
+        }
+    }
+
+    private void PickPorts()
+    {
+        BlobPort = FreePort();
+        QueuePort = FreePort();
+        TablePort = FreePort();
     }
 
     public async Task StartAgainAsync(CancellationToken cancellationToken = default)
@@ -110,7 +142,7 @@ public sealed class Azurite : IAsyncDisposable
             {
                 if (_process.HasExited)
                 {
-                    throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} while starting");
+                    throw new AzuriteExitedException($"Azurite exited with code {_process.ExitCode} while starting (ports {BlobPort}, {QueuePort}, {TablePort})");
                 }
 
                 if (DateTime.UtcNow > deadline)
@@ -120,6 +152,12 @@ public sealed class Azurite : IAsyncDisposable
 
                 await Task.Delay(50, cancellationToken);
             }
+        }
+
+        await Task.Delay(SettleAfterListening, cancellationToken);
+        if (_process.HasExited)
+        {
+            throw new AzuriteExitedException($"Azurite exited with code {_process.ExitCode} after its ports answered: another process holds one of {BlobPort}, {QueuePort}, {TablePort}");
         }
     }
 
@@ -189,3 +227,6 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Azurite exited while starting, most likely because another process took one of its ports.</summary>
+public sealed class AzuriteExitedException(string message) : InvalidOperationException(message);
