@@ -2,7 +2,7 @@ namespace NetPulse.Monitoring.Storage;
 
 /// <summary>
 /// Creates a store's tables, containers or queues on first use, once per instance: after the first success
-/// <see cref="EnsureAsync"/> costs no request. A failed or cancelled create is not remembered, so the next call tries again.
+/// <see cref="EnsureAsync"/> costs no request. A failed create is not remembered, so the next call tries again.
 /// </summary>
 public sealed class CreateOnce
 {
@@ -23,10 +23,11 @@ public sealed class CreateOnce
         lock (_gate)
         {
             // Callers racing the first share its create: a cold start with many batches in flight sends one set of
-            // creates, not one per batch.
+            // creates, not one per batch. The shared create belongs to no caller, so one caller giving up (its token)
+            // stops its own wait and fails no other caller.
             if (_creating is null || _creating.IsFaulted || _creating.IsCanceled)
             {
-                _creating = _create(cancellationToken);
+                _creating = _create(CancellationToken.None);
             }
 
             creating = _creating;

@@ -52,4 +52,27 @@ public sealed class CreateOnceTests
 
         Assert.Equal(1, calls);
     }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_fails_only_its_own_wait()
+    {
+        var calls = 0;
+        var release = new TaskCompletionSource();
+        // A create that honours the token it is given, as the storage SDK's do.
+        var once = new CreateOnce(async ct =>
+        {
+            Interlocked.Increment(ref calls);
+            await release.Task.WaitAsync(ct);
+        });
+        using var giveUp = new CancellationTokenSource();
+
+        var impatient = once.EnsureAsync(giveUp.Token).AsTask();
+        var patient = once.EnsureAsync(CancellationToken.None).AsTask();
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient);
+        release.SetResult();
+        await patient;
+
+        Assert.Equal(1, calls);
+    }
 }
